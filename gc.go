@@ -1,0 +1,71 @@
+package lunar
+
+import (
+	"io"
+	"runtime"
+	"sync"
+)
+
+// Garbage collection is Go's. A table or userdata whose metatable has __gc
+// when it is set gets a Go finalizer; when the collector finds the object
+// unreachable, the finalizer queues it, and the state runs the queued __gc
+// metamethods at safe points (collectgarbage, the end of a run, Close) on
+// the state's own goroutine, never on the collector's.
+
+type finalizerQueue struct {
+	mu      sync.Mutex
+	pending []Value
+}
+
+func (q *finalizerQueue) push(v Value) {
+	q.mu.Lock()
+	q.pending = append(q.pending, v)
+	q.mu.Unlock()
+}
+
+func (q *finalizerQueue) drain() []Value {
+	q.mu.Lock()
+	p := q.pending
+	q.pending = nil
+	q.mu.Unlock()
+	return p
+}
+
+// registerFinalizer marks v (a table or full userdata) for finalization.
+func (s *State) registerFinalizer(v Value) {
+	q := &s.finalizers
+	if t := v.AsTable(); t != nil {
+		runtime.SetFinalizer(t, func(t *Table) { q.push(TableValue(t)) })
+	} else if u := v.AsUserdata(); u != nil {
+		runtime.SetFinalizer(u, func(u *Userdata) { q.push(UserdataValue(u)) })
+	}
+}
+
+// runFinalizers calls the __gc metamethods of the objects found
+// unreachable so far. Errors become warnings, as in the reference.
+func (s *State) runFinalizers(th *Thread) {
+	for _, v := range s.finalizers.drain() {
+		h := th.MetaField(v, "__gc")
+		if !h.IsFunction() {
+			continue
+		}
+		if _, err := th.PCall(h, v); err != nil {
+			msg := "error in __gc"
+			if str, ok := errorValue(err).ToString(); ok {
+				msg = "error in __gc metamethod (" + str + ")"
+			}
+			if s.warnOn {
+				io.WriteString(s.stderr, "Lua warning: "+msg+"\n")
+			}
+		}
+	}
+}
+
+// SetFinalizer registers v for __gc at the next collections if its
+// metatable has __gc; Go libraries call it after setting a userdata's
+// metatable.
+func (s *State) SetFinalizer(v Value) {
+	if !s.main.MetaField(v, "__gc").IsNil() {
+		s.registerFinalizer(v)
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/lunar-lua/lunar
+
+go 1.26

@@ -1,0 +1,137 @@
+package lunar
+
+// Debug hooks (§6.10 debug.sethook). The VM tests one flag per instruction
+// and only enters these functions when a hook is set, so an unset hook
+// costs a predictable branch.
+
+// Hook event bits.
+const (
+	hookCall uint8 = 1 << iota
+	hookReturn
+	hookLine
+	hookCount
+)
+
+// hookState holds the hook function and its settings.
+type hookState struct {
+	fn       Value
+	mask     uint8
+	count    int
+	left     int
+	lastLine int
+	inHook   bool
+}
+
+// hookInstruction runs before each instruction while hooks are set: count
+// and line events.
+func (th *Thread) hookInstruction(f *callFrame, pc int) error {
+	h := th.state.hook
+	if h == nil || h.inHook {
+		return nil
+	}
+	if h.mask&hookCount != 0 {
+		h.left--
+		if h.left <= 0 {
+			h.left = h.count
+			if err := th.runHook("count", Nil); err != nil {
+				return err
+			}
+		}
+	}
+	if h.mask&hookLine != 0 {
+		li := f.cl.proto.LineInfo
+		if pc < len(li) {
+			line := int(li[pc])
+			if line != h.lastLine || pc == 0 {
+				h.lastLine = line
+				if err := th.runHook("line", Int(int64(line))); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (th *Thread) callHook(f *callFrame, tail bool) error {
+	h := th.state.hook
+	if h == nil || h.inHook || h.mask&hookCall == 0 {
+		return nil
+	}
+	ev := "call"
+	if tail {
+		ev = "tail call"
+	}
+	return th.runHook(ev, Nil)
+}
+
+func (th *Thread) returnHook(f *callFrame) error {
+	h := th.state.hook
+	if h == nil || h.inHook || h.mask&hookReturn == 0 {
+		return nil
+	}
+	return th.runHook("return", Nil)
+}
+
+func (th *Thread) runHook(event string, arg Value) error {
+	h := th.state.hook
+	h.inHook = true
+	defer func() { h.inHook = false }()
+	top := th.top
+	if hw := th.highWater(); hw > top {
+		th.top = hw
+	}
+	var err error
+	if arg.IsNil() {
+		_, err = th.Call(h.fn, String(event))
+	} else {
+		_, err = th.Call(h.fn, String(event), arg)
+	}
+	th.top = top
+	return err
+}
+
+// SetHook installs a debug hook: fn is called with the event name; mask
+// holds 'c', 'r' and 'l'; count > 0 adds count events. A nil fn removes
+// the hook.
+func (s *State) SetHook(fn Value, mask string, count int) {
+	if fn.IsNil() || (mask == "" && count <= 0) {
+		s.hook = nil
+		s.hookMask = 0
+		return
+	}
+	h := &hookState{fn: fn, count: count, left: count}
+	for _, c := range mask {
+		switch c {
+		case 'c':
+			h.mask |= hookCall
+		case 'r':
+			h.mask |= hookReturn
+		case 'l':
+			h.mask |= hookLine
+		}
+	}
+	if count > 0 {
+		h.mask |= hookCount
+	}
+	s.hook = h
+	s.hookMask = h.mask
+}
+
+// Hook returns the installed hook function, mask and count.
+func (s *State) Hook() (fn Value, mask string, count int) {
+	h := s.hook
+	if h == nil {
+		return Nil, "", 0
+	}
+	if h.mask&hookCall != 0 {
+		mask += "c"
+	}
+	if h.mask&hookReturn != 0 {
+		mask += "r"
+	}
+	if h.mask&hookLine != 0 {
+		mask += "l"
+	}
+	return h.fn, mask, h.count
+}

@@ -1,0 +1,136 @@
+package lunar
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+)
+
+// Limits bound what a run may consume. Zero fields mean "no limit".
+// Hitting a limit stops the run with a *LimitError that Lua code cannot
+// catch; the state stays usable afterwards.
+type Limits struct {
+	// Instructions bounds the VM instructions a run executes. The VM
+	// charges each loop iteration with the length of the loop's body and
+	// each function call with one instruction, and checks the budget
+	// between chunks of work, so the count is an estimate that a run can
+	// exceed by a few thousand instructions before it stops.
+	Instructions int64
+	// CallDepth bounds the depth of nested Lua calls.
+	CallDepth int
+	// Memory bounds the bytes allocated by the script during a run
+	// (tables, their growth, strings made by concatenation and the string
+	// library, closures): an allocation budget, accounted as the script
+	// allocates, not a reading of the Go heap.
+	Memory int64
+	// StringSize bounds the length of any string a run creates.
+	StringSize int
+}
+
+// budgetChunk is how much work runs between two checks of the limits and
+// of the interrupt flag; small enough that a cancelled context stops a
+// script within microseconds.
+const budgetChunk = 1 << 12
+
+// runControl is the per-state bookkeeping of limits and interruption.
+type runControl struct {
+	limits Limits
+	// budget is the work left before the next check; the VM decrements it
+	// at backward jumps and calls.
+	budget int64
+	// charged is the work counted in earlier chunks of this run.
+	charged int64
+	// allocated is the memory accounted in this run.
+	allocated int64
+	// interrupt is set from any goroutine to stop the running script.
+	interrupt atomic.Int32
+	ctx       context.Context
+}
+
+// WithLimits sets the limits of every run of the state.
+func WithLimits(l Limits) Option { return func(s *State) { s.ctl.limits = l } }
+
+// SetLimits changes the limits for the following runs.
+func (s *State) SetLimits(l Limits) { s.ctl.limits = l }
+
+// Interrupt asks the running script to stop as soon as possible, with a
+// *LimitError naming "interrupt". It is safe to call from any goroutine.
+func (s *State) Interrupt() { s.ctl.interrupt.Store(1) }
+
+// beginRun resets the run's counters and arranges for ctx's cancellation
+// to interrupt the script; the returned function ends the arrangement.
+func (s *State) beginRun(ctx context.Context) func() bool {
+	c := &s.ctl
+	c.ctx = ctx
+	c.budget = budgetChunk
+	c.charged = 0
+	c.allocated = 0
+	c.interrupt.Store(0)
+	if ctx.Done() == nil {
+		return func() bool { return true }
+	}
+	return context.AfterFunc(ctx, func() { c.interrupt.Store(2) })
+}
+
+// checkBudget runs when the work budget is used up: it charges the chunk
+// against the instruction limit, looks at the interrupt flag and refills.
+func (th *Thread) checkBudget() error {
+	c := &th.state.ctl
+	c.charged += budgetChunk - c.budget
+	c.budget = budgetChunk
+	switch c.interrupt.Load() {
+	case 1:
+		c.interrupt.Store(0)
+		return &LimitError{Limit: "interrupt"}
+	case 2:
+		var err error
+		if c.ctx != nil {
+			err = c.ctx.Err()
+		}
+		return &LimitError{Limit: "context", Err: err}
+	}
+	if l := c.limits.Instructions; l > 0 && c.charged > l {
+		return &LimitError{Limit: "instructions"}
+	}
+	if l := c.limits.Memory; l > 0 && c.allocated > l {
+		return &LimitError{Limit: "memory"}
+	}
+	return nil
+}
+
+// chargeMemory accounts n bytes allocated by the script.
+func (th *Thread) chargeMemory(n int) error {
+	c := &th.state.ctl
+	c.allocated += int64(n)
+	if l := c.limits.Memory; l > 0 && c.allocated > l {
+		return &LimitError{Limit: "memory"}
+	}
+	return nil
+}
+
+// CheckStringSize fails when a string of n bytes would exceed the state's
+// string size limit; libraries call it before building large strings.
+func (th *Thread) CheckStringSize(n int) error {
+	if l := th.state.ctl.limits.StringSize; l > 0 && n > l {
+		return &LimitError{Limit: "string size"}
+	}
+	return th.chargeMemory(n)
+}
+
+// Used reports the instructions charged and memory accounted so far in the
+// current (or last) run.
+func (s *State) Used() (instructions, memory int64) {
+	c := &s.ctl
+	return c.charged + budgetChunk - c.budget, c.allocated
+}
+
+func limitMessage(e *LimitError) string {
+	if e.Err != nil {
+		return fmt.Sprintf("lunar: run stopped: %v", e.Err)
+	}
+	switch e.Limit {
+	case "interrupt":
+		return "lunar: run interrupted"
+	}
+	return "lunar: " + e.Limit + " limit exceeded"
+}

@@ -1,0 +1,245 @@
+package lunar
+
+import (
+	"context"
+	"io"
+	"os"
+	"strings"
+	"weak"
+
+	"github.com/lunar-lua/lunar/bytecode"
+	"github.com/lunar-lua/lunar/compile"
+	"github.com/lunar-lua/lunar/syntax"
+)
+
+// State is an independent Lua world: globals, registry, metatables of the
+// basic types and a main thread. A State runs on one goroutine at a time;
+// any number of States may share the same Programs.
+type State struct {
+	main     *Thread
+	globals  *Table
+	registry *Table
+	typeMeta [9]*Table
+	hookMask uint8
+	hook     *hookState
+	stdout   io.Writer
+	stderr   io.Writer
+	warnOn   bool
+	warnCont bool
+
+	ctl        runControl
+	finalizers finalizerQueue
+	weakTables []weak.Pointer[Table]
+	// coroutines lists the coroutines created, so that Close can end the
+	// goroutines of those left suspended.
+	coroutines              []*Thread
+	liveCoroutinesAtCompact int
+	// undump loads a binary chunk; set by the library that implements
+	// string.dump.
+	undump func(th *Thread, src []byte, chunkname string) (Value, error)
+}
+
+// SetUndump installs the loader of binary chunks used by load.
+func (s *State) SetUndump(f func(th *Thread, src []byte, chunkname string) (Value, error)) {
+	s.undump = f
+}
+
+// Option configures a State.
+type Option func(*State)
+
+// WithStdout sends print and io.write output to w (default os.Stdout).
+func WithStdout(w io.Writer) Option { return func(s *State) { s.stdout = w } }
+
+// WithStderr sends warnings and io.stderr output to w (default os.Stderr).
+func WithStderr(w io.Writer) Option { return func(s *State) { s.stderr = w } }
+
+// NewState returns a State with the base library (§6.1) and the coroutine
+// library (§6.2) open. Other libraries are opened by package stdlib.
+func NewState(opts ...Option) *State {
+	s := &State{
+		globals:  NewTable(0, 64),
+		registry: NewTable(4, 8),
+		stdout:   os.Stdout,
+		stderr:   os.Stderr,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	s.main = newThread(s)
+	s.registry.SetInt(1, ThreadValue(s.main))
+	s.registry.SetInt(2, TableValue(s.globals))
+	s.registry.SetStr("_LOADED", TableValue(NewTable(0, 16)))
+	openBase(s)
+	openCoroutine(s)
+	return s
+}
+
+// MainThread returns the state's main thread.
+func (s *State) MainThread() *Thread { return s.main }
+
+// Globals returns the global table.
+func (s *State) Globals() *Table { return s.globals }
+
+// Registry returns the registry table (§4.3 of the reference manual's C
+// API, here for Go libraries).
+func (s *State) Registry() *Table { return s.registry }
+
+// Loaded returns package.loaded (the registry's _LOADED table).
+func (s *State) Loaded() *Table { return s.registry.GetStr("_LOADED").AsTable() }
+
+// SetGlobal sets a global variable.
+func (s *State) SetGlobal(name string, v Value) { s.globals.SetStr(name, v) }
+
+// GetGlobal returns a global variable (raw access).
+func (s *State) GetGlobal(name string) Value { return s.globals.GetStr(name) }
+
+// Register sets global name to the Go function fn.
+func (s *State) Register(name string, fn GoFunction) { s.SetGlobal(name, NewFunction(name, fn)) }
+
+// Stdout returns the writer print uses.
+func (s *State) Stdout() io.Writer { return s.stdout }
+
+// Stderr returns the writer warnings use.
+func (s *State) Stderr() io.Writer { return s.stderr }
+
+// SetTypeMetatable sets the metatable shared by all values of a basic type
+// that has no individual metatables (strings, numbers, ...).
+func (s *State) SetTypeMetatable(t Type, mt *Table) {
+	if t >= 0 && int(t) < len(s.typeMeta) {
+		s.typeMeta[t] = mt
+	}
+}
+
+// NewMetatable returns the metatable registered under name in the registry,
+// creating it (with __name set) if needed; created reports a new one.
+func (s *State) NewMetatable(name string) (mt *Table, created bool) {
+	if t := s.registry.GetStr(name).AsTable(); t != nil {
+		return t, false
+	}
+	mt = NewTable(0, 4)
+	mt.SetStr("__name", String(name))
+	s.registry.SetStr(name, TableValue(mt))
+	return mt, true
+}
+
+// Program is a compiled chunk: immutable, safe to share between goroutines
+// and States.
+type Program struct {
+	proto *funcProto
+}
+
+// Name returns the chunk name the program was compiled with.
+func (p *Program) Name() string { return p.proto.Source }
+
+// Compile parses and compiles a chunk. name is the chunk name in the
+// reference's convention: "@file.lua" for a file, "=name" for a name shown
+// as it is; any other name is shown as a file name (an "@" is added).
+// Syntax errors are returned as syntax.ErrorList.
+func Compile(name string, src []byte) (*Program, error) {
+	if !strings.HasPrefix(name, "@") && !strings.HasPrefix(name, "=") {
+		name = "@" + name
+	}
+	return compileChunk(name, src, syntax.SkipShebang)
+}
+
+// compileChunk compiles source text; load() passes mode 0, since it must
+// see the text as it is (a first '#' line is a syntax error there).
+func compileChunk(chunkname string, src []byte, mode syntax.Mode) (*Program, error) {
+	chunk, err := syntax.ParseMode(chunkname, src, mode)
+	if err != nil {
+		return nil, err
+	}
+	proto, err := compile.Compile(chunk)
+	if err != nil {
+		return nil, err
+	}
+	return &Program{proto: newFuncProto(proto)}, nil
+}
+
+// closure makes the main function of p with env as its _ENV.
+func (p *Program) closure(env Value) *luaClosure {
+	cl := &luaClosure{proto: p.proto, upvals: make([]*upvalue, len(p.proto.Upvalues))}
+	for i := range cl.upvals {
+		uv := &upvalue{}
+		uv.p = &uv.closed
+		cl.upvals[i] = uv
+	}
+	if len(cl.upvals) > 0 {
+		cl.upvals[0].closed = env
+	}
+	return cl
+}
+
+// Function returns the program's main function bound to the state's
+// globals, as load would return it.
+func (s *State) Function(p *Program) Value {
+	return p.closure(TableValue(s.globals)).value()
+}
+
+// Run runs a program's main chunk with args as its '...' and returns its
+// results. A Lua error is returned as an *Error with a traceback.
+func (s *State) Run(ctx context.Context, p *Program, args ...Value) ([]Value, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.Call(ctx, s.Function(p), args...)
+}
+
+// Call calls a Lua value (usually a function) from Go, protected: a Lua
+// error is returned as an *Error with a traceback.
+func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	th := s.main
+	base := th.top
+	if err := th.pushCall(fn, args); err != nil {
+		return nil, err
+	}
+	// The host's call counts as one Go level, as the reference's
+	// standalone interpreter runs scripts under one C call.
+	th.nGo++
+	defer func() { th.nGo-- }()
+	if th.nGo == 1 {
+		stop := s.beginRun(ctx)
+		defer stop()
+	}
+	var trace []StackFrame
+	handler := NewFunction("", func(t *Thread, a []Value) (int, error) {
+		trace = t.stackTrace(1)
+		t.Push(Arg(a, 1))
+		return 1, nil
+	})
+	if err := th.protectedCall(base, -1, handler); err != nil {
+		th.top = base
+		if e, ok := err.(*Error); ok {
+			e.Traceback = trace
+		}
+		return nil, err
+	}
+	res := make([]Value, th.top-base)
+	copy(res, th.stack[base:th.top])
+	th.top = base
+	return res, nil
+}
+
+// DoString compiles and runs source text, as a convenience for tests and
+// examples; chunkname follows Compile's convention.
+func (s *State) DoString(chunkname, src string) ([]Value, error) {
+	p, err := Compile(chunkname, []byte(src))
+	if err != nil {
+		return nil, err
+	}
+	return s.Run(context.Background(), p)
+}
+
+// Proto returns the compiled prototype of the program's main function, for
+// tools such as the disassembler. It must not be modified.
+func (p *Program) Proto() *bytecode.Proto { return p.proto.Proto }
+
+// Close releases the state: the goroutines of suspended coroutines end,
+// and pending __gc metamethods run. The state must not be used afterwards.
+func (s *State) Close() {
+	s.killCoroutines()
+	s.runFinalizers(s.main)
+}

@@ -1,0 +1,393 @@
+package lunar
+
+import (
+	"github.com/lunar-lua/lunar/bytecode"
+)
+
+// Limits that mirror the reference interpreter's.
+const (
+	// maxStack is the largest number of stack slots a thread may use
+	// (LUAI_MAXSTACK); past it a call fails with "stack overflow".
+	maxStack = 1_000_000
+	// errorStackExtra is the room left above maxStack for error handling.
+	errorStackExtra = 1000
+	// maxGoCalls bounds the nesting of Go-level calls (Go functions that
+	// call Lua, metamethods, nested coroutines): the reference's
+	// LUAI_MAXCCALLS. Past it a call fails with "C stack overflow".
+	maxGoCalls = 200
+	// regWindow is the register window every Lua frame is given, so that
+	// the VM can index registers with a uint8 without bounds checks.
+	regWindow = 256
+	// maxFrames bounds the number of nested calls (the slots of the
+	// stack bound them first in all but pathological cases).
+	maxFrames = 250_000
+)
+
+// callFrame is one activation record (the reference's CallInfo).
+type callFrame struct {
+	cl   *luaClosure // Lua function, or nil
+	gf   *goFunction // Go function, or nil
+	fn   int         // stack index of the function (moves for vararg functions)
+	ret  int         // stack index where results go (the original fn)
+	base int         // stack index of R[0] / the first argument
+	top  int         // for Lua frames: base + MaxStackSize
+	pc   int         // index of the next instruction (Lua frames)
+	// nresults is the number of results the caller wants (-1: all).
+	nresults int
+	// nextra counts the extra arguments of a vararg Lua function.
+	nextra int
+	// fresh marks the frame an execute call started with: execute returns
+	// when it returns.
+	fresh bool
+	// tail marks a frame that replaced its caller by a tail call.
+	tail bool
+	// hookedLine is the last line reported to a line hook.
+	status uint8
+}
+
+// Frame status bits.
+const (
+	frameYieldable uint8 = 1 << iota
+)
+
+// Thread is a Lua thread: a stack of values and of call frames. The main
+// thread of a State and every coroutine are Threads. A Thread is used by
+// one goroutine at a time.
+type Thread struct {
+	state  *State
+	stack  []Value
+	top    int
+	frames []callFrame
+	// openUpvals holds the open upvalues, sorted by stack index.
+	openUpvals []*upvalue
+	// tbc holds the stack indices of pending to-be-closed variables.
+	tbc []int
+	// nGo counts nested Go-level calls on this thread (plus those of the
+	// threads that resumed it).
+	nGo int
+	// nny counts active regions where yielding is not allowed.
+	nny int
+	co  *coroutine // nil for a main thread
+	// inStackError is set while a "stack overflow" error is being raised,
+	// so that handling it may use the extra room.
+	inStackError bool
+	// hasErr and lastErr keep the error that ended a coroutine.
+	hasErr  bool
+	lastErr Value
+}
+
+func newThread(s *State) *Thread {
+	th := &Thread{state: s}
+	th.stack = make([]Value, 2*regWindow)
+	th.frames = make([]callFrame, 0, 16)
+	return th
+}
+
+// State returns the State the thread belongs to.
+func (th *Thread) State() *State { return th.state }
+
+// ensureStack makes sure the stack has at least n free slots above top.
+func (th *Thread) ensureStack(n int) error {
+	return th.ensureStackAt(th.top + n)
+}
+
+// ensureStackAt makes sure the stack has at least size slots, growing it
+// and fixing open upvalues if needed.
+func (th *Thread) ensureStackAt(size int) error {
+	if size <= len(th.stack) {
+		return nil
+	}
+	limit := maxStack + regWindow
+	if size > limit {
+		if size > limit+errorStackExtra || th.inStackError {
+			return th.runtimeError("stack overflow")
+		}
+		th.inStackError = true
+		defer func() { th.inStackError = false }()
+		return th.runtimeError("stack overflow")
+	}
+	newSize := 2 * len(th.stack)
+	if newSize < size {
+		newSize = size
+	}
+	if newSize > limit+errorStackExtra {
+		newSize = limit + errorStackExtra
+	}
+	ns := make([]Value, newSize)
+	copy(ns, th.stack[:th.highWater()])
+	th.stack = ns
+	for _, uv := range th.openUpvals {
+		uv.p = &th.stack[uv.idx]
+	}
+	return nil
+}
+
+// highWater returns how much of the stack may hold live values.
+func (th *Thread) highWater() int {
+	hw := th.top
+	if n := len(th.frames); n > 0 {
+		f := &th.frames[n-1]
+		if f.cl != nil && f.base+regWindow > hw {
+			hw = f.base + regWindow
+		}
+	}
+	if hw > len(th.stack) {
+		hw = len(th.stack)
+	}
+	return hw
+}
+
+// regs returns the register window of a frame based at base.
+func (th *Thread) regs(base int) *[regWindow]Value {
+	return (*[regWindow]Value)(th.stack[base : base+regWindow])
+}
+
+// Push pushes v onto the stack (used by Go functions to return results).
+func (th *Thread) Push(v Value) {
+	if th.top >= len(th.stack) {
+		if err := th.ensureStack(1); err != nil {
+			// Past the hard limit the results are dropped; the error
+			// surfaces at the next check.
+			return
+		}
+	}
+	th.stack[th.top] = v
+	th.top++
+}
+
+// findUpval returns the open upvalue for stack slot idx, creating it.
+func (th *Thread) findUpval(idx int) *upvalue {
+	ups := th.openUpvals
+	// Search from the end: new upvalues are usually for the newest slots.
+	i := len(ups)
+	for i > 0 && ups[i-1].idx >= idx {
+		if ups[i-1].idx == idx {
+			return ups[i-1]
+		}
+		i--
+	}
+	uv := &upvalue{p: &th.stack[idx], idx: idx, open: true}
+	ups = append(ups, nil)
+	copy(ups[i+1:], ups[i:])
+	ups[i] = uv
+	th.openUpvals = ups
+	return uv
+}
+
+// closeUpvals closes every open upvalue at or above stack index level.
+func (th *Thread) closeUpvals(level int) {
+	ups := th.openUpvals
+	n := len(ups)
+	for n > 0 && ups[n-1].idx >= level {
+		uv := ups[n-1]
+		uv.closed = *uv.p
+		uv.p = &uv.closed
+		uv.open = false
+		ups[n-1] = nil
+		n--
+	}
+	th.openUpvals = ups[:n]
+}
+
+// currentLine returns the line being executed by Lua frame f.
+func (f *callFrame) currentLine() int {
+	if f.cl == nil {
+		return -1
+	}
+	pc := f.pc - 1
+	if pc < 0 {
+		pc = 0
+	}
+	li := f.cl.proto.LineInfo
+	if pc < len(li) {
+		return int(li[pc])
+	}
+	return -1
+}
+
+// frameAt returns the frame at level (0 = the running function), or nil.
+func (th *Thread) frameAt(level int) *callFrame {
+	i := len(th.frames) - 1 - level
+	if i < 0 || level < 0 {
+		return nil
+	}
+	return &th.frames[i]
+}
+
+// adjustResults moves n results starting at stack index src to the frame's
+// return position and sets top as the caller expects.
+func (th *Thread) moveResults(dst, src, n, wanted int) {
+	switch {
+	case wanted == 0:
+		th.top = dst
+	case wanted == 1:
+		if n == 0 {
+			th.stack[dst] = Nil
+		} else {
+			th.stack[dst] = th.stack[src]
+		}
+		th.top = dst + 1
+	case wanted < 0:
+		copy(th.stack[dst:dst+n], th.stack[src:src+n])
+		th.top = dst + n
+	default:
+		if n > wanted {
+			n = wanted
+		}
+		copy(th.stack[dst:dst+n], th.stack[src:src+n])
+		for i := n; i < wanted; i++ {
+			th.stack[dst+i] = Nil
+		}
+		th.top = dst + wanted
+	}
+}
+
+// callGo runs the Go function at stack index fn with the arguments up to
+// top, leaving its results at fn as wanted.
+func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
+	th.frames = append(th.frames, callFrame{gf: gf, fn: fn, ret: fn, base: fn + 1, nresults: wanted})
+	args := th.stack[fn+1 : th.top]
+	if !gf.yieldable {
+		// Lua code called back from a Go function cannot yield across it.
+		th.nny++
+	}
+	n, err := gf.fn(th, args)
+	if !gf.yieldable {
+		th.nny--
+	}
+	if err != nil {
+		return err
+	}
+	if n > th.top-fn {
+		n = th.top - fn // results may reuse the function's own slot
+	}
+	th.frames = th.frames[:len(th.frames)-1]
+	if wanted > 0 || wanted < 0 {
+		if err := th.ensureStackAt(fn + max(wanted, n) + 1); err != nil {
+			return err
+		}
+	}
+	th.moveResults(fn, th.top-n, n, wanted)
+	return nil
+}
+
+// prepareCall sets up a call of the value at stack index fn with the
+// arguments up to top. For a Lua function it pushes a frame and returns it
+// (the caller runs execute); a Go function is run to completion and nil is
+// returned. Non-functions go through __call.
+func (th *Thread) prepareCall(fn, wanted int) (*callFrame, error) {
+	for {
+		v := th.stack[fn]
+		if v.isObject() {
+			switch v.tag() {
+			case tagLuaFunction:
+				return th.pushLuaFrame((*luaClosure)(v.p), fn, wanted)
+			case tagGoFunction:
+				return nil, th.callGo((*goFunction)(v.p), fn, wanted)
+			}
+		}
+		tm := th.metamethod(v, bytecode.TMCall)
+		if tm.IsNil() {
+			return nil, th.callError(fn, v)
+		}
+		// Insert the metamethod as the function; the object becomes the
+		// first argument.
+		if err := th.ensureStack(1); err != nil {
+			return nil, err
+		}
+		copy(th.stack[fn+1:th.top+1], th.stack[fn:th.top])
+		th.top++
+		th.stack[fn] = tm
+	}
+}
+
+// pushLuaFrame pushes a frame for closure cl whose function slot is fn and
+// arguments run up to top.
+func (th *Thread) pushLuaFrame(cl *luaClosure, fn, wanted int) (*callFrame, error) {
+	p := cl.proto
+	nargs := th.top - fn - 1
+	base := fn + 1
+	if need := base + nargs + p.maxStack + regWindow + 1; need > len(th.stack) {
+		if err := th.ensureStackAt(need); err != nil {
+			return nil, err
+		}
+	}
+	for i := nargs; i < p.numParams; i++ {
+		th.stack[base+i] = Nil
+	}
+	n := len(th.frames)
+	c := &th.state.ctl
+	if c.budget--; c.budget <= 0 {
+		if err := th.checkBudget(); err != nil {
+			return nil, err
+		}
+	}
+	if d := c.limits.CallDepth; d > 0 && n >= d {
+		return nil, &LimitError{Limit: "call depth"}
+	}
+	if n < cap(th.frames) {
+		th.frames = th.frames[:n+1]
+	} else {
+		if n >= maxFrames {
+			return nil, th.runtimeError("stack overflow")
+		}
+		th.frames = append(th.frames, callFrame{})
+	}
+	f := &th.frames[n]
+	// Field by field: cheaper than a composite literal store here.
+	f.cl, f.gf = cl, nil
+	f.fn, f.ret, f.base, f.top = fn, fn, base, base+p.maxStack
+	f.pc, f.nresults, f.nextra = 0, wanted, 0
+	f.fresh, f.tail, f.status = false, false, 0
+	if p.isVararg {
+		nfix := p.numParams
+		nextra := nargs - nfix
+		if nextra < 0 {
+			nextra = 0
+		}
+		f.nextra = nextra
+		if nextra > 0 {
+			// Move the function and the fixed parameters above the extra
+			// arguments, which stay below the new frame.
+			newFn := fn + nargs + 1
+			th.stack[newFn] = th.stack[fn]
+			for i := 0; i < nfix; i++ {
+				th.stack[newFn+1+i] = th.stack[fn+1+i]
+				th.stack[fn+1+i] = Nil
+			}
+			f.fn = newFn
+			f.base = newFn + 1
+			f.top = f.base + p.maxStack
+		}
+	}
+	th.top = f.top
+	return f, nil
+}
+
+// call calls the value at stack index fn with the arguments up to top,
+// from Go: a Lua function runs in a nested execute. Results are left at fn
+// as wanted.
+func (th *Thread) call(fn, wanted int) error {
+	th.nGo++
+	if th.nGo >= maxGoCalls {
+		if th.nGo >= maxGoCalls+maxGoCalls/10 {
+			th.nGo--
+			return th.errorInError()
+		}
+		if th.nGo == maxGoCalls {
+			th.nGo--
+			return th.runtimeError("C stack overflow")
+		}
+	}
+	f, err := th.prepareCall(fn, wanted)
+	if err == nil && f != nil {
+		f.fresh = true
+		err = th.execute()
+	}
+	th.nGo--
+	return err
+}
+
+func (th *Thread) errorInError() error {
+	return &Error{Value: String("error in error handling")}
+}

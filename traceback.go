@@ -1,0 +1,143 @@
+package lunar
+
+import (
+	"fmt"
+	"strings"
+)
+
+// stackTrace describes the frames from level (0 = running function)
+// outwards.
+func (th *Thread) stackTrace(level int) []StackFrame {
+	var out []StackFrame
+	for l := level; ; l++ {
+		f := th.frameAt(l)
+		if f == nil {
+			break
+		}
+		out = append(out, th.describeFrame(l))
+		if f.tail {
+			out = append(out, StackFrame{Source: "(...tail calls...)", Line: -1, Function: ""})
+		}
+	}
+	return out
+}
+
+// describeFrame builds the traceback entry for the frame at level.
+func (th *Thread) describeFrame(level int) StackFrame {
+	f := th.frameAt(level)
+	sf := StackFrame{Line: -1}
+	if f.cl != nil {
+		sf.Source = chunkID(f.cl.proto.Source)
+		sf.Line = f.currentLine()
+	} else {
+		sf.Source = "[C]"
+	}
+	sf.Function = th.functionDescription(level)
+	return sf
+}
+
+// functionDescription says what function runs at level, as the
+// reference's traceback does ("function 'f'", "local 'f'", "method 'm'",
+// "main chunk", "function <file:12>", "?").
+func (th *Thread) functionDescription(level int) string {
+	f := th.frameAt(level)
+	if name := th.globalFuncName(f); name != "" {
+		return "function '" + name + "'"
+	}
+	kind, name := th.funcNameFromCall(level)
+	if kind != "" {
+		switch kind {
+		case "global":
+			return "function '" + name + "'"
+		case "metamethod":
+			return "metamethod '" + name + "'"
+		case "for iterator":
+			return "for iterator 'for iterator'"
+		}
+		return kind + " '" + name + "'"
+	}
+	if f.cl != nil {
+		if f.cl.proto.LineDefined == 0 {
+			return "main chunk"
+		}
+		return fmt.Sprintf("function <%s:%d>", chunkID(f.cl.proto.Source), f.cl.proto.LineDefined)
+	}
+	return "?"
+}
+
+// globalFuncName finds a Go function in the loaded libraries
+// ("string.rep", "print"), as the reference's pushglobalfuncname.
+func (th *Thread) globalFuncName(f *callFrame) string {
+	var fv Value
+	switch {
+	case f.gf != nil:
+		if f.gf.name != "" {
+			name := f.gf.name
+			return strings.TrimPrefix(name, "_G.")
+		}
+		return ""
+	default:
+		fv = f.cl.value()
+	}
+	loaded := th.state.Loaded()
+	if loaded == nil {
+		return ""
+	}
+	var found string
+	k := Nil
+	for {
+		nk, v, ok, _ := loaded.Next(k)
+		if !ok {
+			break
+		}
+		k = nk
+		if t := v.AsTable(); t != nil && nk.IsString() {
+			fk := Nil
+			for {
+				k2, v2, ok2, _ := t.Next(fk)
+				if !ok2 {
+					break
+				}
+				fk = k2
+				if RawEqual(v2, fv) && k2.IsString() {
+					mod := nk.AsString()
+					if mod == "_G" {
+						found = k2.AsString()
+					} else {
+						found = mod + "." + k2.AsString()
+					}
+					return found
+				}
+			}
+		}
+	}
+	return found
+}
+
+// Traceback returns the reference-style traceback text of the thread from
+// level on, after msg (when not empty).
+func (th *Thread) Traceback(msg string, level int) string {
+	var sb strings.Builder
+	if msg != "" {
+		sb.WriteString(msg)
+		sb.WriteString("\n")
+	}
+	sb.WriteString("stack traceback:")
+	frames := th.stackTrace(level)
+	const head, tail = 10, 11
+	for i, sf := range frames {
+		if len(frames) > head+tail && i == head {
+			fmt.Fprintf(&sb, "\n\t...\t(skipping %d levels)", len(frames)-head-tail)
+		}
+		if len(frames) > head+tail && i >= head && i < len(frames)-tail {
+			continue
+		}
+		sb.WriteString("\n\t")
+		if sf.Function == "" {
+			sb.WriteString(sf.Source)
+			continue
+		}
+		sb.WriteString(sf.String())
+	}
+	return sb.String()
+}

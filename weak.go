@@ -1,0 +1,148 @@
+package lunar
+
+import (
+	"runtime"
+	"unsafe"
+	"weak"
+)
+
+// Weak tables (§2.5.4) on Go's collector.
+//
+// Between collections a weak table holds its entries like any table: Lua
+// promises only that collected entries disappear at some collection, not
+// when. At a full collection (collectgarbage "collect" or "step") the state
+// turns every collectable weak reference of its weak tables into a Go weak
+// pointer, runs the Go collector, and then puts back the entries whose
+// object survived and clears the others. No Lua code runs in between, so
+// nobody sees the table in its intermediate form.
+//
+// Strings are values, not objects, and are never removed; an entry whose
+// value refers to its own weak key keeps the key alive (no ephemerons).
+
+// weakRef is a weakened reference saved during a sweep.
+type weakRef struct {
+	ptr weak.Pointer[byte]
+	n   uint64 // the tag bits of the original Value
+}
+
+func collectable(v Value) bool {
+	if !v.isObject() {
+		return false
+	}
+	switch v.tag() {
+	case tagTable, tagLuaFunction, tagGoFunction, tagUserdata, tagThread:
+		return true
+	}
+	return false
+}
+
+func makeWeak(v Value) weakRef {
+	return weakRef{ptr: weak.Make((*byte)(v.p)), n: v.n}
+}
+
+func (r weakRef) value() (Value, bool) {
+	p := r.ptr.Value()
+	if p == nil {
+		return Nil, false
+	}
+	return Value{p: unsafe.Pointer(p), n: r.n}, true
+}
+
+// trackWeak remembers a table that got a weak mode.
+func (s *State) trackWeak(t *Table) {
+	s.weakTables = append(s.weakTables, weak.Make(t))
+}
+
+// sweepWeak runs a Go collection with the weak tables' references weakened
+// and clears the entries whose objects were collected.
+func (s *State) sweepWeak() {
+	type saved struct {
+		t       *Table
+		arrVals []weakRef // parallel to arr; zero ptr when not weakened
+		keys    []weakRef // parallel to node
+		vals    []weakRef
+	}
+	var all []saved
+	live := s.weakTables[:0]
+	for _, wp := range s.weakTables {
+		t := wp.Value()
+		if t == nil {
+			continue
+		}
+		live = append(live, wp)
+		if t.weak == 0 {
+			continue
+		}
+		sv := saved{t: t}
+		if t.weak&weakValues != 0 {
+			sv.arrVals = make([]weakRef, len(t.arr))
+			for i, v := range t.arr {
+				if collectable(v) {
+					sv.arrVals[i] = makeWeak(v)
+					t.arr[i] = True // placeholder
+				}
+			}
+		}
+		sv.keys = make([]weakRef, len(t.node))
+		sv.vals = make([]weakRef, len(t.node))
+		for i := range t.node {
+			n := &t.node[i]
+			if n.val.IsNil() {
+				continue
+			}
+			if t.weak&weakKeys != 0 && collectable(n.key) {
+				sv.keys[i] = makeWeak(n.key)
+				n.key = Value{p: pBool, n: uint64(i) + 2} // placeholder, not a real key
+			}
+			if t.weak&weakValues != 0 && collectable(n.val) {
+				sv.vals[i] = makeWeak(n.val)
+				n.val = True
+			}
+		}
+		all = append(all, sv)
+	}
+	s.weakTables = live
+	runtime.GC()
+	runtime.GC()
+	var zero weak.Pointer[byte]
+	for _, sv := range all {
+		t := sv.t
+		for i, r := range sv.arrVals {
+			if r.ptr == zero {
+				continue
+			}
+			if v, ok := r.value(); ok {
+				t.arr[i] = v
+			} else {
+				t.arr[i] = Nil
+			}
+		}
+		for i := range t.node {
+			n := &t.node[i]
+			kr, vr := sv.keys[i], sv.vals[i]
+			keyOK, valOK := true, true
+			if kr.ptr != zero {
+				var k Value
+				k, keyOK = kr.value()
+				if keyOK {
+					n.key = k
+				}
+			}
+			if vr.ptr != zero {
+				var v Value
+				v, valOK = vr.value()
+				if valOK {
+					n.val = v
+				}
+			}
+			if !keyOK || !valOK {
+				n.val = Nil
+				if !keyOK {
+					// The key is gone; keep the slot occupied (dead) with a
+					// key that can never match a real one.
+					n.key = Value{p: pBool, n: 1 << 40}
+				}
+			}
+		}
+	}
+}
