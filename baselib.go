@@ -259,7 +259,7 @@ func baseRawLen(t *Thread, args []Value) (int, error) {
 		t.Push(Int(int64(v.strLen())))
 		return 1, nil
 	}
-	return 0, t.ArgError(1, "table or string expected")
+	return 0, t.TypeError(args, 1, "table or string")
 }
 
 func baseRawGet(t *Thread, args []Value) (int, error) {
@@ -451,13 +451,23 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 		t.state.runFinalizers(t)
 		t.Push(True)
 	case "isrunning":
-		t.Push(True)
+		t.Push(Bool(!t.state.gcStopped))
+	case "stop", "restart":
+		// Go's collector is shared by the whole process: a script only
+		// records its wish, as collectgarbage("isrunning") reports.
+		t.state.gcStopped = opts[o] == "stop"
+		t.Push(Int(0))
 	case "setpause":
 		t.Push(Int(200))
 	case "setstepmul":
 		t.Push(Int(100))
 	case "generational", "incremental":
-		t.Push(String("incremental"))
+		prev := "incremental"
+		if t.state.gcGenerational {
+			prev = "generational"
+		}
+		t.state.gcGenerational = opts[o] == "generational"
+		t.Push(String(prev))
 	default:
 		t.Push(Int(0))
 	}
@@ -598,7 +608,8 @@ func (th *Thread) loadFile(filename string, mode string, env Value, setEnv bool)
 		if name == "" {
 			name = "stdin"
 		}
-		return Nil, &Error{Value: String("cannot open " + name)}
+		msg, _ := ErrnoMessage(err)
+		return Nil, &Error{Value: String("cannot open " + name + ": " + msg)}
 	}
 	data = skipShebang(data)
 	if len(data) > 0 && data[0] == 0x1b {

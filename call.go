@@ -93,10 +93,13 @@ func (th *Thread) protectedCall(fn, wanted int, handler Value) error {
 	th.closeUpvals(fn)
 	th.frames = th.frames[:nframes]
 	th.top = fn
-	if e, ok := err.(*Error); ok && RawEqual(e.Value, ev) {
-		return e
+	if e, ok := err.(*Error); ok {
+		if RawEqual(e.Value, ev) {
+			return e
+		}
+		return &Error{Value: ev, Cause: e.Cause}
 	}
-	return &Error{Value: ev}
+	return &Error{Value: ev, Cause: err}
 }
 
 // runHandler calls a message handler (xpcall) with the error value at the

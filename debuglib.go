@@ -76,10 +76,7 @@ func dbGetInfo(t *Thread, args []Value) (int, error) {
 	} else {
 		l, ok := target.ToInteger()
 		if !ok {
-			return 0, t.TypeError(args, off+1, "function or level")
-		}
-		if th == t {
-			l++ // skip getinfo itself
+			return 0, t.TypeError(args, off+1, "number")
 		}
 		f = th.frameAt(int(l))
 		if f == nil {
@@ -169,20 +166,24 @@ func dbGetInfo(t *Thread, args []Value) (int, error) {
 			}
 		case 'f':
 			info.SetStr("func", fn)
-		case '>':
-			return 0, t.ArgError(off+2, "invalid option")
 		default:
-			return 0, t.ArgError(off+2, "invalid option")
+			return 0, t.ArgError(off+2, "invalid option '"+string(c)+"'")
 		}
 	}
 	t.Push(TableValue(info))
 	return 1, nil
 }
 
-// localSlot finds local n of frame f: its name and stack index.
-func localSlot(f *callFrame, n int) (string, int) {
+// localSlot finds local n of the frame at level: its name and stack
+// index. Unnamed slots below the next frame (or the top) are temporaries.
+func (th *Thread) localSlot(level, n int) (string, int) {
+	f := th.frameAt(level)
+	limit := th.top
+	if next := th.frameAt(level - 1); next != nil {
+		limit = next.fn
+	}
 	if f.cl == nil {
-		if n > 0 && f.base+n-1 < f.top {
+		if n > 0 && f.base+n-1 < limit {
 			return "(C temporary)", f.base + n - 1
 		}
 		return "", -1
@@ -197,7 +198,7 @@ func localSlot(f *callFrame, n int) (string, int) {
 	if name := localName(f.cl.proto, n, f.pc-1); name != "" {
 		return name, f.base + n - 1
 	}
-	if n > 0 && f.base+n-1 < f.top {
+	if n > 0 && f.base+n-1 < limit {
 		return "(temporary)", f.base + n - 1
 	}
 	return "", -1
@@ -224,14 +225,11 @@ func dbGetLocal(t *Thread, args []Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if th == t {
-		level++
-	}
 	f := th.frameAt(int(level))
 	if f == nil {
 		return 0, t.ArgError(off+1, "level out of range")
 	}
-	name, idx := localSlot(f, int(n))
+	name, idx := th.localSlot(int(level), int(n))
 	if idx < 0 {
 		t.Push(Nil)
 		return 1, nil
@@ -254,14 +252,11 @@ func dbSetLocal(t *Thread, args []Value) (int, error) {
 	if err := t.CheckAny(rest, 3); err != nil {
 		return 0, err
 	}
-	if th == t {
-		level++
-	}
 	f := th.frameAt(int(level))
 	if f == nil {
 		return 0, t.ArgError(off+1, "level out of range")
 	}
-	name, idx := localSlot(f, int(n))
+	name, idx := th.localSlot(int(level), int(n))
 	if idx < 0 {
 		t.Push(Nil)
 		return 1, nil

@@ -1,7 +1,10 @@
 package lunar
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 	"strings"
 
 	bc "github.com/lunar-lua/lunar/bytecode"
@@ -17,7 +20,13 @@ type Error struct {
 	// Traceback is the stack at the point of the error, innermost first,
 	// when one was captured.
 	Traceback []StackFrame
+	// Cause is the Go error a Go function returned, when the Lua error
+	// came from one (nil otherwise); errors.Is and errors.As see it.
+	Cause error
 }
+
+// Unwrap returns the Go error behind the Lua error, if any.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // StackFrame describes one function activation in a traceback.
 type StackFrame struct {
@@ -441,3 +450,23 @@ func (e *LimitError) uncatchable()  {}
 // Unwrap returns the context error behind a "context" limit, so that
 // errors.Is(err, context.DeadlineExceeded) works.
 func (e *LimitError) Unwrap() error { return e.Err }
+
+// ErrnoMessage returns the C library's text for a system error ("No such
+// file or directory") and its errno, as the reference's messages show
+// them; other errors give their own text and 0.
+func ErrnoMessage(err error) (string, int64) {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		msg := errno.Error()
+		if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
+			// Go's texts are the C library's with a lower-case first letter.
+			msg = string(msg[0]-'a'+'A') + msg[1:]
+		}
+		return msg, int64(errno)
+	}
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error(), 0
+	}
+	return err.Error(), 0
+}

@@ -62,7 +62,9 @@ func newFuncProto(p *bytecode.Proto) *funcProto {
 		case float64:
 			fp.k[i] = Float(c)
 		case string:
-			fp.k[i] = String(c)
+			// Interned, so that table lookups with constant keys can
+			// compare string pointers.
+			fp.k[i] = String(internString(c))
 			fp.khash[i] = hashString(c)
 		default:
 			panic("lunar: bad constant type in prototype")

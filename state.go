@@ -26,6 +26,9 @@ type State struct {
 	stderr   io.Writer
 	warnOn   bool
 	warnCont bool
+	// gcStopped and gcGenerational record collectgarbage's settings.
+	gcStopped      bool
+	gcGenerational bool
 
 	ctl        runControl
 	finalizers finalizerQueue

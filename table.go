@@ -5,6 +5,7 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
+	"unique"
 	"unsafe"
 )
 
@@ -60,6 +61,13 @@ var (
 )
 
 var hashSeed = maphash.MakeSeed()
+
+// maxInternLen is the longest string interned as a table key.
+const maxInternLen = 40
+
+// internString returns the canonical copy of s (weakly held by Go's
+// unique package).
+func internString(s string) string { return unique.Make(s).Value() }
 
 // NewTable returns an empty table with room for narr array items and nhash
 // other entries.
@@ -329,6 +337,11 @@ func (t *Table) setHash(k Value, h uint64, v Value) {
 	}
 	if v.IsNil() {
 		return // assigning nil to an absent key changes nothing
+	}
+	if k.isObject() && k.tag() == tagString && k.strLen() <= maxInternLen {
+		// New short string keys are interned like constants, so that the
+		// VM's constant-key lookups hit by pointer comparison.
+		k = String(internString(k.AsString()))
 	}
 	if (t.used+1)*4 > len(t.node)*3 {
 		t.resize(k)

@@ -10,101 +10,646 @@ import (
 // the frame marked fresh returns. Lua-to-Lua calls and returns happen
 // inside this loop without Go recursion.
 //
-// This is the one long function of the package: the dispatch loop keeps
-// its hot state (pc, code, constants, the register window) in locals, and
-// every slow path (metamethods, errors, calls of Go functions) saves pc in
-// the frame before it runs.
+// This is the one long function of the package. It has two levels:
+//
+//   - the fast loop runs the common cases of the common instructions
+//     (moves, arithmetic on numbers, comparisons, jumps, loops, table
+//     access that hits without metamethods) and makes no Go calls at all,
+//     so that the compiler keeps pc, the code, the constants and the
+//     register window in machine registers;
+//   - everything else leaves the fast loop for the slow section below it,
+//     which may call anything (metamethods, Go functions, allocation,
+//     errors), saves pc in the frame first, and then re-enters the fast
+//     loop with the frame's state reloaded.
 func (th *Thread) execute() error {
 	fi := len(th.frames) - 1
-newFrame:
-	f := &th.frames[fi]
-	cl := f.cl
-	p := cl.proto
-	code := p.code
-	k := p.k
-	base := f.base
-	R := th.regs(base)
-	pc := f.pc
-	hooks := th.state.hookMask != 0
 	ctl := &th.state.ctl
-
+	// Hook handling: with a hook set, every instruction first leaves the
+	// fast loop to run the hook (hookBreak), then runs once with skipHook.
+	skipHook, hookBreak, budgetOut := false, false, false
 	for {
-		i := code[pc]
-		pc++
-		if hooks {
-			f.pc = pc
+		f := &th.frames[fi]
+		cl := f.cl
+		p := cl.proto
+		code := p.code
+		k := p.k
+		base := f.base
+		R := th.regs(base)
+		pc := f.pc
+		hooks := th.state.hookMask != 0
+		var i bc.Instruction
+
+	fast:
+		for {
+			i = code[pc]
+			pc++
+			if hooks {
+				if !skipHook {
+					hookBreak = true
+					break fast
+				}
+				skipHook = false
+			}
+			a := uint8(i >> bc.PosA)
+			switch bc.OpCode(i & 0x7f) {
+			case bc.OpMove:
+				R[a] = R[uint8(i>>bc.PosB)]
+				continue
+			case bc.OpLoadI:
+				R[a] = Int(int64(i.SBx()))
+				continue
+			case bc.OpLoadF:
+				R[a] = Float(float64(i.SBx()))
+				continue
+			case bc.OpLoadK:
+				R[a] = k[i.Bx()]
+				continue
+			case bc.OpLoadKX:
+				R[a] = k[code[pc].Ax()]
+				pc++
+				continue
+			case bc.OpLoadFalse:
+				R[a] = False
+				continue
+			case bc.OpLFalseSkip:
+				R[a] = False
+				pc++
+				continue
+			case bc.OpLoadTrue:
+				R[a] = True
+				continue
+			case bc.OpLoadNil:
+				b := int(uint8(i >> bc.PosB))
+				for j := 0; j <= b; j++ {
+					R[a+uint8(j)] = Nil
+				}
+				continue
+			case bc.OpGetUpval:
+				R[a] = *cl.upvals[uint8(i>>bc.PosB)].p
+				continue
+			case bc.OpSetUpval:
+				*cl.upvals[uint8(i>>bc.PosB)].p = R[a]
+				continue
+			case bc.OpGetTabUp:
+				up := *cl.upvals[uint8(i>>bc.PosB)].p
+				if up.p != pInt && up.p != pFloat && up.n>>tagShift == tagTable {
+					t := (*Table)(up.p)
+					if len(t.node) > 0 {
+						c := uint8(i >> bc.PosC)
+						kv := k[c]
+						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						if n.key.p == kv.p && n.key.n == kv.n && (t.meta == nil || !n.val.IsNil()) {
+							R[a] = n.val
+							continue
+						}
+					}
+				}
+			case bc.OpGetField:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p != pInt && rb.p != pFloat && rb.n>>tagShift == tagTable {
+					t := (*Table)(rb.p)
+					if len(t.node) > 0 {
+						c := uint8(i >> bc.PosC)
+						kv := k[c]
+						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						if n.key.p == kv.p && n.key.n == kv.n && (t.meta == nil || !n.val.IsNil()) {
+							R[a] = n.val
+							continue
+						}
+					}
+				}
+			case bc.OpGetTable:
+				rb := R[uint8(i>>bc.PosB)]
+				rc := R[uint8(i>>bc.PosC)]
+				if rc.p == pInt && rb.p != pInt && rb.p != pFloat && rb.n>>tagShift == tagTable {
+					t := (*Table)(rb.p)
+					if idx := rc.n - 1; idx < uint64(len(t.arr)) {
+						if v := t.arr[idx]; t.meta == nil || !v.IsNil() {
+							R[a] = v
+							continue
+						}
+					}
+				}
+			case bc.OpGetI:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p != pInt && rb.p != pFloat && rb.n>>tagShift == tagTable {
+					t := (*Table)(rb.p)
+					if idx := uint64(uint8(i>>bc.PosC)) - 1; idx < uint64(len(t.arr)) {
+						if v := t.arr[idx]; t.meta == nil || !v.IsNil() {
+							R[a] = v
+							continue
+						}
+					}
+				}
+			case bc.OpSetTable:
+				ra := R[a]
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p == pInt && ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
+					t := (*Table)(ra.p)
+					if idx := rb.n - 1; idx < uint64(len(t.arr)) && (t.meta == nil || !t.arr[idx].IsNil()) {
+						if i.K() {
+							t.arr[idx] = k[uint8(i>>bc.PosC)]
+						} else {
+							t.arr[idx] = R[uint8(i>>bc.PosC)]
+						}
+						continue
+					}
+				}
+			case bc.OpSetI:
+				ra := R[a]
+				if ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
+					t := (*Table)(ra.p)
+					if idx := uint64(uint8(i>>bc.PosB)) - 1; idx < uint64(len(t.arr)) && (t.meta == nil || !t.arr[idx].IsNil()) {
+						if i.K() {
+							t.arr[idx] = k[uint8(i>>bc.PosC)]
+						} else {
+							t.arr[idx] = R[uint8(i>>bc.PosC)]
+						}
+						continue
+					}
+				}
+			case bc.OpSetField:
+				ra := R[a]
+				if ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
+					t := (*Table)(ra.p)
+					if len(t.node) > 0 {
+						b := uint8(i >> bc.PosB)
+						kv := k[b]
+						n := &t.node[p.khash[b]&uint64(len(t.node)-1)]
+						// An existing live key can be overwritten directly.
+						if n.key.p == kv.p && n.key.n == kv.n && !n.val.IsNil() {
+							if i.K() {
+								n.val = k[uint8(i>>bc.PosC)]
+							} else {
+								n.val = R[uint8(i>>bc.PosC)]
+							}
+							continue
+						}
+					}
+				}
+			case bc.OpSelf:
+				rb := R[uint8(i>>bc.PosB)]
+				R[a+1] = rb
+				if i.K() && rb.p != pInt && rb.p != pFloat && rb.n>>tagShift == tagTable {
+					t := (*Table)(rb.p)
+					if len(t.node) > 0 {
+						c := uint8(i >> bc.PosC)
+						kv := k[c]
+						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						if n.key.p == kv.p && n.key.n == kv.n && !n.val.IsNil() {
+							R[a] = n.val
+							continue
+						}
+					}
+				}
+			case bc.OpAddI:
+				rb := R[uint8(i>>bc.PosB)]
+				c := int64(int(uint8(i>>bc.PosC)) - bc.OffsetSC)
+				if rb.p == pInt {
+					R[a] = Int(int64(rb.n) + c)
+					pc++
+					continue
+				} else if rb.p == pFloat {
+					R[a] = Float(rb.AsFloat() + float64(c))
+					pc++
+					continue
+				}
+			case bc.OpAddK:
+				rb := R[uint8(i>>bc.PosB)]
+				kc := k[uint8(i>>bc.PosC)]
+				if rb.p == pInt && kc.p == pInt {
+					R[a] = Int(int64(rb.n) + int64(kc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, kc); ok {
+					R[a] = Float(x + y)
+					pc++
+					continue
+				}
+			case bc.OpSubK:
+				rb := R[uint8(i>>bc.PosB)]
+				kc := k[uint8(i>>bc.PosC)]
+				if rb.p == pInt && kc.p == pInt {
+					R[a] = Int(int64(rb.n) - int64(kc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, kc); ok {
+					R[a] = Float(x - y)
+					pc++
+					continue
+				}
+			case bc.OpMulK:
+				rb := R[uint8(i>>bc.PosB)]
+				kc := k[uint8(i>>bc.PosC)]
+				if rb.p == pInt && kc.p == pInt {
+					R[a] = Int(int64(rb.n) * int64(kc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, kc); ok {
+					R[a] = Float(x * y)
+					pc++
+					continue
+				}
+			case bc.OpModK:
+				rb := R[uint8(i>>bc.PosB)]
+				kc := k[uint8(i>>bc.PosC)]
+				if rb.p == pInt && kc.p == pInt && int64(kc.n) > 0 {
+					// Positive divisor: the floor modulo needs no special case
+					// beyond the sign fix.
+					r := int64(rb.n) % int64(kc.n)
+					if r < 0 {
+						r += int64(kc.n)
+					}
+					R[a] = Int(r)
+					pc++
+					continue
+				}
+			case bc.OpIDivK:
+				rb := R[uint8(i>>bc.PosB)]
+				kc := k[uint8(i>>bc.PosC)]
+				if rb.p == pInt && kc.p == pInt && int64(kc.n) > 0 {
+					x, y := int64(rb.n), int64(kc.n)
+					q := x / y
+					if x%y != 0 && x < 0 {
+						q--
+					}
+					R[a] = Int(q)
+					pc++
+					continue
+				}
+			case bc.OpShrI, bc.OpShlI:
+				rb := R[uint8(i>>bc.PosB)]
+				c := int64(int(uint8(i>>bc.PosC)) - bc.OffsetSC)
+				if rb.p == pInt {
+					if bc.OpCode(i&0x7f) == bc.OpShrI {
+						R[a] = Int(shiftLeft(int64(rb.n), -c))
+					} else {
+						R[a] = Int(shiftLeft(c, int64(rb.n)))
+					}
+					pc++
+					continue
+				}
+			case bc.OpDivK:
+				if x, y, ok := bothFloats(R[uint8(i>>bc.PosB)], k[uint8(i>>bc.PosC)]); ok {
+					R[a] = Float(x / y)
+					pc++
+					continue
+				}
+			case bc.OpAdd:
+				rb := R[uint8(i>>bc.PosB)]
+				rc := R[uint8(i>>bc.PosC)]
+				if rb.p == pInt && rc.p == pInt {
+					R[a] = Int(int64(rb.n) + int64(rc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, rc); ok {
+					R[a] = Float(x + y)
+					pc++
+					continue
+				}
+			case bc.OpSub:
+				rb := R[uint8(i>>bc.PosB)]
+				rc := R[uint8(i>>bc.PosC)]
+				if rb.p == pInt && rc.p == pInt {
+					R[a] = Int(int64(rb.n) - int64(rc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, rc); ok {
+					R[a] = Float(x - y)
+					pc++
+					continue
+				}
+			case bc.OpMul:
+				rb := R[uint8(i>>bc.PosB)]
+				rc := R[uint8(i>>bc.PosC)]
+				if rb.p == pInt && rc.p == pInt {
+					R[a] = Int(int64(rb.n) * int64(rc.n))
+					pc++
+					continue
+				} else if x, y, ok := bothFloats(rb, rc); ok {
+					R[a] = Float(x * y)
+					pc++
+					continue
+				}
+			case bc.OpDiv:
+				if x, y, ok := bothFloats(R[uint8(i>>bc.PosB)], R[uint8(i>>bc.PosC)]); ok {
+					R[a] = Float(x / y)
+					pc++
+					continue
+				}
+			case bc.OpBAndK, bc.OpBOrK, bc.OpBXorK:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p == pInt {
+					x, y := int64(rb.n), k[uint8(i>>bc.PosC)].AsInt()
+					switch bc.OpCode(i & 0x7f) {
+					case bc.OpBAndK:
+						R[a] = Int(x & y)
+					case bc.OpBOrK:
+						R[a] = Int(x | y)
+					default:
+						R[a] = Int(x ^ y)
+					}
+					pc++
+					continue
+				}
+			case bc.OpBAnd, bc.OpBOr, bc.OpBXor:
+				rb := R[uint8(i>>bc.PosB)]
+				rc := R[uint8(i>>bc.PosC)]
+				if rb.p == pInt && rc.p == pInt {
+					x, y := int64(rb.n), int64(rc.n)
+					switch bc.OpCode(i & 0x7f) {
+					case bc.OpBAnd:
+						R[a] = Int(x & y)
+					case bc.OpBOr:
+						R[a] = Int(x | y)
+					default:
+						R[a] = Int(x ^ y)
+					}
+					pc++
+					continue
+				}
+			case bc.OpNot:
+				R[a] = Bool(!R[uint8(i>>bc.PosB)].Truthy())
+				continue
+			case bc.OpUnm:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p == pInt {
+					R[a] = Int(-int64(rb.n))
+					continue
+				} else if rb.p == pFloat {
+					R[a] = Float(-rb.AsFloat())
+					continue
+				}
+			case bc.OpLen:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.p != pInt && rb.p != pFloat && rb.p != nil && rb.p != pBool {
+					if rb.n>>tagShift == tagString {
+						R[a] = Int(int64(rb.n & lenMask))
+						continue
+					}
+					if rb.n>>tagShift == tagTable {
+						if t := (*Table)(rb.p); t.meta == nil && len(t.arr) > 0 && !t.arr[len(t.arr)-1].IsNil() && len(t.node) == 0 {
+							R[a] = Int(int64(len(t.arr)))
+							continue
+						}
+					}
+				}
+			case bc.OpJmp:
+				d := i.SJ()
+				pc += d
+				if d < 0 {
+					// A backward jump closes a loop: charge its body.
+					if ctl.budget -= int64(-d); ctl.budget <= 0 {
+						budgetOut = true
+						break fast
+					}
+				}
+				continue
+			case bc.OpEq:
+				ra := R[a]
+				rb := R[uint8(i>>bc.PosB)]
+				var eq bool
+				if ra.p == rb.p && ra.n == rb.n && ra.p != pFloat {
+					eq = true
+				} else if ra.p == pInt && rb.p == pInt || ra.p == pBool || ra.p == nil {
+					eq = false
+				} else {
+					break // slow path: floats, strings, metamethods
+				}
+				if eq != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpLt:
+				ra := R[a]
+				rb := R[uint8(i>>bc.PosB)]
+				var res bool
+				if ra.p == pInt && rb.p == pInt {
+					res = int64(ra.n) < int64(rb.n)
+				} else if ra.p == pFloat && rb.p == pFloat {
+					res = ra.AsFloat() < rb.AsFloat()
+				} else {
+					break
+				}
+				if res != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpLe:
+				ra := R[a]
+				rb := R[uint8(i>>bc.PosB)]
+				var res bool
+				if ra.p == pInt && rb.p == pInt {
+					res = int64(ra.n) <= int64(rb.n)
+				} else if ra.p == pFloat && rb.p == pFloat {
+					res = ra.AsFloat() <= rb.AsFloat()
+				} else {
+					break
+				}
+				if res != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpEqK:
+				ra := R[a]
+				kb := k[uint8(i>>bc.PosB)]
+				var eq bool
+				if ra.p == kb.p && ra.n == kb.n && ra.p != pFloat {
+					eq = true
+				} else if ra.p == pInt && kb.p == pInt || ra.p == pBool || ra.p == nil {
+					eq = false
+				} else {
+					break
+				}
+				if eq != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpEqI:
+				ra := R[a]
+				imm := int64(int(uint8(i>>bc.PosB)) - bc.OffsetSC)
+				var eq bool
+				if ra.p == pInt {
+					eq = int64(ra.n) == imm
+				} else if ra.p == pFloat {
+					eq = ra.AsFloat() == float64(imm)
+				}
+				if eq != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpLtI, bc.OpLeI, bc.OpGtI, bc.OpGeI:
+				ra := R[a]
+				imm := int64(int(uint8(i>>bc.PosB)) - bc.OffsetSC)
+				var res bool
+				if ra.p == pInt {
+					x := int64(ra.n)
+					switch bc.OpCode(i & 0x7f) {
+					case bc.OpLtI:
+						res = x < imm
+					case bc.OpLeI:
+						res = x <= imm
+					case bc.OpGtI:
+						res = x > imm
+					default:
+						res = x >= imm
+					}
+				} else if ra.p == pFloat {
+					x, y := ra.AsFloat(), float64(imm)
+					switch bc.OpCode(i & 0x7f) {
+					case bc.OpLtI:
+						res = x < y
+					case bc.OpLeI:
+						res = x <= y
+					case bc.OpGtI:
+						res = x > y
+					default:
+						res = x >= y
+					}
+				} else {
+					break
+				}
+				if res != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpTest:
+				if R[a].Truthy() != i.K() {
+					pc++
+				} else {
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpTestSet:
+				rb := R[uint8(i>>bc.PosB)]
+				if rb.Truthy() != i.K() {
+					pc++
+				} else {
+					R[a] = rb
+					pc += code[pc].SJ() + 1
+				}
+				continue
+			case bc.OpForLoop:
+				if R[a+2].p == pInt {
+					count := R[a+1].n // remaining iterations, unsigned
+					if count > 0 {
+						step := int64(R[a+2].n)
+						R[a+1] = Value{p: pInt, n: count - 1}
+						idx := int64(R[a].n) + step
+						R[a] = Int(idx)
+						R[a+3] = Int(idx)
+						pc -= i.Bx()
+						if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
+							budgetOut = true
+							break fast
+						}
+					}
+				} else {
+					step := R[a+2].AsFloat()
+					limit := R[a+1].AsFloat()
+					idx := R[a].AsFloat() + step
+					if (step > 0 && idx <= limit) || (step <= 0 && limit <= idx) {
+						R[a] = Float(idx)
+						R[a+3] = Float(idx)
+						pc -= i.Bx()
+						if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
+							budgetOut = true
+							break fast
+						}
+					}
+				}
+				continue
+			case bc.OpTForLoop:
+				if !R[a+4].IsNil() {
+					R[a+2] = R[a+4]
+					pc -= i.Bx()
+					if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
+						budgetOut = true
+						break fast
+					}
+				}
+				continue
+			case bc.OpExtraArg:
+				continue
+			}
+			break
+		}
+
+		// The slow section: instruction i (at pc-1) needs more than the fast
+		// loop does. Save pc first: errors, hooks and calls read it.
+		f.pc = pc
+		if hookBreak {
+			hookBreak = false
 			if err := th.hookInstruction(f, pc-1); err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
+			th.frames[fi].pc = pc - 1 // run the instruction itself next
+			skipHook = true
+			continue
 		}
-		a := uint8(i >> bc.PosA)
-		switch bc.OpCode(i & 0x7f) {
-		case bc.OpMove:
-			R[a] = R[uint8(i>>bc.PosB)]
-		case bc.OpLoadI:
-			R[a] = Int(int64(i.SBx()))
-		case bc.OpLoadF:
-			R[a] = Float(float64(i.SBx()))
-		case bc.OpLoadK:
-			R[a] = k[i.Bx()]
-		case bc.OpLoadKX:
-			R[a] = k[code[pc].Ax()]
-			pc++
-		case bc.OpLoadFalse:
-			R[a] = False
-		case bc.OpLFalseSkip:
-			R[a] = False
-			pc++
-		case bc.OpLoadTrue:
-			R[a] = True
-		case bc.OpLoadNil:
-			b := int(uint8(i >> bc.PosB))
-			for j := 0; j <= b; j++ {
-				R[a+uint8(j)] = Nil
+		if budgetOut {
+			budgetOut = false
+			if err := th.checkBudget(); err != nil {
+				return err
 			}
-		case bc.OpGetUpval:
-			R[a] = *cl.upvals[uint8(i>>bc.PosB)].p
-		case bc.OpSetUpval:
-			*cl.upvals[uint8(i>>bc.PosB)].p = R[a]
+			continue
+		}
+		a := int(uint8(i >> bc.PosA))
+		switch op := bc.OpCode(i & 0x7f); op {
 		case bc.OpGetTabUp:
-			up := *cl.upvals[uint8(i>>bc.PosB)].p
 			c := uint8(i >> bc.PosC)
+			up := *cl.upvals[uint8(i>>bc.PosB)].p
 			if t := up.AsTable(); t != nil {
 				if v := t.getStrHash(k[c].AsString(), p.khash[c]); !v.IsNil() || t.meta == nil {
 					R[a] = v
 					continue
 				}
 			}
-			f.pc = pc
 			v, err := th.index(up, k[c])
 			if err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
-		case bc.OpGetTable:
+			th.stack[base+a] = v
+		case bc.OpGetField:
+			c := uint8(i >> bc.PosC)
 			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
 			if t := rb.AsTable(); t != nil {
-				var v Value
-				if rc.p == pInt {
-					v = t.GetInt(int64(rc.n))
-				} else {
-					v = t.Get(rc)
-				}
-				if !v.IsNil() || t.meta == nil {
+				if v := t.getStrHash(k[c].AsString(), p.khash[c]); !v.IsNil() || t.meta == nil {
 					R[a] = v
 					continue
 				}
 			}
-			f.pc = pc
+			v, err := th.index(rb, k[c])
+			if err != nil {
+				return err
+			}
+			th.stack[base+a] = v
+		case bc.OpGetTable:
+			rb := R[uint8(i>>bc.PosB)]
+			rc := R[uint8(i>>bc.PosC)]
+			if t := rb.AsTable(); t != nil {
+				if v := t.Get(rc); !v.IsNil() || t.meta == nil {
+					R[a] = v
+					continue
+				}
+			}
 			v, err := th.index(rb, rc)
 			if err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
+			th.stack[base+a] = v
 		case bc.OpGetI:
 			rb := R[uint8(i>>bc.PosB)]
 			c := int64(uint8(i >> bc.PosC))
@@ -114,93 +659,44 @@ newFrame:
 					continue
 				}
 			}
-			f.pc = pc
 			v, err := th.index(rb, Int(c))
 			if err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
-		case bc.OpGetField:
+			th.stack[base+a] = v
+		case bc.OpSelf:
 			rb := R[uint8(i>>bc.PosB)]
-			c := uint8(i >> bc.PosC)
-			if t := rb.AsTable(); t != nil {
-				if v := t.getStrHash(k[c].AsString(), p.khash[c]); !v.IsNil() || t.meta == nil {
-					R[a] = v
-					continue
-				}
+			var key Value
+			if i.K() {
+				key = k[uint8(i>>bc.PosC)]
+			} else {
+				key = R[uint8(i>>bc.PosC)]
 			}
-			f.pc = pc
-			v, err := th.index(rb, k[c])
+			v, err := th.index(rb, key)
 			if err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
-		case bc.OpSetTabUp:
-			up := *cl.upvals[a].p
-			kb := k[uint8(i>>bc.PosB)]
-			var rc Value
+			th.stack[base+a] = v
+		case bc.OpSetTabUp, bc.OpSetTable, bc.OpSetI, bc.OpSetField:
+			var obj, key, val Value
 			if i.K() {
-				rc = k[uint8(i>>bc.PosC)]
+				val = k[uint8(i>>bc.PosC)]
 			} else {
-				rc = R[uint8(i>>bc.PosC)]
+				val = R[uint8(i>>bc.PosC)]
 			}
-			f.pc = pc
-			if err := th.setIndexFast(up, kb, rc); err != nil {
+			switch op {
+			case bc.OpSetTabUp:
+				obj, key = *cl.upvals[a].p, k[uint8(i>>bc.PosB)]
+			case bc.OpSetTable:
+				obj, key = R[a], R[uint8(i>>bc.PosB)]
+			case bc.OpSetI:
+				obj, key = R[a], Int(int64(uint8(i>>bc.PosB)))
+			default:
+				obj, key = R[a], k[uint8(i>>bc.PosB)]
+			}
+			if err := th.setIndexFast(obj, key, val); err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-		case bc.OpSetTable:
-			rb := R[uint8(i>>bc.PosB)]
-			var rc Value
-			if i.K() {
-				rc = k[uint8(i>>bc.PosC)]
-			} else {
-				rc = R[uint8(i>>bc.PosC)]
-			}
-			ra := R[a]
-			if t := ra.AsTable(); t != nil && t.meta == nil && rb.p == pInt {
-				t.SetInt(int64(rb.n), rc)
-				continue
-			}
-			f.pc = pc
-			if err := th.setIndexFast(ra, rb, rc); err != nil {
-				return err
-			}
-			R, f = th.regs(base), &th.frames[fi]
-		case bc.OpSetI:
-			b := int64(uint8(i >> bc.PosB))
-			var rc Value
-			if i.K() {
-				rc = k[uint8(i>>bc.PosC)]
-			} else {
-				rc = R[uint8(i>>bc.PosC)]
-			}
-			ra := R[a]
-			if t := ra.AsTable(); t != nil && t.meta == nil {
-				t.SetInt(b, rc)
-				continue
-			}
-			f.pc = pc
-			if err := th.setIndexFast(ra, Int(b), rc); err != nil {
-				return err
-			}
-			R, f = th.regs(base), &th.frames[fi]
-		case bc.OpSetField:
-			kb := k[uint8(i>>bc.PosB)]
-			var rc Value
-			if i.K() {
-				rc = k[uint8(i>>bc.PosC)]
-			} else {
-				rc = R[uint8(i>>bc.PosC)]
-			}
-			ra := R[a]
-			f.pc = pc
-			if err := th.setIndexFast(ra, kb, rc); err != nil {
-				return err
-			}
-			R, f = th.regs(base), &th.frames[fi]
 		case bc.OpNewTable:
 			b := int(uint8(i >> bc.PosB))
 			c := int(uint8(i >> bc.PosC))
@@ -210,59 +706,35 @@ newFrame:
 			if i.K() {
 				c += code[pc].Ax() * (bc.MaxArgC + 1)
 			}
-			pc++ // skip the extra argument
+			th.frames[fi].pc = pc + 1 // skip the extra argument
 			t := NewTable(c, b)
 			t.acct = &ctl.allocated
 			ctl.allocated += tableBaseSize + int64(c)*valueSize + int64(b)*nodeSize
 			R[a] = TableValue(t)
-		case bc.OpSelf:
-			rb := R[uint8(i>>bc.PosB)]
-			var key Value
-			if i.K() {
-				key = k[uint8(i>>bc.PosC)]
-			} else {
-				key = R[uint8(i>>bc.PosC)]
-			}
-			R[a+1] = rb
-			if t := rb.AsTable(); t != nil && key.IsString() {
-				if v := t.GetStr(key.AsString()); !v.IsNil() || t.meta == nil {
-					R[a] = v
-					continue
-				}
-			}
-			f.pc = pc
-			v, err := th.index(rb, key)
-			if err != nil {
-				return err
-			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
-		case bc.OpAddI:
-			rb := R[uint8(i>>bc.PosB)]
-			c := int64(int(uint8(i>>bc.PosC)) - bc.OffsetSC)
-			if rb.p == pInt {
-				R[a] = Int(int64(rb.n) + c)
-				pc++
-			} else if rb.p == pFloat {
-				R[a] = Float(rb.AsFloat() + float64(c))
-				pc++
-			}
 		case bc.OpAddK, bc.OpSubK, bc.OpMulK, bc.OpModK, bc.OpPowK, bc.OpDivK, bc.OpIDivK:
-			rb := R[uint8(i>>bc.PosB)]
-			kc := k[uint8(i>>bc.PosC)]
-			if v, ok := arithFast(bc.OpCode(i&0x7f)-bc.OpAddK+bc.OpAdd, rb, kc); ok {
+			aop := op - bc.OpAddK + bc.OpAdd
+			v, ok := arithFast(aop, R[uint8(i>>bc.PosB)], k[uint8(i>>bc.PosC)])
+			if ok {
 				R[a] = v
-				pc++
+				th.frames[fi].pc = pc + 1
 			} else if v.p == pBool {
-				f.pc = pc
-				return th.divByZero(bc.OpCode(i&0x7f) - bc.OpAddK + bc.OpAdd)
+				return th.divByZero(aop)
 			}
+			// Otherwise the MMBINK instruction that follows handles it.
+		case bc.OpMod, bc.OpPow, bc.OpIDiv, bc.OpAdd, bc.OpSub, bc.OpMul, bc.OpDiv:
+			v, ok := arithFast(op, R[uint8(i>>bc.PosB)], R[uint8(i>>bc.PosC)])
+			if ok {
+				R[a] = v
+				th.frames[fi].pc = pc + 1
+			} else if v.p == pBool {
+				return th.divByZero(op)
+			}
+		case bc.OpAddI:
+			// Not a number: the MMBINI that follows handles it.
 		case bc.OpBAndK, bc.OpBOrK, bc.OpBXorK:
-			rb := R[uint8(i>>bc.PosB)]
-			kc := k[uint8(i>>bc.PosC)]
-			if x, ok := toIntStrict(rb); ok {
-				y := kc.AsInt()
-				switch bc.OpCode(i & 0x7f) {
+			if x, ok := toIntStrict(R[uint8(i>>bc.PosB)]); ok {
+				y := k[uint8(i>>bc.PosC)].AsInt()
+				switch op {
 				case bc.OpBAndK:
 					R[a] = Int(x & y)
 				case bc.OpBOrK:
@@ -270,324 +742,137 @@ newFrame:
 				default:
 					R[a] = Int(x ^ y)
 				}
-				pc++
+				th.frames[fi].pc = pc + 1
 			}
-		case bc.OpShrI:
-			rb := R[uint8(i>>bc.PosB)]
+		case bc.OpShrI, bc.OpShlI:
 			c := int64(int(uint8(i>>bc.PosC)) - bc.OffsetSC)
-			if x, ok := toIntStrict(rb); ok {
-				R[a] = Int(shiftLeft(x, -c))
-				pc++
-			}
-		case bc.OpShlI:
-			rb := R[uint8(i>>bc.PosB)]
-			c := int64(int(uint8(i>>bc.PosC)) - bc.OffsetSC)
-			if x, ok := toIntStrict(rb); ok {
-				R[a] = Int(shiftLeft(c, x))
-				pc++
-			}
-		case bc.OpAdd:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if rb.p == pInt && rc.p == pInt {
-				R[a] = Int(int64(rb.n) + int64(rc.n))
-				pc++
-			} else if x, y, ok := bothFloats(rb, rc); ok {
-				R[a] = Float(x + y)
-				pc++
-			}
-		case bc.OpSub:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if rb.p == pInt && rc.p == pInt {
-				R[a] = Int(int64(rb.n) - int64(rc.n))
-				pc++
-			} else if x, y, ok := bothFloats(rb, rc); ok {
-				R[a] = Float(x - y)
-				pc++
-			}
-		case bc.OpMul:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if rb.p == pInt && rc.p == pInt {
-				R[a] = Int(int64(rb.n) * int64(rc.n))
-				pc++
-			} else if x, y, ok := bothFloats(rb, rc); ok {
-				R[a] = Float(x * y)
-				pc++
-			}
-		case bc.OpDiv:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if x, y, ok := bothFloats(rb, rc); ok {
-				R[a] = Float(x / y)
-				pc++
-			}
-		case bc.OpMod, bc.OpPow, bc.OpIDiv:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if v, ok := arithFast(bc.OpCode(i&0x7f), rb, rc); ok {
-				R[a] = v
-				pc++
-			} else if v.p == pBool {
-				f.pc = pc
-				return th.divByZero(bc.OpCode(i & 0x7f))
+			if x, ok := toIntStrict(R[uint8(i>>bc.PosB)]); ok {
+				if op == bc.OpShrI {
+					R[a] = Int(shiftLeft(x, -c))
+				} else {
+					R[a] = Int(shiftLeft(c, x))
+				}
+				th.frames[fi].pc = pc + 1
 			}
 		case bc.OpBAnd, bc.OpBOr, bc.OpBXor, bc.OpShl, bc.OpShr:
-			rb := R[uint8(i>>bc.PosB)]
-			rc := R[uint8(i>>bc.PosC)]
-			if x, ok := toIntStrict(rb); ok {
-				if y, ok := toIntStrict(rc); ok {
-					R[a] = Int(bitwise(bc.OpCode(i&0x7f), x, y))
-					pc++
+			if x, ok := toIntStrict(R[uint8(i>>bc.PosB)]); ok {
+				if y, ok := toIntStrict(R[uint8(i>>bc.PosC)]); ok {
+					R[a] = Int(bitwise(op, x, y))
+					th.frames[fi].pc = pc + 1
 				}
 			}
 		case bc.OpMMBin, bc.OpMMBinI, bc.OpMMBinK:
-			f.pc = pc
 			if err := th.execMMBin(f, i, code[pc-2], R); err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-		case bc.OpUnm:
-			rb := R[uint8(i>>bc.PosB)]
-			switch rb.p {
-			case pInt:
-				R[a] = Int(-int64(rb.n))
-			case pFloat:
-				R[a] = Float(-rb.AsFloat())
-			default:
-				f.pc = pc
-				v, err := th.arithMeta(bc.TMUnm, rb, rb, int(uint8(i>>bc.PosB)), int(uint8(i>>bc.PosB)))
-				if err != nil {
-					return err
-				}
-				R, f = th.regs(base), &th.frames[fi]
-				R[a] = v
-			}
-		case bc.OpBNot:
-			rb := R[uint8(i>>bc.PosB)]
-			if x, ok := toIntStrict(rb); ok {
-				R[a] = Int(^x)
-			} else {
-				f.pc = pc
-				v, err := th.arithMeta(bc.TMBNot, rb, rb, int(uint8(i>>bc.PosB)), int(uint8(i>>bc.PosB)))
-				if err != nil {
-					return err
-				}
-				R, f = th.regs(base), &th.frames[fi]
-				R[a] = v
-			}
-		case bc.OpNot:
-			R[a] = Bool(!R[uint8(i>>bc.PosB)].Truthy())
-		case bc.OpLen:
-			rb := R[uint8(i>>bc.PosB)]
-			if rb.isObject() {
-				if rb.tag() == tagString {
-					R[a] = Int(int64(rb.strLen()))
-					continue
-				}
-				if t := rb.AsTable(); t != nil && t.meta == nil {
-					R[a] = Int(t.Length())
+		case bc.OpUnm, bc.OpBNot:
+			b := int(uint8(i >> bc.PosB))
+			rb := R[b]
+			tm := bc.TMUnm
+			if op == bc.OpBNot {
+				tm = bc.TMBNot
+				if x, ok := toIntStrict(rb); ok {
+					R[a] = Int(^x)
 					continue
 				}
 			}
-			f.pc = pc
-			v, err := th.length(rb, int(uint8(i>>bc.PosB)))
+			v, err := th.arithMeta(tm, rb, rb, b, b)
 			if err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			R[a] = v
+			th.stack[base+a] = v
+		case bc.OpLen:
+			b := int(uint8(i >> bc.PosB))
+			rb := R[b]
+			var v Value
+			if t := rb.AsTable(); t != nil && t.meta == nil {
+				v = Int(t.Length())
+			} else {
+				var err error
+				if v, err = th.length(rb, b); err != nil {
+					return err
+				}
+			}
+			th.stack[base+a] = v
 		case bc.OpConcat:
 			n := int(uint8(i >> bc.PosB))
-			f.pc = pc
-			th.top = base + int(a) + n
+			th.top = base + a + n
 			if err := th.concat(n); err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
-			th.top = f.top
+			th.top = th.frames[fi].top
 		case bc.OpClose:
-			f.pc = pc
-			if err := th.closeFrom(base+int(a), Nil, false); err != nil {
+			if err := th.closeFrom(base+a, Nil, false); err != nil {
 				return err
 			}
-			R, f = th.regs(base), &th.frames[fi]
 		case bc.OpTBC:
-			f.pc = pc
-			if err := th.markTBC(base + int(a)); err != nil {
+			if err := th.markTBC(base + a); err != nil {
 				return err
-			}
-		case bc.OpJmp:
-			d := i.SJ()
-			pc += d
-			if d < 0 {
-				// A backward jump closes a loop: charge its body.
-				if ctl.budget -= int64(-d); ctl.budget <= 0 {
-					f.pc = pc
-					if err := th.checkBudget(); err != nil {
-						return err
-					}
-				}
 			}
 		case bc.OpEq:
-			rb := R[uint8(i>>bc.PosB)]
-			ra := R[a]
-			var eq bool
-			if ra.p == pInt && rb.p == pInt {
-				eq = ra.n == rb.n
-			} else if RawEqual(ra, rb) {
-				eq = true
-			} else if ra.Type() == rb.Type() && (ra.IsTable() || ra.AsUserdata() != nil) {
-				f.pc = pc
+			ra, rb := R[a], R[uint8(i>>bc.PosB)]
+			eq := RawEqual(ra, rb)
+			if !eq && ra.Type() == rb.Type() && (ra.IsTable() || ra.AsUserdata() != nil) {
 				var err error
-				eq, err = th.equalMeta(ra, rb)
-				if err != nil {
+				if eq, err = th.equalMeta(ra, rb); err != nil {
 					return err
 				}
-				R, f = th.regs(base), &th.frames[fi]
 			}
-			if eq != i.K() {
-				pc++
-			} else {
-				pc += code[pc].SJ() + 1
-			}
-		case bc.OpLt, bc.OpLe:
-			rb := R[uint8(i>>bc.PosB)]
-			ra := R[a]
-			var res bool
-			if ra.p == pInt && rb.p == pInt {
-				if bc.OpCode(i&0x7f) == bc.OpLt {
-					res = int64(ra.n) < int64(rb.n)
-				} else {
-					res = int64(ra.n) <= int64(rb.n)
-				}
-			} else {
-				f.pc = pc
-				var err error
-				if bc.OpCode(i&0x7f) == bc.OpLt {
-					res, err = th.lessThan(ra, rb)
-				} else {
-					res, err = th.lessEqual(ra, rb)
-				}
-				if err != nil {
-					return err
-				}
-				R, f = th.regs(base), &th.frames[fi]
-			}
-			if res != i.K() {
-				pc++
-			} else {
-				pc += code[pc].SJ() + 1
-			}
+			th.condJump(fi, code, pc, eq == i.K())
 		case bc.OpEqK:
-			eq := RawEqual(R[a], k[uint8(i>>bc.PosB)])
-			if eq != i.K() {
-				pc++
+			th.condJump(fi, code, pc, RawEqual(R[a], k[uint8(i>>bc.PosB)]) == i.K())
+		case bc.OpLt, bc.OpLe:
+			ra, rb := R[a], R[uint8(i>>bc.PosB)]
+			var res bool
+			var err error
+			if op == bc.OpLt {
+				res, err = th.lessThan(ra, rb)
 			} else {
-				pc += code[pc].SJ() + 1
+				res, err = th.lessEqual(ra, rb)
 			}
-		case bc.OpEqI:
-			ra := R[a]
-			imm := int64(int(uint8(i>>bc.PosB)) - bc.OffsetSC)
-			var eq bool
-			if ra.p == pInt {
-				eq = int64(ra.n) == imm
-			} else if ra.p == pFloat {
-				eq = ra.AsFloat() == float64(imm)
+			if err != nil {
+				return err
 			}
-			if eq != i.K() {
-				pc++
-			} else {
-				pc += code[pc].SJ() + 1
-			}
+			th.condJump(fi, code, pc, res == i.K())
 		case bc.OpLtI, bc.OpLeI, bc.OpGtI, bc.OpGeI:
 			ra := R[a]
 			imm := int64(int(uint8(i>>bc.PosB)) - bc.OffsetSC)
+			var immV Value
+			if uint8(i>>bc.PosC) != 0 {
+				immV = Float(float64(imm))
+			} else {
+				immV = Int(imm)
+			}
 			var res bool
-			op := bc.OpCode(i & 0x7f)
-			if ra.p == pInt {
-				x := int64(ra.n)
-				switch op {
-				case bc.OpLtI:
-					res = x < imm
-				case bc.OpLeI:
-					res = x <= imm
-				case bc.OpGtI:
-					res = x > imm
-				default:
-					res = x >= imm
-				}
-			} else if ra.p == pFloat {
-				x, y := ra.AsFloat(), float64(imm)
-				switch op {
-				case bc.OpLtI:
-					res = x < y
-				case bc.OpLeI:
-					res = x <= y
-				case bc.OpGtI:
-					res = x > y
-				default:
-					res = x >= y
-				}
-			} else {
-				f.pc = pc
-				var immV Value
-				if uint8(i>>bc.PosC) != 0 {
-					immV = Float(float64(imm))
-				} else {
-					immV = Int(imm)
-				}
-				var err error
-				switch op {
-				case bc.OpLtI:
-					res, err = th.lessThan(ra, immV)
-				case bc.OpLeI:
-					res, err = th.lessEqual(ra, immV)
-				case bc.OpGtI:
-					res, err = th.lessThan(immV, ra)
-				default:
-					res, err = th.lessEqual(immV, ra)
-				}
-				if err != nil {
-					return err
-				}
-				R, f = th.regs(base), &th.frames[fi]
+			var err error
+			switch op {
+			case bc.OpLtI:
+				res, err = th.lessThan(ra, immV)
+			case bc.OpLeI:
+				res, err = th.lessEqual(ra, immV)
+			case bc.OpGtI:
+				res, err = th.lessThan(immV, ra)
+			default:
+				res, err = th.lessEqual(immV, ra)
 			}
-			if res != i.K() {
-				pc++
-			} else {
-				pc += code[pc].SJ() + 1
+			if err != nil {
+				return err
 			}
-		case bc.OpTest:
-			if R[a].Truthy() != i.K() {
-				pc++
-			} else {
-				pc += code[pc].SJ() + 1
-			}
-		case bc.OpTestSet:
-			rb := R[uint8(i>>bc.PosB)]
-			if rb.Truthy() != i.K() {
-				pc++
-			} else {
-				R[a] = rb
-				pc += code[pc].SJ() + 1
-			}
+			th.condJump(fi, code, pc, res == i.K())
 		case bc.OpCall:
 			b := int(uint8(i >> bc.PosB))
 			wanted := int(uint8(i>>bc.PosC)) - 1
-			fn := base + int(a)
+			fn := base + a
 			if b != 0 {
 				th.top = fn + b
 			}
-			f.pc = pc
 			if fv := R[a]; fv.isObject() && fv.tag() == tagLuaFunction {
 				// Lua-to-Lua call: push a frame and continue in this loop.
 				if _, err := th.pushLuaFrame((*luaClosure)(fv.p), fn, wanted); err != nil {
 					return err
 				}
 				fi = len(th.frames) - 1
-				goto newFrame
+				continue
 			}
 			nf, err := th.prepareCall(fn, wanted)
 			if err != nil {
@@ -595,25 +880,22 @@ newFrame:
 			}
 			if nf != nil {
 				fi = len(th.frames) - 1
-				goto newFrame
+				continue
 			}
 			// A Go function ran to completion.
-			R, f = th.regs(base), &th.frames[fi]
 			if wanted >= 0 {
-				th.top = f.top
+				th.top = th.frames[fi].top
 			}
 		case bc.OpTailCall:
 			b := int(uint8(i >> bc.PosB))
-			fn := base + int(a)
+			fn := base + a
 			if b != 0 {
 				th.top = fn + b
 			}
-			f.pc = pc
 			if i.K() {
 				if err := th.closeFrom(base, Nil, false); err != nil {
 					return err
 				}
-				f = &th.frames[fi]
 			}
 			// Resolve __call now so that the function is known.
 			for {
@@ -632,6 +914,7 @@ newFrame:
 				th.top++
 				th.stack[fn] = tm
 			}
+			f = &th.frames[fi]
 			if lc := th.stack[fn].asLuaClosure(); lc != nil {
 				// Reuse the frame: move function and arguments down.
 				nargs := th.top - fn
@@ -652,162 +935,90 @@ newFrame:
 						return err
 					}
 				}
-				goto newFrame
+				continue
 			}
 			// A Go function: call it, then return its results.
 			if err := th.callGo(th.stack[fn].asGoFunction(), fn, -1); err != nil {
 				return err
 			}
-			n := th.top - fn
-			if th.postReturn(fi, fn, n) {
+			if th.postReturn(fi, fn, th.top-fn) {
 				return nil
 			}
-			fi = len(th.frames) - 1
-			goto returned
-		case bc.OpReturn:
-			b := int(uint8(i >> bc.PosB))
-			ra := base + int(a)
-			n := b - 1
-			if n < 0 {
-				n = th.top - ra
-			}
-			f.pc = pc
-			if i.K() {
-				th.top = ra + n
-				if err := th.closeFrom(base, Nil, false); err != nil {
-					return err
+			fi = th.returned()
+		case bc.OpReturn, bc.OpReturn0, bc.OpReturn1:
+			ra := base + a
+			var n int
+			switch op {
+			case bc.OpReturn0:
+				n = 0
+			case bc.OpReturn1:
+				n = 1
+			default:
+				n = int(uint8(i>>bc.PosB)) - 1
+				if n < 0 {
+					n = th.top - ra
 				}
-				f = &th.frames[fi]
+				if i.K() {
+					th.top = ra + n
+					if err := th.closeFrom(base, Nil, false); err != nil {
+						return err
+					}
+				}
 			}
 			if th.state.hookMask&hookReturn != 0 {
-				if err := th.returnHook(f); err != nil {
+				if err := th.returnHook(&th.frames[fi]); err != nil {
 					return err
 				}
 			}
 			if th.postReturn(fi, ra, n) {
 				return nil
 			}
-			fi = len(th.frames) - 1
-			goto returned
-		case bc.OpReturn0:
-			if th.state.hookMask&hookReturn != 0 {
-				f.pc = pc
-				if err := th.returnHook(f); err != nil {
-					return err
-				}
-			}
-			if th.postReturn(fi, base, 0) {
-				return nil
-			}
-			fi = len(th.frames) - 1
-			goto returned
-		case bc.OpReturn1:
-			if th.state.hookMask&hookReturn != 0 {
-				f.pc = pc
-				if err := th.returnHook(f); err != nil {
-					return err
-				}
-			}
-			if th.postReturn(fi, base+int(a), 1) {
-				return nil
-			}
-			fi = len(th.frames) - 1
-			goto returned
-		case bc.OpForLoop:
-			if R[a+2].p == pInt {
-				count := R[a+1].n // remaining iterations, unsigned
-				if count > 0 {
-					step := int64(R[a+2].n)
-					R[a+1] = Value{p: pInt, n: count - 1}
-					idx := int64(R[a].n) + step
-					R[a] = Int(idx)
-					R[a+3] = Int(idx)
-					pc -= i.Bx()
-					if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-						f.pc = pc
-						if err := th.checkBudget(); err != nil {
-							return err
-						}
-					}
-				}
-			} else {
-				step := R[a+2].AsFloat()
-				limit := R[a+1].AsFloat()
-				idx := R[a].AsFloat() + step
-				if (step > 0 && idx <= limit) || (step <= 0 && limit <= idx) {
-					R[a] = Float(idx)
-					R[a+3] = Float(idx)
-					pc -= i.Bx()
-					if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-						f.pc = pc
-						if err := th.checkBudget(); err != nil {
-							return err
-						}
-					}
-				}
-			}
+			fi = th.returned()
 		case bc.OpForPrep:
-			f.pc = pc
-			skip, err := th.forPrep(R, a)
+			skip, err := th.forPrep(R, uint8(a))
 			if err != nil {
 				return err
 			}
 			if skip {
-				pc += i.Bx() + 1
+				th.frames[fi].pc = pc + i.Bx() + 1
 			}
 		case bc.OpTForPrep:
-			f.pc = pc
-			if err := th.markTBC(base + int(a) + 3); err != nil {
+			if err := th.markTBC(base + a + 3); err != nil {
 				return err
 			}
-			pc += i.Bx()
+			th.frames[fi].pc = pc + i.Bx()
 		case bc.OpTForCall:
-			ra := base + int(a)
+			ra := base + a
 			// Copy the iterator, state and control above the loop's
-			// variables and call it.
+			// variables and call it; TFORLOOP follows.
 			R[a+4] = R[a]
 			R[a+5] = R[a+1]
 			R[a+6] = R[a+2]
 			th.top = ra + 4 + 3
-			f.pc = pc
-			c := int(uint8(i >> bc.PosC))
-			nf, err := th.prepareCall(ra+4, c)
+			nf, err := th.prepareCall(ra+4, int(uint8(i>>bc.PosC)))
 			if err != nil {
 				return err
 			}
 			if nf != nil {
 				fi = len(th.frames) - 1
-				goto newFrame
+				continue
 			}
-			th.top = f.top
-			R, f = th.regs(base), &th.frames[fi]
-			// Falls into TFORLOOP, the next instruction.
-		case bc.OpTForLoop:
-			if !R[a+4].IsNil() {
-				R[a+2] = R[a+4]
-				pc -= i.Bx()
-				if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-					f.pc = pc
-					if err := th.checkBudget(); err != nil {
-						return err
-					}
-				}
-			}
+			th.top = th.frames[fi].top
 		case bc.OpSetList:
 			n := int(uint8(i >> bc.PosB))
 			last := int(uint8(i >> bc.PosC))
 			if i.K() {
 				last += code[pc].Ax() * (bc.MaxArgC + 1)
-				pc++
+				th.frames[fi].pc = pc + 1
 			}
 			if n == 0 {
-				n = th.top - (base + int(a)) - 1
+				n = th.top - (base + a) - 1
 			}
 			t := R[a].AsTable()
 			for j := 1; j <= n; j++ {
-				t.SetInt(int64(last+j), th.stack[base+int(a)+j])
+				t.SetInt(int64(last+j), th.stack[base+a+j])
 			}
-			th.top = f.top
+			th.top = th.frames[fi].top
 		case bc.OpClosure:
 			sub := p.protos[i.Bx()]
 			ncl := &luaClosure{proto: sub, upvals: make([]*upvalue, len(sub.Upvalues))}
@@ -823,13 +1034,12 @@ newFrame:
 		case bc.OpVararg:
 			n := int(uint8(i>>bc.PosC)) - 1
 			nextra := f.nextra
-			ra := base + int(a)
+			ra := base + a
 			if n < 0 {
 				n = nextra
 				if err := th.ensureStackAt(ra + n + regWindow); err != nil {
 					return err
 				}
-				R, f = th.regs(base), &th.frames[fi]
 				th.top = ra + n
 			}
 			src := f.fn - nextra
@@ -843,159 +1053,40 @@ newFrame:
 		case bc.OpVarargPrep:
 			// The frame was adjusted when it was pushed.
 			if th.state.hookMask&hookCall != 0 {
-				f.pc = pc
 				if err := th.callHook(f, false); err != nil {
 					return err
 				}
 			}
-		case bc.OpExtraArg:
-			// Consumed by the instruction before it.
+		case bc.OpGetUpval, bc.OpSetUpval, bc.OpMove, bc.OpLoadI, bc.OpLoadF, bc.OpLoadK, bc.OpLoadKX,
+			bc.OpLoadFalse, bc.OpLFalseSkip, bc.OpLoadTrue, bc.OpLoadNil, bc.OpNot, bc.OpJmp, bc.OpTest,
+			bc.OpTestSet, bc.OpEqI, bc.OpForLoop, bc.OpTForLoop, bc.OpExtraArg:
+			// Always handled by the fast loop.
+			panic("lunar: fast instruction reached the slow path")
 		default:
-			f.pc = pc
-			return th.runtimeError("invalid instruction %d", int(i&0x7f))
-		}
-		continue
-
-	returned:
-		// Back in the caller after a Lua function returned to it.
-		f = &th.frames[fi]
-		cl = f.cl
-		p = cl.proto
-		code = p.code
-		k = p.k
-		base = f.base
-		pc = f.pc
-		R = th.regs(base)
-		if prev := code[pc-1]; prev.Op() != bc.OpCall || prev.C() != 0 {
-			th.top = f.top
+			return th.runtimeError("invalid instruction %d", int(op))
 		}
 	}
 }
 
-// postReturn finishes the return of frame fi whose n results start at
-// stack index src. It reports whether the frame was the fresh frame of the
-// running execute (which then returns).
-func (th *Thread) postReturn(fi, src, n int) bool {
+// condJump finishes a comparison on the slow path: when jump is true the
+// jump that follows is taken, else it is skipped.
+func (th *Thread) condJump(fi int, code []bc.Instruction, pc int, jump bool) {
+	if jump {
+		th.frames[fi].pc = pc + code[pc].SJ() + 1
+	} else {
+		th.frames[fi].pc = pc + 1
+	}
+}
+
+// returned prepares to continue the caller after a Lua frame returned to
+// it: it restores the caller's top unless the call wanted all results.
+func (th *Thread) returned() int {
+	fi := len(th.frames) - 1
 	f := &th.frames[fi]
-	fresh := f.fresh
-	th.moveResults(f.ret, src, n, f.nresults)
-	th.frames = th.frames[:fi]
-	return fresh
+	if prev := f.cl.proto.code[f.pc-1]; prev.Op() != bc.OpCall || prev.C() != 0 {
+		th.top = f.top
+	}
+	return fi
 }
 
-// forPrep prepares a numeric for loop over R[a..a+2] (§3.3.5): it reports
-// whether the loop runs zero times. An integer loop precomputes its
-// iteration count in R[a+1], so it can never overflow.
-func (th *Thread) forPrep(R *[regWindow]Value, a uint8) (bool, error) {
-	init, limit, step := R[a], R[a+1], R[a+2]
-	if init.p == pInt && step.p == pInt {
-		st := int64(step.n)
-		if st == 0 {
-			return false, th.runtimeError("'for' step is zero")
-		}
-		i := int64(init.n)
-		lim, skip, err := th.forLimit(limit, i, st)
-		if err != nil {
-			return false, err
-		}
-		if skip {
-			return true, nil
-		}
-		var count uint64
-		if st > 0 {
-			count = uint64(lim) - uint64(i)
-			if st != 1 {
-				count /= uint64(st)
-			}
-		} else {
-			count = uint64(i) - uint64(lim)
-			count /= uint64(-(st + 1)) + 1
-		}
-		R[a] = init
-		R[a+1] = Value{p: pInt, n: count}
-		R[a+2] = step
-		R[a+3] = init
-		return false, nil
-	}
-	// Float loop (numeric strings are accepted, as the reference does).
-	fl, ok := limit.ToFloat()
-	if !ok {
-		return false, th.forError("limit", limit)
-	}
-	fs, ok := step.ToFloat()
-	if !ok {
-		return false, th.forError("step", step)
-	}
-	fi, ok := init.ToFloat()
-	if !ok {
-		return false, th.forError("initial value", init)
-	}
-	if fs == 0 {
-		return false, th.runtimeError("'for' step is zero")
-	}
-	if (fs > 0 && fl < fi) || (fs < 0 && fi < fl) {
-		return true, nil
-	}
-	R[a] = Float(fi)
-	R[a+1] = Float(fl)
-	R[a+2] = Float(fs)
-	R[a+3] = Float(fi)
-	return false, nil
-}
-
-// forLimit converts a loop limit to an integer for an integer loop,
-// clipping float limits; skip reports a loop that must not run.
-func (th *Thread) forLimit(limit Value, init, step int64) (int64, bool, error) {
-	var lim int64
-	if limit.IsString() {
-		if v, ok := limit.ToNumber(); ok {
-			limit = v
-		}
-	}
-	switch limit.p {
-	case pInt:
-		lim = int64(limit.n)
-	case pFloat:
-		fl := limit.AsFloat()
-		if step < 0 {
-			fl = math.Ceil(fl)
-		} else {
-			fl = math.Floor(fl)
-		}
-		if v, ok := FloatToInteger(fl); ok {
-			lim = v
-		} else if fl > 0 {
-			if step < 0 {
-				return 0, true, nil
-			}
-			lim = math.MaxInt64
-		} else {
-			// Very negative, or NaN.
-			if step > 0 {
-				return 0, true, nil
-			}
-			lim = math.MinInt64
-		}
-	default:
-		return 0, false, th.forError("limit", limit)
-	}
-	if step > 0 {
-		return lim, init > lim, nil
-	}
-	return lim, init < lim, nil
-}
-
-func (th *Thread) forError(what string, v Value) error {
-	return th.runtimeError("bad 'for' %s (number expected, got %s)", what, th.typeNameMeta(v))
-}
-
-// ToFloatStrict converts a number (not a string) to a float.
-func (v Value) ToFloatStrict() (float64, bool) {
-	switch v.p {
-	case pFloat:
-		return v.AsFloat(), true
-	case pInt:
-		return float64(int64(v.n)), true
-	}
-	return 0, false
-}
+var _ = math.MaxInt64

@@ -19,6 +19,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -84,10 +85,12 @@ func parseFlags(args []string) (*options, error) {
 	return o, nil
 }
 
+// main parses the flags and runs the harness or, in the hidden -inproc
+// mode, a single in-process run.
 func main() {
 	o, err := parseFlags(os.Args[1:])
 	if err != nil {
-		if err.Error() != "flag: help requested" {
+		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "bench:", err)
 		}
 		os.Exit(2)

@@ -23,14 +23,14 @@ var programs = []Program{
 	{Name: "nbody", Size: 500000, QuickSize: 1000},
 	{Name: "spectral-norm", Size: 700, QuickSize: 50},
 	{Name: "binary-trees", Size: 15, QuickSize: 6},
-	{Name: "fannkuch", Size: 9, QuickSize: 7},
-	{Name: "mandelbrot", Size: 800, QuickSize: 67},
-	{Name: "strings", Size: 60000, QuickSize: 2000},
-	{Name: "tables", Size: 40000, QuickSize: 2000},
-	{Name: "oop", Size: 200000, QuickSize: 5000},
-	{Name: "closures", Size: 700000, QuickSize: 10000},
-	{Name: "coroutines", Size: 700000, QuickSize: 10000},
-	{Name: "json", Size: 800, QuickSize: 20},
+	{Name: "fannkuch", Size: 10, QuickSize: 7},
+	{Name: "mandelbrot", Size: 1200, QuickSize: 67},
+	{Name: "strings", Size: 150000, QuickSize: 2000},
+	{Name: "tables", Size: 100000, QuickSize: 2000},
+	{Name: "oop", Size: 600000, QuickSize: 5000},
+	{Name: "closures", Size: 2000000, QuickSize: 10000},
+	{Name: "coroutines", Size: 2000000, QuickSize: 10000},
+	{Name: "json", Size: 4000, QuickSize: 20},
 }
 
 // Dialect names the language a program file is written in and an engine

@@ -214,7 +214,11 @@ func (fs *funcState) leaveBlock() {
 			// control variables here, which misses the closing value of
 			// a generic for; like Lua 5.4.6 we close from the level
 			// outside the loop.
-			fs.codeABC(bytecode.OpClose, stkLevel, 0, 0)
+			level := stkLevel
+			if fs.g.luac544 {
+				level = fs.nvarstack()
+			}
+			fs.codeABC(bytecode.OpClose, level, 0, 0)
 			hasClose = true
 		}
 	}
@@ -268,7 +272,7 @@ func (fs *funcState) addK(key constKey, v any) int {
 	return i
 }
 
-// addKShared is addK in the luacConstants mode: the cache maps a key to
+// addKShared is addK in the luac544 mode: the cache maps a key to
 // the index it got last, in whichever function, and is believed only when
 // that index holds the same constant in the current function. As in a
 // Lua table, a float key with an integral value is the integer key.

@@ -25,12 +25,19 @@ func Compile(chunk *syntax.Chunk) (*bytecode.Proto, error) {
 
 // options are settings for tests.
 type options struct {
-	// luacConstants numbers constants as luac 5.4.4 does, for comparing
-	// listings with it. Its constant cache is shared by all the functions
-	// of a chunk, so that a constant used by an inner function and again
-	// by the outer one gets a second entry in the outer function's table
-	// (later Lua versions keep one cache per function, as Compile does).
-	luacConstants bool
+	// luac544 makes the code exactly what luac 5.4.4 makes, for comparing
+	// listings with it, in the two places where Compile differs on
+	// purpose:
+	//   - luac's constant cache is shared by all the functions of a
+	//     chunk, so that a constant used by an inner function and again
+	//     by the outer one gets a second entry in the outer function's
+	//     table (later Lua versions keep one cache per function, as
+	//     Compile does);
+	//   - a break out of a for loop that must close upvalues closes from
+	//     the level of the loop's control variables, missing the closing
+	//     value of a generic for (Lua 5.4.6 fixed it; Compile closes from
+	//     the level outside the loop).
+	luac544 bool
 }
 
 func compile(chunk *syntax.Chunk, opts options) (p *bytecode.Proto, err error) {
@@ -58,8 +65,9 @@ func compile(chunk *syntax.Chunk, opts options) (p *bytecode.Proto, err error) {
 		pending: make(map[syntax.Stat]int),
 		labelPC: make(map[*syntax.LabelStat]int),
 	}
-	if opts.luacConstants {
+	if opts.luac544 {
 		g.scannerK = make(map[constKey]int)
+		g.luac544 = true
 	}
 	p = g.mainFunc(chunk)
 	if rerr != nil {
@@ -91,8 +99,9 @@ type generator struct {
 	// stop is the error the resolver found, which the generator raises
 	// when it reaches its anchor.
 	stop *resolveError
+	luac544 bool
 	// scannerK is the constant cache shared by all functions, in the
-	// luacConstants mode.
+	// luac544 mode.
 	scannerK map[constKey]int
 }
 

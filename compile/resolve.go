@@ -120,20 +120,22 @@ type rfunc struct {
 	actvars []*variable
 	nactvar int // variables in scope
 	bl      *rblock
-	labels  []*rlabel // visible labels
-	gotos   []*rgoto  // pending gotos
+	labels  []*rlabel          // visible labels, innermost last
+	byName  map[string]*rlabel // visible labels by name
 }
 
 // rblock is a block (scope) of the function being resolved.
 type rblock struct {
 	prev       *rblock
 	nactvar    int // variables in scope outside the block
-	firstLabel int
-	firstGoto  int
-	loop       syntax.Stat // the loop statement, for a loop block
-	upval      bool
-	done       func(upval bool) // records the final upvalue flag
-	node       *syntax.Block    // the body, for a function's outermost block
+	firstLabel int // index in labels of the block's first label
+	// gotos are the pending gotos at the block's level (those of inner
+	// blocks move here when the inner block ends), by label name.
+	gotos map[string][]*rgoto
+	loop  syntax.Stat // the loop statement, for a loop block
+	upval bool
+	done  func(upval bool) // records the final upvalue flag
+	node  *syntax.Block    // the body, for a function's outermost block
 }
 
 type rlabel struct {
@@ -144,6 +146,7 @@ type rlabel struct {
 }
 
 type rgoto struct {
+	seq     int // creation order
 	name    string
 	line    int32
 	nactvar int
@@ -159,8 +162,12 @@ type resolver struct {
 	depth int
 	// tail is the function expression whose 'end' is the last token of
 	// the statement being resolved, if any (its follow is the statement's).
-	tail       *syntax.FunctionExpr
-	tailFollow follow
+	// nlabels and ngotos count the visible labels and the pending gotos
+	// of all the functions being resolved, for the reference's limit.
+	nlabels, ngotos int
+	gotoSeq         int
+	tail            *syntax.FunctionExpr
+	tailFollow      follow
 	// nextTok is the token after the name being resolved, when known, for
 	// messages.
 	nextTok string
@@ -228,7 +235,7 @@ func doResolve(chunk *syntax.Chunk, out **resolution) *resolution {
 	*out = res
 	r := &resolver{res: res, chunk: chunk.Name}
 	res.main = &funcInfo{upvals: []bytecode.UpvalueDesc{{Name: "_ENV", InStack: true, Index: 0}}}
-	fs := &rfunc{info: res.main, vararg: true}
+	fs := &rfunc{info: res.main, vararg: true, byName: make(map[string]*rlabel)}
 	r.fs = fs
 	body := chunk.Block
 	r.enterBlock(nil, func(u bool) { res.blocks[body] = u })
@@ -294,7 +301,6 @@ func (r *resolver) enterBlock(loop syntax.Stat, done func(bool)) {
 		prev:       fs.bl,
 		nactvar:    fs.nactvar,
 		firstLabel: len(fs.labels),
-		firstGoto:  len(fs.gotos),
 		loop:       loop,
 		done:       done,
 	}
@@ -312,18 +318,10 @@ func (r *resolver) leaveBlock(line int32) {
 		info.breakClose = r.createLabel(anchor{}, "break", 0, 0, false, nil, bl.loop)
 	}
 	fs.bl = bl.prev
-	fs.labels = fs.labels[:bl.firstLabel]
+	r.removeLabels(bl.firstLabel)
 	if bl.prev != nil {
-		// Pending gotos now belong to the enclosing block.
-		level := fs.regLevel(bl.nactvar)
-		for _, gt := range fs.gotos[bl.firstGoto:] {
-			if fs.regLevel(gt.nactvar) > level {
-				gt.close = gt.close || bl.upval
-			}
-			gt.nactvar = bl.nactvar
-		}
-	} else if bl.firstGoto < len(fs.gotos) {
-		gt := fs.gotos[bl.firstGoto]
+		r.moveGotosOut(bl)
+	} else if gt := firstGoto(bl.gotos); gt != nil {
 		at := anchor{node: bl.node, after: true}
 		if gt.name == "break" {
 			r.errorf(at, line, "break outside loop at line %d", gt.line)

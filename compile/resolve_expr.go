@@ -8,28 +8,6 @@ import (
 // This file resolves gotos, function bodies and expressions, and
 // evaluates the initialisers of <const> locals.
 
-func (r *resolver) gotoStat(s *syntax.GotoStat) {
-	fs := r.fs
-	if lb := fs.findLabel(s.Label); lb != nil {
-		// A backward jump, solved now.
-		level := fs.regLevel(lb.nactvar)
-		closeLevel := -1
-		if fs.regLevel(fs.nactvar) > level {
-			closeLevel = level
-		}
-		r.res.gotos[s] = gotoInfo{target: lb.stat, backward: true, closeLevel: closeLevel}
-		return
-	}
-	r.newGoto(s.Label, s.P.Line, s)
-}
-
-// newGoto adds a pending (forward) goto; a break is a goto to the
-// enclosing loop's "break" label.
-func (r *resolver) newGoto(name string, line int32, s syntax.Stat) {
-	fs := r.fs
-	fs.gotos = append(fs.gotos, &rgoto{name: name, line: line, nactvar: fs.nactvar, stat: s})
-}
-
 // function resolves a function body.
 func (r *resolver) function(f *syntax.FunctionExpr) {
 	r.enter(f.P.Line)
@@ -42,7 +20,7 @@ func (r *resolver) function(f *syntax.FunctionExpr) {
 	}
 	info := &funcInfo{}
 	r.res.funcs[f] = info
-	fs := &rfunc{prev: r.fs, info: info, line: f.P.Line, vararg: f.IsVararg}
+	fs := &rfunc{prev: r.fs, info: info, line: f.P.Line, vararg: f.IsVararg, byName: make(map[string]*rlabel)}
 	r.fs = fs
 	body := f.Body
 	r.enterBlock(nil, func(u bool) { r.res.blocks[body] = u })

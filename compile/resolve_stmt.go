@@ -5,7 +5,7 @@ import (
 	"github.com/lunar-lua/lunar/syntax"
 )
 
-// This file resolves statements, labels and gotos.
+// This file resolves statements.
 
 // statList resolves the statements of a block; end is the token that
 // closes the block, and untilEnd is set when that token is 'until' (a
@@ -151,6 +151,7 @@ func (r *resolver) stat(s syntax.Stat, fol follow) {
 		body := s.Body
 		r.enterBlock(nil, func(u bool) { r.res.blocks[body] = u })
 		r.statList(body, follow{line: body.End.Line, near: "'until'"}, true)
+		r.exprTail(s.Cond)
 		r.expr(s.Cond)
 		r.leaveBlock(0)
 		r.leaveBlock(0)
@@ -194,12 +195,29 @@ func (r *resolver) stat(s syntax.Stat, fol follow) {
 	}
 }
 
-// exprListTail notes a function expression ending a statement's list.
+// exprListTail notes the function expression whose 'end' ends a list
+// that ends a statement, if any.
 func (r *resolver) exprListTail(list []syntax.Expr) {
 	if len(list) > 0 {
-		if f, ok := list[len(list)-1].(*syntax.FunctionExpr); ok {
-			r.tail = f
+		r.exprTail(list[len(list)-1])
+	}
+}
+
+// exprTail notes the function expression whose 'end' ends an expression
+// that ends a statement, if any.
+func (r *resolver) exprTail(e syntax.Expr) {
+	for {
+		switch x := e.(type) {
+		case *syntax.BinaryExpr:
+			e = x.R
+			continue
+		case *syntax.UnaryExpr:
+			e = x.X
+			continue
+		case *syntax.FunctionExpr:
+			r.tail = x
 		}
+		return
 	}
 }
 
@@ -335,61 +353,4 @@ func (r *resolver) forBody(s syntax.Stat, body *syntax.Block, nvars int, info *l
 	r.fs.activate(nvars)
 	r.block(body, endFollow(body), false)
 	r.leaveBlock(0)
-}
-
-// ---------------------------------------------------------------------------
-// Labels and gotos
-
-// findLabel looks a label up among the visible ones.
-func (fs *rfunc) findLabel(name string) *rlabel {
-	for _, lb := range fs.labels {
-		if lb.name == name {
-			return lb
-		}
-	}
-	return nil
-}
-
-// label resolves '::name::'; line is that of the token after the run of
-// labels it belongs to, last is set when nothing but labels follow it in
-// its block.
-func (r *resolver) label(at anchor, s *syntax.LabelStat, line int32, last bool) {
-	fs := r.fs
-	if lb := fs.findLabel(s.Name); lb != nil {
-		r.errorf(at, line, "label '%s' already defined on line %d", s.Name, lb.line)
-	}
-	r.res.labels[s] = r.createLabel(at, s.Name, s.P.Line, line, last, s, nil)
-}
-
-// createLabel adds a label and solves the pending gotos of the current
-// block that jump to it; it reports whether one of them needs a CLOSE.
-// errLine is the line for errors; loop is the loop of a break label.
-func (r *resolver) createLabel(at anchor, name string, line, errLine int32, last bool, s *syntax.LabelStat, loop syntax.Stat) bool {
-	fs := r.fs
-	lb := &rlabel{name: name, line: line, nactvar: fs.nactvar, stat: s}
-	if last {
-		// Locals are out of scope at the end of a block.
-		lb.nactvar = fs.bl.nactvar
-	}
-	fs.labels = append(fs.labels, lb)
-	var target syntax.Stat = s
-	if s == nil {
-		target = loop
-	}
-	needsClose := false
-	gotos := fs.gotos[:fs.bl.firstGoto]
-	for _, gt := range fs.gotos[fs.bl.firstGoto:] {
-		if gt.name != name {
-			gotos = append(gotos, gt)
-			continue
-		}
-		needsClose = needsClose || gt.close
-		if gt.nactvar < lb.nactvar {
-			r.errorf(at, errLine, "<goto %s> at line %d jumps into the scope of local '%s'",
-				gt.name, gt.line, fs.actvars[gt.nactvar].name)
-		}
-		r.res.gotos[gt.stat] = gotoInfo{target: target, closeLevel: -1}
-	}
-	fs.gotos = gotos
-	return needsClose
 }

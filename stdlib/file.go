@@ -5,7 +5,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/lunar-lua/lunar"
@@ -21,9 +23,15 @@ type ioFile struct {
 	r    *bufio.Reader // read side; nil when not open for reading
 	w    io.Writer     // write side; nil when not open for writing
 	wbuf []byte        // output not yet written (buffered modes)
+	// scratch formats numbers without allocating.
+	scratch [32]byte
 
 	bufMode int // ioBufFull, ioBufLine or ioBufNo
 	bufSize int
+	// unbuffered is set once the stream has been made unbuffered: like
+	// glibc's streams it then keeps a one-byte buffer whatever mode is
+	// set later.
+	unbuffered bool
 
 	kind   int  // ioKindFile, ioKindStd or ioKindPipe
 	closed bool // closed by close, __close or __gc
@@ -31,9 +39,46 @@ type ioFile struct {
 	// file as the initial position.
 	appendOnly bool
 
-	// For io.popen: the command and the parent's end of its pipe.
-	cmd  *exec.Cmd
-	pipe *os.File
+	// For io.popen: the command, the parent's end of its pipe, and the
+	// command's other output when it goes to a host writer.
+	cmd    *exec.Cmd
+	pipe   *os.File
+	output []ioChildOutput
+}
+
+// ioChildOutput collects what a command started by io.popen writes to a
+// host writer that is not a file. Such a writer is not safe for use by the
+// goroutine that exec starts to copy the output while the script runs, so
+// the output is kept here and handed to the writer when the command has
+// ended (at close).
+type ioChildOutput struct {
+	w   io.Writer
+	buf *ioLockedBuffer
+}
+
+// ioLockedBuffer is a buffer safe for concurrent use.
+type ioLockedBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (b *ioLockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	b.buf = append(b.buf, p...)
+	b.mu.Unlock()
+	return len(p), nil
+}
+
+// childWriter returns what to give a command as its output stream for
+// the host writer w: w itself when it is a file, else a buffer recorded
+// in f for delivery at close.
+func (f *ioFile) childWriter(w io.Writer) io.Writer {
+	if file, ok := w.(*os.File); ok {
+		return file
+	}
+	b := &ioLockedBuffer{}
+	f.output = append(f.output, ioChildOutput{w: w, buf: b})
+	return b
 }
 
 // Buffering modes (setvbuf).
@@ -57,8 +102,8 @@ const ioDefaultBufSize = 4096
 // a write on one not open for writing (as glibc reports them).
 var ioErrBadFD = syscall.EBADF
 
-// newIOFile returns a stream over file, open for reading and/or writing.
-func newIOFile(file *os.File, read, write bool) *ioFile {
+// ioNewFile returns a stream over file, open for reading and/or writing.
+func ioNewFile(file *os.File, read, write bool) *ioFile {
 	f := &ioFile{file: file, kind: ioKindFile, bufSize: ioDefaultBufSize}
 	if read {
 		f.r = bufio.NewReaderSize(file, ioDefaultBufSize)
@@ -99,7 +144,7 @@ func ioOpenFile(name, mode string) (*ioFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := newIOFile(file, mode[0] == 'r' || plus, mode[0] != 'r' || plus)
+	f := ioNewFile(file, mode[0] == 'r' || plus, mode[0] != 'r' || plus)
 	f.appendOnly = mode[0] == 'a' && !plus
 	return f, nil
 }
@@ -162,6 +207,11 @@ func (f *ioFile) writeString(s string) error {
 	return nil
 }
 
+// writeInt writes an integer in decimal.
+func (f *ioFile) writeInt(i int64) error {
+	return f.writeBytes(strconv.AppendInt(f.scratch[:0], i, 10))
+}
+
 // writeBytes is writeString for a byte slice.
 func (f *ioFile) writeBytes(b []byte) error {
 	if err := f.prepareWrite(); err != nil {
@@ -209,19 +259,22 @@ func (f *ioFile) seek(offset int64, whence int) (int64, error) {
 	return pos, nil
 }
 
-// setvbuf sets the buffering mode and size.
-func (f *ioFile) setvbuf(mode int, size int64) error {
+// setvbuf sets the buffering mode. As with glibc's setvbuf without a
+// buffer (what the reference calls), the size is not used: a stream keeps
+// the buffer it has, and one made unbuffered stays so in effect.
+func (f *ioFile) setvbuf(mode int) error {
 	if err := f.flush(); err != nil {
 		return err
 	}
 	if f.kind == ioKindStd {
 		return nil // standard streams write straight through
 	}
+	if mode == ioBufNo {
+		f.unbuffered = true
+	}
 	f.bufMode = mode
-	if size > 0 && size < 1<<30 {
-		f.bufSize = int(size)
-	} else {
-		f.bufSize = ioDefaultBufSize
+	if f.unbuffered {
+		f.bufMode = ioBufNo
 	}
 	return nil
 }
@@ -235,7 +288,11 @@ func (f *ioFile) close() (err, state error) {
 	switch f.kind {
 	case ioKindPipe:
 		f.pipe.Close()
-		return err, f.cmd.Wait()
+		state = f.cmd.Wait()
+		for _, o := range f.output {
+			o.w.Write(o.buf.buf)
+		}
+		return err, state
 	case ioKindFile:
 		if cerr := f.file.Close(); err == nil {
 			err = cerr
@@ -417,8 +474,8 @@ func ioPopen(command, mode string, stdout, stderr io.Writer) (*ioFile, error) {
 		return nil, err
 	}
 	cmd := exec.Command("/bin/sh", "-c", command)
-	cmd.Stderr = stderr
 	f := &ioFile{kind: ioKindPipe, bufSize: ioDefaultBufSize, cmd: cmd}
+	cmd.Stderr = f.childWriter(stderr)
 	var child *os.File
 	if mode == "r" {
 		cmd.Stdin = os.Stdin
@@ -427,7 +484,7 @@ func ioPopen(command, mode string, stdout, stderr io.Writer) (*ioFile, error) {
 		f.r = bufio.NewReaderSize(pr, ioDefaultBufSize)
 	} else {
 		cmd.Stdin = pr
-		cmd.Stdout = stdout
+		cmd.Stdout = f.childWriter(stdout)
 		child, f.pipe = pr, pw
 		f.w = pw
 	}

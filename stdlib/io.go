@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strconv"
 	"weak"
 
 	"github.com/lunar-lua/lunar"
@@ -269,12 +268,11 @@ func ioFileSetvbuf(t *lunar.Thread, args []lunar.Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	size, err := t.OptInteger(args, 3, ioDefaultBufSize)
-	if err != nil {
+	if _, err := t.OptInteger(args, 3, ioDefaultBufSize); err != nil {
 		return 0, err
 	}
 	bufMode := [...]int{ioBufNo, ioBufFull, ioBufLine}[mode]
-	return osPushResult(t, f.setvbuf(bufMode, size), "", false), nil
+	return osPushResult(t, f.setvbuf(bufMode), "", false), nil
 }
 
 // file:write(...)
@@ -298,8 +296,7 @@ func ioWrite(t *lunar.Thread, f *ioFile, fv lunar.Value, args []lunar.Value, fir
 		case v.IsString():
 			err = f.writeString(v.AsString())
 		case v.IsInt():
-			var buf [24]byte
-			err = f.writeBytes(strconv.AppendInt(buf[:0], v.AsInt(), 10))
+			err = f.writeInt(v.AsInt())
 		case v.IsFloat():
 			err = f.writeString(lunar.FormatG(v.AsFloat(), 14, false)) // "%.14g"
 		default:
@@ -634,7 +631,7 @@ func (lib *ioLib) tmpfile(t *lunar.Thread, args []lunar.Value) (int, error) {
 		return osPushError(t, err, "", false), nil
 	}
 	os.Remove(file.Name()) // removed when closed, as C's tmpfile
-	t.Push(lib.newFile(newIOFile(file, true, true)))
+	t.Push(lib.newFile(ioNewFile(file, true, true)))
 	return 1, nil
 }
 

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/lunar-lua/lunar"
 )
 
 // TestMathRandomSequences compares the generator with sequences printed by
@@ -63,5 +65,92 @@ func TestMathRandomSequences(t *testing.T) {
 		if got := strings.Join(out, " "); got != tc.want {
 			t.Errorf("seed %v:\n got %s\nwant %s", tc.seed, got, tc.want)
 		}
+	}
+}
+
+func TestMathLog10(t *testing.T) {
+	for k := -300; k <= 308; k++ {
+		x, _ := strconv.ParseFloat("1e"+strconv.Itoa(k), 64)
+		if got := mathLog10(x); got != float64(k) && (k >= -22 && k <= 22) {
+			t.Errorf("log10(1e%d) = %v", k, got)
+		}
+	}
+	for _, tc := range []struct{ x, want float64 }{
+		{5e-324, -323.30621534311580}, {2, 0.30102999566398120}, {0.5, -0.30102999566398120},
+		{math.Inf(1), math.Inf(1)}, {0, math.Inf(-1)},
+	} {
+		if got := mathLog10(tc.x); got != tc.want {
+			t.Errorf("log10(%v) = %.17g, want %.17g", tc.x, got, tc.want)
+		}
+	}
+	if got := mathLog10(-1); !math.IsNaN(got) || math.Signbit(got) {
+		t.Errorf("log10(-1) = %v (sign %v), want nan", got, math.Signbit(got))
+	}
+}
+
+// TestMathNaNSigns checks the NaNs of domain errors against what the
+// reference prints ("-nan" or "nan").
+func TestMathNaNSigns(t *testing.T) {
+	neg := func(f float64) bool { return math.IsNaN(f) && math.Signbit(f) }
+	pos := func(f float64) bool { return math.IsNaN(f) && !math.Signbit(f) }
+	inf := math.Inf(1)
+	checks := []struct {
+		name string
+		ok   bool
+	}{
+		{"log(-1)", neg(mathLn(-1))},
+		{"log2(-1)", neg(mathLog2(-1))},
+		{"fmod(1, 0)", neg(mathFmodFloat(1, 0))},
+		{"fmod(inf, 1)", neg(mathFmodFloat(inf, 1))},
+		{"fmod(nan, 1)", pos(mathFmodFloat(mathPosNaN, 1))},
+		{"fmod(1, -nan)", neg(mathFmodFloat(1, mathNegNaN))},
+		{"pow(-1, 0.5)", neg(mathPowFloat(-1, 0.5))},
+		{"pow(-nan, 1)", pos(mathPowFloat(mathNegNaN, 1))},
+		{"pow(-nan, 2)", neg(mathPowFloat(mathNegNaN, 2))},
+		{"pow(nan, 0)", mathPowFloat(mathNegNaN, 0) == 1},
+		{"pow(1, nan)", mathPowFloat(1, mathNegNaN) == 1},
+		{"log(subnormal)", mathLn(5e-324) == -744.4400719213812},
+	}
+	for _, c := range checks {
+		if !c.ok {
+			t.Errorf("%s: wrong result", c.name)
+		}
+	}
+}
+
+func TestMathLua(t *testing.T) {
+	tests := []struct{ code, want string }{
+		{`print(math.floor(3.7), math.floor(2^70), math.ceil(-3.5), math.abs(math.mininteger))`,
+			"3\t1.1805916207174e+21\t-3\t-9223372036854775808\n"},
+		{`print(math.fmod(-7, 3), math.fmod(7, -3.0), pcall(math.fmod, 1, 0))`,
+			"-1\t1.0\tfalse\tbad argument #2 to 'math.fmod' (zero)\n"},
+		{`print(math.tointeger(3.0), math.tointeger(3.5), math.ult(1, -1), math.type(1), math.type(1.0), math.type("1"))`,
+			"3\tnil\ttrue\tinteger\tfloat\tnil\n"},
+		{`print(math.max(1, 2.0), math.max(2.0, 2), math.min(1, 1.0), math.log(8, 2), math.log(1000, 10), math.log(-1))`,
+			"2.0\t2.0\t1\t3.0\t3.0\t-nan\n"},
+		{`math.randomseed(42) print(math.random(1, 100), math.random(), math.random(10))`,
+			"50\t0.54688311243421\t6\n"},
+		{`print(pcall(math.random, 2, 1), pcall(math.random, 1, 2, 3))`,
+			"false\tfalse\twrong number of arguments\n"},
+	}
+	for _, tc := range tests {
+		if got := tableRun(t, tc.code); got != tc.want {
+			t.Errorf("%s\n got %q\nwant %q", tc.code, got, tc.want)
+		}
+	}
+}
+
+// TestMathNoAlloc checks that the math functions allocate nothing.
+func TestMathNoAlloc(t *testing.T) {
+	th, fn := tableLuaFunction(t, `local m = math`, `local s = 0 for i = 1, N do
+		s = s + m.floor(i / 3) + m.sqrt(i) + m.random(1, 6) + m.random() + m.max(i, 3, 2.5) + m.abs(-i) + m.fmod(i, 7)
+		s = s + m.log(i, 10) + m.sin(i) + (m.tointeger(i * 1.0) or 0) + (m.type(i) == "integer" and 1 or 0) end return s`)
+	got := testing.AllocsPerRun(10, func() {
+		if _, err := th.Call1(fn, lunar.Int(100)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if got > 0 {
+		t.Errorf("%.0f allocations for 100 iterations", got)
 	}
 }

@@ -109,6 +109,7 @@ const (
 	clSpace
 	clUpper
 	clXDigit
+	clZero // %z, deprecated but still accepted: the zero byte
 )
 
 var charClass = func() (t [256]uint16) {
@@ -136,6 +137,9 @@ var charClass = func() (t [256]uint16) {
 		}
 		if (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F') {
 			b |= clXDigit
+		}
+		if c == 0 {
+			b |= clZero
 		}
 		t[c] = b
 	}
@@ -165,6 +169,8 @@ func classBits(cl byte) uint16 {
 		return clAlpha | clDigit
 	case 'x':
 		return clXDigit
+	case 'z':
+		return clZero
 	}
 	return 0
 }

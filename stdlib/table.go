@@ -35,10 +35,11 @@ const (
 )
 
 // tableUnpackMax bounds the results of table.unpack. The reference fails
-// when the values do not fit its stack (about 1,000,000 slots); the
-// runtime offers no way to ask how much of the stack is in use, so this
-// keeps a margin below that limit.
-const tableUnpackMax = 990_000
+// with "too many results to unpack" when the values do not fit its stack
+// (1,000,000 slots, less what is in use); the runtime offers no way to ask
+// how much of its stack is in use, so this is the limit for a shallow
+// stack, and deeper down the runtime reports "stack overflow" instead.
+const tableUnpackMax = 999_900
 
 // tableAccess reads and writes the integer keys of a table argument: raw
 // when it is a table without a metatable, with metamethods otherwise.

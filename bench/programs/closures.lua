@@ -1,8 +1,8 @@
 -- closures: creating closures, calling them and reading and writing
 -- upvalues, including upvalues shared between closures, captured loop
 -- variables and upvalues several function levels out.
--- Usage: closures.lua [iterations]   (default 700000)
-local N = tonumber(arg and arg[1]) or 700000
+-- Usage: closures.lua [iterations]   (default 2000000)
+local N = tonumber(arg and arg[1]) or 2000000
 
 local M = 2147483647
 

@@ -2,8 +2,8 @@
 -- consumer pipeline, ping-pong between two coroutines through
 -- resume/yield with values passed both ways, and many short-lived
 -- coroutines.
--- Usage: coroutines.lua [n]   (default 700000)
-local N = tonumber(arg and arg[1]) or 700000
+-- Usage: coroutines.lua [n]   (default 2000000)
+local N = tonumber(arg and arg[1]) or 2000000
 
 local create, resume, yield, wrap, status =
   coroutine.create, coroutine.resume, coroutine.yield, coroutine.wrap, coroutine.status

@@ -1,7 +1,7 @@
 -- fannkuch: fannkuch-redux over all permutations of 1..n (array indexing and
 -- tight integer loops). Prints the checksum and the maximum flip count.
--- Usage: fannkuch.lua [n]   (default 9)
-local N = tonumber(arg and arg[1]) or 9
+-- Usage: fannkuch.lua [n]   (default 10)
+local N = tonumber(arg and arg[1]) or 10
 
 local function fannkuch(n)
   local perm, perm1, count = {}, {}, {}

@@ -1,8 +1,8 @@
 -- json: a JSON encoder and a recursive-descent decoder written in Lua,
 -- round-tripping a generated document several times. Object keys are
 -- encoded in sorted order so that the text does not depend on pairs order.
--- Usage: json.lua [records]   (default 800)
-local N = tonumber(arg and arg[1]) or 800
+-- Usage: json.lua [records]   (default 4000)
+local N = tonumber(arg and arg[1]) or 4000
 
 local byte, char, find, format, gsub, sub =
   string.byte, string.char, string.find, string.format, string.gsub, string.sub

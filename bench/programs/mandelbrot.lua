@@ -3,8 +3,8 @@
 -- the PBM image it prints a checksum of the bytes.
 -- The Lua 5.1 engines run mandelbrot_51.lua, which packs with arithmetic and
 -- must print the same line.
--- Usage: mandelbrot.lua [n]   (default 800)
-local N = tonumber(arg and arg[1]) or 800
+-- Usage: mandelbrot.lua [n]   (default 1200)
+local N = tonumber(arg and arg[1]) or 1200
 
 local ITER = 50
 local h = 0

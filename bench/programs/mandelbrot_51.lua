@@ -1,7 +1,7 @@
 -- mandelbrot (Lua 5.1 variant): same computation and output as mandelbrot.lua
 -- but packs the bits with arithmetic, since Lua 5.1 has no bitwise operators.
--- Usage: mandelbrot_51.lua [n]   (default 800)
-local N = tonumber(arg and arg[1]) or 800
+-- Usage: mandelbrot_51.lua [n]   (default 1200)
+local N = tonumber(arg and arg[1]) or 1200
 
 local ITER = 50
 local h = 0

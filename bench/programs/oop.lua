@@ -1,8 +1,8 @@
 -- oop: classes built from metatables, method calls resolved through __index
 -- chains of several levels, an __index function fallback and arithmetic,
 -- comparison and call metamethods.
--- Usage: oop.lua [iterations]   (default 200000)
-local N = tonumber(arg and arg[1]) or 200000
+-- Usage: oop.lua [iterations]   (default 600000)
+local N = tonumber(arg and arg[1]) or 600000
 
 local M = 2147483647
 

@@ -1,7 +1,7 @@
 -- strings: concatenation, string.format, gsub, find and gmatch with
 -- patterns, rep, sub, upper/lower, byte and table.concat.
--- Usage: strings.lua [iterations]   (default 60000)
-local N = tonumber(arg and arg[1]) or 60000
+-- Usage: strings.lua [iterations]   (default 150000)
+local N = tonumber(arg and arg[1]) or 150000
 
 local format, gsub, find, sub, rep = string.format, string.gsub, string.find, string.sub, string.rep
 local byte, upper, lower, gmatch = string.byte, string.upper, string.lower, string.gmatch

@@ -1,8 +1,8 @@
 -- tables: table.insert/remove, table.sort with a comparator, the length
 -- operator, ipairs over arrays and pairs over hashes. The checksum is built
 -- so that the iteration order of pairs cannot influence it.
--- Usage: tables.lua [n]   (default 40000, at most 100000)
-local N = tonumber(arg and arg[1]) or 40000
+-- Usage: tables.lua [n]   (default 100000, at most 100000)
+local N = tonumber(arg and arg[1]) or 100000
 
 local insert, remove, sort = table.insert, table.remove, table.sort
 local M = 2147483647

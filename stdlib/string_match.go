@@ -1,0 +1,290 @@
+package stdlib
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/lunar-lua/lunar"
+)
+
+// string.find, match, gmatch and gsub: the Lua side of the matcher in
+// pattern.go.
+
+// string.find (s, pattern [, init [, plain]])
+func strFind(t *lunar.Thread, args []lunar.Value) (int, error) {
+	return strFindAux(t, args, true)
+}
+
+// string.match (s, pattern [, init])
+func strMatch(t *lunar.Thread, args []lunar.Value) (int, error) {
+	return strFindAux(t, args, false)
+}
+
+func strFindAux(t *lunar.Thread, args []lunar.Value, find bool) (int, error) {
+	s, err := t.CheckString(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	p, err := t.CheckString(args, 2)
+	if err != nil {
+		return 0, err
+	}
+	i, err := t.OptInteger(args, 3, 1)
+	if err != nil {
+		return 0, err
+	}
+	init := posrelatI(i, len(s)) - 1
+	if init > int64(len(s)) { // starts after the end: nothing to find
+		t.Push(lunar.Nil)
+		return 1, nil
+	}
+	if find && (lunar.Arg(args, 4).Truthy() || !hasSpecials(p)) {
+		if k := strings.Index(s[init:], p); k >= 0 {
+			start := int(init) + k
+			t.Push(lunar.Int(int64(start + 1)))
+			t.Push(lunar.Int(int64(start + len(p))))
+			return 2, nil
+		}
+	} else {
+		anchor := len(p) > 0 && p[0] == '^'
+		if anchor {
+			p = p[1:]
+		}
+		var m matcher
+		m.reset(s, p)
+		start, end := m.find(int(init), anchor)
+		if m.err != "" {
+			return 0, t.Errorf("%s", m.err)
+		}
+		if start >= 0 {
+			if find {
+				t.Push(lunar.Int(int64(start + 1)))
+				t.Push(lunar.Int(int64(end)))
+				n, err := pushCaptures(t, &m, -1, -1, false)
+				return n + 2, err
+			}
+			return pushCaptures(t, &m, start, end, true)
+		}
+	}
+	t.Push(lunar.Nil)
+	return 1, nil
+}
+
+// captureValue returns capture i of a match of src[s:e] as a Lua value.
+func captureValue(t *lunar.Thread, m *matcher, i, s, e int) (lunar.Value, error) {
+	text, pos, msg := m.getCapture(i, s, e)
+	if msg != "" {
+		return lunar.Nil, t.Errorf("%s", msg)
+	}
+	if pos > 0 {
+		return lunar.Int(int64(pos)), nil
+	}
+	return lunar.String(text), nil
+}
+
+// pushCaptures pushes the captures of a match of src[s:e] (the whole match
+// when there are none and wholeIfNone is set).
+func pushCaptures(t *lunar.Thread, m *matcher, s, e int, wholeIfNone bool) (int, error) {
+	n := m.captureCount(wholeIfNone)
+	for i := 0; i < n; i++ {
+		v, err := captureValue(t, m, i, s, e)
+		if err != nil {
+			return 0, err
+		}
+		t.Push(v)
+	}
+	return n, nil
+}
+
+// gmatchState is the state of one string.gmatch iterator.
+type gmatchState struct {
+	m         matcher
+	src, pat  string
+	pos       int // where the next match attempt starts
+	lastMatch int // end of the last match, or -1
+}
+
+// string.gmatch (s, pattern [, init])
+func strGmatch(t *lunar.Thread, args []lunar.Value) (int, error) {
+	s, err := t.CheckString(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	p, err := t.CheckString(args, 2)
+	if err != nil {
+		return 0, err
+	}
+	i, err := t.OptInteger(args, 3, 1)
+	if err != nil {
+		return 0, err
+	}
+	init := posrelatI(i, len(s)) - 1
+	if init > int64(len(s)) {
+		init = int64(len(s)) + 1
+	}
+	g := &gmatchState{src: s, pat: p, pos: int(init), lastMatch: -1}
+	t.Push(lunar.NewFunction("", g.next))
+	return 1, nil
+}
+
+func (g *gmatchState) next(t *lunar.Thread, _ []lunar.Value) (int, error) {
+	m := &g.m
+	m.reset(g.src, g.pat)
+	for s := g.pos; s <= len(g.src); s++ {
+		m.prepare()
+		e := m.match(s, 0)
+		if m.err != "" {
+			return 0, t.Errorf("%s", m.err)
+		}
+		if e >= 0 && e != g.lastMatch {
+			g.pos, g.lastMatch = e, e
+			return pushCaptures(t, m, s, e, true)
+		}
+	}
+	g.pos = len(g.src) + 1
+	return 0, nil
+}
+
+// string.gsub (s, pattern, repl [, n])
+func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
+	src, err := t.CheckString(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	p, err := t.CheckString(args, 2)
+	if err != nil {
+		return 0, err
+	}
+	maxN, err := t.OptInteger(args, 4, int64(len(src))+1)
+	if err != nil {
+		return 0, err
+	}
+	repl := lunar.Arg(args, 3)
+	var replStr string
+	switch repl.Type() {
+	case lunar.TypeString, lunar.TypeNumber:
+		replStr, _ = repl.ToString()
+	case lunar.TypeTable, lunar.TypeFunction:
+	default:
+		return 0, t.TypeError(args, 3, "string/function/table")
+	}
+	anchor := len(p) > 0 && p[0] == '^'
+	if anchor {
+		p = p[1:]
+	}
+	var m matcher
+	m.reset(src, p)
+	var b []byte
+	copied := 0 // src[copied:] has not been added to b yet
+	changed := false
+	n := int64(0)
+	s, lastMatch := 0, -1
+	for n < maxN {
+		m.prepare()
+		e := m.match(s, 0)
+		if m.err != "" {
+			return 0, t.Errorf("%s", m.err)
+		}
+		if e >= 0 && e != lastMatch {
+			n++
+			// Add the replacement of src[s:e].
+			if repl.IsFunction() || repl.IsTable() {
+				v, err := replaceValue(t, &m, repl, s, e)
+				if err != nil {
+					return 0, err
+				}
+				if v.Truthy() {
+					r, ok := v.ToString()
+					if !ok {
+						return 0, t.Errorf("invalid replacement value (a %s)", v.TypeName())
+					}
+					b = append(b, src[copied:s]...)
+					b = append(b, r...)
+					copied = e
+					changed = true
+				}
+			} else {
+				b = append(b, src[copied:s]...)
+				if b, err = appendReplacement(t, b, &m, replStr, s, e); err != nil {
+					return 0, err
+				}
+				copied = e
+				changed = true
+			}
+			s, lastMatch = e, e
+		} else if s < len(src) {
+			s++ // no match here: keep the byte
+		} else {
+			break
+		}
+		if anchor {
+			break
+		}
+	}
+	if !changed {
+		t.Push(lunar.String(src))
+	} else {
+		b = append(b, src[copied:]...)
+		t.Push(lunar.String(string(b)))
+	}
+	t.Push(lunar.Int(n))
+	return 2, nil
+}
+
+// replaceValue calls a replacement function with the captures of a match
+// of src[s:e], or indexes a replacement table with its first capture.
+func replaceValue(t *lunar.Thread, m *matcher, repl lunar.Value, s, e int) (lunar.Value, error) {
+	if repl.IsTable() {
+		k, err := captureValue(t, m, 0, s, e)
+		if err != nil {
+			return lunar.Nil, err
+		}
+		return t.Index(repl, k)
+	}
+	var caps [maxCaptures]lunar.Value
+	n := m.captureCount(true)
+	for i := 0; i < n; i++ {
+		v, err := captureValue(t, m, i, s, e)
+		if err != nil {
+			return lunar.Nil, err
+		}
+		caps[i] = v
+	}
+	return t.Call1(repl, caps[:n]...)
+}
+
+// appendReplacement appends a replacement string with its %0-%9 and %%
+// escapes expanded for a match of src[s:e].
+func appendReplacement(t *lunar.Thread, b []byte, m *matcher, repl string, s, e int) ([]byte, error) {
+	for {
+		k := strings.IndexByte(repl, patternEscape)
+		if k < 0 {
+			return append(b, repl...), nil
+		}
+		b = append(b, repl[:k]...)
+		k++
+		var c byte
+		if k < len(repl) {
+			c = repl[k]
+		}
+		switch {
+		case c == patternEscape:
+			b = append(b, c)
+		case c == '0':
+			b = append(b, m.src[s:e]...)
+		case c >= '1' && c <= '9':
+			text, pos, msg := m.getCapture(int(c-'1'), s, e)
+			if msg != "" {
+				return b, t.Errorf("%s", msg)
+			}
+			if pos > 0 {
+				b = strconv.AppendInt(b, int64(pos), 10)
+			} else {
+				b = append(b, text...)
+			}
+		default:
+			return b, t.Errorf("invalid use of '%%' in replacement string")
+		}
+		repl = repl[k+1:]
+	}
+}

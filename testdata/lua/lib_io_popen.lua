@@ -1,0 +1,23 @@
+-- io.popen (manual 6.8): reading a command's output, writing its input,
+-- the exit status triple of close, invalid modes; lines on a pipe.
+local p = io.popen("echo one; echo three; exit 5")
+print(io.type(p), p:read("l"), p:read("a"))
+print(p:close())
+print(io.type(p), pcall(p.read, p))
+p = io.popen("cat", "w")
+print(p:write("to cat\n", 42, " ", 1.5, "\n") == p)
+print(p:close())
+p = io.popen("kill -TERM $$") print(p:read("a")) print(p:close())
+p = io.popen("exit 0") print(p:close())
+p = io.popen("exit 255") print(p:close())
+p = io.popen("echo x") print(p:write("y")) print(p:read("a")) p:close()
+p = io.popen("cat > /dev/null", "w") print(p:read("a")) print(p:write("data") == p) p:close()
+for l in io.popen("printf 'a\\nb\\nc'"):lines() do io.write(l, ";") end print()
+for a, b in io.popen("printf '1 2\\n3 4\\n'"):lines("n", "n") do io.write(a + b, ";") end print()
+print(pcall(io.popen, "ls", "rw"))
+print(pcall(io.popen, "ls", "rb"))
+print(pcall(io.popen))
+p = io.popen("seq 1 100000") print(p:read("l")) print((p:close()))
+p = io.popen("cat", "w") p:setvbuf("no") p:write("line\n") p:close()
+local big = {} for i = 1, 20000 do big[i] = "x" end
+p = io.popen("wc -c", "w") p:write(table.concat(big)) p:close()
