@@ -4,8 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"syscall"
 	"strings"
+	"syscall"
 
 	bc "github.com/lunar-lua/lunar/bytecode"
 )

@@ -98,7 +98,7 @@ type generator struct {
 	nearPos syntax.Pos
 	// stop is the error the resolver found, which the generator raises
 	// when it reaches its anchor.
-	stop *resolveError
+	stop    *resolveError
 	luac544 bool
 	// scannerK is the constant cache shared by all functions, in the
 	// luac544 mode.
