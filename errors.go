@@ -86,6 +86,9 @@ func (th *Thread) where(level int) string {
 		return ""
 	}
 	line := f.currentLine()
+	if line <= 0 {
+		return "" // no line information (a stripped chunk)
+	}
 	return fmt.Sprintf("%s:%d: ", chunkID(f.cl.proto.Source), line)
 }
 
@@ -442,6 +445,11 @@ type LimitError struct {
 	Limit string
 	// Err is the context's error for Limit "context".
 	Err error
+	// Where is the "chunk:line: " position of the Lua code that was
+	// running, or "".
+	Where string
+	// Traceback is the stack where the limit hit, innermost first.
+	Traceback []StackFrame
 }
 
 func (e *LimitError) Error() string { return limitMessage(e) }

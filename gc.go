@@ -4,6 +4,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"weak"
 )
 
 // Garbage collection is Go's. A table or userdata whose metatable has __gc
@@ -31,14 +32,56 @@ func (q *finalizerQueue) drain() []Value {
 	return p
 }
 
+// finalizable is an object marked for finalization, held weakly so that
+// Close can still finalize the live ones.
+type finalizable struct {
+	t weak.Pointer[Table]
+	u weak.Pointer[Userdata]
+}
+
 // registerFinalizer marks v (a table or full userdata) for finalization.
 func (s *State) registerFinalizer(v Value) {
 	q := &s.finalizers
 	if t := v.AsTable(); t != nil {
 		runtime.SetFinalizer(t, func(t *Table) { q.push(TableValue(t)) })
+		s.finalizable = append(s.finalizable, finalizable{t: weak.Make(t)})
 	} else if u := v.AsUserdata(); u != nil {
 		runtime.SetFinalizer(u, func(u *Userdata) { q.push(UserdataValue(u)) })
+		s.finalizable = append(s.finalizable, finalizable{u: weak.Make(u)})
 	}
+	if n := len(s.finalizable); n >= 1024 && n >= 2*s.finalizableAtCompact {
+		live := s.finalizable[:0]
+		for _, f := range s.finalizable {
+			if f.t.Value() != nil || f.u.Value() != nil {
+				live = append(live, f)
+			}
+		}
+		clear(s.finalizable[len(live):])
+		s.finalizable = live
+		s.finalizableAtCompact = len(live)
+	}
+}
+
+// finalizeAll calls __gc for every object still marked, newest first, as
+// the reference does when a state closes.
+func (s *State) finalizeAll() {
+	s.runFinalizers(s.main)
+	for i := len(s.finalizable) - 1; i >= 0; i-- {
+		f := s.finalizable[i]
+		var v Value
+		if t := f.t.Value(); t != nil {
+			runtime.SetFinalizer(t, nil)
+			v = TableValue(t)
+		} else if u := f.u.Value(); u != nil {
+			runtime.SetFinalizer(u, nil)
+			v = UserdataValue(u)
+		} else {
+			continue
+		}
+		s.finalizers.push(v)
+		s.runFinalizers(s.main)
+	}
+	s.finalizable = nil
 }
 
 // runFinalizers calls the __gc metamethods of the objects found

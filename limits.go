@@ -81,19 +81,19 @@ func (th *Thread) checkBudget() error {
 	switch c.interrupt.Load() {
 	case 1:
 		c.interrupt.Store(0)
-		return &LimitError{Limit: "interrupt"}
+		return &LimitError{Limit: "interrupt", Where: th.where(0)}
 	case 2:
 		var err error
 		if c.ctx != nil {
 			err = c.ctx.Err()
 		}
-		return &LimitError{Limit: "context", Err: err}
+		return &LimitError{Limit: "context", Err: err, Where: th.where(0)}
 	}
 	if l := c.limits.Instructions; l > 0 && c.charged > l {
-		return &LimitError{Limit: "instructions"}
+		return &LimitError{Limit: "instructions", Where: th.where(0)}
 	}
 	if l := c.limits.Memory; l > 0 && c.allocated > l {
-		return &LimitError{Limit: "memory"}
+		return &LimitError{Limit: "memory", Where: th.where(0)}
 	}
 	return nil
 }

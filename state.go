@@ -30,9 +30,15 @@ type State struct {
 	gcStopped      bool
 	gcGenerational bool
 
-	ctl        runControl
-	finalizers finalizerQueue
-	weakTables []weak.Pointer[Table]
+	ctl                  runControl
+	finalizers           finalizerQueue
+	finalizable          []finalizable
+	finalizableAtCompact int
+	// traceHandler and lastTrace capture the traceback of errors that
+	// reach State.Call.
+	traceHandler Value
+	lastTrace    []StackFrame
+	weakTables   []weak.Pointer[Table]
 	// coroutines lists the coroutines created, so that Close can end the
 	// goroutines of those left suspended.
 	coroutines              []*Thread
@@ -69,6 +75,7 @@ func NewState(opts ...Option) *State {
 		o(s)
 	}
 	s.main = newThread(s)
+	s.traceHandler = newTraceHandler(s)
 	s.registry.SetInt(1, ThreadValue(s.main))
 	s.registry.SetInt(2, TableValue(s.globals))
 	s.registry.SetStr("_LOADED", TableValue(NewTable(0, 16)))
@@ -207,23 +214,46 @@ func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, err
 		stop := s.beginRun(ctx)
 		defer stop()
 	}
-	var trace []StackFrame
-	handler := NewFunction("", func(t *Thread, a []Value) (int, error) {
-		trace = t.stackTrace(1)
-		t.Push(Arg(a, 1))
-		return 1, nil
-	})
-	if err := th.protectedCall(base, -1, handler); err != nil {
-		th.top = base
-		if e, ok := err.(*Error); ok {
-			e.Traceback = trace
+	nframes, ntbc := len(th.frames), len(th.tbc)
+	// The host's own frame sits below the call, as the C function of the
+	// reference's standalone interpreter does: tracebacks end with
+	// "[C]: in ?".
+	th.frames = append(th.frames, callFrame{gf: hostFunction, fn: base, ret: base, base: base, nresults: -1})
+	err := th.protectedCall(base, -1, s.traceHandler)
+	if err != nil {
+		switch e := err.(type) {
+		case *Error:
+			e.Traceback, s.lastTrace = s.lastTrace, nil
+		case *LimitError:
+			// Not caught by any pcall: the frames are still those of the
+			// point where the limit hit.
+			e.Traceback = th.stackTrace(0)
 		}
+		// Drop whatever an uncatchable error left behind.
+		th.closeUpvals(base)
+		th.tbc = th.tbc[:ntbc]
+		th.frames = th.frames[:nframes]
+		th.top = base
 		return nil, err
 	}
+	th.frames = th.frames[:nframes]
 	res := make([]Value, th.top-base)
 	copy(res, th.stack[base:th.top])
 	th.top = base
 	return res, nil
+}
+
+// hostFunction marks the frame of the Go host below a State.Call.
+var hostFunction = &goFunction{}
+
+// newTraceHandler makes the message handler State.Call runs at the point
+// of an error: it records the traceback for the *Error returned.
+func newTraceHandler(s *State) Value {
+	return NewFunction("", func(t *Thread, a []Value) (int, error) {
+		s.lastTrace = t.stackTrace(1)
+		t.Push(Arg(a, 1))
+		return 1, nil
+	})
 }
 
 // DoString compiles and runs source text, as a convenience for tests and
@@ -244,5 +274,9 @@ func (p *Program) Proto() *bytecode.Proto { return p.proto.Proto }
 // and pending __gc metamethods run. The state must not be used afterwards.
 func (s *State) Close() {
 	s.killCoroutines()
-	s.runFinalizers(s.main)
+	s.finalizeAll()
 }
+
+// SetWarnings turns the warning system (warn, §6.1) on or off, as the
+// "@on"/"@off" control messages and the -W option do.
+func (s *State) SetWarnings(on bool) { s.warnOn = on }

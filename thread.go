@@ -71,6 +71,10 @@ type Thread struct {
 	// inStackError is set while a "stack overflow" error is being raised,
 	// so that handling it may use the extra room.
 	inStackError bool
+	// slow says why the VM's fast loop handed over to its slow section;
+	// skipHook lets one instruction run after its hook ran.
+	slow     uint8
+	skipHook bool
 	// hasErr and lastErr keep the error that ended a coroutine.
 	hasErr  bool
 	lastErr Value

@@ -3,18 +3,20 @@ package lunar
 import (
 	"fmt"
 	"strings"
+	"unsafe"
 )
 
 // stackTrace describes the frames from level (0 = running function)
 // outwards.
 func (th *Thread) stackTrace(level int) []StackFrame {
 	var out []StackFrame
+	names := th.loadedFuncNames()
 	for l := level; ; l++ {
 		f := th.frameAt(l)
 		if f == nil {
 			break
 		}
-		out = append(out, th.describeFrame(l))
+		out = append(out, th.describeFrame(l, names))
 		if f.tail {
 			out = append(out, StackFrame{Source: "(...tail calls...)", Line: -1, Function: ""})
 		}
@@ -23,7 +25,7 @@ func (th *Thread) stackTrace(level int) []StackFrame {
 }
 
 // describeFrame builds the traceback entry for the frame at level.
-func (th *Thread) describeFrame(level int) StackFrame {
+func (th *Thread) describeFrame(level int, names map[unsafe.Pointer]string) StackFrame {
 	f := th.frameAt(level)
 	sf := StackFrame{Line: -1}
 	if f.cl != nil {
@@ -32,16 +34,22 @@ func (th *Thread) describeFrame(level int) StackFrame {
 	} else {
 		sf.Source = "[C]"
 	}
-	sf.Function = th.functionDescription(level)
+	sf.Function = th.functionDescription(level, names)
 	return sf
 }
 
 // functionDescription says what function runs at level, as the
 // reference's traceback does ("function 'f'", "local 'f'", "method 'm'",
 // "main chunk", "function <file:12>", "?").
-func (th *Thread) functionDescription(level int) string {
+func (th *Thread) functionDescription(level int, names map[unsafe.Pointer]string) string {
 	f := th.frameAt(level)
-	if name := th.globalFuncName(f); name != "" {
+	var p unsafe.Pointer
+	if f.cl != nil {
+		p = unsafe.Pointer(f.cl)
+	} else {
+		p = unsafe.Pointer(f.gf)
+	}
+	if name, ok := names[p]; ok {
 		return "function '" + name + "'"
 	}
 	kind, name := th.funcNameFromCall(level)
@@ -65,25 +73,15 @@ func (th *Thread) functionDescription(level int) string {
 	return "?"
 }
 
-// globalFuncName finds a Go function in the loaded libraries
-// ("string.rep", "print"), as the reference's pushglobalfuncname.
-func (th *Thread) globalFuncName(f *callFrame) string {
-	var fv Value
-	switch {
-	case f.gf != nil:
-		if f.gf.name != "" {
-			name := f.gf.name
-			return strings.TrimPrefix(name, "_G.")
-		}
-		return ""
-	default:
-		fv = f.cl.value()
-	}
+// loadedFuncNames maps the functions found in the loaded modules to their
+// qualified names ("string.rep"; globals without the "_G." prefix), as the
+// reference's pushglobalfuncname finds them.
+func (th *Thread) loadedFuncNames() map[unsafe.Pointer]string {
+	names := map[unsafe.Pointer]string{}
 	loaded := th.state.Loaded()
 	if loaded == nil {
-		return ""
+		return names
 	}
-	var found string
 	k := Nil
 	for {
 		nk, v, ok, _ := loaded.Next(k)
@@ -91,27 +89,32 @@ func (th *Thread) globalFuncName(f *callFrame) string {
 			break
 		}
 		k = nk
-		if t := v.AsTable(); t != nil && nk.IsString() {
-			fk := Nil
-			for {
-				k2, v2, ok2, _ := t.Next(fk)
-				if !ok2 {
-					break
-				}
-				fk = k2
-				if RawEqual(v2, fv) && k2.IsString() {
-					mod := nk.AsString()
-					if mod == "_G" {
-						found = k2.AsString()
-					} else {
-						found = mod + "." + k2.AsString()
-					}
-					return found
-				}
+		t := v.AsTable()
+		if t == nil || !nk.IsString() {
+			continue
+		}
+		mod := nk.AsString()
+		fk := Nil
+		for {
+			k2, v2, ok2, _ := t.Next(fk)
+			if !ok2 {
+				break
 			}
+			fk = k2
+			if !v2.IsFunction() || !k2.IsString() {
+				continue
+			}
+			if mod == "_G" {
+				// Names from _G count only where no module gives one.
+				if _, seen := names[v2.p]; !seen {
+					names[v2.p] = k2.AsString()
+				}
+				continue
+			}
+			names[v2.p] = mod + "." + k2.AsString()
 		}
 	}
-	return found
+	return names
 }
 
 // Traceback returns the reference-style traceback text of the thread from

@@ -24,9 +24,6 @@ import (
 func (th *Thread) execute() error {
 	fi := len(th.frames) - 1
 	ctl := &th.state.ctl
-	// Hook handling: with a hook set, every instruction first leaves the
-	// fast loop to run the hook (hookBreak), then runs once with skipHook.
-	skipHook, hookBreak, budgetOut := false, false, false
 	for {
 		f := &th.frames[fi]
 		cl := f.cl
@@ -36,19 +33,25 @@ func (th *Thread) execute() error {
 		base := f.base
 		R := th.regs(base)
 		pc := f.pc
+		upvals := cl.upvals
 		hooks := th.state.hookMask != 0
-		var i bc.Instruction
 
+		// Nothing computed in the fast loop is used after it: every exit
+		// stores pc in the frame and says why in th.slow, so the compiler
+		// need not keep loop values in memory.
 	fast:
 		for {
-			i = code[pc]
+			i := code[pc]
 			pc++
 			if hooks {
-				if !skipHook {
-					hookBreak = true
+				// With a hook set, each instruction first leaves the loop to
+				// run the hook, then runs once with skipHook.
+				if !th.skipHook {
+					f.pc = pc
+					th.slow = slowHook
 					break fast
 				}
-				skipHook = false
+				th.skipHook = false
 			}
 			a := uint8(i >> bc.PosA)
 			switch bc.OpCode(i & 0x7f) {
@@ -85,13 +88,13 @@ func (th *Thread) execute() error {
 				}
 				continue
 			case bc.OpGetUpval:
-				R[a] = *cl.upvals[uint8(i>>bc.PosB)].p
+				R[a] = *upvals[uint8(i>>bc.PosB)].p
 				continue
 			case bc.OpSetUpval:
-				*cl.upvals[uint8(i>>bc.PosB)].p = R[a]
+				*upvals[uint8(i>>bc.PosB)].p = R[a]
 				continue
 			case bc.OpGetTabUp:
-				up := *cl.upvals[uint8(i>>bc.PosB)].p
+				up := *upvals[uint8(i>>bc.PosB)].p
 				if up.p != pInt && up.p != pFloat && up.n>>tagShift == tagTable {
 					t := (*Table)(up.p)
 					if len(t.node) > 0 {
@@ -400,7 +403,8 @@ func (th *Thread) execute() error {
 				if d < 0 {
 					// A backward jump closes a loop: charge its body.
 					if ctl.budget -= int64(-d); ctl.budget <= 0 {
-						budgetOut = true
+						f.pc = pc
+						th.slow = slowBudget
 						break fast
 					}
 				}
@@ -545,14 +549,17 @@ func (th *Thread) execute() error {
 				if R[a+2].p == pInt {
 					count := R[a+1].n // remaining iterations, unsigned
 					if count > 0 {
+						// The internal counters are integers already: update
+						// their bits only (no pointer write, no write barrier).
 						step := int64(R[a+2].n)
-						R[a+1] = Value{p: pInt, n: count - 1}
+						R[a+1].n = count - 1
 						idx := int64(R[a].n) + step
-						R[a] = Int(idx)
+						R[a].n = uint64(idx)
 						R[a+3] = Int(idx)
 						pc -= i.Bx()
 						if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-							budgetOut = true
+							f.pc = pc
+							th.slow = slowBudget
 							break fast
 						}
 					}
@@ -565,7 +572,8 @@ func (th *Thread) execute() error {
 						R[a+3] = Float(idx)
 						pc -= i.Bx()
 						if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-							budgetOut = true
+							f.pc = pc
+							th.slow = slowBudget
 							break fast
 						}
 					}
@@ -576,7 +584,8 @@ func (th *Thread) execute() error {
 					R[a+2] = R[a+4]
 					pc -= i.Bx()
 					if ctl.budget -= int64(i.Bx()); ctl.budget <= 0 {
-						budgetOut = true
+						f.pc = pc
+						th.slow = slowBudget
 						break fast
 					}
 				}
@@ -584,28 +593,30 @@ func (th *Thread) execute() error {
 			case bc.OpExtraArg:
 				continue
 			}
+			f.pc = pc
+			th.slow = slowOp
 			break
 		}
 
-		// The slow section: instruction i (at pc-1) needs more than the fast
-		// loop does. Save pc first: errors, hooks and calls read it.
-		f.pc = pc
-		if hookBreak {
-			hookBreak = false
+		// The slow section: the instruction before f.pc needs more than the
+		// fast loop does (or a hook or the budget needs attention). pc is
+		// already saved in the frame: errors, hooks and calls read it.
+		pc = f.pc
+		switch th.slow {
+		case slowHook:
 			if err := th.hookInstruction(f, pc-1); err != nil {
 				return err
 			}
 			th.frames[fi].pc = pc - 1 // run the instruction itself next
-			skipHook = true
+			th.skipHook = true
 			continue
-		}
-		if budgetOut {
-			budgetOut = false
+		case slowBudget:
 			if err := th.checkBudget(); err != nil {
 				return err
 			}
 			continue
 		}
+		i := code[pc-1]
 		a := int(uint8(i >> bc.PosA))
 		switch op := bc.OpCode(i & 0x7f); op {
 		case bc.OpGetTabUp:
@@ -944,7 +955,7 @@ func (th *Thread) execute() error {
 			if th.postReturn(fi, fn, th.top-fn) {
 				return nil
 			}
-			fi = th.returned()
+			fi--
 		case bc.OpReturn, bc.OpReturn0, bc.OpReturn1:
 			ra := base + a
 			var n int
@@ -973,7 +984,7 @@ func (th *Thread) execute() error {
 			if th.postReturn(fi, ra, n) {
 				return nil
 			}
-			fi = th.returned()
+			fi--
 		case bc.OpForPrep:
 			skip, err := th.forPrep(R, uint8(a))
 			if err != nil {
@@ -1076,17 +1087,6 @@ func (th *Thread) condJump(fi int, code []bc.Instruction, pc int, jump bool) {
 	} else {
 		th.frames[fi].pc = pc + 1
 	}
-}
-
-// returned prepares to continue the caller after a Lua frame returned to
-// it: it restores the caller's top unless the call wanted all results.
-func (th *Thread) returned() int {
-	fi := len(th.frames) - 1
-	f := &th.frames[fi]
-	if prev := f.cl.proto.code[f.pc-1]; prev.Op() != bc.OpCall || prev.C() != 0 {
-		th.top = f.top
-	}
-	return fi
 }
 
 var _ = math.MaxInt64

@@ -2,14 +2,27 @@ package lunar
 
 import "math"
 
+// Reasons for leaving the VM's fast loop (Thread.slow).
+const (
+	slowOp     uint8 = iota // the instruction needs the slow section
+	slowHook                // a debug hook must run first
+	slowBudget              // the work budget is used up
+)
+
 // postReturn finishes the return of frame fi whose n results start at
 // stack index src. It reports whether the frame was the fresh frame of the
 // running execute (which then returns).
 func (th *Thread) postReturn(fi, src, n int) bool {
 	f := &th.frames[fi]
-	fresh := f.fresh
-	th.moveResults(f.ret, src, n, f.nresults)
+	fresh, wanted := f.fresh, f.nresults
+	th.moveResults(f.ret, src, n, wanted)
 	th.frames = th.frames[:fi]
+	if !fresh && wanted >= 0 {
+		// Back in a Lua caller that wanted a fixed number of results: its
+		// top is its register window again (with all results, the top
+		// marks the last result for the instruction that consumes them).
+		th.top = th.frames[fi-1].top
+	}
 	return fresh
 }
 

@@ -439,7 +439,7 @@ func formatG(f float64, prec int, alt bool) []byte {
 		for e[i] != 'e' {
 			i--
 		}
-		mant, tail = e[:i], e[i:]
+		mant, tail = append([]byte(nil), e[:i]...), e[i:]
 	} else {
 		mant = strconv.AppendFloat(nil, f, 'f', prec-1-x, 64)
 	}

@@ -6,6 +6,7 @@ import "github.com/lunar-lua/lunar"
 // libraries are always open; debug comes from package lunar, which owns
 // the frames it inspects).
 func OpenAll(s *lunar.State) {
+	OpenPackage(s)
 	OpenString(s)
 	OpenUTF8(s)
 	OpenTable(s)

@@ -94,7 +94,7 @@ func formatItem(t *lunar.Thread, b []byte, args []lunar.Value, arg int, form str
 			return b, err
 		}
 		return appendHexFloat(b, &sp, x), nil
-	case 'e', 'E', 'f', 'F', 'g', 'G':
+	case 'e', 'E', 'f', 'g', 'G':
 		x, err := t.CheckNumber(args, arg)
 		if err != nil {
 			return b, err

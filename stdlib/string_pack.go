@@ -38,6 +38,9 @@ func strPack(t *lunar.Thread, args []lunar.Value) (int, error) {
 		}
 		b = appendRepeat(b, 0, ntoalign)
 		arg++
+		if arg > len(args) && kind <= kZstr {
+			return 0, missingPackArg(t, args, arg, kind)
+		}
 		switch kind {
 		case kInt, kUint:
 			n, err := t.CheckInteger(args, arg)
@@ -109,6 +112,19 @@ func strPack(t *lunar.Thread, args []lunar.Value) (int, error) {
 	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
+}
+
+// missingPackArg reports a missing value to pack. The reference reports
+// the first missing argument as nil (it pushes a nil of its own there),
+// and Lunar does the same.
+func missingPackArg(t *lunar.Thread, args []lunar.Value, arg int, kind packKind) error {
+	expected := "number"
+	if kind >= kChar {
+		expected = "string"
+	}
+	padded := make([]lunar.Value, arg)
+	copy(padded, args)
+	return t.TypeError(padded, arg, expected)
 }
 
 // string.packsize (fmt)

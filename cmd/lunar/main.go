@@ -1,24 +1,30 @@
 // Command lunar runs Lua 5.4 programs. It behaves like the standard lua
-// command (§7 of the reference manual): lunar [options] [script [args]],
-// and adds subcommands for Lunar's own tools (disasm, version, help).
+// command (§7 of the reference manual):
+//
+//	lunar [options] [script [args]]
+//
+// with the options -e, -i, -l, -v, -E, -W, -- and -, the global arg,
+// LUA_INIT_5_4 and LUA_INIT, errors with tracebacks on stderr and the
+// same exit statuses. Without a script it runs an interactive loop (a
+// REPL with line editing and history) when stdin is a terminal, and the
+// program on stdin otherwise.
+//
+// Lunar's own tools are subcommands: "lunar disasm", "lunar compile",
+// "lunar version" and "lunar help". A script named like one of them runs
+// as "lunar ./name" or "lunar -- name".
 package main
 
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"os"
 	"strings"
 
 	"github.com/lunar-lua/lunar"
-	"github.com/lunar-lua/lunar/bytecode"
 	"github.com/lunar-lua/lunar/stdlib"
-	"github.com/lunar-lua/lunar/syntax"
+	"golang.org/x/term"
 )
-
-const progName = "lunar"
 
 const versionText = "Lua 5.4.7 (Lunar)  Copyright (C) 1994-2024 Lua.org, PUC-Rio; Lunar in Go"
 
@@ -26,349 +32,259 @@ func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
-// subcommands are Lunar's own tools; a script with one of these names
-// still runs as "lunar ./name" or "lunar -- name".
-var subcommands = map[string]func(args []string, stdout, stderr io.Writer) int{
-	"disasm":  cmdDisasm,
-	"version": func([]string, io.Writer, io.Writer) int { fmt.Println(versionText); return 0 },
-	"help":    cmdHelp,
+// interp is one run of the standalone interpreter: its state, its
+// streams and how far it got.
+type interp struct {
+	// progname prefixes error messages: the command's name as invoked
+	// (argv[0], as lua does), or "" while in the REPL.
+	progname string
+	s        *lunar.State
+	stdin    io.Reader
+	out      *bufio.Writer // stdout, buffered; flushed before stderr output
+	stderr   io.Writer
+	// status is the exit status so far: 0, 1 after an error, or the code
+	// given to os.exit.
+	status int
+	// exit is os.exit's request, once a script made it.
+	exit *lunar.ExitError
+	// interrupts makes Ctrl-C stop the running chunk.
+	interrupts *interrupts
 }
 
-func cmdHelp(_ []string, stdout, _ io.Writer) int {
-	fmt.Fprintf(stdout, `usage: %[1]s [options] [script [args]]
-Available options are:
-  -e stat   execute string 'stat'
-  -i        enter interactive mode after executing 'script'
-  -l mod    require library 'mod' into global 'mod'
-  -l g=mod  require library 'mod' into global 'g'
-  -v        show version information
-  -E        ignore environment variables
-  -W        turn warnings on
-  --        stop handling options
-  -         stop handling options and execute stdin
-
-Subcommands:
-  %[1]s disasm file.lua   list the bytecode of every function (like luac -l -l)
-  %[1]s version           print the version
-  %[1]s help              this text
-`, progName)
-	return 0
-}
-
-func cmdDisasm(args []string, stdout, stderr io.Writer) int {
-	if len(args) != 1 {
-		fmt.Fprintf(stderr, "usage: %s disasm file.lua\n", progName)
-		return 1
-	}
-	src, err := os.ReadFile(args[0])
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: cannot open %s\n", progName, args[0])
-		return 1
-	}
-	prog, err := lunar.Compile(args[0], skipShebang(src))
-	if err != nil {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, firstError(err))
-		return 1
-	}
-	bytecode.Disassemble(stdout, prog.Proto(), true)
-	return 0
-}
-
-func skipShebang(src []byte) []byte {
-	if len(src) > 0 && src[0] == '#' {
-		if i := strings.IndexByte(string(src), '\n'); i >= 0 {
-			return src[i:]
-		}
-		return nil
-	}
-	return src
-}
-
-// firstError returns the message of a compile error as lua prints it.
-func firstError(err error) string {
-	var list syntax.ErrorList
-	if errors.As(err, &list) && len(list) > 0 {
-		return list[0].Error()
-	}
-	return err.Error()
-}
-
-type options struct {
-	execs     []string // -e and -l in order, tagged
-	interact  bool
-	version   bool
-	noEnv     bool
-	warnings  bool
-	script    int // index of the script in args, or -1
-	stdinMode bool
-}
-
-// parseArgs reads lua-style options. It returns the index of the script
-// (or len(args) if none) and an error message for bad usage.
-func parseArgs(args []string) (options, string) {
-	o := options{script: -1}
-	i := 1
-	for ; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			i++
-			break
-		}
-		if a == "-" {
-			o.stdinMode = true
-			break
-		}
-		if !strings.HasPrefix(a, "-") {
-			break
-		}
-		switch {
-		case a == "-i":
-			o.interact = true
-			o.version = true
-		case a == "-v":
-			o.version = true
-		case a == "-E":
-			o.noEnv = true
-		case a == "-W":
-			o.warnings = true
-		case strings.HasPrefix(a, "-e"):
-			code := a[2:]
-			if code == "" {
-				i++
-				if i >= len(args) {
-					return o, "'-e' needs argument"
-				}
-				code = args[i]
-			}
-			o.execs = append(o.execs, "e"+code)
-		case strings.HasPrefix(a, "-l"):
-			mod := a[2:]
-			if mod == "" {
-				i++
-				if i >= len(args) {
-					return o, "'-l' needs argument"
-				}
-				mod = args[i]
-			}
-			o.execs = append(o.execs, "l"+mod)
-		default:
-			return o, fmt.Sprintf("unrecognized option '%s'", a)
-		}
-	}
-	if i < len(args) {
-		o.script = i
-	}
-	return o, ""
-}
-
+// run is the command: args as os.Args. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) >= 2 {
-		if cmd, ok := subcommands[args[1]]; ok {
-			return cmd(args[2:], stdout, stderr)
+		if tool, ok := tools[args[1]]; ok {
+			return tool(args[2:], stdout, stderr)
 		}
 	}
-	opts, bad := parseArgs(args)
-	if bad != "" {
-		fmt.Fprintf(stderr, "%s: %s\n", progName, bad)
-		cmdUsage(stderr)
+	progname := "lunar"
+	if len(args) > 0 && args[0] != "" {
+		progname = args[0]
+	}
+	opts := collectArgs(args)
+	if opts.bad > 0 {
+		printUsage(stderr, progname, args[opts.bad])
 		return 1
 	}
-	out := bufio.NewWriter(stdout)
-	defer out.Flush()
-	s := lunar.NewState(lunar.WithStdout(flushWriter{out}), lunar.WithStderr(stderr))
-	stdlib.OpenAll(s)
-	if opts.warnings {
-		s.DoString("=(warn)", "warn('@on')")
-	}
-	// The arg table: script at 0, interpreter and options below.
-	argt := lunar.NewTable(len(args), 2)
-	scriptIdx := opts.script
-	if scriptIdx < 0 {
-		scriptIdx = len(args)
-	}
-	for i, a := range args {
-		argt.SetInt(int64(i-scriptIdx), lunar.String(a))
-	}
-	s.SetGlobal("arg", lunar.TableValue(argt))
+	out := bufio.NewWriterSize(stdout, 16<<10)
+	it := &interp{progname: progname, stdin: stdin, out: out, stderr: stderr, interrupts: sigint()}
 	if opts.version {
-		fmt.Fprintln(out, versionText)
+		it.printVersion()
 	}
-	if !opts.noEnv {
-		if code := initCode(); code != "" {
-			if st := runInit(s, code, stderr, out); st != 0 {
-				return st
-			}
+	// A terminal sees each write at once (C's stdout is line-buffered
+	// there, and a prompt written with io.write must show before io.read);
+	// a pipe or file gets full buffers.
+	it.s = lunar.NewState(
+		lunar.WithStdout(flushWriter{w: out, always: isTerminal(stdout)}),
+		lunar.WithStderr(stderr))
+	if opts.noEnv {
+		// Tells the package library to ignore LUA_PATH_5_4 and LUA_PATH,
+		// as lua.c does for -E.
+		it.s.Registry().SetStr("LUA_NOENV", lunar.True)
+	}
+	stdlib.OpenAll(it.s)
+	stdlib.SetExitHook(it.s, func(code int, close bool) error {
+		return &lunar.ExitError{Code: code, Close: close}
+	})
+	it.main(args, opts)
+	return it.finish()
+}
+
+// main does what lua.c's pmain does once the options are known; it stops
+// at the first error.
+func (it *interp) main(args []string, opts options) {
+	it.createArgTable(args, opts.script)
+	if !opts.noEnv && !it.runInit() {
+		return
+	}
+	for _, o := range optionArgs(args, opts.script) {
+		ok := true
+		switch o[0] {
+		case "e":
+			ok = it.doString(o[1], "=(command line)")
+		case "l":
+			ok = it.doLibrary(o[1])
+		case "W":
+			it.warningsOn()
+		}
+		if !ok {
+			return
 		}
 	}
-	for _, e := range opts.execs {
-		var status int
-		if e[0] == 'e' {
-			status = runChunk(s, "=(command line)", []byte(e[1:]), nil, stderr, out)
+	if opts.script < len(args) && !it.handleScript(args, opts.script) {
+		return
+	}
+	switch {
+	case opts.interactive:
+		it.repl()
+	case opts.script == len(args) && !opts.exec && !opts.version:
+		if isTerminal(it.stdin) {
+			it.printVersion()
+			it.repl()
 		} else {
-			status = requireModule(s, e[1:], stderr, out)
-		}
-		if status != 0 {
-			return status
+			it.doFile("") // the program on stdin
 		}
 	}
-	if opts.script >= 0 {
-		name := args[opts.script]
-		var src []byte
-		var err error
-		chunk := "@" + name
-		if name == "-" && args[opts.script-1] != "--" {
-			src, err = io.ReadAll(stdin)
-			chunk = "=stdin"
-		} else {
-			src, err = os.ReadFile(name)
-		}
-		if err != nil {
-			out.Flush()
-			fmt.Fprintf(stderr, "%s: cannot open %s\n", progName, name)
-			return 1
-		}
-		var sargs []lunar.Value
-		for _, a := range args[opts.script+1:] {
-			sargs = append(sargs, lunar.String(a))
-		}
-		if st := runChunk(s, chunk, skipShebang(src), sargs, stderr, out); st != 0 {
-			return st
-		}
-	} else if opts.stdinMode {
-		src, _ := io.ReadAll(stdin)
-		if st := runChunk(s, "=stdin", skipShebang(src), nil, stderr, out); st != 0 {
-			return st
-		}
-	}
-	if opts.interact || (opts.script < 0 && !opts.stdinMode && len(opts.execs) == 0 && !opts.version) {
-		if opts.script < 0 && !opts.interact && !isTerminal(stdin) {
-			src, _ := io.ReadAll(stdin)
-			return runChunk(s, "=stdin", src, nil, stderr, out)
-		}
-		if !opts.version {
-			fmt.Fprintln(out, versionText)
-		}
-		return repl(s, stdin, out, stderr)
-	}
-	return 0
 }
 
-func cmdUsage(w io.Writer) {
-	fmt.Fprintf(w, "usage: %s [options] [script [args]]\n", progName)
+// finish closes the state as lua_close does (pending __gc metamethods run
+// and open files are flushed), unless os.exit asked to leave without
+// closing, and returns the exit status.
+func (it *interp) finish() int {
+	if it.exit == nil || it.exit.Close {
+		it.s.Close()
+	}
+	stdlib.FlushFiles(it.s)
+	it.flush()
+	return it.status
 }
 
-func initCode() string {
-	for _, name := range []string{"LUA_INIT_5_4", "LUA_INIT"} {
-		if v, ok := os.LookupEnv(name); ok {
-			return v
+func (it *interp) printVersion() {
+	it.out.WriteString(versionText + "\n")
+	it.flush()
+}
+
+func (it *interp) flush() { it.out.Flush() }
+
+// createArgTable makes the global arg: the script name at index 0, its
+// arguments at 1, 2, ..., and the interpreter and its options at negative
+// indices. Without a script, the interpreter's name is at 0.
+func (it *interp) createArgTable(args []string, script int) {
+	if script == len(args) {
+		script = 0
+	}
+	t := lunar.NewTable(max(len(args)-script-1, 0), script+1)
+	for i, a := range args {
+		t.SetInt(int64(i-script), lunar.String(a))
+	}
+	it.s.SetGlobal("arg", lunar.TableValue(t))
+}
+
+// runInit runs LUA_INIT_5_4, or LUA_INIT when that is not set: Lua code,
+// or "@file" for a file to run.
+func (it *interp) runInit() bool {
+	name := "LUA_INIT_5_4"
+	code, ok := os.LookupEnv(name)
+	if !ok {
+		name = "LUA_INIT"
+		if code, ok = os.LookupEnv(name); !ok {
+			return true
 		}
 	}
-	return ""
+	if file, ok := strings.CutPrefix(code, "@"); ok {
+		return it.doFile(file)
+	}
+	return it.doString(code, "="+name)
 }
 
-func runInit(s *lunar.State, code string, stderr io.Writer, out *bufio.Writer) int {
-	if strings.HasPrefix(code, "@") {
-		src, err := os.ReadFile(code[1:])
-		if err != nil {
-			fmt.Fprintf(stderr, "%s: cannot open %s\n", progName, code[1:])
-			return 1
-		}
-		return runChunk(s, code, src, nil, stderr, out)
+// doString runs a chunk of source text.
+func (it *interp) doString(src, chunkname string) bool {
+	fn, err := it.loadChunk([]byte(src), chunkname)
+	if err != nil {
+		it.report(err)
+		return false
 	}
-	name := "=LUA_INIT_5_4"
-	if _, ok := os.LookupEnv("LUA_INIT_5_4"); !ok {
-		name = "=LUA_INIT"
-	}
-	return runChunk(s, name, []byte(code), nil, stderr, out)
+	_, ok := it.docall(fn)
+	return ok
 }
 
-func requireModule(s *lunar.State, spec string, stderr io.Writer, out *bufio.Writer) int {
+// doFile runs a file; name "" is stdin.
+func (it *interp) doFile(name string) bool {
+	fn, err := it.loadFile(name)
+	if err != nil {
+		it.report(err)
+		return false
+	}
+	_, ok := it.docall(fn)
+	return ok
+}
+
+// doLibrary runs "g = require(mod)" for -l g=mod, or "mod = require(mod)"
+// for -l mod.
+func (it *interp) doLibrary(spec string) bool {
 	global, mod := spec, spec
-	if i := strings.IndexByte(spec, '='); i >= 0 {
-		global, mod = spec[:i], spec[i+1:]
+	if g, m, ok := strings.Cut(spec, "="); ok {
+		global, mod = g, m
 	}
-	req := s.GetGlobal("require")
-	if req.IsNil() {
-		fmt.Fprintf(stderr, "%s: module '%s' not found (require is not available)\n", progName, mod)
-		return 1
-	}
-	res, err := s.Call(context.Background(), req, lunar.String(mod))
-	if err != nil {
-		return reportError(s, err, stderr, out)
-	}
-	if len(res) > 0 {
-		s.SetGlobal(global, res[0])
-	}
-	return 0
-}
-
-// runChunk compiles and runs one chunk, reporting errors as lua does.
-func runChunk(s *lunar.State, chunkname string, src []byte, args []lunar.Value, stderr io.Writer, out *bufio.Writer) int {
-	prog, err := compileRaw(chunkname, src)
-	if err != nil {
-		out.Flush()
-		fmt.Fprintf(stderr, "%s: %s\n", progName, firstError(err))
-		return 1
-	}
-	_, err = s.Run(context.Background(), prog, args...)
-	if err != nil {
-		return reportError(s, err, stderr, out)
-	}
-	return 0
-}
-
-func compileRaw(chunkname string, src []byte) (*lunar.Program, error) {
-	return lunar.Compile(chunkname, src)
-}
-
-// reportError prints an uncaught error and its traceback to stderr.
-func reportError(s *lunar.State, err error, stderr io.Writer, out *bufio.Writer) int {
-	out.Flush()
-	var exit *lunar.ExitError
-	if errors.As(err, &exit) {
-		return exit.Code
-	}
-	var le *lunar.Error
-	if errors.As(err, &le) {
-		msg := errorMessage(s, le.Value)
-		fmt.Fprintf(stderr, "%s: %s\n%s\n", progName, msg, le.TracebackString())
-		return 1
-	}
-	fmt.Fprintf(stderr, "%s: %s\n", progName, err)
-	return 1
-}
-
-// errorMessage converts an error object to text like lua.c's msghandler.
-func errorMessage(s *lunar.State, v lunar.Value) string {
-	if str, ok := v.ToString(); ok {
-		return str
-	}
-	th := s.MainThread()
-	if h := th.MetaField(v, "__tostring"); !h.IsNil() {
-		if str, err := th.ToStringMeta(v); err == nil {
-			return str
-		}
-	}
-	return fmt.Sprintf("(error object is a %s value)", v.TypeName())
-}
-
-// flushWriter writes through a bufio.Writer; stderr output flushes it
-// first so that the two streams interleave as in lua.
-type flushWriter struct{ w *bufio.Writer }
-
-func (f flushWriter) Write(p []byte) (int, error) { return f.w.Write(p) }
-
-func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
+	res, ok := it.docall(it.s.GetGlobal("require"), lunar.String(mod))
 	if !ok {
 		return false
 	}
-	st, err := f.Stat()
-	if err != nil {
-		return false
+	v := lunar.Nil
+	if len(res) > 0 {
+		v = res[0]
 	}
-	return st.Mode()&os.ModeCharDevice != 0
+	it.s.SetGlobal(global, v)
+	return true
 }
 
-// Flush flushes buffered output (os.exit calls it before leaving).
+// warningsOn turns warnings on for -W, as lua_warning(L, "@on", 0).
+func (it *interp) warningsOn() { it.s.SetWarnings(true) }
+
+// handleScript runs the script at args[script] with the positive entries
+// of the global arg as its arguments ('...').
+func (it *interp) handleScript(args []string, script int) bool {
+	name := args[script]
+	if name == "-" && args[script-1] != "--" {
+		name = "" // stdin
+	}
+	fn, err := it.loadFile(name)
+	if err != nil {
+		it.report(err)
+		return false
+	}
+	argt := it.s.GetGlobal("arg").AsTable()
+	if argt == nil {
+		it.report(&loadError{"'arg' is not a table"})
+		return false
+	}
+	n := argt.Length()
+	sargs := make([]lunar.Value, n)
+	for i := range sargs {
+		sargs[i] = argt.GetInt(int64(i) + 1)
+	}
+	_, ok := it.docall(fn, sargs...)
+	return ok
+}
+
+// docall calls fn as lua.c's docall does: protected, with Ctrl-C
+// (SIGINT) interrupting it; an error is reported.
+func (it *interp) docall(fn lunar.Value, args ...lunar.Value) ([]lunar.Value, bool) {
+	var res []lunar.Value
+	var err error
+	it.interrupts.run(it.s, func() { res, err = it.s.Call(context.Background(), fn, args...) })
+	if err != nil {
+		it.report(err)
+		return nil, false
+	}
+	return res, true
+}
+
+// isTerminal reports whether f is a terminal.
+func isTerminal(f any) bool {
+	if f, ok := f.(*os.File); ok {
+		return term.IsTerminal(int(f.Fd()))
+	}
+	return false
+}
+
+// flushWriter is the state's stdout (print, io.write): a bufio.Writer,
+// flushed after every write when always is set (a terminal), and by the
+// command before it writes to stderr or prompts.
+type flushWriter struct {
+	w      *bufio.Writer
+	always bool
+}
+
+func (f flushWriter) Write(p []byte) (int, error) {
+	n, err := f.w.Write(p)
+	if err == nil && f.always {
+		err = f.w.Flush()
+	}
+	return n, err
+}
+
+// Flush writes the buffered output (os.exit without the exit hook, and
+// io.popen, call it).
 func (f flushWriter) Flush() error { return f.w.Flush() }
