@@ -47,7 +47,8 @@ type callFrame struct {
 
 // Frame status bits.
 const (
-	frameYieldable uint8 = 1 << iota
+	// frameCallHooked marks a frame whose call hook has run.
+	frameCallHooked uint8 = 1 << iota
 )
 
 // Thread is a Lua thread: a stack of values and of call frames. The main
@@ -250,6 +251,11 @@ func (th *Thread) moveResults(dst, src, n, wanted int) {
 // top, leaving its results at fn as wanted.
 func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	th.frames = append(th.frames, callFrame{gf: gf, fn: fn, ret: fn, base: fn + 1, nresults: wanted})
+	if th.state.hookMask&hookCall != 0 {
+		if err := th.callHook(nil, false); err != nil {
+			return err
+		}
+	}
 	args := th.stack[fn+1 : th.top]
 	if !gf.yieldable {
 		// Lua code called back from a Go function cannot yield across it.
@@ -264,6 +270,13 @@ func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	}
 	if n > th.top-fn {
 		n = th.top - fn // results may reuse the function's own slot
+	}
+	if th.state.hookMask&hookReturn != 0 {
+		top := th.top
+		if err := th.returnHook(nil); err != nil {
+			return err
+		}
+		th.top = top
 	}
 	th.frames = th.frames[:len(th.frames)-1]
 	if wanted > 0 || wanted < 0 {

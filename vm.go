@@ -35,6 +35,16 @@ func (th *Thread) execute() error {
 		pc := f.pc
 		upvals := cl.upvals
 		hooks := th.state.hookMask != 0
+		if hooks && pc == 0 && f.status&frameCallHooked == 0 {
+			// A function starts: the call hook runs once per frame.
+			f.status |= frameCallHooked
+			if th.state.hookMask&hookCall != 0 {
+				if err := th.callHook(f, f.tail); err != nil {
+					return err
+				}
+				continue
+			}
+		}
 
 		// Nothing computed in the fast loop is used after it: every exit
 		// stores pc in the frame and says why in th.slow, so the compiler
@@ -879,7 +889,28 @@ func (th *Thread) execute() error {
 			}
 			if fv := R[a]; fv.isObject() && fv.tag() == tagLuaFunction {
 				// Lua-to-Lua call: push a frame and continue in this loop.
-				if _, err := th.pushLuaFrame((*luaClosure)(fv.p), fn, wanted); err != nil {
+				ncl := (*luaClosure)(fv.p)
+				np := ncl.proto
+				nbase := fn + 1
+				if n := len(th.frames); !np.isVararg && n < cap(th.frames) && ctl.budget > 1 &&
+					ctl.limits.CallDepth == 0 && nbase+np.maxStack+regWindow <= len(th.stack) {
+					// The common case inline: room for the frame and its
+					// registers, no varargs, no depth limit.
+					for j := th.top - nbase; j < np.numParams; j++ {
+						th.stack[nbase+j] = Nil
+					}
+					ctl.budget--
+					th.frames = th.frames[:n+1]
+					nf := &th.frames[n]
+					nf.cl, nf.gf = ncl, nil
+					nf.fn, nf.ret, nf.base, nf.top = fn, fn, nbase, nbase+np.maxStack
+					nf.pc, nf.nresults, nf.nextra = 0, wanted, 0
+					nf.fresh, nf.tail, nf.status = false, false, 0
+					th.top = nf.top
+					fi = n
+					continue
+				}
+				if _, err := th.pushLuaFrame(ncl, fn, wanted); err != nil {
 					return err
 				}
 				fi = len(th.frames) - 1
@@ -941,11 +972,6 @@ func (th *Thread) execute() error {
 				nf.fresh = fresh
 				nf.tail = true
 				fi = len(th.frames) - 1
-				if th.state.hookMask&hookCall != 0 {
-					if err := th.callHook(nf, true); err != nil {
-						return err
-					}
-				}
 				continue
 			}
 			// A Go function: call it, then return its results.
@@ -957,6 +983,15 @@ func (th *Thread) execute() error {
 			}
 			fi--
 		case bc.OpReturn, bc.OpReturn0, bc.OpReturn1:
+			if op == bc.OpReturn1 && !f.fresh && f.nresults == 1 && th.state.hookMask == 0 {
+				// The common return of one value to a Lua caller that wants
+				// one, without the general result mover.
+				th.stack[f.ret] = R[a]
+				th.frames = th.frames[:fi]
+				fi--
+				th.top = th.frames[fi].top
+				continue
+			}
 			ra := base + a
 			var n int
 			switch op {
@@ -1063,11 +1098,6 @@ func (th *Thread) execute() error {
 			}
 		case bc.OpVarargPrep:
 			// The frame was adjusted when it was pushed.
-			if th.state.hookMask&hookCall != 0 {
-				if err := th.callHook(f, false); err != nil {
-					return err
-				}
-			}
 		case bc.OpGetUpval, bc.OpSetUpval, bc.OpMove, bc.OpLoadI, bc.OpLoadF, bc.OpLoadK, bc.OpLoadKX,
 			bc.OpLoadFalse, bc.OpLFalseSkip, bc.OpLoadTrue, bc.OpLoadNil, bc.OpNot, bc.OpJmp, bc.OpTest,
 			bc.OpTestSet, bc.OpEqI, bc.OpForLoop, bc.OpTForLoop, bc.OpExtraArg:

@@ -45,7 +45,9 @@ type PackageOptions struct {
 	// first: leading slashes and "./" are dropped and "a/../b" becomes
 	// "b", so "/lib/x.lua" and "./x.lua" name "lib/x.lua" and "x.lua" in
 	// FS; a name that would leave the tree ("../x.lua") is not found.
-	// Messages and chunk names show the names as written.
+	// Messages and chunk names show the names as written. States that
+	// run on different goroutines may share an FS that is safe for
+	// concurrent use (fstest.MapFS and os.DirFS are).
 	FS fs.FS
 
 	// Path and CPath are the initial package.path and package.cpath. An
@@ -230,7 +232,8 @@ func (p *pkgLib) findFile(t *lunar.Thread, name, pname string) (string, string, 
 // loadFile compiles the Lua file filename (text or binary chunk) as
 // luaL_loadfile does: a UTF-8 byte-order mark and a first line starting
 // with '#' are skipped (the line is kept empty, so line numbers stay
-// right). The error is the reference's message.
+// right; a binary chunk may follow that line). The error is the
+// reference's message.
 func (p *pkgLib) loadFile(t *lunar.Thread, filename string) (lunar.Value, string) {
 	f, err := p.open(filename)
 	if err != nil {
@@ -247,6 +250,9 @@ func (p *pkgLib) loadFile(t *lunar.Thread, filename string) (lunar.Value, string
 	if len(data) > 0 && data[0] == '#' {
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			data = data[i:]
+			if len(data) > 1 && data[1] == 0x1b {
+				data = data[1:] // a binary chunk after the line
+			}
 		} else {
 			data = nil
 		}

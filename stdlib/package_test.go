@@ -304,3 +304,25 @@ func TestPackageRequireNoYield(t *testing.T) {
 		t.Errorf("yield in loader: %q", got)
 	}
 }
+
+// A precompiled chunk (string.dump) loads as a module, after a '#' line
+// too.
+func TestPackageRequireBinary(t *testing.T) {
+	s0 := pkgState(PackageOptions{FS: fstest.MapFS{}, IgnoreEnv: true})
+	res, err := s0.DoString("=dump", "return string.dump(function(name) return 'binary ' .. name end)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := res[0].AsString()
+	fsys := fstest.MapFS{
+		"bin.lua":   {Data: []byte(bin)},
+		"shbin.lua": {Data: []byte("#!/usr/bin/lua\n" + bin)},
+	}
+	s := pkgState(PackageOptions{FS: fsys, Path: "?.lua", IgnoreEnv: true})
+	if got := pkgRun(t, s, "return require('bin')"); got != "binary bin|bin.lua" {
+		t.Errorf("require('bin') = %q", got)
+	}
+	if got := pkgRun(t, s, "return require('shbin')"); got != "binary shbin|shbin.lua" {
+		t.Errorf("require('shbin') = %q", got)
+	}
+}
