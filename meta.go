@@ -26,16 +26,55 @@ func (s *State) metatable(v Value) *Table {
 	return s.typeMeta[v.Type()]
 }
 
+// tmNames and tmHashes hold the metamethod names, interned, and their
+// hashes, so that looking a metamethod up hashes nothing.
+var (
+	tmNames  [bc.NumTagMethods]string
+	tmHashes [bc.NumTagMethods]uint64
+)
+
+func init() {
+	for i, name := range bc.TagMethodNames {
+		tmNames[i] = internString(name)
+		tmHashes[i] = hashString(name)
+	}
+}
+
 // fastTM looks up metamethod tm in metatable mt, caching its absence.
 func fastTM(mt *Table, tm bc.TagMethod) Value {
 	if mt == nil || mt.absent&(1<<tm) != 0 {
 		return Nil
 	}
-	v := mt.GetStr(bc.TagMethodNames[tm])
+	v := mt.getStrHash(tmNames[tm], tmHashes[tm])
 	if v.IsNil() {
 		mt.absent |= 1 << tm
 	}
 	return v
+}
+
+// indexStr performs obj[key] for a string key whose hash h is known (a
+// constant of the running function), following __index chains of tables
+// without hashing again.
+func (th *Thread) indexStr(obj, key Value, h uint64) (Value, error) {
+	s := key.AsString()
+	for loop := 0; loop < maxMetaChain; loop++ {
+		t := obj.AsTable()
+		if t == nil {
+			return th.index(obj, key)
+		}
+		if v := t.getStrHash(s, h); !v.IsNil() {
+			return v, nil
+		}
+		hm := fastTM(t.meta, bc.TMIndex)
+		if hm.IsNil() {
+			return Nil, nil
+		}
+		if hm.IsFunction() {
+			return th.call2to1(hm, obj, key)
+		}
+		obj = hm
+	}
+	return Nil, th.runtimeError("'__index' chain too long; possible loop")
 }
 
 // metamethod returns the handler for event tm of value v, or nil.

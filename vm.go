@@ -638,7 +638,7 @@ func (th *Thread) execute() error {
 					continue
 				}
 			}
-			v, err := th.index(up, k[c])
+			v, err := th.indexStr(up, k[c], p.khash[c])
 			if err != nil {
 				return err
 			}
@@ -652,7 +652,7 @@ func (th *Thread) execute() error {
 					continue
 				}
 			}
-			v, err := th.index(rb, k[c])
+			v, err := th.indexStr(rb, k[c], p.khash[c])
 			if err != nil {
 				return err
 			}
@@ -687,13 +687,14 @@ func (th *Thread) execute() error {
 			th.stack[base+a] = v
 		case bc.OpSelf:
 			rb := R[uint8(i>>bc.PosB)]
-			var key Value
+			var v Value
+			var err error
 			if i.K() {
-				key = k[uint8(i>>bc.PosC)]
+				c := uint8(i >> bc.PosC)
+				v, err = th.indexStr(rb, k[c], p.khash[c])
 			} else {
-				key = R[uint8(i>>bc.PosC)]
+				v, err = th.index(rb, R[uint8(i>>bc.PosC)])
 			}
-			v, err := th.index(rb, key)
 			if err != nil {
 				return err
 			}

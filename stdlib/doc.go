@@ -1,6 +1,6 @@
 // Package stdlib implements the Lua 5.4 standard libraries of chapter 6 of
-// the reference manual on top of package lunar's public API: string, utf8,
-// table, math, io and os, each in its own file. The base and coroutine
+// the reference manual on top of package lunar's public API: package,
+// string, utf8, table, math, io and os, each in its own file. The base and coroutine
 // libraries live in package lunar itself because they need the VM's
 // internals.
 //

@@ -31,6 +31,8 @@ func OpenMath(s *lunar.State) {
 		"asin":       mathAsin,
 		"acos":       mathAcos,
 		"atan":       mathAtan,
+		"deg":        mathDeg,
+		"rad":        mathRad,
 		"tointeger":  mathToInteger,
 		"type":       mathType,
 		"ult":        mathUlt,
@@ -39,6 +41,7 @@ func OpenMath(s *lunar.State) {
 		"random":     g.luaRandom,
 		"randomseed": g.luaRandomSeed,
 		// Lua 5.3 compatibility (LUA_COMPAT_MATHLIB).
+		"atan2": mathAtan,
 		"cosh":  mathCosh,
 		"sinh":  mathSinh,
 		"tanh":  mathTanh,
@@ -257,6 +260,26 @@ func mathAtan(t *lunar.Thread, args []lunar.Value) (int, error) {
 		return 0, err
 	}
 	t.Push(lunar.Float(mathFix2(y, x, math.Atan2(y, x), mathNegNaN)))
+	return 1, nil
+}
+
+// mathDeg converts radians to degrees (math.deg).
+func mathDeg(t *lunar.Thread, args []lunar.Value) (int, error) {
+	x, err := t.CheckNumber(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	t.Push(lunar.Float(x * (180.0 / math.Pi)))
+	return 1, nil
+}
+
+// mathRad converts degrees to radians (math.rad).
+func mathRad(t *lunar.Thread, args []lunar.Value) (int, error) {
+	x, err := t.CheckNumber(args, 1)
+	if err != nil {
+		return 0, err
+	}
+	t.Push(lunar.Float(x * (math.Pi / 180.0)))
 	return 1, nil
 }
 
