@@ -20,6 +20,8 @@ type GoFunction func(t *Thread, args []Value) (int, error)
 type goFunction struct {
 	fn   GoFunction
 	name string // qualified name for messages ("string.rep"); may be empty
+	// upval is the function's per-state value (NewClosure).
+	upval Value
 	// yieldable marks functions that Lua code may yield across (pcall,
 	// xpcall, coroutine.yield), as continuation-aware C functions are in
 	// the reference.

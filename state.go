@@ -22,6 +22,11 @@ type State struct {
 	typeMeta [9]*Table
 	hookMask uint8
 	hook     *hookState
+	// libs is the template the state copies (WithLibraries); opts are the
+	// options it was made with, applied again by Reset.
+	libs   *Libraries
+	opts   []Option
+	setups []func(*State)
 	stdout   io.Writer
 	stderr   io.Writer
 	warnOn   bool
@@ -63,25 +68,71 @@ func WithStdout(w io.Writer) Option { return func(s *State) { s.stdout = w } }
 func WithStderr(w io.Writer) Option { return func(s *State) { s.stderr = w } }
 
 // NewState returns a State with the base library (§6.1) and the coroutine
-// library (§6.2) open. Other libraries are opened by package stdlib.
-func NewState(opts ...Option) *State {
-	s := &State{
-		globals:  NewTable(0, 64),
-		registry: NewTable(4, 8),
-		stdout:   os.Stdout,
-		stderr:   os.Stderr,
-	}
+// library (§6.2) open. Other libraries are opened by package stdlib, best
+// through WithLibraries (stdlib.All, stdlib.Safe), which makes a state a
+// cheap copy of a template instead of opening them again.
+func NewState(opts ...Option) *State { return newState(opts) }
+
+func newState(opts []Option) *State {
+	s := &State{stdout: os.Stdout, stderr: os.Stderr}
 	for _, o := range opts {
 		o(s)
 	}
+	s.opts = opts
 	s.main = newThread(s)
 	s.traceHandler = newTraceHandler(s)
+	s.open()
+	return s
+}
+
+// WithSetup runs setup on the state once its libraries are open (and
+// again after each Reset): the place to register Go functions and set
+// globals that every run should see.
+func WithSetup(setup func(*State)) Option {
+	return func(s *State) { s.setups = append(s.setups, setup) }
+}
+
+// open fills a fresh state: a copy of its libraries' template, or the
+// base and coroutine libraries built anew.
+func (s *State) open() {
+	defer func() {
+		for _, setup := range s.setups {
+			setup(s)
+		}
+	}()
+	if s.libs != nil {
+		s.cloneFrom(s.libs.template())
+		return
+	}
+	s.globals = NewTable(0, 64)
+	s.registry = NewTable(4, 8)
 	s.registry.SetInt(1, ThreadValue(s.main))
 	s.registry.SetInt(2, TableValue(s.globals))
 	s.registry.SetStr("_LOADED", TableValue(NewTable(0, 16)))
 	openBase(s)
 	openCoroutine(s)
-	return s
+}
+
+// Reset returns the state to what NewState made: every change a script
+// made (globals, library tables, metatables) is gone. Suspended coroutines
+// end and pending __gc metamethods run now, so none of them can run during
+// a later, unrelated run. Resetting a state made with WithLibraries is as
+// cheap as making one.
+func (s *State) Reset() {
+	s.killCoroutines()
+	s.finalizeAll()
+	s.main = newThread(s)
+	s.typeMeta = [9]*Table{}
+	s.weakTables = nil
+	s.hook, s.hookMask = nil, 0
+	s.warnOn, s.warnCont = false, false
+	s.gcStopped, s.gcGenerational = false, false
+	s.ctl.limits = Limits{}
+	s.setups = nil
+	for _, o := range s.opts {
+		o(s)
+	}
+	s.open()
 }
 
 // MainThread returns the state's main thread.

@@ -34,6 +34,7 @@ type ioFile struct {
 	unbuffered bool
 
 	kind   int  // ioKindFile, ioKindStd or ioKindPipe
+	std    int  // ioStdin, ioStdout or ioStderr for the standard files
 	closed bool // closed by close, __close or __gc
 	// appendOnly is set for mode "a": glibc then reports the end of the
 	// file as the initial position.

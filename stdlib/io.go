@@ -60,31 +60,81 @@ func OpenIO(s *lunar.State) {
 	mt.SetStr("__close", gc)
 	mt.SetStr("__tostring", lunar.NewFunction("", ioFileToString))
 
-	lt := newLib(s, "io", map[string]lunar.GoFunction{
-		"close":   lib.close,
-		"flush":   lib.flush,
-		"input":   lib.inputFn,
-		"lines":   lib.lines,
-		"open":    lib.open,
-		"output":  lib.outputFn,
-		"popen":   lib.popen,
-		"read":    lib.read,
-		"tmpfile": lib.tmpfile,
-		"type":    ioType,
-		"write":   lib.write,
-	})
-	stdin := &ioFile{file: os.Stdin, kind: ioKindStd, bufSize: ioDefaultBufSize}
-	stdin.r = bufio.NewReaderSize(os.Stdin, ioDefaultBufSize)
-	stdout := &ioFile{w: s.Stdout(), kind: ioKindStd, bufMode: ioBufNo}
-	stdout.file, _ = s.Stdout().(*os.File)
-	stderr := &ioFile{w: s.Stderr(), kind: ioKindStd, bufMode: ioBufNo}
-	stderr.file, _ = s.Stderr().(*os.File)
-	lib.input = lunar.UserdataValue(lunar.NewUserdata(stdin, mt))
-	lib.output = lunar.UserdataValue(lunar.NewUserdata(stdout, mt))
+	// The functions that need the library's per-state data find it in
+	// their upvalue, so that a state copied from a template (see
+	// lunar.Libraries) gets its own.
+	libV := lunar.UserdataValue(lunar.NewUserdata(lib, nil))
+	lt := lunar.NewTable(0, 16)
+	for name, m := range map[string]func(*ioLib, *lunar.Thread, []lunar.Value) (int, error){
+		"close":   (*ioLib).close,
+		"flush":   (*ioLib).flush,
+		"input":   (*ioLib).inputFn,
+		"lines":   (*ioLib).lines,
+		"open":    (*ioLib).open,
+		"output":  (*ioLib).outputFn,
+		"popen":   (*ioLib).popen,
+		"read":    (*ioLib).read,
+		"tmpfile": (*ioLib).tmpfile,
+		"write":   (*ioLib).write,
+	} {
+		lt.SetStr(name, lunar.NewClosure("io."+name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
+			return m(t.Upvalue().AsUserdata().Data.(*ioLib), t, args)
+		}, libV))
+	}
+	lt.SetStr("type", lunar.NewFunction("io.type", ioType))
+	s.SetGlobal("io", lunar.TableValue(lt))
+	s.Loaded().SetStr("io", lunar.TableValue(lt))
+	lib.input = lunar.UserdataValue(lunar.NewUserdata(ioNewStdFile(s, ioStdin), mt))
+	lib.output = lunar.UserdataValue(lunar.NewUserdata(ioNewStdFile(s, ioStdout), mt))
 	lt.SetStr("stdin", lib.input)
 	lt.SetStr("stdout", lib.output)
-	lt.SetStr("stderr", lunar.UserdataValue(lunar.NewUserdata(stderr, mt)))
-	s.Registry().SetStr(ioLibKey, lunar.UserdataValue(lunar.NewUserdata(lib, nil)))
+	lt.SetStr("stderr", lunar.UserdataValue(lunar.NewUserdata(ioNewStdFile(s, ioStderr), mt)))
+	s.Registry().SetStr(ioLibKey, libV)
+}
+
+// The standard files, as ioFile.std tells them apart.
+const (
+	ioStdin = iota + 1
+	ioStdout
+	ioStderr
+)
+
+// ioNewStdFile makes one of the standard files of state s.
+func ioNewStdFile(s *lunar.State, which int) *ioFile {
+	var f *ioFile
+	switch which {
+	case ioStdin:
+		f = &ioFile{file: os.Stdin, kind: ioKindStd, bufSize: ioDefaultBufSize}
+		f.r = bufio.NewReaderSize(os.Stdin, ioDefaultBufSize)
+	case ioStdout:
+		f = &ioFile{w: s.Stdout(), kind: ioKindStd, bufMode: ioBufNo}
+		f.file, _ = s.Stdout().(*os.File)
+	default:
+		f = &ioFile{w: s.Stderr(), kind: ioKindStd, bufMode: ioBufNo}
+		f.file, _ = s.Stderr().(*os.File)
+	}
+	f.std = which
+	return f
+}
+
+// CloneFor gives a state copied from a template its own io library data
+// (lunar.StateData).
+func (lib *ioLib) CloneFor(c *lunar.Cloner) any {
+	return &ioLib{
+		s:      c.State(),
+		mt:     c.Value(lunar.TableValue(lib.mt)).AsTable(),
+		input:  c.Value(lib.input),
+		output: c.Value(lib.output),
+	}
+}
+
+// CloneFor gives a state copied from a template its own standard files;
+// other files are never part of a template.
+func (f *ioFile) CloneFor(c *lunar.Cloner) any {
+	if f.std != 0 {
+		return ioNewStdFile(c.State(), f.std)
+	}
+	return f
 }
 
 // ioGetLib returns the io library state of s, or nil when io is not open.

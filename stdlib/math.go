@@ -17,29 +17,27 @@ func OpenMath(s *lunar.State) {
 	g := &mathRandom{}
 	g.seedRandomly()
 	lib := newLib(s, "math", map[string]lunar.GoFunction{
-		"abs":        mathAbs,
-		"ceil":       mathCeil,
-		"floor":      mathFloor,
-		"fmod":       mathFmod,
-		"modf":       mathModf,
-		"sqrt":       mathSqrt,
-		"exp":        mathExp,
-		"log":        mathLog,
-		"sin":        mathSin,
-		"cos":        mathCos,
-		"tan":        mathTan,
-		"asin":       mathAsin,
-		"acos":       mathAcos,
-		"atan":       mathAtan,
-		"deg":        mathDeg,
-		"rad":        mathRad,
-		"tointeger":  mathToInteger,
-		"type":       mathType,
-		"ult":        mathUlt,
-		"max":        mathMax,
-		"min":        mathMin,
-		"random":     g.luaRandom,
-		"randomseed": g.luaRandomSeed,
+		"abs":       mathAbs,
+		"ceil":      mathCeil,
+		"floor":     mathFloor,
+		"fmod":      mathFmod,
+		"modf":      mathModf,
+		"sqrt":      mathSqrt,
+		"exp":       mathExp,
+		"log":       mathLog,
+		"sin":       mathSin,
+		"cos":       mathCos,
+		"tan":       mathTan,
+		"asin":      mathAsin,
+		"acos":      mathAcos,
+		"atan":      mathAtan,
+		"deg":       mathDeg,
+		"rad":       mathRad,
+		"tointeger": mathToInteger,
+		"type":      mathType,
+		"ult":       mathUlt,
+		"max":       mathMax,
+		"min":       mathMin,
 		// Lua 5.3 compatibility (LUA_COMPAT_MATHLIB).
 		"atan2": mathAtan,
 		"cosh":  mathCosh,
@@ -54,6 +52,15 @@ func OpenMath(s *lunar.State) {
 	lib.SetStr("huge", lunar.Float(math.Inf(1)))
 	lib.SetStr("maxinteger", lunar.Int(math.MaxInt64))
 	lib.SetStr("mininteger", lunar.Int(math.MinInt64))
+	// The generator is per state: it lives in the functions' upvalue, so
+	// that a state copied from a template gets its own (lunar.Libraries).
+	gV := lunar.UserdataValue(lunar.NewUserdata(g, nil))
+	lib.SetStr("random", lunar.NewClosure("math.random", func(t *lunar.Thread, args []lunar.Value) (int, error) {
+		return t.Upvalue().AsUserdata().Data.(*mathRandom).luaRandom(t, args)
+	}, gV))
+	lib.SetStr("randomseed", lunar.NewClosure("math.randomseed", func(t *lunar.Thread, args []lunar.Value) (int, error) {
+		return t.Upvalue().AsUserdata().Data.(*mathRandom).luaRandomSeed(t, args)
+	}, gV))
 }
 
 // NaNs as the reference's C library produces them on x86-64: a domain
@@ -485,3 +492,11 @@ func mathMinMax(t *lunar.Thread, args []lunar.Value, max bool) (int, error) {
 func mathMax(t *lunar.Thread, args []lunar.Value) (int, error) { return mathMinMax(t, args, true) }
 
 func mathMin(t *lunar.Thread, args []lunar.Value) (int, error) { return mathMinMax(t, args, false) }
+
+// CloneFor gives a state copied from a template its own generator, seeded
+// randomly as a new state's is (lunar.StateData).
+func (g *mathRandom) CloneFor(c *lunar.Cloner) any {
+	n := &mathRandom{}
+	n.seedRandomly()
+	return n
+}

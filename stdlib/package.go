@@ -87,14 +87,22 @@ func OpenPackage(s *lunar.State, opts ...PackageOptions) {
 		p.open = func(name string) (fs.File, error) { return pkgFSOpen(fsys, name) }
 	}
 	pkg := p.pkg
+	// Functions that use the package table find it through their upvalue,
+	// so that a state copied from a template uses its own (lunar.Libraries).
+	pV := lunar.UserdataValue(lunar.NewUserdata(p, nil))
+	bound := func(name string, m func(*pkgLib, *lunar.Thread, []lunar.Value) (int, error)) lunar.Value {
+		return lunar.NewClosure(name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
+			return m(t.Upvalue().AsUserdata().Data.(*pkgLib), t, args)
+		}, pV)
+	}
 	pkg.SetStr("loadlib", lunar.NewFunction("package.loadlib", pkgLoadLib))
-	pkg.SetStr("searchpath", lunar.NewFunction("package.searchpath", p.searchPathFn))
+	pkg.SetStr("searchpath", bound("package.searchpath", (*pkgLib).searchPathFn))
 
 	searchers := lunar.NewTable(4, 0)
 	searchers.SetInt(1, lunar.NewFunction("", pkgSearcherPreload))
-	searchers.SetInt(2, lunar.NewFunction("", p.searcherLua))
-	searchers.SetInt(3, lunar.NewFunction("", p.searcherC))
-	searchers.SetInt(4, lunar.NewFunction("", p.searcherCRoot))
+	searchers.SetInt(2, bound("", (*pkgLib).searcherLua))
+	searchers.SetInt(3, bound("", (*pkgLib).searcherC))
+	searchers.SetInt(4, bound("", (*pkgLib).searcherCRoot))
 	pkg.SetStr("searchers", lunar.TableValue(searchers))
 
 	pkg.SetStr("path", lunar.String(pkgInitPath(o.Path, "LUA_PATH", pkgDefaultPath, noEnv)))
@@ -104,7 +112,7 @@ func OpenPackage(s *lunar.State, opts ...PackageOptions) {
 	pkg.SetStr("loaded", lunar.TableValue(pkgSubTable(reg, "_LOADED")))
 	pkg.SetStr("preload", lunar.TableValue(pkgSubTable(reg, "_PRELOAD")))
 
-	s.SetGlobal("require", lunar.NewFunction("require", p.require))
+	s.SetGlobal("require", bound("require", (*pkgLib).require))
 	s.SetGlobal("package", lunar.TableValue(pkg))
 	s.Loaded().SetStr("package", lunar.TableValue(pkg))
 }
@@ -116,6 +124,12 @@ func OpenPackage(s *lunar.State, opts ...PackageOptions) {
 type pkgLib struct {
 	pkg  *lunar.Table
 	open func(name string) (fs.File, error)
+}
+
+// CloneFor gives a state copied from a template its own package table
+// (lunar.StateData).
+func (p *pkgLib) CloneFor(c *lunar.Cloner) any {
+	return &pkgLib{pkg: c.Value(lunar.TableValue(p.pkg)).AsTable(), open: p.open}
 }
 
 // pkgSubTable returns the registry's table under key, creating it when

@@ -28,3 +28,32 @@ func newLib(s *lunar.State, lib string, funcs map[string]lunar.GoFunction) *luna
 	s.Loaded().SetStr(lib, lunar.TableValue(t))
 	return t
 }
+
+// OpenSafe opens the libraries that give a script no access to the host:
+// string, utf8, table, math, and the part of os that only reads the
+// clock (clock, date, difftime, time). Left out: io, the rest of os
+// (execute, exit, getenv, remove, rename, tmpname, setlocale), package
+// (require and package.loadlib: an embedder that wants modules opens
+// package with an fs.FS of its own, see OpenPackage), debug, and load of
+// binary chunks.
+func OpenSafe(s *lunar.State) {
+	OpenString(s)
+	OpenUTF8(s)
+	OpenTable(s)
+	OpenMath(s)
+	OpenOS(s)
+	if os := s.GetGlobal("os").AsTable(); os != nil {
+		for _, name := range []string{"execute", "exit", "getenv", "remove", "rename", "tmpname", "setlocale"} {
+			os.SetStr(name, lunar.Nil)
+		}
+	}
+	s.SetUndump(nil)
+}
+
+// All opens every standard library (OpenAll) into new states made with
+// lunar.WithLibraries(stdlib.All): the libraries are built once, and each
+// state starts as a copy of them.
+var All = lunar.NewLibraries(OpenAll)
+
+// Safe is the library set of OpenSafe, for lunar.WithLibraries.
+var Safe = lunar.NewLibraries(OpenSafe)
