@@ -24,9 +24,9 @@ type State struct {
 	hook     *hookState
 	// libs is the template the state copies (WithLibraries); opts are the
 	// options it was made with, applied again by Reset.
-	libs   *Libraries
-	opts   []Option
-	setups []func(*State)
+	libs     *Libraries
+	opts     []Option
+	setups   []func(*State)
 	stdout   io.Writer
 	stderr   io.Writer
 	warnOn   bool
