@@ -32,7 +32,7 @@ func BenchmarkScaling(b *testing.B) {
 		}
 		pool := lunar.NewPool(lunar.WithLibraries(stdlib.All))
 		var base float64
-		for g := 1; g <= runtime.GOMAXPROCS(0); g++ {
+		for _, g := range goroutineCounts() {
 			b.Run(fmt.Sprintf("%s/goroutines=%d", name, g), func(b *testing.B) {
 				var wg sync.WaitGroup
 				start := time.Now()
@@ -62,6 +62,16 @@ func BenchmarkScaling(b *testing.B) {
 			})
 		}
 	}
+}
+
+// goroutineCounts returns 1, 2, 4, ... up to GOMAXPROCS, and GOMAXPROCS.
+func goroutineCounts() []int {
+	max := runtime.GOMAXPROCS(0)
+	var counts []int
+	for g := 1; g < max; g *= 2 {
+		counts = append(counts, g)
+	}
+	return append(counts, max)
 }
 
 // BenchmarkPooledRun measures a trivial script end to end through a pool:

@@ -286,7 +286,13 @@ func stringArith(op, event string) lunar.GoFunction {
 	return func(t *lunar.Thread, args []lunar.Value) (int, error) {
 		a, b := lunar.Arg(args, 1), lunar.Arg(args, 2)
 		if x, ok := stringToNum(a); ok {
-			if y, ok := stringToNum(b); ok {
+			y, ok := stringToNum(b)
+			if len(args) == 1 {
+				// The reference converts the second operand after
+				// pushing the first, which it then finds there.
+				y, ok = x, true
+			}
+			if ok {
 				if op == "unm" {
 					x = y
 				}

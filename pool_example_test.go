@@ -1,0 +1,54 @@
+package lunar_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/lunar-lua/lunar"
+	"github.com/lunar-lua/lunar/stdlib"
+)
+
+// Serve many requests with one compiled program and a pool of states.
+func ExampleNewPool() {
+	prog, err := lunar.Compile("greet.lua", []byte(`
+		local name = ...
+		count = (count or 0) + 1 -- never leaks into the next run
+		return string.format("hello, %s (run %d)", name, count)`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	pool := lunar.NewPool(lunar.WithLibraries(stdlib.Safe))
+	for _, name := range []string{"ada", "grace"} {
+		res, err := pool.Run(context.Background(), prog, lunar.String(name))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(res[0].AsString())
+	}
+	// Output:
+	// hello, ada (run 1)
+	// hello, grace (run 1)
+}
+
+// Limits stop runaway scripts with an error that says which limit hit.
+func ExampleWithLimits() {
+	s := lunar.NewState(lunar.WithLimits(lunar.Limits{Instructions: 100000}))
+	_, err := s.DoString("spin", "while true do end")
+	var le *lunar.LimitError
+	fmt.Println(errors.As(err, &le), le.Limit)
+	// Output: true instructions
+}
+
+// A context's deadline or cancellation stops the run.
+func ExampleState_Run_cancel() {
+	s := lunar.NewState()
+	prog, _ := lunar.Compile("spin", []byte("while true do end"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := s.Run(ctx, prog)
+	fmt.Println(errors.Is(err, context.Canceled))
+	// Output: true
+}
