@@ -121,7 +121,7 @@ func (s *State) open() {
 func (s *State) Reset() {
 	s.killCoroutines()
 	s.finalizeAll()
-	s.main = newThread(s)
+	s.main.reset()
 	s.typeMeta = [9]*Table{}
 	s.weakTables = nil
 	s.hook, s.hookMask = nil, 0

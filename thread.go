@@ -88,6 +88,19 @@ func newThread(s *State) *Thread {
 	return th
 }
 
+// reset empties the thread for reuse, keeping its stack's memory.
+func (th *Thread) reset() {
+	clear(th.stack) // drop references a deep run left behind
+	th.top = 0
+	th.frames = th.frames[:0]
+	clear(th.openUpvals)
+	th.openUpvals = th.openUpvals[:0]
+	th.tbc = th.tbc[:0]
+	th.nGo, th.nny = 0, 0
+	th.slow, th.skipHook = 0, false
+	th.hasErr, th.lastErr = false, Nil
+}
+
 // State returns the State the thread belongs to.
 func (th *Thread) State() *State { return th.state }
 

@@ -163,6 +163,11 @@ func (f *ioFile) flush() error {
 // prepareRead makes the stream ready for reading: output still buffered
 // is written first.
 func (f *ioFile) prepareRead() error {
+	if f.r == nil && f.std == ioStdin && !f.closed {
+		// Standard input gets its buffer on first use: most states never
+		// read it, and a state should cost little to make.
+		f.r = bufio.NewReaderSize(f.file, ioDefaultBufSize)
+	}
 	if f.r == nil {
 		return ioErrBadFD
 	}

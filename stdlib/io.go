@@ -1,7 +1,6 @@
 package stdlib
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"os"
@@ -104,8 +103,8 @@ func ioNewStdFile(s *lunar.State, which int) *ioFile {
 	var f *ioFile
 	switch which {
 	case ioStdin:
+		// The read buffer is made on first read (prepareRead).
 		f = &ioFile{file: os.Stdin, kind: ioKindStd, bufSize: ioDefaultBufSize}
-		f.r = bufio.NewReaderSize(os.Stdin, ioDefaultBufSize)
 	case ioStdout:
 		f = &ioFile{w: s.Stdout(), kind: ioKindStd, bufMode: ioBufNo}
 		f.file, _ = s.Stdout().(*os.File)
