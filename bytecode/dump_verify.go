@@ -90,7 +90,7 @@ func verifyFunction(f *Proto, parent *Proto) error {
 			return fmt.Errorf("local %q: range %d..%d out of %d", v.Name, v.StartPC, v.EndPC, n)
 		}
 	}
-	v := verifier{f: f, n: n}
+	v := verifier{f: f, n: n, nSetList: -1}
 	for pc := range f.Code {
 		if err := v.instruction(pc); err != nil {
 			return fmt.Errorf("pc %d (%v): %w", pc+1, f.Code[pc].Op(), err)
@@ -104,6 +104,20 @@ type verifier struct {
 	n int
 	// targets marks instructions that a jump lands on.
 	targets []bool
+	// nSetList counts the SETLIST instructions (-1: not yet counted).
+	nSetList int
+}
+
+func (v *verifier) setLists() int {
+	if v.nSetList < 0 {
+		v.nSetList = 0
+		for _, i := range v.f.Code {
+			if i.Op() == OpSetList {
+				v.nSetList++
+			}
+		}
+	}
+	return v.nSetList
 }
 
 func (v *verifier) reg(r int) error {
@@ -309,6 +323,19 @@ func (v *verifier) instruction(pc int) error {
 	case OpSetField:
 		return first(v.reg(a), v.kString(b), v.rk(i))
 	case OpNewTable:
+		// The size hints make the VM allocate: keep them within what the
+		// function's code could fill (each hash field needs an
+		// instruction, each SETLIST stores at most 255 items).
+		if b > 0 && (b > 31 || 1<<(b-1) > 2*v.n) {
+			return fmt.Errorf("hash size hint %d too large", b)
+		}
+		size := c
+		if i.K() {
+			size += f.Code[pc+1].Ax() * (MaxArgC + 1)
+		}
+		if size > (MaxArgB+1)*v.setLists() {
+			return fmt.Errorf("array size hint %d too large", size)
+		}
 		return v.reg(a)
 	case OpSelf:
 		if i.K() {
@@ -467,6 +494,9 @@ func (v *verifier) jumpTargets() []bool {
 		}
 	}
 	for pc, i := range v.f.Code {
+		if int(i.Op()) >= NumOpCodes {
+			continue // rejected when its turn comes
+		}
 		switch i.Op() {
 		case OpJmp:
 			mark(pc + 1 + i.SJ())
@@ -493,9 +523,11 @@ func (v *verifier) jumpTargets() []bool {
 
 // tables checks that every SETLIST stores into a register that holds a
 // table on every path to it: a forward data-flow analysis of "register
-// certainly holds a table made by NEWTABLE", where any instruction that
-// may write a register clears it, and registers captured by closures (which
-// a call could change) never count.
+// certainly holds a table made by NEWTABLE" (kept by intersection where
+// paths meet), where any instruction that may write a register clears it.
+// A register that a closure may have captured, with its upvalue still
+// open, could be changed by any call, so it never counts; that set is kept
+// by union (CLOSURE adds to it, CLOSE removes from it).
 func (v *verifier) tables() error {
 	f := v.f
 	hasSetList := false
@@ -508,54 +540,48 @@ func (v *verifier) tables() error {
 	if !hasSetList {
 		return nil
 	}
-	var captured regSet
-	for _, i := range f.Code {
-		if i.Op() == OpClosure {
-			for _, u := range f.Protos[i.Bx()].Upvalues {
-				if u.InStack && u.Index < 256 {
-					captured.set(u.Index)
-				}
-			}
-		}
-	}
+	type state struct{ tables, open regSet }
 	n := v.n
-	in := make([]regSet, n)
+	in := make([]state, n)
 	seen := make([]bool, n)
-	work := []int{0}
-	seen[0] = true
-	in[0] = regSet{}
 	queued := make([]bool, n)
-	queued[0] = true
+	work := []int{0}
+	seen[0], queued[0] = true, true
 	for len(work) > 0 {
 		pc := work[len(work)-1]
 		work = work[:len(work)-1]
 		queued[pc] = false
 		i := f.Code[pc]
-		out := in[pc]
-		lo, hi := writes(f, pc)
-		out.clear(lo, hi)
-		if i.Op() == OpNewTable {
-			if a := i.A(); !captured.has(a) {
-				out.set(a)
-			}
-		}
-		if i.Op() == OpSetList && !in[pc].has(i.A()) {
+		st := in[pc]
+		if i.Op() == OpSetList && (!st.tables.has(i.A()) || st.open.has(i.A())) {
 			return fmt.Errorf("pc %d: SETLIST on a register that may not hold a table", pc+1)
+		}
+		lo, hi := writes(f, pc)
+		st.tables.clear(lo, hi)
+		switch i.Op() {
+		case OpNewTable:
+			st.tables.set(i.A())
+		case OpClosure:
+			for _, u := range f.Protos[i.Bx()].Upvalues {
+				if u.InStack && u.Index < 256 {
+					st.open.set(u.Index)
+				}
+			}
+		case OpClose:
+			st.open.clear(i.A(), 255)
 		}
 		for _, s := range successors(f, pc) {
 			if s < 0 || s >= n {
 				continue
 			}
-			var next regSet
-			if !seen[s] {
-				next = out
-				seen[s] = true
-			} else {
-				next = in[s].and(out)
+			next := st
+			if seen[s] {
+				next = state{in[s].tables.and(st.tables), in[s].open.or(st.open)}
 				if next == in[s] {
 					continue
 				}
 			}
+			seen[s] = true
 			in[s] = next
 			if !queued[s] {
 				queued[s] = true
@@ -573,6 +599,9 @@ func (s *regSet) set(r int)     { s[r>>6] |= 1 << (r & 63) }
 func (s regSet) has(r int) bool { return s[r>>6]&(1<<(r&63)) != 0 }
 func (s regSet) and(t regSet) regSet {
 	return regSet{s[0] & t[0], s[1] & t[1], s[2] & t[2], s[3] & t[3]}
+}
+func (s regSet) or(t regSet) regSet {
+	return regSet{s[0] | t[0], s[1] | t[1], s[2] | t[2], s[3] | t[3]}
 }
 
 // clear removes registers lo..hi.

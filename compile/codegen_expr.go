@@ -15,29 +15,14 @@ func (fs *funcState) expr(e syntax.Expr, v *expDesc) {
 	g := fs.g
 	g.enter()
 	defer g.leave()
-	var spine []syntax.Expr
-descend:
-	for {
-		switch x := e.(type) {
-		case *syntax.BinaryExpr:
-			spine = append(spine, x)
-			e = x.L
-		case *syntax.IndexExpr:
-			spine = append(spine, x)
-			e = x.Obj
-		case *syntax.CallExpr:
-			spine = append(spine, x)
-			e = x.Fn
-		case *syntax.MethodCallExpr:
-			spine = append(spine, x)
-			e = x.Obj
-		default:
-			break descend
-		}
-	}
+	// The chain's nodes go on a stack shared by all calls: each call
+	// pops what it pushed.
+	base := len(g.spine)
+	e = pushSpine(&g.spine, e)
+	top := len(g.spine)
 	fs.simpleExpr(e, v)
-	for i := len(spine) - 1; i >= 0; i-- {
-		switch x := spine[i].(type) {
+	for i := top - 1; i >= base; i-- {
+		switch x := g.spine[i].(type) {
 		case *syntax.BinaryExpr:
 			g.advance(x.P)
 			fs.infix(x.Op, v)
@@ -61,6 +46,31 @@ descend:
 			key.sval = x.Name
 			fs.self(v, &key)
 			fs.funcArgs(v, x.Args, x.P.Line)
+		}
+	}
+	g.spine = g.spine[:base]
+}
+
+// pushSpine pushes the chain of binary operators, indexing and calls that
+// starts e (its outermost node first) and returns the expression at the
+// bottom of the chain.
+func pushSpine(stack *[]syntax.Expr, e syntax.Expr) syntax.Expr {
+	for {
+		switch x := e.(type) {
+		case *syntax.BinaryExpr:
+			*stack = append(*stack, x)
+			e = x.L
+		case *syntax.IndexExpr:
+			*stack = append(*stack, x)
+			e = x.Obj
+		case *syntax.CallExpr:
+			*stack = append(*stack, x)
+			e = x.Fn
+		case *syntax.MethodCallExpr:
+			*stack = append(*stack, x)
+			e = x.Obj
+		default:
+			return e
 		}
 	}
 }
@@ -123,7 +133,7 @@ func (fs *funcState) singleVar(n *syntax.NameExpr, v *expDesc) {
 		fs.refExpr(r, v)
 		return
 	}
-	fs.refExpr(*r.env, v)
+	fs.refExpr(r.envRef(), v)
 	fs.exp2AnyRegUp(v)
 	var key expDesc
 	key.init(eKStr, 0)
@@ -139,7 +149,7 @@ func (fs *funcState) refExpr(r ref, v *expDesc) {
 		v.v = r.v
 		v.reg = r.v.reg
 	case refUpval:
-		v.init(eUpval, r.up)
+		v.init(eUpval, int(r.up))
 	case refConst:
 		v.init(eConst, 0)
 		v.v = r.v
@@ -188,11 +198,11 @@ func (fs *funcState) funcArgs(f *expDesc, args []syntax.Expr, line int32) {
 
 // consControl is the state of a table constructor being compiled.
 type consControl struct {
-	v       expDesc  // last list item read
-	t       *expDesc // the table
-	nh      int      // record fields
-	na      int      // list items already stored
-	tostore int      // list items waiting for a SETLIST
+	v       expDesc // last list item read
+	table   int     // the table's register
+	nh      int     // record fields
+	na      int     // list items already stored
+	tostore int     // list items waiting for a SETLIST
 }
 
 // constructor compiles a table constructor.
@@ -203,8 +213,8 @@ func (fs *funcState) constructor(x *syntax.TableExpr, t *expDesc) {
 	pc := fs.codeABC(bytecode.OpNewTable, 0, 0, 0)
 	fs.codeExtraArg(0)
 	g.advance(x.P)
-	cc := consControl{t: t}
 	t.init(eNonReloc, fs.freeReg)
+	cc := consControl{table: t.info}
 	fs.reserveRegs(1)
 	cc.v.init(eVoid, 0)
 	for _, f := range x.Fields {
@@ -234,7 +244,8 @@ func (fs *funcState) recField(cc *consControl, f syntax.TableField) {
 	fs.expr(f.Key, &key)
 	fs.exp2Val(&key)
 	cc.nh++
-	tab := *cc.t
+	var tab expDesc
+	tab.init(eNonReloc, cc.table)
 	fs.indexed(&tab, &key)
 	fs.expr(f.Value, &val)
 	fs.storeVar(&tab, &val)
@@ -250,7 +261,7 @@ func (fs *funcState) closeListField(cc *consControl) {
 	fs.exp2NextReg(&cc.v)
 	cc.v.k = eVoid
 	if cc.tostore == bytecode.FieldsPerFlush {
-		fs.setList(cc.t.info, cc.na, cc.tostore)
+		fs.setList(cc.table, cc.na, cc.tostore)
 		cc.na += cc.tostore
 		cc.tostore = 0
 	}
@@ -264,13 +275,13 @@ func (fs *funcState) lastListField(cc *consControl) {
 	}
 	if cc.v.hasMultRet() {
 		fs.setMultRet(&cc.v)
-		fs.setList(cc.t.info, cc.na, multRet)
+		fs.setList(cc.table, cc.na, multRet)
 		cc.na-- // the last item is not counted
 	} else {
 		if cc.v.k != eVoid {
 			fs.exp2NextReg(&cc.v)
 		}
-		fs.setList(cc.t.info, cc.na, cc.tostore)
+		fs.setList(cc.table, cc.na, cc.tostore)
 	}
 	cc.na += cc.tostore
 }

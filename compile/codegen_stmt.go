@@ -143,12 +143,12 @@ func (fs *funcState) localStat(s *syntax.LocalStat) {
 	var e expDesc
 	switch {
 	case last.kind == bytecode.VarCTC:
-		// The last value is a constant: it takes no register and no code.
-		for _, x := range s.Values[:len(s.Values)-1] {
-			fs.expr(x, &e)
-			fs.exp2NextReg(&e)
+		// The last value is a constant: the last variable takes no
+		// register (the expression may still have emitted some code).
+		fs.exprList(s.Values, &e)
+		if v, ok := e.constValue(); !ok || !sameConstant(v, last.value) {
+			g.internalf("constant local '%s': resolver and generator disagree", last.name)
 		}
-		g.advance(exprStart(s.Values[len(s.Values)-1]))
 	case len(s.Values) > 0:
 		nexps := fs.exprList(s.Values, &e)
 		fs.adjustAssign(nvars, nexps, &e)

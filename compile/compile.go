@@ -70,6 +70,9 @@ func compile(chunk *syntax.Chunk, opts options) (p *bytecode.Proto, err error) {
 		g.luac544 = true
 	}
 	p = g.mainFunc(chunk)
+	if g.internal != nil {
+		return nil, g.internal
+	}
 	if rerr != nil {
 		// The generator should have raised it at its anchor.
 		return nil, rerr.err
@@ -88,6 +91,8 @@ type generator struct {
 	// positions of the tree as it goes.
 	line  int32
 	depth int
+	// spine is a stack of the chains being compiled (see expr).
+	spine []syntax.Expr
 	// pending holds, for each label or loop not reached yet, the list of
 	// jumps to it (chained through the jumps as in the reference).
 	pending map[syntax.Stat]int
@@ -100,9 +105,19 @@ type generator struct {
 	// when it reaches its anchor.
 	stop    *resolveError
 	luac544 bool
+	// internal is the first internal inconsistency found.
+	internal error
 	// scannerK is the constant cache shared by all functions, in the
 	// luac544 mode.
 	scannerK map[constKey]int
+}
+
+// internalf records an internal inconsistency of the compiler (a bug):
+// Compile then fails with it instead of returning wrong code.
+func (g *generator) internalf(format string, args ...any) {
+	if g.internal == nil {
+		g.internal = fmt.Errorf("compile: internal error: "+format, args...)
+	}
 }
 
 // check raises the resolver's error if its anchor is (node, after).

@@ -33,9 +33,35 @@
 // one-pass parser was when it detected them; the tree keeps enough
 // positions to find that line in all but rare multi-line layouts).
 //
-// Where the generated code deliberately differs from that of luac 5.4.4,
-// the difference is documented at the place that makes it; the list is in
-// the README of the package's test data.
+// # Differences from luac 5.4.4
+//
+// The code is the code luac 5.4.4 generates, instruction for instruction
+// (the tests compare listings with luac's when it is installed), except:
+//
+//   - Constants are deduplicated per function. luac 5.4.4 shares one
+//     constant cache among all the functions of a chunk and gives a
+//     function a second entry for a constant that a nested function used
+//     in between; only constant indices differ.
+//   - A break out of a for loop that must close captured variables closes
+//     from the level outside the loop, as Lua 5.4.6 does; luac 5.4.4
+//     closes from the level of the loop's control variables, which misses
+//     the closing value of a generic for.
+//   - Jump lists are linked in another order (joining the shorter list to
+//     the longer), which keeps long chains of 'and'/'or' linear; the
+//     final code is the same. Labels and gotos are looked up by name for
+//     the same reason.
+//   - Line information comes from the tree, which keeps the position
+//     where each token starts but not all tokens: an instruction the
+//     reference attributes to a token the tree lacks (a ')' closing
+//     arguments on a later line, a 'do' or 'then' on a line of its own,
+//     the last line of a multi-line string literal) gets the line of the
+//     nearest token the tree has.
+//
+// Errors are the reference's, with these differences: when a chunk has a
+// semantic error and a later syntax error, the parser reports the syntax
+// error (the compiler never sees the chunk); limit errors ("too many
+// registers", "too many upvalues") end with "near" and the token only
+// where the tree tells which token that is.
 //
 // No path through the package recurses without a bound: chains that the
 // grammar builds with loops (a+b+c+..., a.b.c..., f()()()...) are walked

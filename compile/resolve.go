@@ -47,14 +47,17 @@ const (
 	refGlobal                // _ENV.name
 )
 
-// ref is the meaning of one occurrence of a name.
+// ref is the meaning of one occurrence of a name. A global name is
+// reached through _ENV, whose meaning is then in env, v and up.
 type ref struct {
 	kind refKind
+	env  refKind   // for refGlobal: refLocal, refUpval or refConst
+	up   int32     // refUpval
 	v    *variable // refLocal, refConst
-	up   int       // refUpval
-	// env says how a global reaches _ENV (refLocal, refUpval or refConst).
-	env *ref
 }
+
+// envRef returns the meaning of _ENV for a global name.
+func (r ref) envRef() ref { return ref{kind: r.env, up: r.up, v: r.v} }
 
 // funcInfo is what the resolver found out about a function.
 type funcInfo struct {
@@ -160,14 +163,18 @@ type resolver struct {
 	chunk string
 	fs    *rfunc
 	depth int
-	// tail is the function expression whose 'end' is the last token of
-	// the statement being resolved, if any (its follow is the statement's).
 	// nlabels and ngotos count the visible labels and the pending gotos
-	// of all the functions being resolved, for the reference's limit.
+	// of all the functions being resolved, for the reference's limit;
+	// gotoSeq numbers gotos in the order they appear.
 	nlabels, ngotos int
 	gotoSeq         int
-	tail            *syntax.FunctionExpr
-	tailFollow      follow
+	// tail is the function expression whose 'end' is the last token of
+	// the statement being resolved, if any, and tailFollow the token
+	// after the statement.
+	tail       *syntax.FunctionExpr
+	tailFollow follow
+	// spine is a stack of the chains being resolved (see exprNext).
+	spine []syntax.Expr
 	// nextTok is the token after the name being resolved, when known, for
 	// messages.
 	nextTok string
@@ -210,6 +217,15 @@ func (r *resolver) leave() { r.depth-- }
 // resolve runs the resolver over a chunk. When it finds an error, the
 // resolution is complete up to the error's anchor only.
 func resolve(chunk *syntax.Chunk) (res *resolution, rerr *resolveError) {
+	res = &resolution{
+		refs:   make(map[*syntax.NameExpr]ref),
+		funcs:  make(map[*syntax.FunctionExpr]*funcInfo),
+		decls:  make(map[syntax.Node][]*variable),
+		blocks: make(map[*syntax.Block]bool),
+		loops:  make(map[syntax.Stat]*loopInfo),
+		labels: make(map[*syntax.LabelStat]bool),
+		gotos:  make(map[syntax.Stat]gotoInfo),
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*resolveError)
@@ -219,20 +235,6 @@ func resolve(chunk *syntax.Chunk) (res *resolution, rerr *resolveError) {
 			rerr = e
 		}
 	}()
-	return doResolve(chunk, &res), nil
-}
-
-func doResolve(chunk *syntax.Chunk, out **resolution) *resolution {
-	res := &resolution{
-		refs:   make(map[*syntax.NameExpr]ref),
-		funcs:  make(map[*syntax.FunctionExpr]*funcInfo),
-		decls:  make(map[syntax.Node][]*variable),
-		blocks: make(map[*syntax.Block]bool),
-		loops:  make(map[syntax.Stat]*loopInfo),
-		labels: make(map[*syntax.LabelStat]bool),
-		gotos:  make(map[syntax.Stat]gotoInfo),
-	}
-	*out = res
 	r := &resolver{res: res, chunk: chunk.Name}
 	res.main = &funcInfo{upvals: []bytecode.UpvalueDesc{{Name: "_ENV", InStack: true, Index: 0}}}
 	fs := &rfunc{info: res.main, vararg: true, byName: make(map[string]*rlabel)}
@@ -243,7 +245,7 @@ func doResolve(chunk *syntax.Chunk, out **resolution) *resolution {
 	eof := follow{line: body.End.Line, near: "<eof>"}
 	r.statList(body, eof, false)
 	r.leaveBlock(eof.line)
-	return res
+	return res, nil
 }
 
 // ---------------------------------------------------------------------------
@@ -392,7 +394,7 @@ func (r *resolver) lookup(n *syntax.NameExpr, name string) (ref, bool) {
 			break
 		}
 		if i := level.searchUpval(name); i >= 0 {
-			found = ref{kind: refUpval, up: i}
+			found = ref{kind: refUpval, up: int32(i)}
 			break
 		}
 	}
@@ -418,10 +420,10 @@ func (r *resolver) lookup(n *syntax.NameExpr, name string) (ref, bool) {
 		if found.kind == refLocal {
 			u = bytecode.UpvalueDesc{Name: name, InStack: true, Index: found.v.reg, Kind: found.v.kind}
 		} else {
-			u = bytecode.UpvalueDesc{Name: name, Index: found.up, Kind: f.prev.info.upvals[found.up].Kind}
+			u = bytecode.UpvalueDesc{Name: name, Index: int(found.up), Kind: f.prev.info.upvals[found.up].Kind}
 		}
 		f.info.upvals = append(f.info.upvals, u)
-		found = ref{kind: refUpval, up: len(f.info.upvals) - 1}
+		found = ref{kind: refUpval, up: int32(len(f.info.upvals) - 1)}
 	}
 	return found, true
 }
@@ -436,7 +438,7 @@ func (r *resolver) name(n *syntax.NameExpr) ref {
 			// get here; treat _ENV as the main chunk's upvalue.
 			env = ref{kind: refUpval}
 		}
-		rf = ref{kind: refGlobal, env: &env}
+		rf = ref{kind: refGlobal, env: env.kind, up: env.up, v: env.v}
 	}
 	r.res.refs[n] = rf
 	return rf

@@ -61,29 +61,12 @@ func (r *resolver) exprList(list []syntax.Expr) {
 func (r *resolver) exprNext(e syntax.Expr, next string) {
 	r.enter(e.Pos().Line)
 	defer r.leave()
-	var spine []syntax.Expr
-descend:
-	for {
-		switch x := e.(type) {
-		case *syntax.BinaryExpr:
-			spine = append(spine, x)
-			e = x.L
-		case *syntax.IndexExpr:
-			spine = append(spine, x)
-			e = x.Obj
-		case *syntax.CallExpr:
-			spine = append(spine, x)
-			e = x.Fn
-		case *syntax.MethodCallExpr:
-			spine = append(spine, x)
-			e = x.Obj
-		default:
-			break descend
-		}
-	}
+	base := len(r.spine)
+	e = pushSpine(&r.spine, e)
+	top := len(r.spine)
 	next0 := next
-	if len(spine) > 0 {
-		next = tokenAfter(spine[len(spine)-1])
+	if top > base {
+		next = tokenAfter(r.spine[top-1])
 	}
 	switch x := e.(type) {
 	case *syntax.NameExpr:
@@ -112,12 +95,12 @@ descend:
 			r.exprNext(f.Value, next)
 		}
 	}
-	for i := len(spine) - 1; i >= 0; i-- {
-		switch x := spine[i].(type) {
+	for i := top - 1; i >= base; i-- {
+		switch x := r.spine[i].(type) {
 		case *syntax.BinaryExpr:
 			after := next0
-			if i > 0 {
-				after = tokenAfter(spine[i-1])
+			if i > base {
+				after = tokenAfter(r.spine[i-1])
 			}
 			r.exprNext(x.R, after)
 		case *syntax.IndexExpr:
@@ -128,6 +111,7 @@ descend:
 			r.exprList(x.Args)
 		}
 	}
+	r.spine = r.spine[:base]
 }
 
 // tokenAfter returns the token that follows the first operand of a chain
@@ -155,12 +139,34 @@ func tokenAfter(e syntax.Expr) string {
 	return ""
 }
 
-// constValue evaluates an expression already resolved, the way the
-// reference's code generator would: ok is set when the expression comes
-// out as a constant without any code (a literal, a compile-time constant,
-// or a folded operation on those), which makes a <const> local
-// initialised with it a compile-time constant.
+// constValue tells whether an expression, already resolved, makes a
+// <const> local initialised with it a compile-time constant, and its
+// value. The reference decides that after compiling the expression: the
+// local is a constant when the expression's descriptor comes out as a
+// constant with no pending jumps, even if code was emitted on the way
+// (in 'f() and nil or 1', the call is compiled, its jump is patched away
+// by 'or', and the local is the constant 1). constValue follows the same
+// rules on an abstract descriptor.
 func (r *resolver) constValue(e syntax.Expr) (any, bool) {
+	a := r.absEval(e)
+	return a.v, a.isConst && !a.t && !a.f
+}
+
+// absExp is an abstract expression descriptor: whether the expression is
+// a constant and which, and whether it has pending true and false exits
+// (tracked for constants only: the exits of an expression that is not a
+// constant never matter, since 'and' and 'or' add a jump for it anyway).
+type absExp struct {
+	v       any
+	isConst bool
+	t, f    bool
+}
+
+var notConst = absExp{}
+
+// absEval evaluates an expression on abstract descriptors; binary chains
+// are walked with a loop.
+func (r *resolver) absEval(e syntax.Expr) absExp {
 	r.enter(e.Pos().Line)
 	defer r.leave()
 	var spine []*syntax.BinaryExpr
@@ -172,70 +178,90 @@ func (r *resolver) constValue(e syntax.Expr) (any, bool) {
 		spine = append(spine, b)
 		e = b.L
 	}
-	v, ok := r.constLeaf(e)
-	for i := len(spine) - 1; i >= 0 && ok; i-- {
+	a := r.absLeaf(e)
+	for i := len(spine) - 1; i >= 0; i-- {
 		b := spine[i]
 		switch b.Op {
 		case syntax.OpAnd:
-			// 'k and e' is e when k is a true constant; a false one
-			// makes a jump.
-			if !isTruthy(v) {
-				return nil, false
+			// Going on when a is true: unless a is a true constant, a
+			// jump joins a's false exits, which stay pending; a's true
+			// exits are patched here. The result is b with those exits.
+			f := !a.isConst || a.f || !isTruthy(a.v)
+			if a = r.absEval(b.R); a.isConst {
+				a.f = a.f || f
 			}
-			v, ok = r.constValue(b.R)
 		case syntax.OpOr:
-			if isTruthy(v) {
-				return nil, false
+			t := !a.isConst || a.t || isTruthy(a.v)
+			if a = r.absEval(b.R); a.isConst {
+				a.t = a.t || t
 			}
-			v, ok = r.constValue(b.R)
 		default:
-			op, arith := binaryArith(b.Op)
-			if !arith || !isNumber(v) {
-				return nil, false
-			}
-			var w any
-			if w, ok = r.constValue(b.R); ok {
-				v, ok = fold(op, v, w)
-			}
+			a = r.absBinary(b, a)
 		}
 	}
-	return v, ok
+	return a
 }
 
-// constLeaf is constValue for an expression that is not a binary one.
-func (r *resolver) constLeaf(e syntax.Expr) (any, bool) {
+// absBinary is absEval for an operator other than 'and' and 'or', whose
+// first operand gave a.
+func (r *resolver) absBinary(b *syntax.BinaryExpr, a absExp) absExp {
+	op, arith := binaryArith(b.Op)
+	if !arith || !a.isConst || a.t || a.f || !isNumber(a.v) {
+		return notConst
+	}
+	w := r.absEval(b.R)
+	if !w.isConst || w.t || w.f {
+		return notConst
+	}
+	if v, ok := fold(op, a.v, w.v); ok {
+		return absExp{v: v, isConst: true}
+	}
+	return notConst
+}
+
+// absLeaf is absEval for an expression that is not a binary one.
+func (r *resolver) absLeaf(e syntax.Expr) absExp {
+	k := func(v any) absExp { return absExp{v: v, isConst: true} }
 	switch x := e.(type) {
 	case *syntax.NilExpr:
-		return nil, true
+		return k(nil)
 	case *syntax.TrueExpr:
-		return true, true
+		return k(true)
 	case *syntax.FalseExpr:
-		return false, true
+		return k(false)
 	case *syntax.IntExpr:
-		return x.Value, true
+		return k(x.Value)
 	case *syntax.FloatExpr:
-		return x.Value, true
+		return k(x.Value)
 	case *syntax.StringExpr:
-		return x.Value, true
+		return k(x.Value)
 	case *syntax.NameExpr:
 		if rf, ok := r.res.refs[x]; ok && rf.kind == refConst {
-			return rf.v.value, true
+			return k(rf.v.value)
 		}
 	case *syntax.ParenExpr:
-		return r.constValue(x.X)
+		return r.absEval(x.X)
 	case *syntax.UnaryExpr:
-		v, ok := r.constValue(x.X)
-		if !ok {
-			return nil, false
+		a := r.absEval(x.X)
+		if !a.isConst {
+			return notConst
 		}
 		switch x.Op {
 		case syntax.OpNot:
-			return !isTruthy(v), true
-		case syntax.OpNeg:
-			return fold(arUnm, v, int64(0))
-		case syntax.OpBNot:
-			return fold(arBNot, v, int64(0))
+			// 'not' swaps the exits.
+			return absExp{v: !isTruthy(a.v), isConst: true, t: a.f, f: a.t}
+		case syntax.OpNeg, syntax.OpBNot:
+			if a.t || a.f {
+				return notConst
+			}
+			op := arUnm
+			if x.Op == syntax.OpBNot {
+				op = arBNot
+			}
+			if v, ok := fold(op, a.v, int64(0)); ok {
+				return k(v)
+			}
 		}
 	}
-	return nil, false
+	return notConst
 }

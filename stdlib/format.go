@@ -33,23 +33,24 @@ type fmtSpec struct {
 	verb                           byte
 }
 
-// scanSpec splits the specification that starts after a '%' at the start
-// of f: it returns the specification as the reference prints it in errors
-// ("%" + flags, digits and dots + the conversion byte, if any), the
-// conversion byte (0 at the end of f), and the rest of f. tooLong reports a
-// specification over the reference's size limit.
+// scanSpec splits the conversion specification at the start of f, which
+// begins with its '%': it returns the specification as the reference
+// prints it in errors ('%', flags, digits and dots, and the conversion
+// byte if any), the conversion byte (0 at the end of f), and the rest of
+// f. tooLong reports a specification over the reference's size limit.
+// form is a substring of f: nothing is allocated.
 func scanSpec(f string) (form string, verb byte, rest string, tooLong bool) {
-	n := 0
+	n := 1
 	for n < len(f) && strings.IndexByte("-+ #0123456789.", f[n]) >= 0 {
 		n++
 	}
-	if n+1 >= fmtMaxSpec {
+	if n >= fmtMaxSpec {
 		return "", 0, "", true
 	}
 	if n < len(f) {
-		return "%" + f[:n+1], f[n], f[n+1:], false
+		return f[:n+1], f[n], f[n+1:], false
 	}
-	return "%" + f, 0, "", false
+	return f, 0, "", false
 }
 
 // parseSpec checks form (as returned by scanSpec) against the flags the
@@ -107,27 +108,23 @@ func twoDigits(form string, i int) (next, n int) {
 
 func isAlpha(c byte) bool { return charClass[c]&clAlpha != 0 }
 
-// pad appends body (after prefix, such as a sign or "0x") padded to the
-// spec's width: on the right with '-', with zeros between prefix and body
-// when zeros is set, else with spaces on the left.
-func (sp *fmtSpec) pad(b []byte, prefix, body string, zeros bool) []byte {
-	n := sp.width - len(prefix) - len(body)
-	switch {
-	case n <= 0:
-		b = append(b, prefix...)
-		b = append(b, body...)
-	case sp.minus:
-		b = append(b, prefix...)
-		b = append(b, body...)
+// pad appends a formatted item: prefix (a sign, "0x"), pz zeros that the
+// precision asks for, then body, padded to the spec's width: on the right
+// with '-', with zeros after the prefix when zeros is set, else with
+// spaces on the left.
+func pad[T string | []byte](sp *fmtSpec, b []byte, prefix string, pz int, body T, zeros bool) []byte {
+	n := sp.width - len(prefix) - pz - len(body)
+	if n > 0 && !sp.minus && !zeros {
 		b = appendRepeat(b, ' ', n)
-	case zeros:
-		b = append(b, prefix...)
+	}
+	b = append(b, prefix...)
+	if n > 0 && !sp.minus && zeros {
 		b = appendRepeat(b, '0', n)
-		b = append(b, body...)
-	default:
+	}
+	b = appendRepeat(b, '0', pz)
+	b = append(b, body...)
+	if n > 0 && sp.minus {
 		b = appendRepeat(b, ' ', n)
-		b = append(b, prefix...)
-		b = append(b, body...)
 	}
 	return b
 }
@@ -156,9 +153,8 @@ func (sp *fmtSpec) signPrefix(neg bool) string {
 // long long argument.
 func appendInt(b []byte, sp *fmtSpec, n int64) []byte {
 	if sp.verb == 'c' {
-		var one [1]byte
-		one[0] = byte(n)
-		return sp.pad(b, "", string(one[:]), false)
+		one := [1]byte{byte(n)}
+		return pad(sp, b, "", 0, one[:], false)
 	}
 	var digits [64]byte
 	var d []byte
@@ -207,15 +203,7 @@ func appendInt(b []byte, sp *fmtSpec, n int64) []byte {
 	if sp.verb == 'd' || sp.verb == 'i' {
 		prefix = sp.signPrefix(neg)
 	}
-	var body []byte
-	if zeros > 0 {
-		body = make([]byte, 0, zeros+len(d))
-		body = appendRepeat(body, '0', zeros)
-		body = append(body, d...)
-	} else {
-		body = d
-	}
-	return sp.pad(b, prefix, string(body), sp.zero && sp.prec < 0)
+	return pad(sp, b, prefix, zeros, d, sp.zero && sp.prec < 0)
 }
 
 // appendFloat formats f for %e %E %f %F %g %G as C's printf does.
@@ -231,7 +219,7 @@ func appendFloat(b []byte, sp *fmtSpec, f float64) []byte {
 		if upper {
 			body = strings.ToUpper(body)
 		}
-		return sp.pad(b, prefix, body, false)
+		return pad(sp, b, prefix, 0, body, false)
 	}
 	if neg {
 		f = -f
@@ -240,7 +228,7 @@ func appendFloat(b []byte, sp *fmtSpec, f float64) []byte {
 	if prec < 0 {
 		prec = 6
 	}
-	var buf [32]byte
+	var buf [64]byte
 	var body []byte
 	switch sp.verb {
 	case 'e', 'E':
@@ -255,7 +243,7 @@ func appendFloat(b []byte, sp *fmtSpec, f float64) []byte {
 			body = append(body, '.')
 		}
 	default: // 'g', 'G'
-		body = formatG(f, prec, sp.hash)
+		body = appendFormatG(buf[:0], f, prec, sp.hash)
 	}
 	if upper {
 		for i, c := range body {
@@ -264,7 +252,7 @@ func appendFloat(b []byte, sp *fmtSpec, f float64) []byte {
 			}
 		}
 	}
-	return sp.pad(b, prefix, string(body), sp.zero)
+	return pad(sp, b, prefix, 0, body, sp.zero)
 }
 
 // appendHexFloat formats f for %a and %A exactly as glibc's printf: a
@@ -284,7 +272,7 @@ func appendHexFloat(b []byte, sp *fmtSpec, f float64) []byte {
 		if upper {
 			body = strings.ToUpper(body)
 		}
-		return sp.pad(b, sign, body, false)
+		return pad(sp, b, sign, 0, body, false)
 	}
 	bits := math.Float64bits(f)
 	exp := int(bits>>52) & 0x7ff
@@ -352,11 +340,15 @@ func appendHexFloat(b []byte, sp *fmtSpec, f float64) []byte {
 		body = append(body, '+')
 	}
 	body = strconv.AppendInt(body, int64(exp), 10)
-	prefix := sign + "0x"
+	prefix := hexPrefixes[sign][0]
 	if upper {
-		prefix = sign + "0X"
+		prefix = hexPrefixes[sign][1]
 	}
-	return sp.pad(b, prefix, string(body), sp.zero)
+	return pad(sp, b, prefix, 0, body, sp.zero)
+}
+
+var hexPrefixes = map[string][2]string{
+	"": {"0x", "0X"}, "-": {"-0x", "-0X"}, "+": {"+0x", "+0X"}, " ": {" 0x", " 0X"},
 }
 
 // appendPaddedString formats s for %s with a width and precision (the
@@ -365,7 +357,7 @@ func appendPaddedString(b []byte, sp *fmtSpec, s string) []byte {
 	if sp.prec >= 0 && len(s) > sp.prec {
 		s = s[:sp.prec]
 	}
-	return sp.pad(b, "", s, false)
+	return pad(sp, b, "", 0, s, false)
 }
 
 // appendQuoted appends s as a Lua string literal that reads back as s
@@ -416,50 +408,53 @@ func appendQuotedFloat(b []byte, f float64) []byte {
 	return appendHexFloat(b, &sp, f)
 }
 
-// formatG formats a non-negative finite f as C's %.<prec>g (alt: the '#'
-// flag, which keeps trailing zeros and the point).
-func formatG(f float64, prec int, alt bool) []byte {
+// appendFormatG appends a non-negative finite f formatted as C's
+// %.<prec>g (alt: the '#' flag, which keeps trailing zeros and the point).
+func appendFormatG(dst []byte, f float64, prec int, alt bool) []byte {
 	if prec == 0 {
 		prec = 1
 	}
-	var buf [40]byte
-	x := 0 // decimal exponent after rounding to prec digits
-	e := strconv.AppendFloat(buf[:0], f, 'e', prec-1, 64)
-	if f != 0 {
-		i := len(e) - 1
-		for e[i] != 'e' {
-			i--
-		}
-		x, _ = strconv.Atoi(string(e[i+1:]))
+	var scratch [128]byte
+	e := strconv.AppendFloat(scratch[:0], f, 'e', prec-1, 64)
+	ie := len(e) - 1
+	for e[ie] != 'e' {
+		ie--
 	}
-	var s []byte
-	var mant, tail []byte
-	if x < -4 || x >= prec {
-		i := len(e) - 1
-		for e[i] != 'e' {
-			i--
+	x := 0 // decimal exponent after rounding to prec digits
+	if f != 0 {
+		neg := e[ie+1] == '-'
+		for _, c := range e[ie+2:] {
+			x = x*10 + int(c-'0')
 		}
-		mant, tail = append([]byte(nil), e[:i]...), e[i:]
+		if neg {
+			x = -x
+		}
+	}
+	start := len(dst)
+	var tail []byte
+	if x < -4 || x >= prec {
+		dst = append(dst, e[:ie]...)
+		tail = e[ie:]
 	} else {
-		mant = strconv.AppendFloat(nil, f, 'f', prec-1-x, 64)
+		dst = strconv.AppendFloat(dst, f, 'f', prec-1-x, 64)
 	}
 	hasPoint := false
-	for _, c := range mant {
+	for _, c := range dst[start:] {
 		if c == '.' {
 			hasPoint = true
+			break
 		}
 	}
 	switch {
 	case alt && !hasPoint:
-		mant = append(mant, '.')
+		dst = append(dst, '.')
 	case !alt && hasPoint:
-		for mant[len(mant)-1] == '0' {
-			mant = mant[:len(mant)-1]
+		for dst[len(dst)-1] == '0' {
+			dst = dst[:len(dst)-1]
 		}
-		if mant[len(mant)-1] == '.' {
-			mant = mant[:len(mant)-1]
+		if dst[len(dst)-1] == '.' {
+			dst = dst[:len(dst)-1]
 		}
 	}
-	s = append(s, mant...)
-	return append(s, tail...)
+	return append(dst, tail...)
 }

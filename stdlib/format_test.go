@@ -18,7 +18,7 @@ func floatArg(f float64) fmtArg { return fmtArg{f: f} }
 // formatOne formats one value with one specification through the engine,
 // as string.format does after its argument checks.
 func formatOne(spec string, a fmtArg) (string, bool) {
-	form, verb, rest, tooLong := scanSpec(spec[1:])
+	form, verb, rest, tooLong := scanSpec(spec)
 	if tooLong {
 		return "", false
 	}
@@ -189,14 +189,14 @@ func TestScanSpec(t *testing.T) {
 		rest    string
 		tooLong bool
 	}{
-		{"d", "%d", 'd', "", false},
-		{"5.2fxyz", "%5.2f", 'f', "xyz", false},
-		{"-+ #0123.45s", "%-+ #0123.45s", 's', "", false},
-		{"", "%", 0, "", false},
-		{"12", "%12", 0, "", false},
-		{"1$d", "%1$", '$', "d", false},
-		{"--------------------d", "%--------------------d", 'd', "", false},
-		{"---------------------d", "", 0, "", true},
+		{"%d", "%d", 'd', "", false},
+		{"%5.2fxyz", "%5.2f", 'f', "xyz", false},
+		{"%-+ #0123.45s", "%-+ #0123.45s", 's', "", false},
+		{"%", "%", 0, "", false},
+		{"%12", "%12", 0, "", false},
+		{"%1$d", "%1$", '$', "d", false},
+		{"%--------------------d", "%--------------------d", 'd', "", false},
+		{"%---------------------d", "", 0, "", true},
 	}
 	for _, tt := range tests {
 		form, verb, rest, tooLong := scanSpec(tt.in)

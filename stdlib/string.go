@@ -160,6 +160,9 @@ func strChar(t *lunar.Thread, args []lunar.Value) (int, error) {
 		}
 		b[i] = byte(c)
 	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
+	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
 }
@@ -186,6 +189,9 @@ func strRep(t *lunar.Thread, args []lunar.Value) (int, error) {
 		return 0, t.Errorf("resulting string too large")
 	}
 	total := int(n)*len(s) + int(n-1)*len(sep)
+	if err := t.CheckStringSize(total); err != nil {
+		return 0, err
+	}
 	var b strings.Builder
 	b.Grow(total)
 	for ; n > 1; n-- {
@@ -206,6 +212,9 @@ func strReverse(t *lunar.Thread, args []lunar.Value) (int, error) {
 	b := make([]byte, len(s))
 	for i := 0; i < len(s); i++ {
 		b[len(s)-1-i] = s[i]
+	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
 	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
@@ -242,6 +251,9 @@ func mapASCII(t *lunar.Thread, args []lunar.Value, lo, hi byte, delta byte) (int
 			b[i] = c + delta
 		}
 	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
+	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
 }
@@ -254,6 +266,9 @@ func strDump(t *lunar.Thread, args []lunar.Value) (int, error) {
 	}
 	data, err := t.Dump(fn, lunar.Arg(args, 2).Truthy())
 	if err != nil {
+		return 0, err
+	}
+	if err := t.CheckStringSize(len(data)); err != nil {
 		return 0, err
 	}
 	t.Push(lunar.String(string(data)))

@@ -26,10 +26,10 @@ func strFormat(t *lunar.Thread, args []lunar.Value) (int, error) {
 			break
 		}
 		b = append(b, f[:k]...)
-		f = f[k+1:]
-		if len(f) > 0 && f[0] == '%' {
+		f = f[k:]
+		if len(f) > 1 && f[1] == '%' {
 			b = append(b, '%')
-			f = f[1:]
+			f = f[2:]
 			continue
 		}
 		arg++
@@ -44,6 +44,9 @@ func strFormat(t *lunar.Thread, args []lunar.Value) (int, error) {
 		if b, err = formatItem(t, b, args, arg, form, verb); err != nil {
 			return 0, err
 		}
+	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
 	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
@@ -109,7 +112,7 @@ func formatItem(t *lunar.Thread, b []byte, args []lunar.Value, arg int, form str
 		if !ok {
 			return b, specError(t, form)
 		}
-		return sp.pad(b, "", pointerString(v), false), nil
+		return pad(&sp, b, "", 0, pointerString(v), false), nil
 	case 'q':
 		if len(form) > 2 {
 			return b, t.Errorf("specifier '%%q' cannot have modifiers")

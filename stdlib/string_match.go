@@ -225,6 +225,9 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 		t.Push(lunar.String(src))
 	} else {
 		b = append(b, src[copied:]...)
+		if err := t.CheckStringSize(len(b)); err != nil {
+			return 0, err
+		}
 		t.Push(lunar.String(string(b)))
 	}
 	t.Push(lunar.Int(n))

@@ -110,6 +110,9 @@ func strPack(t *lunar.Thread, args []lunar.Value) (int, error) {
 			return 0, t.Errorf("format result too large")
 		}
 	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
+	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
 }

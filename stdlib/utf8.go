@@ -123,6 +123,9 @@ func utf8Char(t *lunar.Thread, args []lunar.Value) (int, error) {
 		}
 		b = appendUTF8(b, uint32(c))
 	}
+	if err := t.CheckStringSize(len(b)); err != nil {
+		return 0, err
+	}
 	t.Push(lunar.String(string(b)))
 	return 1, nil
 }

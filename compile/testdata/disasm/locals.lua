@@ -10,7 +10,10 @@ local n <const> = "str"
 local o <const> = {}
 local p <close> = nil
 local q, r <close> = 1, nil
-local s = k + l + m
+local v1 <const> = f() and nil or 256 -- a constant, after dead code
+local v2 <const> = not (nil and g())
+local v3 <const> = (k > 1) and 2
+local s = k + l + m + v1
 local t = n .. n
 local function u() return k, l, n end
 return a, b, c, d, e, f, g, h, i, j, s, t, u
