@@ -2,8 +2,8 @@ package lunar_test
 
 import (
 	"context"
-	"errors"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"

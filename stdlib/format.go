@@ -340,15 +340,25 @@ func appendHexFloat(b []byte, sp *fmtSpec, f float64) []byte {
 		body = append(body, '+')
 	}
 	body = strconv.AppendInt(body, int64(exp), 10)
-	prefix := hexPrefixes[sign][0]
-	if upper {
-		prefix = hexPrefixes[sign][1]
-	}
-	return pad(sp, b, prefix, 0, body, sp.zero)
+	return pad(sp, b, hexPrefix(sign, upper), 0, body, sp.zero)
 }
 
-var hexPrefixes = map[string][2]string{
-	"": {"0x", "0X"}, "-": {"-0x", "-0X"}, "+": {"+0x", "+0X"}, " ": {" 0x", " 0X"},
+// hexPrefix returns the sign and "0x" of a hexadecimal float.
+func hexPrefix(sign string, upper bool) string {
+	const prefixes = "0x-0x+0x 0x0X-0X+0X 0X"
+	i := 0
+	switch sign {
+	case "-":
+		i = 2
+	case "+":
+		i = 5
+	case " ":
+		i = 8
+	}
+	if upper {
+		i += 11
+	}
+	return prefixes[i : i+len(sign)+2]
 }
 
 // appendPaddedString formats s for %s with a width and precision (the
