@@ -180,9 +180,15 @@ func basePCall(t *Thread, args []Value) (int, error) {
 	if err := t.CheckAny(args, 1); err != nil {
 		return 0, err
 	}
-	f := t.frameAt(0)
-	fn := f.base
-	if err := t.protectedCall(fn, -1, Nil); err != nil {
+	return t.pcallResults(t.frameAt(0).base, Nil)
+}
+
+// pcallResults calls the function at stack index fn (the first argument
+// of pcall or xpcall) with the values above it, protected, and leaves
+// pcall's results: true and the function's results, or false and the
+// error value.
+func (t *Thread) pcallResults(fn int, handler Value) (int, error) {
+	if err := t.protectedCall(fn, -1, handler); err != nil {
 		if isUncatchable(err) {
 			return 0, err
 		}
@@ -207,17 +213,7 @@ func baseXPCall(t *Thread, args []Value) (int, error) {
 	// Remove the handler from between the function and its arguments.
 	copy(t.stack[fn+1:t.top-1], t.stack[fn+2:t.top])
 	t.top--
-	if err := t.protectedCall(fn, -1, handler); err != nil {
-		if isUncatchable(err) {
-			return 0, err
-		}
-		t.top = fn
-		t.Push(False)
-		t.Push(errorValue(err))
-		return 2, nil
-	}
-	t.stack[fn-1] = True
-	return t.top - fn + 1, nil
+	return t.pcallResults(fn, handler)
 }
 
 func basePrint(t *Thread, args []Value) (int, error) {

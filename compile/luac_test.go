@@ -108,18 +108,3 @@ func TestLuacListings(t *testing.T) {
 	}
 	t.Logf("%d files compared", len(files))
 }
-
-// TestDumpListing writes the listing of the file named by LUNAR_DUMP to
-// /tmp/dis/mine.txt (a development aid).
-func TestDumpListing(t *testing.T) {
-	file := os.Getenv("LUNAR_DUMP")
-	if file == "" {
-		t.Skip("LUNAR_DUMP not set")
-	}
-	src, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := listing(filepath.Base(file), src, options{luac544: true})
-	os.WriteFile("/tmp/dis/mine.txt", []byte(out), 0o644)
-}

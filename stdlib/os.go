@@ -104,23 +104,7 @@ func osGetenv(t *lunar.Thread, args []lunar.Value) (int, error) {
 
 // osErrorInfo returns the C library's message and the errno of err (0
 // and Go's message when err carries no errno).
-func osErrorInfo(err error) (string, int64) {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
-		msg := errno.Error()
-		if msg != "" && msg[0] >= 'a' && msg[0] <= 'z' {
-			// Go's messages are the C library's with a lower-case
-			// first letter.
-			msg = string(msg[0]-'a'+'A') + msg[1:]
-		}
-		return msg, int64(errno)
-	}
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
-		return pe.Err.Error(), 0
-	}
-	return err.Error(), 0
-}
+func osErrorInfo(err error) (string, int64) { return lunar.ErrnoMessage(err) }
 
 // osPushError pushes the reference's failure triple (luaL_fileresult):
 // nil, "[name: ]message", errno. name is used when hasName is set.

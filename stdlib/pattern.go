@@ -1,5 +1,7 @@
 package stdlib
 
+import "strings"
+
 // The Lua pattern matcher (§6.4.1): a backtracking matcher over bytes, in
 // the C locale. It is plain Go with no dependency on the runtime, so that
 // it can be tested and fuzzed on its own; string.find, match, gmatch and
@@ -87,7 +89,20 @@ func (m *matcher) fail(msg string) int {
 // end of the first match, or start -1 when there is none. Errors are left
 // in m.err.
 func (m *matcher) find(init int, anchor bool) (start, end int) {
+	var first byte
+	skip := false
+	if !anchor {
+		first, skip = firstByte(m.pat)
+	}
 	for s := init; ; s++ {
+		if skip && s > init {
+			// No match can start before the next occurrence of first.
+			k := strings.IndexByte(m.src[s:], first)
+			if k < 0 {
+				return -1, -1
+			}
+			s += k
+		}
 		m.prepare()
 		if e := m.match(s, 0); e >= 0 {
 			return s, e
@@ -96,6 +111,30 @@ func (m *matcher) find(init int, anchor bool) (start, end int) {
 			return -1, -1
 		}
 	}
+}
+
+// firstByte returns the byte that every match of pattern p must start
+// with, when p starts (after any opening of captures) with a plain
+// character that must occur at least once. Searches use it to skip
+// positions where the match is bound to fail. They must still try their
+// first position, whatever byte is there: the reference reports errors in
+// the leading captures (too many) at the first attempt.
+func firstByte(p string) (byte, bool) {
+	i := 0
+	for i < len(p) && p[i] == '(' {
+		if i+1 < len(p) && p[i+1] == ')' {
+			i += 2
+		} else {
+			i++
+		}
+	}
+	if i >= len(p) || strings.IndexByte("^$*+?.()[]%-", p[i]) >= 0 {
+		return 0, false
+	}
+	if i+1 < len(p) && (p[i+1] == '*' || p[i+1] == '?' || p[i+1] == '-') {
+		return 0, false
+	}
+	return p[i], true
 }
 
 // Character class bits, for the C locale.

@@ -219,6 +219,24 @@ func FuzzPattern(f *testing.F) {
 			init = 0
 		}
 		start, end := m.find(init, false)
+		// The skipping search agrees with trying every position.
+		var bm matcher
+		bm.reset(s, p)
+		bm.steps = 1 << 20
+		bs, be := -1, -1
+		for pos := init; pos <= len(s); pos++ {
+			bm.prepare()
+			if e := bm.match(pos, 0); e >= 0 || bm.err != "" {
+				if bm.err == "" {
+					bs, be = pos, e
+				}
+				break
+			}
+		}
+		if m.err != "pattern too complex" && bm.err != "pattern too complex" &&
+			(bs != start || be != end || bm.err != m.err) {
+			t.Fatalf("find = %d,%d %q; every position = %d,%d %q", start, end, m.err, bs, be, bm.err)
+		}
 		if m.err == "" && start >= 0 {
 			if start < init || end < start || end > len(s) {
 				t.Fatalf("bad match %d..%d", start, end)

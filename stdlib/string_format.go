@@ -162,9 +162,6 @@ func formatItem(t *lunar.Thread, b []byte, args []lunar.Value, arg int, form str
 // toStringMeta converts any value to a string as luaL_tolstring does; a
 // __tostring metamethod may return a string or a number.
 func toStringMeta(t *lunar.Thread, v lunar.Value) (string, error) {
-	if v.IsString() {
-		return v.AsString(), nil
-	}
 	if h := t.MetaField(v, "__tostring"); !h.IsNil() {
 		r, err := t.Call1(h, v)
 		if err != nil {
@@ -174,6 +171,9 @@ func toStringMeta(t *lunar.Thread, v lunar.Value) (string, error) {
 			return s, nil
 		}
 		return "", t.Errorf("'__tostring' must return a string")
+	}
+	if v.IsString() {
+		return v.AsString(), nil
 	}
 	return t.ToStringMeta(v)
 }

@@ -100,8 +100,9 @@ func pushCaptures(t *lunar.Thread, m *matcher, s, e int, wholeIfNone bool) (int,
 type gmatchState struct {
 	m         matcher
 	src, pat  string
-	pos       int // where the next match attempt starts
-	lastMatch int // end of the last match, or -1
+	pos       int  // where the next match attempt starts
+	lastMatch int  // end of the last match, or -1
+	tried     bool // a match has been attempted
 }
 
 // string.gmatch (s, pattern [, init])
@@ -130,7 +131,16 @@ func strGmatch(t *lunar.Thread, args []lunar.Value) (int, error) {
 func (g *gmatchState) next(t *lunar.Thread, _ []lunar.Value) (int, error) {
 	m := &g.m
 	m.reset(g.src, g.pat)
+	first, skip := firstByte(g.pat)
 	for s := g.pos; s <= len(g.src); s++ {
+		if skip && g.tried {
+			k := strings.IndexByte(g.src[s:], first)
+			if k < 0 {
+				break
+			}
+			s += k
+		}
+		g.tried = true
 		m.prepare()
 		e := m.match(s, 0)
 		if m.err != "" {
@@ -174,12 +184,25 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 	}
 	var m matcher
 	m.reset(src, p)
-	var b []byte
+	var first byte
+	skip := false
+	if !anchor {
+		first, skip = firstByte(p)
+	}
+	var b strings.Builder
 	copied := 0 // src[copied:] has not been added to b yet
 	changed := false
 	n := int64(0)
 	s, lastMatch := 0, -1
 	for n < maxN {
+		if skip && (s > 0 || lastMatch >= 0) {
+			// No match can start before the next occurrence of first.
+			k := strings.IndexByte(src[s:], first)
+			if k < 0 {
+				break
+			}
+			s += k
+		}
 		m.prepare()
 		e := m.match(s, 0)
 		if m.err != "" {
@@ -188,6 +211,9 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 		if e >= 0 && e != lastMatch {
 			n++
 			// Add the replacement of src[s:e].
+			if !changed {
+				b.Grow(len(src) + len(src)/8 + 16)
+			}
 			if repl.IsFunction() || repl.IsTable() {
 				v, err := replaceValue(t, &m, repl, s, e)
 				if err != nil {
@@ -198,14 +224,14 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 					if !ok {
 						return 0, t.Errorf("invalid replacement value (a %s)", v.TypeName())
 					}
-					b = append(b, src[copied:s]...)
-					b = append(b, r...)
+					b.WriteString(src[copied:s])
+					b.WriteString(r)
 					copied = e
 					changed = true
 				}
 			} else {
-				b = append(b, src[copied:s]...)
-				if b, err = appendReplacement(t, b, &m, replStr, s, e); err != nil {
+				b.WriteString(src[copied:s])
+				if err := writeReplacement(t, &b, &m, replStr, s, e); err != nil {
 					return 0, err
 				}
 				copied = e
@@ -224,11 +250,11 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 	if !changed {
 		t.Push(lunar.String(src))
 	} else {
-		b = append(b, src[copied:]...)
-		if err := t.CheckStringSize(len(b)); err != nil {
+		b.WriteString(src[copied:])
+		if err := t.CheckStringSize(b.Len()); err != nil {
 			return 0, err
 		}
-		t.Push(lunar.String(string(b)))
+		t.Push(lunar.String(b.String()))
 	}
 	t.Push(lunar.Int(n))
 	return 2, nil
@@ -256,15 +282,16 @@ func replaceValue(t *lunar.Thread, m *matcher, repl lunar.Value, s, e int) (luna
 	return t.Call1(repl, caps[:n]...)
 }
 
-// appendReplacement appends a replacement string with its %0-%9 and %%
+// writeReplacement writes a replacement string with its %0-%9 and %%
 // escapes expanded for a match of src[s:e].
-func appendReplacement(t *lunar.Thread, b []byte, m *matcher, repl string, s, e int) ([]byte, error) {
+func writeReplacement(t *lunar.Thread, b *strings.Builder, m *matcher, repl string, s, e int) error {
 	for {
 		k := strings.IndexByte(repl, patternEscape)
 		if k < 0 {
-			return append(b, repl...), nil
+			b.WriteString(repl)
+			return nil
 		}
-		b = append(b, repl[:k]...)
+		b.WriteString(repl[:k])
 		k++
 		var c byte
 		if k < len(repl) {
@@ -272,21 +299,22 @@ func appendReplacement(t *lunar.Thread, b []byte, m *matcher, repl string, s, e 
 		}
 		switch {
 		case c == patternEscape:
-			b = append(b, c)
+			b.WriteByte(c)
 		case c == '0':
-			b = append(b, m.src[s:e]...)
+			b.WriteString(m.src[s:e])
 		case c >= '1' && c <= '9':
 			text, pos, msg := m.getCapture(int(c-'1'), s, e)
 			if msg != "" {
-				return b, t.Errorf("%s", msg)
+				return t.Errorf("%s", msg)
 			}
 			if pos > 0 {
-				b = strconv.AppendInt(b, int64(pos), 10)
+				var num [20]byte
+				b.Write(strconv.AppendInt(num[:0], int64(pos), 10))
 			} else {
-				b = append(b, text...)
+				b.WriteString(text)
 			}
 		default:
-			return b, t.Errorf("invalid use of '%%' in replacement string")
+			return t.Errorf("invalid use of '%%' in replacement string")
 		}
 		repl = repl[k+1:]
 	}
