@@ -125,9 +125,10 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 		c.started = true
 		go c.run()
 	}
-	vals := make([]Value, len(args))
-	copy(vals, args)
-	c.resumeCh <- transfer{vals: vals}
+	// args may be a view of this thread's stack: the coroutine copies it
+	// before it hands control back, and this goroutine does nothing until
+	// then.
+	c.resumeCh <- transfer{vals: args}
 	tr := <-c.yieldCh
 	if th.co != nil {
 		th.co.status = coRunning
@@ -190,9 +191,9 @@ func (th *Thread) Yield(vals []Value) ([]Value, error) {
 	if th.nny > 0 {
 		return nil, NewError(String("attempt to yield across a C-call boundary"))
 	}
-	out := make([]Value, len(vals))
-	copy(out, vals)
-	c.yieldCh <- transfer{vals: out}
+	// vals is a view of this coroutine's stack, which stays untouched
+	// until the resumer, who copies the values first, resumes it.
+	c.yieldCh <- transfer{vals: vals}
 	tr := <-c.resumeCh
 	if tr.err != nil {
 		return nil, tr.err

@@ -2,6 +2,7 @@ package stdlib
 
 import (
 	"math"
+	"strconv"
 	"testing"
 )
 
@@ -16,7 +17,7 @@ func readOptions(f string) []string {
 		if err != nil {
 			return append(out, "error: "+err.msg)
 		}
-		out = append(out, string("iIfndcszxX "[kind])+":"+itoa(size)+":"+itoa(pad))
+		out = append(out, string("iIfndcszxX "[kind])+":"+strconv.Itoa(size)+":"+strconv.Itoa(pad))
 		total += pad + size
 	}
 	return out

@@ -1,6 +1,9 @@
 package stdlib
 
-import "strings"
+import (
+	"strconv"
+	"strings"
+)
 
 // The Lua pattern matcher (§6.4.1): a backtracking matcher over bytes, in
 // the C locale. It is plain Go with no dependency on the runtime, so that
@@ -31,9 +34,6 @@ const (
 	capPosition   = -2 // position capture "()"
 
 	patternEscape = '%'
-	// patternSpecials are the bytes that make a pattern more than a plain
-	// string for string.find.
-	patternSpecials = "^$*+?.([%-"
 )
 
 // capture is one capture of a match: its start in the subject and its
@@ -537,7 +537,7 @@ func (m *matcher) captureCount(wholeIfNone bool) int {
 func (m *matcher) getCapture(i, s, e int) (text string, pos int, err string) {
 	if i >= m.level {
 		if i != 0 {
-			return "", 0, "invalid capture index %" + itoa(i+1)
+			return "", 0, "invalid capture index %" + strconv.Itoa(i+1)
 		}
 		return m.src[s:e], 0, ""
 	}
@@ -561,30 +561,4 @@ func hasSpecials(p string) bool {
 		}
 	}
 	return false
-}
-
-// itoa formats a small non-negative integer without fmt.
-func itoa(n int) string {
-	if n >= 0 && n < 10 {
-		return string(rune('0' + n))
-	}
-	var b [20]byte
-	i := len(b)
-	neg := n < 0
-	u := uint64(n)
-	if neg {
-		u = uint64(-n)
-	}
-	for u >= 10 {
-		i--
-		b[i] = byte('0' + u%10)
-		u /= 10
-	}
-	i--
-	b[i] = byte('0' + u)
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
 }
