@@ -158,8 +158,8 @@ func (th *Thread) ToStringMeta(v Value) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		if r.IsString() {
-			return r.AsString(), nil
+		if s, ok := r.ToString(); ok { // a number is a string here
+			return s, nil
 		}
 		return "", th.Errorf("'__tostring' must return a string")
 	}
@@ -182,6 +182,19 @@ func (th *Thread) ToStringMeta(v Value) (string, error) {
 		}
 	}
 	return kind + ": " + addressOf(v), nil
+}
+
+// CheckStack makes sure n more values can be pushed; msg, when not empty,
+// is added to the "stack overflow" error, as the reference's
+// luaL_checkstack does.
+func (th *Thread) CheckStack(n int, msg string) error {
+	if th.top+n+regWindow > maxStack {
+		if msg != "" {
+			return th.Errorf("stack overflow (%s)", msg)
+		}
+		return th.Errorf("stack overflow")
+	}
+	return th.ensureStack(n)
 }
 
 // MetaField returns field name of v's metatable (nil when v has no

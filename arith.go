@@ -66,8 +66,18 @@ func IntMod(a, b int64) int64 {
 	return r
 }
 
+// negNaN is the NaN that x86's invalid operations produce (sign bit
+// set), which the reference prints as "-nan".
+var negNaN = math.Float64frombits(0xFFF8000000000000)
+
 // FloatMod is Lua's float modulo.
 func FloatMod(a, b float64) float64 {
+	if b == 0 || math.IsInf(a, 0) {
+		if a != a {
+			return a
+		}
+		return negNaN // C's fmod of an invalid pair
+	}
 	if math.IsInf(b, 0) && !math.IsNaN(a) && !math.IsInf(a, 0) {
 		if (a >= 0) == (b > 0) || a == 0 {
 			return a

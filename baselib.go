@@ -222,7 +222,7 @@ func basePrint(t *Thread, args []Value) (int, error) {
 		if i > 0 {
 			sb.WriteByte('\t')
 		}
-		if v.IsString() {
+		if v.IsString() && t.state.typeMeta[TypeString] == nil {
 			sb.WriteString(v.AsString())
 			continue
 		}

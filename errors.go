@@ -93,10 +93,14 @@ func (th *Thread) where(level int) string {
 }
 
 // runtimeError makes an error raised by the VM: the message gets the
-// position of the running Lua function.
+// position of the running Lua function (as the reference's luaG_runerror
+// adds it: "?:-1:" in a function stripped of its debug information).
 func (th *Thread) runtimeError(format string, args ...any) error {
 	msg := fmt.Sprintf(format, args...)
-	return &Error{Value: String(th.where(0) + msg)}
+	if f := th.frameAt(0); f != nil && f.cl != nil {
+		return &Error{Value: String(fmt.Sprintf("%s:%d: %s", chunkID(f.cl.proto.Source), f.currentLine(), msg))}
+	}
+	return &Error{Value: String(msg)}
 }
 
 // Errorf makes a Lua error from a Go function, with the position of the

@@ -92,3 +92,20 @@ func TestInterruptFromAnotherGoroutine(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// Loops closed by a comparison's jump (repeat ... until, while with a
+// test) are charged too, so limits and deadlines stop them.
+func TestLimitStopsConditionalLoops(t *testing.T) {
+	for _, src := range []string{
+		"local x = 0 repeat until x == 1",
+		"local x = 0 while x ~= 1 do end",
+		"local x = 0 repeat until x > 1",
+		"local t = setmetatable({}, {__lt = function() return false end}) repeat until t < t",
+	} {
+		err := runWithLimits(t, lunar.Limits{Instructions: 100000}, src)
+		var le *lunar.LimitError
+		if !errors.As(err, &le) || le.Limit != "instructions" {
+			t.Errorf("%s: got %v", src, err)
+		}
+	}
+}

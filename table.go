@@ -138,10 +138,6 @@ func keyEq(a, b Value) bool {
 	return false
 }
 
-// Len returns the number of items the array part holds; a border of the
-// table (§3.4.7) is computed by Length.
-func (t *Table) arrayLen() int { return len(t.arr) }
-
 // Get returns t[k] without metamethods.
 func (t *Table) Get(k Value) Value {
 	switch k.p {

@@ -178,6 +178,7 @@ func (s *State) cloneFrom(t *State) {
 		}
 	}
 	s.warnOn = t.warnOn
+	s.undump = t.undump
 }
 
 // NewClosure returns a Go function with an upvalue: a value of the state

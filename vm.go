@@ -1,8 +1,6 @@
 package lunar
 
 import (
-	"math"
-
 	bc "github.com/lunar-lua/lunar/bytecode"
 )
 
@@ -433,7 +431,16 @@ func (th *Thread) execute() error {
 				if eq != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpLt:
@@ -450,7 +457,16 @@ func (th *Thread) execute() error {
 				if res != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpLe:
@@ -467,7 +483,16 @@ func (th *Thread) execute() error {
 				if res != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpEqK:
@@ -484,7 +509,16 @@ func (th *Thread) execute() error {
 				if eq != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpEqI:
@@ -499,7 +533,16 @@ func (th *Thread) execute() error {
 				if eq != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpLtI, bc.OpLeI, bc.OpGtI, bc.OpGeI:
@@ -536,14 +579,32 @@ func (th *Thread) execute() error {
 				if res != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpTest:
 				if R[a].Truthy() != i.K() {
 					pc++
 				} else {
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpTestSet:
@@ -552,7 +613,16 @@ func (th *Thread) execute() error {
 					pc++
 				} else {
 					R[a] = rb
-					pc += code[pc].SJ() + 1
+					d := code[pc].SJ()
+					pc += d + 1
+					if d < 0 {
+						// The jump closes a loop (repeat ... until, while): charge it.
+						if ctl.budget -= int64(-d); ctl.budget <= 0 {
+							f.pc = pc
+							th.slow = slowBudget
+							break fast
+						}
+					}
 				}
 				continue
 			case bc.OpForLoop:
@@ -840,9 +910,13 @@ func (th *Thread) execute() error {
 					return err
 				}
 			}
-			th.condJump(fi, code, pc, eq == i.K())
+			if err := th.condJump(fi, code, pc, eq == i.K()); err != nil {
+				return err
+			}
 		case bc.OpEqK:
-			th.condJump(fi, code, pc, RawEqual(R[a], k[uint8(i>>bc.PosB)]) == i.K())
+			if err := th.condJump(fi, code, pc, RawEqual(R[a], k[uint8(i>>bc.PosB)]) == i.K()); err != nil {
+				return err
+			}
 		case bc.OpLt, bc.OpLe:
 			ra, rb := R[a], R[uint8(i>>bc.PosB)]
 			var res bool
@@ -855,7 +929,9 @@ func (th *Thread) execute() error {
 			if err != nil {
 				return err
 			}
-			th.condJump(fi, code, pc, res == i.K())
+			if err := th.condJump(fi, code, pc, res == i.K()); err != nil {
+				return err
+			}
 		case bc.OpLtI, bc.OpLeI, bc.OpGtI, bc.OpGeI:
 			ra := R[a]
 			imm := int64(int(uint8(i>>bc.PosB)) - bc.OffsetSC)
@@ -880,7 +956,9 @@ func (th *Thread) execute() error {
 			if err != nil {
 				return err
 			}
-			th.condJump(fi, code, pc, res == i.K())
+			if err := th.condJump(fi, code, pc, res == i.K()); err != nil {
+				return err
+			}
 		case bc.OpCall:
 			b := int(uint8(i >> bc.PosB))
 			wanted := int(uint8(i>>bc.PosC)) - 1
@@ -1062,6 +1140,9 @@ func (th *Thread) execute() error {
 				n = th.top - (base + a) - 1
 			}
 			t := R[a].AsTable()
+			if t == nil {
+				return th.runtimeError("SETLIST on a non-table (corrupt code)")
+			}
 			for j := 1; j <= n; j++ {
 				t.SetInt(int64(last+j), th.stack[base+a+j])
 			}
@@ -1112,12 +1193,19 @@ func (th *Thread) execute() error {
 
 // condJump finishes a comparison on the slow path: when jump is true the
 // jump that follows is taken, else it is skipped.
-func (th *Thread) condJump(fi int, code []bc.Instruction, pc int, jump bool) {
-	if jump {
-		th.frames[fi].pc = pc + code[pc].SJ() + 1
-	} else {
+func (th *Thread) condJump(fi int, code []bc.Instruction, pc int, jump bool) error {
+	if !jump {
 		th.frames[fi].pc = pc + 1
+		return nil
 	}
+	d := code[pc].SJ()
+	th.frames[fi].pc = pc + d + 1
+	if d < 0 {
+		// A loop closed by a comparison with metamethods: charge it too.
+		ctl := &th.state.ctl
+		if ctl.budget -= int64(-d); ctl.budget <= 0 {
+			return th.checkBudget()
+		}
+	}
+	return nil
 }
-
-var _ = math.MaxInt64
