@@ -58,16 +58,17 @@ func fastTM(mt *Table, tm bc.TagMethod) Value {
 func (th *Thread) indexStr(obj, key Value, h uint64) (Value, error) {
 	s := key.AsString()
 	for loop := 0; loop < maxMetaChain; loop++ {
-		t := obj.AsTable()
-		if t == nil {
-			return th.index(obj, key)
-		}
-		if v := t.getStrHash(s, h); !v.IsNil() {
-			return v, nil
-		}
-		hm := fastTM(t.meta, bc.TMIndex)
-		if hm.IsNil() {
-			return Nil, nil
+		var hm Value
+		if t := obj.AsTable(); t != nil {
+			if v := t.getStrHash(s, h); !v.IsNil() {
+				return v, nil
+			}
+			if hm = fastTM(t.meta, bc.TMIndex); hm.IsNil() {
+				return Nil, nil
+			}
+		} else if hm = th.metamethod(obj, bc.TMIndex); hm.IsNil() {
+			// Strings find their methods this way: ("x"):rep(3).
+			return Nil, th.indexError(obj, key)
 		}
 		if hm.IsFunction() {
 			return th.call2to1(hm, obj, key)
