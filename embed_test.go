@@ -204,3 +204,21 @@ func TestPoolAfterLimit(t *testing.T) {
 		t.Fatalf("after the limit: %v %v", res, err)
 	}
 }
+
+// A __gc that never ends cannot hang Reset.
+func TestResetBoundsFinalizers(t *testing.T) {
+	s := lunar.NewState(lunar.WithLibraries(stdlib.All))
+	if _, err := s.DoString("evil", `setmetatable({}, {__gc = function() while true do end end})`); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { s.Reset(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Reset hangs on an endless __gc")
+	}
+	if _, err := s.DoString("after", "return 1"); err != nil {
+		t.Fatal(err)
+	}
+}

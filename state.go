@@ -120,7 +120,7 @@ func (s *State) open() {
 // cheap as making one.
 func (s *State) Reset() {
 	s.killCoroutines()
-	s.finalizeAll()
+	s.finalizeBounded()
 	s.main.reset()
 	s.typeMeta = [9]*Table{}
 	s.weakTables = nil
@@ -294,6 +294,10 @@ func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, err
 	return res, nil
 }
 
+// finalizerBudget bounds the instructions Reset lets pending __gc
+// metamethods run.
+const finalizerBudget = 10_000_000
+
 // hostFunction marks the frame of the Go host below a State.Call.
 var hostFunction = &goFunction{}
 
@@ -325,7 +329,21 @@ func (p *Program) Proto() *bytecode.Proto { return p.proto.Proto }
 // and pending __gc metamethods run. The state must not be used afterwards.
 func (s *State) Close() {
 	s.killCoroutines()
+	s.finalizeBounded()
+}
+
+// finalizeBounded runs every pending __gc metamethod under a work limit,
+// so that a hostile one cannot hang the host's Close or Reset (or a
+// Pool's Put).
+func (s *State) finalizeBounded() {
+	saved := s.ctl.limits
+	stop := s.beginRun(context.Background())
+	if s.ctl.limits.Instructions == 0 || s.ctl.limits.Instructions > finalizerBudget {
+		s.ctl.limits.Instructions = finalizerBudget
+	}
 	s.finalizeAll()
+	stop()
+	s.ctl.limits = saved
 }
 
 // SetWarnings turns the warning system (warn, §6.1) on or off, as the
