@@ -78,7 +78,19 @@ func (th *Thread) protectedCall(fn, wanted int, handler Value) error {
 	if err == nil {
 		return nil
 	}
+	if _, closing := err.(closeCoroutineError); closing {
+		// coroutine.close unwinds the whole coroutine and then closes its
+		// pending variables itself.
+		return err
+	}
 	if isUncatchable(err) {
+		// Not caught here, but the frames above are gone all the same: no
+		// closing method runs, since no Lua code may run after a limit.
+		th.tbc = th.tbc[:ntbc]
+		th.closeUpvals(fn)
+		th.frames = th.frames[:nframes]
+		th.nGo, th.nny = nGo, nny
+		th.top = fn
 		return err
 	}
 	ev := errorValue(err)

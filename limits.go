@@ -81,19 +81,19 @@ func (th *Thread) checkBudget() error {
 	switch c.interrupt.Load() {
 	case 1:
 		c.interrupt.Store(0)
-		return &LimitError{Limit: "interrupt", Where: th.where(0)}
+		return th.limitError("interrupt", nil)
 	case 2:
 		var err error
 		if c.ctx != nil {
 			err = c.ctx.Err()
 		}
-		return &LimitError{Limit: "context", Err: err, Where: th.where(0)}
+		return th.limitError("context", err)
 	}
 	if l := c.limits.Instructions; l > 0 && c.charged > l {
-		return &LimitError{Limit: "instructions", Where: th.where(0)}
+		return th.limitError("instructions", nil)
 	}
 	if l := c.limits.Memory; l > 0 && c.allocated > l {
-		return &LimitError{Limit: "memory", Where: th.where(0)}
+		return th.limitError("memory", nil)
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func (th *Thread) chargeMemory(n int) error {
 	c := &th.state.ctl
 	c.allocated += int64(n)
 	if l := c.limits.Memory; l > 0 && c.allocated > l {
-		return &LimitError{Limit: "memory"}
+		return th.limitError("memory", nil)
 	}
 	return nil
 }
@@ -112,7 +112,7 @@ func (th *Thread) chargeMemory(n int) error {
 // string size limit; libraries call it before building large strings.
 func (th *Thread) CheckStringSize(n int) error {
 	if l := th.state.ctl.limits.StringSize; l > 0 && n > l {
-		return &LimitError{Limit: "string size"}
+		return th.limitError("string size", nil)
 	}
 	return th.chargeMemory(n)
 }
@@ -133,4 +133,10 @@ func limitMessage(e *LimitError) string {
 		return "lunar: run interrupted"
 	}
 	return "lunar: " + e.Limit + " limit exceeded"
+}
+
+// limitError makes the error for a hit limit, with the position and the
+// traceback of the point where it hit (nothing is unwound yet).
+func (th *Thread) limitError(limit string, err error) *LimitError {
+	return &LimitError{Limit: limit, Err: err, Where: th.where(0), Traceback: th.stackTrace(0)}
 }

@@ -109,3 +109,18 @@ func TestLimitStopsConditionalLoops(t *testing.T) {
 		}
 	}
 }
+
+// A limit hit inside collectgarbage's finalizers, or deep in nested
+// pcalls, leaves the state clean for the next run.
+func TestLimitInsideNestedCallsLeavesStateClean(t *testing.T) {
+	s := lunar.NewState(lunar.WithLimits(lunar.Limits{Instructions: 50000}))
+	_, err := s.DoString("nested", `pcall(function() pcall(function() while true do end end) end)`)
+	var le *lunar.LimitError
+	if !errors.As(err, &le) || len(le.Traceback) == 0 {
+		t.Fatalf("got %v (traceback %d levels)", err, len(le.Traceback))
+	}
+	res, err := s.DoString("after", `return select('#', 1, 2, 3)`)
+	if err != nil || res[0].AsInt() != 3 {
+		t.Fatalf("after the limit: %v %v", res, err)
+	}
+}

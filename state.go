@@ -272,13 +272,8 @@ func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, err
 	th.frames = append(th.frames, callFrame{gf: hostFunction, fn: base, ret: base, base: base, nresults: -1})
 	err := th.protectedCall(base, -1, s.traceHandler)
 	if err != nil {
-		switch e := err.(type) {
-		case *Error:
+		if e, ok := err.(*Error); ok {
 			e.Traceback, s.lastTrace = s.lastTrace, nil
-		case *LimitError:
-			// Not caught by any pcall: the frames are still those of the
-			// point where the limit hit.
-			e.Traceback = th.stackTrace(0)
 		}
 		// Drop whatever an uncatchable error left behind.
 		th.closeUpvals(base)

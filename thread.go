@@ -353,7 +353,7 @@ func (th *Thread) pushLuaFrame(cl *luaClosure, fn, wanted int) (*callFrame, erro
 		}
 	}
 	if d := c.limits.CallDepth; d > 0 && n >= d {
-		return nil, &LimitError{Limit: "call depth"}
+		return nil, th.limitError("call depth", nil)
 	}
 	if n < cap(th.frames) {
 		th.frames = th.frames[:n+1]
