@@ -153,12 +153,13 @@ func (c *coroutine) run() {
 		return
 	}
 	base := th.top
-	th.stack[base] = c.fn
-	copy(th.stack[base+1:], first.vals)
-	th.top = base + 1 + len(first.vals)
-	if err := th.ensureStack(regWindow); err != nil {
-		tr = transfer{done: true, err: err}
-	} else if err := th.call(base, -1); err != nil {
+	err := th.ensureStack(1 + len(first.vals) + regWindow)
+	if err == nil {
+		th.stack[base] = c.fn
+		th.top = base + 1 + copy(th.stack[base+1:], first.vals)
+		err = th.call(base, -1)
+	}
+	if err != nil {
 		if _, killed := err.(killCoroutineError); killed {
 			tr = transfer{done: true}
 		} else if _, closing := err.(closeCoroutineError); closing {

@@ -103,8 +103,11 @@ func (c *Cloner) table(t *Table) *Table {
 	c.tables[t] = n
 	if len(t.arr) > 0 {
 		n.arr = make([]Value, len(t.arr), cap(t.arr))
+		copy(n.arr, t.arr)
 		for i, v := range t.arr {
-			n.arr[i] = c.Value(v)
+			if m := c.Value(v); m != v {
+				n.arr[i] = m
+			}
 		}
 	}
 	if t.meta != nil {
@@ -113,20 +116,33 @@ func (c *Cloner) table(t *Table) *Table {
 	if len(t.node) > 0 {
 		// Keys keep their hashes when they map to themselves (strings,
 		// numbers, shared functions): copy the slots as they are.
+		// One bulk copy, then only the entries that map to other values.
 		n.node = make([]node, len(t.node))
+		copy(n.node, t.node)
 		n.used = t.used
-		rehash := false
-		for i := range t.node {
-			nd := &t.node[i]
-			k := c.Value(nd.key)
-			if k.p != nd.key.p {
-				rehash = true
+		rehash, live := false, 0
+		for i := range n.node {
+			nd := &n.node[i]
+			if nd.val.IsNil() {
+				continue
 			}
-			n.node[i] = node{key: k, val: c.Value(nd.val)}
+			live++
+			if k := c.Value(nd.key); k != nd.key {
+				nd.key, rehash = k, true
+			}
+			if v := c.Value(nd.val); v != nd.val {
+				nd.val = v
+			}
+		}
+		size := len(t.node)
+		if fit := hashSizeFor(live); fit > 0 && 2*fit <= size {
+			// The template's table has more room than its entries need:
+			// give the copy a snug one.
+			size, rehash = fit, true
 		}
 		if rehash {
 			old := n.node
-			n.node, n.used = make([]node, len(old)), 0
+			n.node, n.used = make([]node, size), 0
 			for i := range old {
 				if !old[i].val.IsNil() {
 					n.insertNew(old[i].key, hashValue(old[i].key), old[i].val)
@@ -153,10 +169,9 @@ func (c *Cloner) userdata(u *Userdata) *Userdata {
 	n.Data = sd.CloneFor(c)
 	n.User = c.Value(u.User)
 	if u.meta != nil {
+		// No finalizer: the template's userdata are the libraries' own
+		// (the standard files), which __gc leaves alone anyway.
 		n.meta = c.table(u.meta)
-		if !n.meta.GetStr("__gc").IsNil() {
-			c.state.registerFinalizer(UserdataValue(n))
-		}
 	}
 	return n
 }

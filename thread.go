@@ -81,12 +81,9 @@ type Thread struct {
 	lastErr Value
 }
 
-func newThread(s *State) *Thread {
-	th := &Thread{state: s}
-	th.stack = make([]Value, 2*regWindow)
-	th.frames = make([]callFrame, 0, 16)
-	return th
-}
+// newThread makes a thread. Its stack and frames are allocated by the
+// first call, so that a state or coroutine that never runs costs little.
+func newThread(s *State) *Thread { return &Thread{state: s} }
 
 // reset empties the thread for reuse, keeping its stack's memory.
 func (th *Thread) reset() {
@@ -124,7 +121,7 @@ func (th *Thread) ensureStackAt(size int) error {
 		defer func() { th.inStackError = false }()
 		return th.runtimeError("stack overflow")
 	}
-	newSize := 2 * len(th.stack)
+	newSize := max(2*len(th.stack), 2*regWindow)
 	if newSize < size {
 		newSize = size
 	}
