@@ -52,3 +52,36 @@ func ExampleState_Run_cancel() {
 	fmt.Println(errors.Is(err, context.Canceled))
 	// Output: true
 }
+
+// States made from a library set are cheap copies of a template in which
+// the libraries were opened once; Reset brings one back to that template.
+func ExampleWithLibraries() {
+	s := lunar.NewState(lunar.WithLibraries(stdlib.Safe))
+	if _, err := s.DoString("a", `x = 1 string.shout = string.upper`); err != nil {
+		fmt.Println(err)
+		return
+	}
+	s.Reset()
+	res, err := s.DoString("b", `return tostring(x), tostring(string.shout), type(io)`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res[0].AsString(), res[1].AsString(), res[2].AsString())
+	// Output: nil nil nil
+}
+
+// WithSetup registers what every run should see, again after each Reset.
+func ExampleWithSetup() {
+	pool := lunar.NewPool(lunar.WithSetup(func(s *lunar.State) {
+		s.SetGlobal("VERSION", lunar.String("1.2.3"))
+	}))
+	prog, _ := lunar.Compile("v", []byte("VERSION = VERSION .. '!' return VERSION"))
+	for i := 0; i < 2; i++ {
+		res, _ := pool.Run(context.Background(), prog)
+		fmt.Println(res[0].AsString())
+	}
+	// Output:
+	// 1.2.3!
+	// 1.2.3!
+}
