@@ -131,14 +131,3 @@ func (th *Thread) forLimit(limit Value, init, step int64) (int64, bool, error) {
 func (th *Thread) forError(what string, v Value) error {
 	return th.runtimeError("bad 'for' %s (number expected, got %s)", what, th.typeNameMeta(v))
 }
-
-// ToFloatStrict converts a number (not a string) to a float.
-func (v Value) ToFloatStrict() (float64, bool) {
-	switch v.p {
-	case pFloat:
-		return v.AsFloat(), true
-	case pInt:
-		return float64(int64(v.n)), true
-	}
-	return 0, false
-}
