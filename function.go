@@ -85,6 +85,26 @@ type luaClosure struct {
 	upvals []*upvalue
 }
 
+// newLuaClosure makes a closure of p with room for its upvalues; closures
+// with few upvalues get them in the same allocation.
+func newLuaClosure(p *funcProto) *luaClosure {
+	n := len(p.Upvalues)
+	if n <= smallUpvals {
+		sc := &smallClosure{}
+		sc.c.proto = p
+		sc.c.upvals = sc.u[:n]
+		return &sc.c
+	}
+	return &luaClosure{proto: p, upvals: make([]*upvalue, n)}
+}
+
+const smallUpvals = 2
+
+type smallClosure struct {
+	c luaClosure
+	u [smallUpvals]*upvalue
+}
+
 func (c *luaClosure) value() Value { return objectValue(unsafe.Pointer(c), tagLuaFunction) }
 
 // upvalue is a variable captured by a closure. While open, p points at the

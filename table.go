@@ -72,6 +72,19 @@ func internString(s string) string { return unique.Make(s).Value() }
 // NewTable returns an empty table with room for narr array items and nhash
 // other entries.
 func NewTable(narr, nhash int) *Table {
+	// Small tables get their storage in the same allocation as the table
+	// itself: half the allocations for records like {x = 1, y = 2} and
+	// short lists, which matters to the collector more than the bytes.
+	switch hs := hashSizeFor(nhash); {
+	case narr == 0 && hs > 0 && hs <= smallHash:
+		st := &smallHashTable{}
+		st.t.node = st.n[:hs]
+		return &st.t
+	case nhash == 0 && narr > 0 && narr <= smallArray:
+		st := &smallArrayTable{}
+		st.t.arr = st.a[:0:narr]
+		return &st.t
+	}
 	t := &Table{}
 	if narr > 0 {
 		t.arr = make([]Value, 0, narr)
@@ -80,6 +93,22 @@ func NewTable(narr, nhash int) *Table {
 		t.node = make([]node, hashSizeFor(nhash))
 	}
 	return t
+}
+
+// Storage sizes of the single-allocation small tables.
+const (
+	smallHash  = 4
+	smallArray = 4
+)
+
+type smallHashTable struct {
+	t Table
+	n [smallHash]node
+}
+
+type smallArrayTable struct {
+	t Table
+	a [smallArray]Value
 }
 
 // hashSizeFor returns the power-of-two slot count for n entries at a load

@@ -1149,7 +1149,7 @@ func (th *Thread) execute() error {
 			th.top = th.frames[fi].top
 		case bc.OpClosure:
 			sub := p.protos[i.Bx()]
-			ncl := &luaClosure{proto: sub, upvals: make([]*upvalue, len(sub.Upvalues))}
+			ncl := newLuaClosure(sub)
 			for j, uv := range sub.Upvalues {
 				if uv.InStack {
 					ncl.upvals[j] = th.findUpval(base + uv.Index)
