@@ -346,7 +346,11 @@ func (t *Table) migrateFromHash() {
 	}
 }
 
-func (t *Table) setHash(k Value, h uint64, v Value) {
+func (t *Table) setHash(k Value, h uint64, v Value) { t.setHashKey(k, h, v, false) }
+
+// setHashKey is setHash; interned says k is already a canonical string
+// (a constant of a function), which spares the interning of a new key.
+func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
 	if len(t.node) > 0 {
 		mask := uint64(len(t.node) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
@@ -363,7 +367,7 @@ func (t *Table) setHash(k Value, h uint64, v Value) {
 	if v.IsNil() {
 		return // assigning nil to an absent key changes nothing
 	}
-	if k.isObject() && k.tag() == tagString && k.strLen() <= maxInternLen {
+	if !interned && k.isObject() && k.tag() == tagString && k.strLen() <= maxInternLen {
 		// New short string keys are interned like constants, so that the
 		// VM's constant-key lookups hit by pointer comparison.
 		k = String(internString(k.AsString()))

@@ -786,6 +786,18 @@ func (th *Thread) execute() error {
 			default:
 				obj, key = R[a], k[uint8(i>>bc.PosB)]
 			}
+			if op == bc.OpSetField || op == bc.OpSetTabUp {
+				// A constant key: its hash is known and it is interned.
+				if t := obj.AsTable(); t != nil {
+					b := uint8(i >> bc.PosB)
+					h := p.khash[b]
+					if t.meta == nil || fastTM(t.meta, bc.TMNewIndex).IsNil() ||
+						!t.getStrHash(key.AsString(), h).IsNil() {
+						t.setHashKey(key, h, val, true)
+						continue
+					}
+				}
+			}
 			if err := th.setIndexFast(obj, key, val); err != nil {
 				return err
 			}
