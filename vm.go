@@ -761,6 +761,18 @@ func (th *Thread) execute() error {
 			var err error
 			if i.K() {
 				c := uint8(i >> bc.PosC)
+				if rb.IsString() {
+					// s:method(...): straight to the string metatable's
+					// __index table when it is one (the string library).
+					if mt := th.state.typeMeta[TypeString]; mt != nil {
+						if idx := fastTM(mt, bc.TMIndex).AsTable(); idx != nil {
+							if m := idx.getStrHash(k[c].AsString(), p.khash[c]); !m.IsNil() {
+								R[a] = m
+								continue
+							}
+						}
+					}
+				}
 				v, err = th.indexStr(rb, k[c], p.khash[c])
 			} else {
 				v, err = th.index(rb, R[uint8(i>>bc.PosC)])
