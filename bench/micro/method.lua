@@ -1,0 +1,3 @@
+local P = {} P.__index = P
+function P:len2() return self.x * self.x + self.y * self.y end
+local p = setmetatable({x = 3, y = 4}, P) local s = 0 for i = 1, 10000000 do s = s + p:len2() end print(s)
