@@ -126,7 +126,7 @@ func (e *Engine) Command(file string, size int) []string {
 }
 
 // engineOrder is the order in which engines are run and reported.
-var engineOrder = []string{"lunar", "lua5.4", "luajit", "gopher-lua", "golua", "starlark"}
+var engineOrder = []string{"lunar", "lunar-inproc", "lua5.4", "luajit", "gopher-lua", "golua", "starlark"}
 
 // engineConfig carries what engine discovery needs from the flags.
 type engineConfig struct {
@@ -148,6 +148,9 @@ func discoverEngines(cfg engineConfig, want map[string]bool) []*Engine {
 		switch name {
 		case "lunar":
 			e = lunarEngine(cfg)
+		case "lunar-inproc":
+			e = &Engine{Name: name, Dialect: Lua54, VM: "under test (in-process, embedding API)",
+				Version: "Lunar (this tree, linked in)", inproc: runLunarInproc}
 		case "lua5.4":
 			e = commandEngine("lua5.4", Lua54, "register", []string{"lua5.4"}, "-v")
 		case "luajit":

@@ -105,8 +105,9 @@ func abandonInProcess(engine, file string) {
 // inprocEngines maps the names of in-process engines to their runners, for
 // the hidden single-run mode used under perf and callgrind.
 var inprocEngines = map[string]func(context.Context, string, int) (string, error){
-	"gopher-lua": runGopherLua,
-	"starlark":   runStarlark,
+	"gopher-lua":   runGopherLua,
+	"lunar-inproc": runLunarInproc,
+	"starlark":     runStarlark,
 }
 
 // runInprocOnce implements the hidden -inproc mode: run one program once
