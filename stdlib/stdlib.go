@@ -1,6 +1,10 @@
 package stdlib
 
-import "github.com/lunar-lua/lunar"
+import (
+	"io/fs"
+
+	"github.com/lunar-lua/lunar"
+)
 
 // OpenAll opens every standard library in s (the base and coroutine
 // libraries are always open; debug comes from package lunar, which owns
@@ -57,3 +61,34 @@ var All = lunar.NewLibraries(OpenAll)
 
 // Safe is the library set of OpenSafe, for lunar.WithLibraries.
 var Safe = lunar.NewLibraries(OpenSafe)
+
+// WithModules returns a library set for lunar.WithLibraries: every library
+// of OpenAll, with require loading Lua modules from fsys only (see
+// PackageOptions.FS) along path ("./?.lua;./?/init.lua" when empty), and
+// the environment's LUA_PATH ignored. Make it once and share it: its
+// template is built on first use.
+func WithModules(fsys fs.FS, path string) *lunar.Libraries {
+	if path == "" {
+		path = "./?.lua;./?/init.lua"
+	}
+	return lunar.NewLibraries(func(s *lunar.State) {
+		OpenAll(s)
+		OpenPackage(s, PackageOptions{FS: fsys, Path: path, CPath: "", IgnoreEnv: true})
+	})
+}
+
+// SafeWithModules is WithModules on top of the safe set (OpenSafe): the
+// only way a script reaches outside is require, into fsys.
+func SafeWithModules(fsys fs.FS, path string) *lunar.Libraries {
+	if path == "" {
+		path = "./?.lua;./?/init.lua"
+	}
+	return lunar.NewLibraries(func(s *lunar.State) {
+		OpenSafe(s)
+		OpenPackage(s, PackageOptions{FS: fsys, Path: path, IgnoreEnv: true})
+		// No C modules in the safe set.
+		if pkg := s.GetGlobal("package").AsTable(); pkg != nil {
+			pkg.SetStr("loadlib", lunar.Nil)
+		}
+	})
+}
