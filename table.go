@@ -31,6 +31,16 @@ type Table struct {
 	// acct, when set, accumulates the bytes the table allocates as it
 	// grows (the run's memory accounting, see Limits.Memory).
 	acct *int64
+	// shared marks storage (arr and node) shared with a template's table
+	// (see Libraries): it is copied before the first write.
+	shared bool
+}
+
+// unshare gives the table storage of its own before a write.
+func (t *Table) unshare() {
+	t.arr = append(make([]Value, 0, cap(t.arr)), t.arr...)
+	t.node = append([]node(nil), t.node...)
+	t.shared = false
 }
 
 // Sizes used by the memory accounting.
@@ -293,6 +303,9 @@ func (t *Table) SetStr(s string, v Value) {
 
 // SetInt assigns t[i] = v without metamethods.
 func (t *Table) SetInt(i int64, v Value) {
+	if t.shared {
+		t.unshare()
+	}
 	if uint64(i-1) < uint64(len(t.arr)) {
 		t.arr[i-1] = v
 		return
@@ -351,6 +364,9 @@ func (t *Table) setHash(k Value, h uint64, v Value) { t.setHashKey(k, h, v, fals
 // setHashKey is setHash; interned says k is already a canonical string
 // (a constant of a function), which spares the interning of a new key.
 func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
+	if t.shared {
+		t.unshare()
+	}
 	if len(t.node) > 0 {
 		mask := uint64(len(t.node) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {

@@ -101,6 +101,12 @@ func (c *Cloner) table(t *Table) *Table {
 	}
 	n := &Table{weak: t.weak}
 	c.tables[t] = n
+	if t.meta == nil && t.weak == 0 && c.selfMapped(t) {
+		// Nothing in it needs a copy of its own (a library of Go
+		// functions): share the storage until the first write.
+		n.arr, n.node, n.used, n.shared = t.arr, t.node, t.used, true
+		return n
+	}
 	if len(t.arr) > 0 {
 		n.arr = make([]Value, len(t.arr), cap(t.arr))
 		copy(n.arr, t.arr)
@@ -154,6 +160,26 @@ func (c *Cloner) table(t *Table) *Table {
 		c.state.trackWeak(n)
 	}
 	return n
+}
+
+// selfMapped reports whether every key and value of t is the same in the
+// copy (strings, numbers, shared Go functions).
+func (c *Cloner) selfMapped(t *Table) bool {
+	for _, v := range t.arr {
+		if c.Value(v) != v {
+			return false
+		}
+	}
+	for i := range t.node {
+		nd := &t.node[i]
+		if nd.val.IsNil() {
+			continue
+		}
+		if c.Value(nd.key) != nd.key || c.Value(nd.val) != nd.val {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Cloner) userdata(u *Userdata) *Userdata {

@@ -157,7 +157,7 @@ func (th *Thread) execute() error {
 				rb := R[uint8(i>>bc.PosB)]
 				if rb.p == pInt && ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
 					t := (*Table)(ra.p)
-					if idx := rb.n - 1; idx < uint64(len(t.arr)) && (t.meta == nil || !t.arr[idx].IsNil()) {
+					if idx := rb.n - 1; idx < uint64(len(t.arr)) && !t.shared && (t.meta == nil || !t.arr[idx].IsNil()) {
 						if i.K() {
 							t.arr[idx] = k[uint8(i>>bc.PosC)]
 						} else {
@@ -170,7 +170,7 @@ func (th *Thread) execute() error {
 				ra := R[a]
 				if ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
 					t := (*Table)(ra.p)
-					if idx := uint64(uint8(i>>bc.PosB)) - 1; idx < uint64(len(t.arr)) && (t.meta == nil || !t.arr[idx].IsNil()) {
+					if idx := uint64(uint8(i>>bc.PosB)) - 1; idx < uint64(len(t.arr)) && !t.shared && (t.meta == nil || !t.arr[idx].IsNil()) {
 						if i.K() {
 							t.arr[idx] = k[uint8(i>>bc.PosC)]
 						} else {
@@ -183,7 +183,7 @@ func (th *Thread) execute() error {
 				ra := R[a]
 				if ra.p != pInt && ra.p != pFloat && ra.n>>tagShift == tagTable {
 					t := (*Table)(ra.p)
-					if len(t.node) > 0 {
+					if len(t.node) > 0 && !t.shared {
 						b := uint8(i >> bc.PosB)
 						kv := k[b]
 						n := &t.node[p.khash[b]&uint64(len(t.node)-1)]

@@ -73,6 +73,9 @@ func (s *State) sweepWeak() {
 		if t.weak == 0 {
 			continue
 		}
+		if t.shared {
+			t.unshare()
+		}
 		sv := saved{t: t}
 		if t.weak&weakValues != 0 {
 			sv.arrVals = make([]weakRef, len(t.arr))
