@@ -86,8 +86,8 @@ func (th *Thread) NewCoroutine(fn Value) *Thread {
 // IsCoroutine reports whether th is a coroutine (not a main thread).
 func (th *Thread) IsCoroutine() bool { return th.co != nil }
 
-// Status returns the coroutine status of th as coroutine.status names it,
-// seen from the running thread cur.
+// statusFrom returns the coroutine status of th as coroutine.status names
+// it, seen from the running thread cur.
 func (th *Thread) statusFrom(cur *Thread) string {
 	if th == cur {
 		return "running"

@@ -41,7 +41,7 @@ type callFrame struct {
 	fresh bool
 	// tail marks a frame that replaced its caller by a tail call.
 	tail bool
-	// hookedLine is the last line reported to a line hook.
+	// status holds the frame status bits below.
 	status uint8
 }
 
