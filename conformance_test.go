@@ -143,3 +143,43 @@ func firstDiff(got, want string) string {
 	}
 	return "(no difference)"
 }
+
+// TestExamples runs the programs in examples/ and, when lua5.4 is
+// installed, demands the same output as the reference.
+func TestExamples(t *testing.T) {
+	examples, _ := filepath.Glob("examples/*.lua")
+	if len(examples) == 0 {
+		t.Skip("no examples")
+	}
+	lua, luaErr := exec.LookPath("lua5.4")
+	for _, path := range examples {
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".lua"), func(t *testing.T) {
+			src, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out bytes.Buffer
+			s := lunar.NewState(lunar.WithLibraries(stdlib.All), lunar.WithStdout(&out))
+			argt := lunar.NewTable(0, 1)
+			argt.SetInt(0, lunar.String(path))
+			s.SetGlobal("arg", lunar.TableValue(argt))
+			prog, err := lunar.Compile(path, src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.Run(context.Background(), prog); err != nil {
+				t.Fatalf("%v\noutput so far:\n%s", err, out.String())
+			}
+			if luaErr != nil {
+				return
+			}
+			want, err := exec.Command(lua, path).Output()
+			if err != nil {
+				t.Fatalf("lua5.4: %v", err)
+			}
+			if out.String() != string(want) {
+				t.Errorf("output differs from lua5.4's:\n%s", firstDiff(out.String(), string(want)))
+			}
+		})
+	}
+}
