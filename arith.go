@@ -72,11 +72,13 @@ var negNaN = math.Float64frombits(0xFFF8000000000000)
 
 // FloatMod is Lua's float modulo.
 func FloatMod(a, b float64) float64 {
-	if b == 0 || math.IsInf(a, 0) {
-		if a != a {
-			return a
-		}
-		return negNaN // C's fmod of an invalid pair
+	switch {
+	case a != a:
+		return a // C's fmod passes a NaN operand through
+	case b != b:
+		return b
+	case b == 0 || math.IsInf(a, 0):
+		return negNaN // an invalid pair gives the x86 default NaN
 	}
 	if math.IsInf(b, 0) && !math.IsNaN(a) && !math.IsInf(a, 0) {
 		if (a >= 0) == (b > 0) || a == 0 {
@@ -146,7 +148,7 @@ func arithFast(op bc.OpCode, a, b Value) (Value, bool) {
 		case bc.OpDiv:
 			return Float(float64(x) / float64(y)), true
 		case bc.OpPow:
-			return Float(math.Pow(float64(x), float64(y))), true
+			return Float(Pow(float64(x), float64(y))), true
 		}
 	}
 	x, y, ok := bothFloats(a, b)
@@ -170,9 +172,32 @@ func arithFast(op bc.OpCode, a, b Value) (Value, bool) {
 		if y == 2 {
 			return Float(x * x), true
 		}
-		return Float(math.Pow(x, y)), true
+		return Float(Pow(x, y)), true
 	}
 	return Nil, false
+}
+
+// Pow is Lua's ^ on floats: C's pow, whose NaN results keep the NaN
+// operand (and its sign, which tostring shows as "-nan"), where Go's
+// math.Pow returns a fresh NaN.
+func Pow(x, y float64) float64 {
+	switch {
+	case y == 0 || x == 1:
+		return 1
+	case x != x:
+		if math.Abs(math.Mod(y, 2)) == 1 {
+			// glibc gives a positive NaN for odd integral powers of a NaN.
+			return math.Abs(x)
+		}
+		return x
+	case y != y:
+		return y
+	}
+	r := math.Pow(x, y)
+	if r != r {
+		return negNaN // an invalid operation: the x86 default NaN
+	}
+	return r
 }
 
 // tmToOp maps an arithmetic or bitwise event to its register opcode.
@@ -291,40 +316,21 @@ func (th *Thread) arithMeta(tm bc.TagMethod, a, b Value, regA, regB int) (Value,
 // arithError raises the reference's error for an arithmetic or bitwise
 // operation on unsuitable operands.
 func (th *Thread) arithError(tm bc.TagMethod, a, b Value, regA, regB int) error {
-	if isBitwiseTM(tm) {
-		if a.IsNumber() && b.IsNumber() {
-			// Name the operand that has no integer value (the second if
-			// both).
-			reg := regA
-			if _, ok := toIntStrict(b); !ok {
-				reg = regB
-			}
-			return th.runtimeError("number%s has no integer representation", th.varInfo(reg))
+	// As the reference: the first operand is named when it is the bad one,
+	// else the second.
+	if isBitwiseTM(tm) && a.IsNumber() && b.IsNumber() {
+		reg := regB
+		if _, ok := toIntStrict(a); !ok {
+			reg = regA
 		}
-		bad, reg := b, regB
-		if !a.IsNumber() {
-			bad, reg = a, regA
-		}
-		if bad.IsString() {
-			if _, ok := StringToNumber(bad.AsString()); ok {
-				// A numeric string: report the other operand if it is bad.
-				other, oreg := a, regA
-				if reg == regA {
-					other, oreg = b, regB
-				}
-				if !other.IsNumber() && !other.IsString() {
-					bad, reg = other, oreg
-				}
-			}
-		}
-		return th.typeErrorReg(bad, reg, "perform bitwise operation on")
+		return th.runtimeError("number%s has no integer representation", th.varInfo(reg))
 	}
 	bad, reg := b, regB
-	if _, ok := a.ToNumber(); !ok {
+	if !a.IsNumber() {
 		bad, reg = a, regA
 	}
-	if bad.IsString() {
-		return th.typeErrorReg(bad, reg, "perform arithmetic on")
+	if isBitwiseTM(tm) {
+		return th.typeErrorReg(bad, reg, "perform bitwise operation on")
 	}
 	return th.typeErrorReg(bad, reg, "perform arithmetic on")
 }

@@ -174,11 +174,13 @@ func mathFmod(t *lunar.Thread, args []lunar.Value) (int, error) {
 		}
 		return 1, nil
 	}
-	x, err := t.CheckNumber(args, 1)
+	// The reference's build evaluates its C call's arguments right to
+	// left: argument 2 is checked first.
+	y, err := t.CheckNumber(args, 2)
 	if err != nil {
 		return 0, err
 	}
-	y, err := t.CheckNumber(args, 2)
+	x, err := t.CheckNumber(args, 1)
 	if err != nil {
 		return 0, err
 	}
@@ -373,11 +375,12 @@ func mathLog(t *lunar.Thread, args []lunar.Value) (int, error) {
 }
 
 func mathPow(t *lunar.Thread, args []lunar.Value) (int, error) {
-	x, err := t.CheckNumber(args, 1)
+	// Argument 2 first, as for fmod.
+	y, err := t.CheckNumber(args, 2)
 	if err != nil {
 		return 0, err
 	}
-	y, err := t.CheckNumber(args, 2)
+	x, err := t.CheckNumber(args, 1)
 	if err != nil {
 		return 0, err
 	}
