@@ -98,6 +98,19 @@ func (th *Thread) checkBudget() error {
 	return nil
 }
 
+// Charge counts units of work done by a Go function against the run's
+// instruction budget, and checks the limits and the interrupt flag when a
+// chunk of budget is used up. Go functions that loop over data the script
+// controls (table.move over a huge range, say) call it, so that limits,
+// deadlines and Interrupt stop them too.
+func (th *Thread) Charge(units int64) error {
+	c := &th.state.ctl
+	if c.budget -= units; c.budget <= 0 {
+		return th.checkBudget()
+	}
+	return nil
+}
+
 // chargeMemory accounts n bytes allocated by the script.
 func (th *Thread) chargeMemory(n int) error {
 	c := &th.state.ctl

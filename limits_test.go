@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/lunar-lua/lunar"
+	"github.com/lunar-lua/lunar/stdlib"
 )
 
 func runWithLimits(t *testing.T, l lunar.Limits, src string) error {
@@ -122,5 +123,22 @@ func TestLimitInsideNestedCallsLeavesStateClean(t *testing.T) {
 	res, err := s.DoString("after", `return select('#', 1, 2, 3)`)
 	if err != nil || res[0].AsInt() != 3 {
 		t.Fatalf("after the limit: %v %v", res, err)
+	}
+}
+
+// Go functions that loop over a range the script chooses charge their
+// work: table.move over (almost) all integers stops at the limit.
+func TestLimitStopsLongGoLoops(t *testing.T) {
+	s := lunar.NewState(lunar.WithLibraries(stdlib.All), lunar.WithLimits(lunar.Limits{Instructions: 1e6}))
+	_, err := s.DoString("move", "table.move({1, 2}, 1, math.maxinteger, 0, {})")
+	var le *lunar.LimitError
+	if !errors.As(err, &le) || le.Limit != "instructions" {
+		t.Fatalf("got %v", err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	prog, _ := lunar.Compile("move", []byte("table.move({1, 2}, 1, math.maxinteger, 0, {})"))
+	if _, err := lunar.NewState(lunar.WithLibraries(stdlib.All)).Run(ctx, prog); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("with a deadline: %v", err)
 	}
 }

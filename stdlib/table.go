@@ -229,6 +229,13 @@ func tableMove(t *lunar.Thread, args []lunar.Value) (int, error) {
 		}
 		if forward {
 			for i := int64(0); i < n; i++ {
+				if i&1023 == 1023 {
+					// The range is the script's to choose: let limits,
+					// deadlines and interrupts stop a huge one.
+					if err := t.Charge(1024); err != nil {
+						return 0, err
+					}
+				}
 				v, err := src.get(f + i)
 				if err != nil {
 					return 0, err
@@ -239,6 +246,11 @@ func tableMove(t *lunar.Thread, args []lunar.Value) (int, error) {
 			}
 		} else {
 			for i := n - 1; i >= 0; i-- {
+				if i&1023 == 0 {
+					if err := t.Charge(1024); err != nil {
+						return 0, err
+					}
+				}
 				v, err := src.get(f + i)
 				if err != nil {
 					return 0, err
