@@ -543,6 +543,11 @@ func (t *Table) resize(extra Value) {
 func (t *Table) Length() int64 {
 	n := len(t.arr)
 	if n > 0 && t.arr[n-1].IsNil() {
+		if n >= 2 && !t.arr[n-2].IsNil() {
+			// The slot before is the border (the case after a removal from
+			// the end), checked first as the reference does.
+			return int64(n - 1)
+		}
 		// Binary search for a border inside the array part.
 		lo, hi := 0, n // arr[lo-1] non-nil (or lo==0), arr[hi-1] nil
 		for hi-lo > 1 {
