@@ -426,7 +426,14 @@ func (p *pkgLib) searcherC(t *lunar.Thread, args []lunar.Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	filename, msg, err := p.findFile(t, name, "cpath")
+	return p.searchC(t, name, name)
+}
+
+// searchC looks for a C library named lib along package.cpath for module
+// name: a message of the files tried when none is there, and the
+// reference's error when one is (dynamic libraries never load here).
+func (p *pkgLib) searchC(t *lunar.Thread, name, lib string) (int, error) {
+	filename, msg, err := p.findFile(t, lib, "cpath")
 	if err != nil {
 		return 0, err
 	}
@@ -450,15 +457,7 @@ func (p *pkgLib) searcherCRoot(t *lunar.Thread, args []lunar.Value) (int, error)
 	if dot < 0 {
 		return 0, nil
 	}
-	filename, msg, err := p.findFile(t, name[:dot], "cpath")
-	if err != nil {
-		return 0, err
-	}
-	if filename == "" {
-		t.Push(lunar.String(msg))
-		return 1, nil
-	}
-	return 0, pkgLoadError(t, name, filename, pkgNoDynLib)
+	return p.searchC(t, name, name[:dot])
 }
 
 // package.searchpath(name, path [, sep [, rep]])

@@ -20,20 +20,27 @@ func strMatch(t *lunar.Thread, args []lunar.Value) (int, error) {
 	return strFindAux(t, args, false)
 }
 
-func strFindAux(t *lunar.Thread, args []lunar.Value, find bool) (int, error) {
-	s, err := t.CheckString(args, 1)
-	if err != nil {
-		return 0, err
+// strPatternArgs reads the (s, pattern [, init]) arguments that find,
+// match and gmatch share; init is 0-based, not yet clipped to s.
+func strPatternArgs(t *lunar.Thread, args []lunar.Value) (s, p string, init int64, err error) {
+	if s, err = t.CheckString(args, 1); err != nil {
+		return
 	}
-	p, err := t.CheckString(args, 2)
-	if err != nil {
-		return 0, err
+	if p, err = t.CheckString(args, 2); err != nil {
+		return
 	}
 	i, err := t.OptInteger(args, 3, 1)
 	if err != nil {
+		return
+	}
+	return s, p, posrelatI(i, len(s)) - 1, nil
+}
+
+func strFindAux(t *lunar.Thread, args []lunar.Value, find bool) (int, error) {
+	s, p, init, err := strPatternArgs(t, args)
+	if err != nil {
 		return 0, err
 	}
-	init := posrelatI(i, len(s)) - 1
 	if init > int64(len(s)) { // starts after the end: nothing to find
 		t.Push(lunar.Nil)
 		return 1, nil
@@ -107,19 +114,10 @@ type gmatchState struct {
 
 // string.gmatch (s, pattern [, init])
 func strGmatch(t *lunar.Thread, args []lunar.Value) (int, error) {
-	s, err := t.CheckString(args, 1)
+	s, p, init, err := strPatternArgs(t, args)
 	if err != nil {
 		return 0, err
 	}
-	p, err := t.CheckString(args, 2)
-	if err != nil {
-		return 0, err
-	}
-	i, err := t.OptInteger(args, 3, 1)
-	if err != nil {
-		return 0, err
-	}
-	init := posrelatI(i, len(s)) - 1
 	if init > int64(len(s)) {
 		init = int64(len(s)) + 1
 	}
