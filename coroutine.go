@@ -1,11 +1,15 @@
 package lunar
 
 // Coroutines (§2.6, §6.2). Each coroutine is a Thread whose code runs on
-// its own goroutine; resume and yield hand control over through channels,
-// so exactly one of the two goroutines runs at any time. This lets a
-// coroutine yield from anywhere Lua 5.4 allows (across pcall, metamethods,
-// iterators) without continuations; Go functions that call back into Lua
-// mark their region non-yieldable, as C functions are in the reference.
+// its own goroutine, driven through iter.Pull: resume and yield are the
+// runtime's direct goroutine switch (no scheduler round trip, no
+// channels), so exactly one of the two goroutines runs at any time. This
+// lets a coroutine yield from anywhere Lua 5.4 allows (across pcall,
+// metamethods, iterators) without continuations; Go functions that call
+// back into Lua mark their region non-yieldable, as C functions are in
+// the reference.
+
+import "iter"
 
 type coStatus uint8
 
@@ -25,13 +29,18 @@ type transfer struct {
 }
 
 type coroutine struct {
-	th       *Thread
-	fn       Value
-	status   coStatus
-	started  bool
-	resumeCh chan transfer
-	yieldCh  chan transfer
-	closing  bool
+	th      *Thread
+	fn      Value
+	status  coStatus
+	started bool
+	// next switches to the coroutine's goroutine and back (iter.Pull);
+	// yield, set inside that goroutine, switches back to the resumer.
+	next  func() (struct{}, bool)
+	yield func(struct{}) bool
+	// xfer carries the values (or the error) of the current switch, in
+	// whichever direction it goes.
+	xfer    transfer
+	closing bool
 	// finished is set once the coroutine's goroutine has exited.
 	finished bool
 }
@@ -56,8 +65,7 @@ func (s *State) killCoroutines() {
 		c := co.co
 		if c.status == coSuspended && c.started && !c.finished {
 			c.status = coDead
-			c.resumeCh <- transfer{err: killCoroutineError{}}
-			<-c.yieldCh
+			c.switchTo(transfer{err: killCoroutineError{}})
 		}
 	}
 	s.coroutines = nil
@@ -66,7 +74,7 @@ func (s *State) killCoroutines() {
 // NewCoroutine creates a coroutine running fn (coroutine.create).
 func (th *Thread) NewCoroutine(fn Value) *Thread {
 	co := newThread(th.state)
-	co.co = &coroutine{th: co, fn: fn, resumeCh: make(chan transfer), yieldCh: make(chan transfer)}
+	co.co = &coroutine{th: co, fn: fn}
 	s := th.state
 	if len(s.coroutines) >= 64 && len(s.coroutines) >= 2*s.liveCoroutinesAtCompact {
 		live := s.coroutines[:0]
@@ -123,13 +131,12 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 	}
 	if !c.started {
 		c.started = true
-		go c.run()
+		c.next, _ = iter.Pull(c.run)
 	}
 	// args may be a view of this thread's stack: the coroutine copies it
 	// before it hands control back, and this goroutine does nothing until
 	// then.
-	c.resumeCh <- transfer{vals: args}
-	tr := <-c.yieldCh
+	tr := c.switchTo(transfer{vals: args})
 	if th.co != nil {
 		th.co.status = coRunning
 	}
@@ -141,15 +148,26 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 	return tr.vals, nil
 }
 
-// run is the coroutine's goroutine.
-func (c *coroutine) run() {
-	first := <-c.resumeCh
+// switchTo runs the coroutine until it yields or ends, handing it tr; it
+// returns what the coroutine handed back.
+func (c *coroutine) switchTo(tr transfer) transfer {
+	c.xfer = tr
+	c.next()
+	tr, c.xfer = c.xfer, transfer{}
+	return tr
+}
+
+// run is the body of the coroutine's goroutine, an iter.Seq that yields
+// once per coroutine.yield.
+func (c *coroutine) run(yield func(struct{}) bool) {
+	c.yield = yield
+	first := c.xfer
 	th := c.th
 	var tr transfer
 	if first.err != nil {
 		// Closed before it ever ran.
 		c.finished = true
-		c.yieldCh <- transfer{done: true}
+		c.xfer = transfer{done: true}
 		return
 	}
 	base := th.top
@@ -177,9 +195,13 @@ func (c *coroutine) run() {
 		copy(res, th.stack[base:th.top])
 		th.top = base
 		tr = transfer{done: true, vals: res}
+		// A coroutine that returned has no frames left to inspect (one
+		// that failed keeps its stack for debug.traceback).
+		th.frames = th.frames[:0]
+		th.releaseStack()
 	}
 	c.finished = true
-	c.yieldCh <- tr
+	c.xfer = tr
 }
 
 // Yield suspends the running coroutine, handing vals to its resumer; it
@@ -194,8 +216,14 @@ func (th *Thread) Yield(vals []Value) ([]Value, error) {
 	}
 	// vals is a view of this coroutine's stack, which stays untouched
 	// until the resumer, who copies the values first, resumes it.
-	c.yieldCh <- transfer{vals: vals}
-	tr := <-c.resumeCh
+	c.xfer = transfer{vals: vals}
+	if !c.yield(struct{}{}) {
+		// The pull was stopped; nothing does that today, but unwinding is
+		// the only safe answer.
+		return nil, killCoroutineError{}
+	}
+	tr := c.xfer
+	c.xfer = transfer{}
 	if tr.err != nil {
 		return nil, tr.err
 	}
@@ -227,8 +255,7 @@ func (th *Thread) closeCoroutine(co *Thread) (Value, bool) {
 		if !c.started {
 			return Nil, true
 		}
-		c.resumeCh <- transfer{err: closeCoroutineError{}}
-		tr := <-c.yieldCh
+		tr := c.switchTo(transfer{err: closeCoroutineError{}})
 		if tr.err != nil {
 			co.lastErr = errorValue(tr.err)
 			return errorValue(tr.err), false

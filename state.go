@@ -48,6 +48,11 @@ type State struct {
 	// goroutines of those left suspended.
 	coroutines              []*Thread
 	liveCoroutinesAtCompact int
+	// spareStacks holds the stacks of coroutines that returned, for the
+	// next coroutines to start on: programs that make many short-lived
+	// coroutines (generators) would otherwise allocate a fresh register
+	// window for each.
+	spareStacks [][]Value
 	// undump loads a binary chunk; set by the library that implements
 	// string.dump.
 	undump func(th *Thread, src []byte, chunkname string) (Value, error)

@@ -125,6 +125,14 @@ func (th *Thread) ensureStackAt(size int) error {
 	if newSize < size {
 		newSize = size
 	}
+	if len(th.stack) == 0 && newSize == 2*regWindow {
+		if spare := th.state.spareStacks; len(spare) > 0 {
+			th.stack = spare[len(spare)-1]
+			spare[len(spare)-1] = nil
+			th.state.spareStacks = spare[:len(spare)-1]
+			return nil
+		}
+	}
 	if newSize > limit+errorStackExtra {
 		newSize = limit + errorStackExtra
 	}
@@ -135,6 +143,23 @@ func (th *Thread) ensureStackAt(size int) error {
 		uv.p = &th.stack[uv.idx]
 	}
 	return nil
+}
+
+// maxSpareStacks bounds how many stacks of finished coroutines a state
+// keeps for reuse (each is 2*regWindow values, 8 KB).
+const maxSpareStacks = 4
+
+// releaseStack hands the stack of a coroutine that has returned to its
+// state for reuse. Only minimum-size stacks are kept, cleared, so that a
+// state never holds on to a deep recursion's memory or stale values.
+func (th *Thread) releaseStack() {
+	s := th.state
+	if len(th.stack) != 2*regWindow || len(s.spareStacks) >= maxSpareStacks || len(th.openUpvals) > 0 {
+		return
+	}
+	clear(th.stack)
+	s.spareStacks = append(s.spareStacks, th.stack)
+	th.stack, th.top = nil, 0
 }
 
 // highWater returns how much of the stack may hold live values.
