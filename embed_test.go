@@ -87,6 +87,51 @@ func TestTemplateStatesAreIndependent(t *testing.T) {
 	}
 }
 
+// counter is per-state library data: each state copied from a template
+// gets its own (lunar.StateData).
+type counter struct{ n int }
+
+func (c *counter) CloneFor(*lunar.Cloner) any { return &counter{n: c.n} }
+
+var counterKey = lunar.NewDataKey()
+
+// A library's per-state data lives in the state (State.Data): copies of a
+// template start from the template's value, each with its own, and
+// Reset starts over.
+func TestStateData(t *testing.T) {
+	libs := lunar.NewLibraries(func(s *lunar.State) {
+		s.SetData(counterKey, &counter{n: 10})
+		s.SetGlobal("tick", lunar.NewFunction("tick", func(th *lunar.Thread, args []lunar.Value) (int, error) {
+			c := th.State().Data(counterKey).(*counter)
+			c.n++
+			th.Push(lunar.Int(int64(c.n)))
+			return 1, nil
+		}))
+	})
+	s1 := lunar.NewState(lunar.WithLibraries(libs))
+	s2 := lunar.NewState(lunar.WithLibraries(libs))
+	run := func(s *lunar.State) string {
+		v, err := s.DoString("tick", "tick() return tick()")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fmt.Sprint(v[0].AsInt())
+	}
+	if a, b := run(s1), run(s1); a != "12" || b != "14" {
+		t.Errorf("s1 counts %s %s, want 12 14", a, b)
+	}
+	if got := run(s2); got != "12" {
+		t.Errorf("s2 sees s1's counter: %s", got)
+	}
+	s1.Reset()
+	if got := run(s1); got != "12" {
+		t.Errorf("after Reset: %s", got)
+	}
+	if d := lunar.NewState().Data(counterKey); d != nil {
+		t.Errorf("a state without the library has data %v", d)
+	}
+}
+
 // __gc metamethods of a run never fire during a later run of a reused
 // state: Reset runs them.
 func TestResetRunsFinalizers(t *testing.T) {

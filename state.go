@@ -53,6 +53,8 @@ type State struct {
 	// coroutines (generators) would otherwise allocate a fresh register
 	// window for each.
 	spareStacks [][]Value
+	// data holds libraries' per-state data (Data, SetData).
+	data []any
 	// undump loads a binary chunk; set by the library that implements
 	// string.dump.
 	undump func(th *Thread, src []byte, chunkname string) (Value, error)
@@ -97,18 +99,22 @@ func WithSetup(setup func(*State)) Option {
 	return func(s *State) { s.setups = append(s.setups, setup) }
 }
 
-// open fills a fresh state: a copy of its libraries' template, or the
-// base and coroutine libraries built anew.
+// open fills a fresh state with a copy of its libraries' template (the
+// base and coroutine libraries when none were chosen).
 func (s *State) open() {
-	defer func() {
-		for _, setup := range s.setups {
-			setup(s)
-		}
-	}()
-	if s.libs != nil {
-		s.cloneFrom(s.libs.template())
-		return
+	libs := s.libs
+	if libs == nil {
+		libs = baseLibraries
 	}
+	s.cloneFrom(libs.template())
+	for _, setup := range s.setups {
+		setup(s)
+	}
+}
+
+// openBare builds a state's tables and opens the base and coroutine
+// libraries in it: what a template starts from.
+func (s *State) openBare() {
 	s.globals = NewTable(0, 64)
 	s.registry = NewTable(4, 8)
 	s.registry.SetInt(1, ThreadValue(s.main))

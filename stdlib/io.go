@@ -21,8 +21,8 @@ type ioLib struct {
 	pruned int // len(files) after the last pruning
 }
 
-// ioLibKey is the registry key of a state's ioLib.
-const ioLibKey = "lunar.io"
+// ioKey finds a state's ioLib (lunar.State.Data).
+var ioKey = lunar.NewDataKey()
 
 // ioFileHandle is the name of the metatable of file handles in the
 // registry, and their type name in messages.
@@ -59,10 +59,9 @@ func OpenIO(s *lunar.State) {
 	mt.SetStr("__close", gc)
 	mt.SetStr("__tostring", lunar.NewFunction("", ioFileToString))
 
-	// The functions that need the library's per-state data find it in
-	// their upvalue, so that a state copied from a template (see
-	// lunar.Libraries) gets its own.
-	libV := lunar.UserdataValue(lunar.NewUserdata(lib, nil))
+	// The functions that need the library's per-state data find it in the
+	// state (lunar.State.Data), so that a state copied from a template
+	// (see lunar.Libraries) uses its own.
 	lt := lunar.NewTable(0, 16)
 	for name, m := range map[string]func(*ioLib, *lunar.Thread, []lunar.Value) (int, error){
 		"close":   (*ioLib).close,
@@ -76,9 +75,13 @@ func OpenIO(s *lunar.State) {
 		"tmpfile": (*ioLib).tmpfile,
 		"write":   (*ioLib).write,
 	} {
-		lt.SetStr(name, lunar.NewClosure("io."+name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
-			return m(t.Upvalue().AsUserdata().Data.(*ioLib), t, args)
-		}, libV))
+		lt.SetStr(name, lunar.NewFunction("io."+name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
+			lib := ioGetLib(t.State())
+			if lib == nil {
+				return 0, t.Errorf("io library not open in this state")
+			}
+			return m(lib, t, args)
+		}))
 	}
 	lt.SetStr("type", lunar.NewFunction("io.type", ioType))
 	s.SetGlobal("io", lunar.TableValue(lt))
@@ -88,7 +91,7 @@ func OpenIO(s *lunar.State) {
 	lt.SetStr("stdin", lib.input)
 	lt.SetStr("stdout", lib.output)
 	lt.SetStr("stderr", lunar.UserdataValue(lunar.NewUserdata(ioNewStdFile(s, ioStderr), mt)))
-	s.Registry().SetStr(ioLibKey, libV)
+	s.SetData(ioKey, lib)
 }
 
 // The standard files, as ioFile.std tells them apart.
@@ -138,11 +141,8 @@ func (f *ioFile) CloneFor(c *lunar.Cloner) any {
 
 // ioGetLib returns the io library state of s, or nil when io is not open.
 func ioGetLib(s *lunar.State) *ioLib {
-	if u := s.Registry().GetStr(ioLibKey).AsUserdata(); u != nil {
-		lib, _ := u.Data.(*ioLib)
-		return lib
-	}
-	return nil
+	lib, _ := s.Data(ioKey).(*ioLib)
+	return lib
 }
 
 // FlushFiles writes the output buffered in the open files of s's io

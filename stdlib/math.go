@@ -52,15 +52,31 @@ func OpenMath(s *lunar.State) {
 	lib.SetStr("huge", lunar.Float(math.Inf(1)))
 	lib.SetStr("maxinteger", lunar.Int(math.MaxInt64))
 	lib.SetStr("mininteger", lunar.Int(math.MinInt64))
-	// The generator is per state: it lives in the functions' upvalue, so
-	// that a state copied from a template gets its own (lunar.Libraries).
-	gV := lunar.UserdataValue(lunar.NewUserdata(g, nil))
-	lib.SetStr("random", lunar.NewClosure("math.random", func(t *lunar.Thread, args []lunar.Value) (int, error) {
-		return t.Upvalue().AsUserdata().Data.(*mathRandom).luaRandom(t, args)
-	}, gV))
-	lib.SetStr("randomseed", lunar.NewClosure("math.randomseed", func(t *lunar.Thread, args []lunar.Value) (int, error) {
-		return t.Upvalue().AsUserdata().Data.(*mathRandom).luaRandomSeed(t, args)
-	}, gV))
+	// The generator is per state: it lives in the state (lunar.State.Data),
+	// so that a state copied from a template gets its own.
+	s.SetData(mathRandomKey, g)
+	lib.SetStr("random", lunar.NewFunction("math.random", func(t *lunar.Thread, args []lunar.Value) (int, error) {
+		return mathRandomOf(t).luaRandom(t, args)
+	}))
+	lib.SetStr("randomseed", lunar.NewFunction("math.randomseed", func(t *lunar.Thread, args []lunar.Value) (int, error) {
+		return mathRandomOf(t).luaRandomSeed(t, args)
+	}))
+}
+
+// mathRandomKey finds a state's generator (lunar.State.Data).
+var mathRandomKey = lunar.NewDataKey()
+
+// mathRandomOf returns the generator of t's state, making one if the state
+// never opened the math library (a function handed over from another).
+func mathRandomOf(t *lunar.Thread) *mathRandom {
+	s := t.State()
+	g, _ := s.Data(mathRandomKey).(*mathRandom)
+	if g == nil {
+		g = &mathRandom{}
+		g.seedRandomly()
+		s.SetData(mathRandomKey, g)
+	}
+	return g
 }
 
 // NaNs as the reference's C library produces them on x86-64: a domain

@@ -87,13 +87,18 @@ func OpenPackage(s *lunar.State, opts ...PackageOptions) {
 		p.open = func(name string) (fs.File, error) { return pkgFSOpen(fsys, name) }
 	}
 	pkg := p.pkg
-	// Functions that use the package table find it through their upvalue,
-	// so that a state copied from a template uses its own (lunar.Libraries).
-	pV := lunar.UserdataValue(lunar.NewUserdata(p, nil))
+	// Functions that use the package table find it in the state
+	// (lunar.State.Data), so that a state copied from a template uses its
+	// own (lunar.Libraries).
+	s.SetData(pkgKey, p)
 	bound := func(name string, m func(*pkgLib, *lunar.Thread, []lunar.Value) (int, error)) lunar.Value {
-		return lunar.NewClosure(name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
-			return m(t.Upvalue().AsUserdata().Data.(*pkgLib), t, args)
-		}, pV)
+		return lunar.NewFunction(name, func(t *lunar.Thread, args []lunar.Value) (int, error) {
+			p, _ := t.State().Data(pkgKey).(*pkgLib)
+			if p == nil {
+				return 0, t.Errorf("package library not open in this state")
+			}
+			return m(p, t, args)
+		})
 	}
 	pkg.SetStr("loadlib", lunar.NewFunction("package.loadlib", pkgLoadLib))
 	pkg.SetStr("searchpath", bound("package.searchpath", (*pkgLib).searchPathFn))
@@ -125,6 +130,9 @@ type pkgLib struct {
 	pkg  *lunar.Table
 	open func(name string) (fs.File, error)
 }
+
+// pkgKey finds a state's pkgLib (lunar.State.Data).
+var pkgKey = lunar.NewDataKey()
 
 // CloneFor gives a state copied from a template its own package table
 // (lunar.StateData).
