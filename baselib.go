@@ -2,6 +2,7 @@ package lunar
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"runtime"
@@ -345,6 +346,8 @@ func baseToNumber(t *Thread, args []Value) (int, error) {
 	if strings.HasPrefix(s, "-") {
 		neg = true
 		s = s[1:]
+	} else if strings.HasPrefix(s, "+") { // an explicit plus sign is allowed too
+		s = s[1:]
 	}
 	if s == "" {
 		t.Push(Nil)
@@ -583,16 +586,20 @@ func readSource(filename string) ([]byte, string, error) {
 	return data, "@" + filename, err
 }
 
-// skipShebang drops a first line starting with '#' (kept as an empty line
-// so line numbers stay right).
+// skipShebang drops what luaL_loadfile skips before a chunk: a UTF-8 byte
+// order mark, then a first line starting with '#' (kept as an empty line
+// so line numbers stay right, unless a binary chunk follows it).
 func skipShebang(data []byte) []byte {
+	data = bytes.TrimPrefix(data, []byte("\xEF\xBB\xBF"))
 	if len(data) > 0 && data[0] == '#' {
-		for i, c := range data {
-			if c == '\n' {
-				return data[i:]
-			}
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			return nil
 		}
-		return nil
+		if i+1 < len(data) && data[i+1] == 0x1b {
+			return data[i+1:] // a binary chunk after the line
+		}
+		return data[i:]
 	}
 	return data
 }

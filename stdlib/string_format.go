@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"hash/maphash"
 	"strconv"
 	"strings"
 
@@ -178,12 +179,25 @@ func toStringMeta(t *lunar.Thread, v lunar.Value) (string, error) {
 	return t.ToStringMeta(v)
 }
 
+// maxShortLen is the reference's LUAI_MAXSHORTLEN: strings up to this
+// length are internalized there, so equal ones share one address.
+const maxShortLen = 40
+
+// shortStringSeed seeds the identities %p gives short strings.
+var shortStringSeed = maphash.MakeSeed()
+
 // pointerString formats the identity of a value for %p: "(null)" for
-// values that are not objects, else the address tostring shows.
+// values that are not objects, else the address tostring shows. Lunar does
+// not internalize strings, so a short string gets an identity computed from
+// its contents: equal short strings format alike, as in the reference.
 func pointerString(v lunar.Value) string {
 	switch v.Type() {
 	case lunar.TypeNil, lunar.TypeBoolean, lunar.TypeNumber:
 		return "(null)"
+	case lunar.TypeString:
+		if s := v.AsString(); len(s) <= maxShortLen {
+			return "0x" + strconv.FormatUint(maphash.String(shortStringSeed, s), 16)
+		}
 	}
 	p := v.AsLightUserdata()
 	if p == nil {

@@ -275,8 +275,14 @@ func utf8Offset(t *lunar.Thread, args []lunar.Value) (int, error) {
 
 // utf8.codes (s [, lax])
 func utf8Codes(t *lunar.Thread, args []lunar.Value) (int, error) {
-	if _, err := t.CheckString(args, 1); err != nil {
+	s, err := t.CheckString(args, 1)
+	if err != nil {
 		return 0, err
+	}
+	// A subject that starts with a continuation byte is rejected at once
+	// (5.4.6 on): the iterator would otherwise skip that byte unnoticed.
+	if len(s) > 0 && isCont(s[0]) {
+		return 0, t.ArgError(1, "invalid UTF-8 code")
 	}
 	if lunar.Arg(args, 2).Truthy() {
 		t.Push(utf8IterLax)
@@ -314,7 +320,9 @@ func utf8Iter(t *lunar.Thread, args []lunar.Value, strict bool) (int, error) {
 		return 0, nil
 	}
 	code, next := utf8Decode(s, int(n), strict)
-	if next < 0 {
+	// A sequence followed by a stray continuation byte is invalid too
+	// (5.4.6 on), rather than the stray byte being skipped.
+	if next < 0 || (next < len(s) && isCont(s[next])) {
 		return 0, t.Errorf("invalid UTF-8 code")
 	}
 	t.Push(lunar.Int(int64(n) + 1))

@@ -44,9 +44,11 @@ func (it *interp) readChunk(name string) (src []byte, chunkname string, err erro
 	return skipComment(src), chunkname, nil
 }
 
-// skipComment blanks a first line that starts with '#', keeping its
-// newline (a precompiled chunk loses it too).
+// skipComment drops a UTF-8 byte order mark and blanks a first line that
+// starts with '#', keeping its newline (a precompiled chunk loses it too),
+// as luaL_loadfile does.
 func skipComment(src []byte) []byte {
+	src = bytes.TrimPrefix(src, []byte("\xEF\xBB\xBF"))
 	if len(src) > 0 && src[0] == '#' {
 		i := bytes.IndexByte(src, '\n')
 		if i < 0 {

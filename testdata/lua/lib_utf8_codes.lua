@@ -23,18 +23,25 @@ local samples = {
   "a\226\130", "a\226\130\172b", "\226\130\172\226\130", "\195", "\195\40", "\226\40\161",
 }
 
+-- utf8.codes meets a stray continuation byte in these: 5.4.6 made that an
+-- error where 5.4.4 skips the byte, so they stay out of the codes lines
+-- here (stdlib's TestUTF8CodesStray pins them).
+local stray = {["\127\128"] = true, ["\128"] = true, ["\191abc"] = true}
+
 for _, s in ipairs(samples) do
   print(try(utf8.len, s), try(utf8.len, s, 1, -1, true), try(utf8.codepoint, s, 1, -1),
     try(utf8.codepoint, s, 1, -1, true), try(utf8.len, s, 2), try(utf8.len, s, -1))
-  local out = {}
-  local ok, err = pcall(function()
-    for p, c in utf8.codes(s) do out[#out + 1] = p .. ":" .. c end
-  end)
-  local lax = {}
-  local ok2, err2 = pcall(function()
-    for p, c in utf8.codes(s, true) do lax[#lax + 1] = p .. ":" .. c end
-  end)
-  print("", table.concat(out, ","), ok or err, table.concat(lax, ","), ok2 or err2)
+  if not stray[s] then
+    local out = {}
+    local ok, err = pcall(function()
+      for p, c in utf8.codes(s) do out[#out + 1] = p .. ":" .. c end
+    end)
+    local lax = {}
+    local ok2, err2 = pcall(function()
+      for p, c in utf8.codes(s, true) do lax[#lax + 1] = p .. ":" .. c end
+    end)
+    print("", table.concat(out, ","), ok or err, table.concat(lax, ","), ok2 or err2)
+  end
   local offs = {}
   for n = -4, 4 do offs[#offs + 1] = try(utf8.offset, s, n) end
   print("", table.concat(offs, " | "))
