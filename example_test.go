@@ -2,6 +2,7 @@ package lunar_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 
@@ -34,6 +35,16 @@ func ExampleCompile_syntaxError() {
 	_, err := lunar.Compile("bad.lua", []byte("x = = 1"))
 	fmt.Println(err)
 	// Output: bad.lua:1: unexpected symbol near '='
+}
+
+// A syntax error carries its chunk, line, column and message.
+func ExampleSyntaxError() {
+	_, err := lunar.Compile("bad.lua", []byte("local x = 1\nif x then\n  y = (2\nend"))
+	var se *lunar.SyntaxError
+	if errors.As(err, &se) {
+		fmt.Printf("chunk %s, line %d, column %d: %s\n", se.Chunk, se.Pos.Line, se.Pos.Col, se.Msg)
+	}
+	// Output: chunk @bad.lua, line 4, column 1: ')' expected (to close '(' at line 3) near 'end'
 }
 
 // Register a Go function and call it from Lua. Arguments arrive as a

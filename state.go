@@ -194,6 +194,11 @@ func (s *State) NewMetatable(name string) (mt *Table, created bool) {
 	return mt, true
 }
 
+// SyntaxError is one syntax error of a chunk: its Chunk name, its Pos
+// (Line and Col, both from 1) and its Msg. Compile returns them in a
+// syntax.ErrorList.
+type SyntaxError = syntax.Error
+
 // Program is a compiled chunk: immutable, safe to share between goroutines
 // and States.
 type Program struct {
@@ -206,7 +211,8 @@ func (p *Program) Name() string { return p.proto.Source }
 // Compile parses and compiles a chunk. name is the chunk name in the
 // reference's convention: "@file.lua" for a file, "=name" for a name shown
 // as it is; any other name is shown as a file name (an "@" is added).
-// Syntax errors are returned as syntax.ErrorList.
+// Syntax errors are returned as a syntax.ErrorList; errors.As finds the
+// *SyntaxError in it, with the chunk, line, column and message.
 func Compile(name string, src []byte) (*Program, error) {
 	if !strings.HasPrefix(name, "@") && !strings.HasPrefix(name, "=") {
 		name = "@" + name

@@ -44,6 +44,16 @@ func (l ErrorList) Error() string {
 	return l[0].Error()
 }
 
+// Unwrap returns the errors of the list, so that errors.As finds an
+// *Error in it.
+func (l ErrorList) Unwrap() []error {
+	errs := make([]error, len(l))
+	for i, e := range l {
+		errs[i] = e
+	}
+	return errs
+}
+
 // Err returns l as an error, or nil when l is empty.
 func (l ErrorList) Err() error {
 	if len(l) == 0 {
