@@ -3,11 +3,14 @@ package stdlib
 import (
 	"strconv"
 	"strings"
+
+	"github.com/lunar-lua/lunar"
 )
 
 // The Lua pattern matcher (§6.4.1): a backtracking matcher over bytes, in
-// the C locale. It is plain Go with no dependency on the runtime, so that
-// it can be tested and fuzzed on its own; string.find, match, gmatch and
+// the C locale. It depends on the runtime only to charge its work to the
+// run's budget (when given a thread), so that it can be tested and fuzzed
+// on its own; string.find, match, gmatch and
 // gsub wrap it.
 //
 // The matcher recurses only where the pattern needs a choice point (a
@@ -29,6 +32,11 @@ const (
 	// subject byte. Ordinary patterns use a few steps per byte.
 	matchStepsBase    = 1 << 26
 	matchStepsPerByte = 256
+
+	// pollSteps is how often (in steps) a match charges the run's budget;
+	// stepsPerInstruction is how many steps count as one instruction.
+	pollSteps           = 1 << 12
+	stepsPerInstruction = 8
 
 	capUnfinished = -1 // capture opened, not closed yet
 	capPosition   = -2 // position capture "()"
@@ -52,7 +60,12 @@ type matcher struct {
 	depth int // recursion levels left
 	steps int // work left before "pattern too complex"
 	err   string
-	caps  [maxCaptures]capture
+	// th, when set, is charged for the work as it goes (lunar.Thread.Charge),
+	// so that instruction limits, deadlines and interrupts stop a long
+	// match; limitErr is the error that stopped it.
+	th       *lunar.Thread
+	limitErr error
+	caps     [maxCaptures]capture
 }
 
 // reset prepares m to match pattern pat against subject src, with a fresh
@@ -63,6 +76,7 @@ func (m *matcher) reset(src, pat string) {
 	m.level = 0
 	m.depth = maxMatchDepth
 	m.err = ""
+	m.limitErr = nil
 	m.steps = matchStepsBase + matchStepsPerByte*len(src)
 	if m.steps < 0 { // overflow on a huge subject
 		m.steps = int(^uint(0) >> 1)
@@ -74,6 +88,15 @@ func (m *matcher) reset(src, pat string) {
 func (m *matcher) prepare() {
 	m.level = 0
 	m.depth = maxMatchDepth
+}
+
+// error returns the error that stopped the match: a limit of the run, or
+// a pattern error.
+func (m *matcher) error(t *lunar.Thread) error {
+	if m.limitErr != nil {
+		return m.limitErr
+	}
+	return t.Errorf("%s", m.err)
 }
 
 // fail records a pattern error; the match then unwinds returning -1.
@@ -324,6 +347,12 @@ func (m *matcher) doMatch(s, p int) int {
 		m.steps--
 		if m.steps < 0 {
 			return m.fail("pattern too complex")
+		}
+		if m.steps&(pollSteps-1) == 0 && m.th != nil {
+			if err := m.th.Charge(pollSteps / stepsPerInstruction); err != nil {
+				m.limitErr = err
+				return m.fail("limit")
+			}
 		}
 		if p >= len(pat) {
 			return s

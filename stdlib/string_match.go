@@ -59,9 +59,10 @@ func strFindAux(t *lunar.Thread, args []lunar.Value, find bool) (int, error) {
 		}
 		var m matcher
 		m.reset(s, p)
+		m.th = t
 		start, end := m.find(int(init), anchor)
 		if m.err != "" {
-			return 0, t.Errorf("%s", m.err)
+			return 0, m.error(t)
 		}
 		if start >= 0 {
 			if find {
@@ -129,6 +130,7 @@ func strGmatch(t *lunar.Thread, args []lunar.Value) (int, error) {
 func (g *gmatchState) next(t *lunar.Thread, _ []lunar.Value) (int, error) {
 	m := &g.m
 	m.reset(g.src, g.pat)
+	m.th = t
 	first, skip := firstByte(g.pat)
 	for s := g.pos; s <= len(g.src); s++ {
 		if skip && g.tried {
@@ -142,7 +144,7 @@ func (g *gmatchState) next(t *lunar.Thread, _ []lunar.Value) (int, error) {
 		m.prepare()
 		e := m.match(s, 0)
 		if m.err != "" {
-			return 0, t.Errorf("%s", m.err)
+			return 0, m.error(t)
 		}
 		if e >= 0 && e != g.lastMatch {
 			g.pos, g.lastMatch = e, e
@@ -182,6 +184,7 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 	}
 	var m matcher
 	m.reset(src, p)
+	m.th = t
 	var first byte
 	skip := false
 	if !anchor {
@@ -204,7 +207,7 @@ func strGsub(t *lunar.Thread, args []lunar.Value) (int, error) {
 		m.prepare()
 		e := m.match(s, 0)
 		if m.err != "" {
-			return 0, t.Errorf("%s", m.err)
+			return 0, m.error(t)
 		}
 		if e >= 0 && e != lastMatch {
 			n++

@@ -1,6 +1,8 @@
 package stdlib_test
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -24,5 +26,23 @@ func TestRunFile(t *testing.T) {
 	stdlib.OpenAll(s)
 	if _, err := s.DoString("@"+filepath.Base(name), string(src)); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A long match charges its work to the run's budget: an instruction limit
+// stops it with the limit error, which pcall cannot catch, long before
+// the match reaches its own "pattern too complex" bound (2^26 steps).
+func TestMatchChargesBudget(t *testing.T) {
+	p, err := lunar.Compile("match", []byte(`
+		local s = string.rep("a", 20000)
+		return pcall(string.find, s, ".-.-.-.-b")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := lunar.NewState(lunar.WithLibraries(stdlib.All), lunar.WithLimits(lunar.Limits{Instructions: 200000}))
+	_, err = s.Run(context.Background(), p)
+	var le *lunar.LimitError
+	if !errors.As(err, &le) || le.Limit != "instructions" {
+		t.Fatalf("got %v, want the instructions limit", err)
 	}
 }
