@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	bc "github.com/lunar-lua/lunar/bytecode"
+	"github.com/lunar-lua/lunar/internal/libm"
 )
 
 // bothFloats converts two numbers to floats (no strings).
@@ -177,9 +178,9 @@ func arithFast(op bc.OpCode, a, b Value) (Value, bool) {
 	return Nil, false
 }
 
-// Pow is Lua's ^ on floats: C's pow, whose NaN results keep the NaN
-// operand (and its sign, which tostring shows as "-nan"), where Go's
-// math.Pow returns a fresh NaN.
+// Pow is Lua's ^ on floats: C's pow, correctly rounded (libm.Pow), whose
+// NaN results keep the NaN operand (and its sign, which tostring shows as
+// "-nan"), where libm.Pow returns a fresh NaN.
 func Pow(x, y float64) float64 {
 	switch {
 	case y == 0 || x == 1:
@@ -193,7 +194,7 @@ func Pow(x, y float64) float64 {
 	case y != y:
 		return y
 	}
-	r := math.Pow(x, y)
+	r := libm.Pow(x, y)
 	if r != r {
 		return negNaN // an invalid operation: the x86 default NaN
 	}

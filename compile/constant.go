@@ -3,6 +3,7 @@ package compile
 import (
 	"math"
 
+	"github.com/lunar-lua/lunar/internal/libm"
 	"github.com/lunar-lua/lunar/syntax"
 )
 
@@ -232,10 +233,7 @@ func foldFloat(op arithOp, x, y float64) float64 {
 	case arDiv:
 		return x / y
 	case arPow:
-		if y == 2 {
-			return x * x
-		}
-		return math.Pow(x, y)
+		return libm.Pow(x, y)
 	case arIDiv:
 		return math.Floor(x / y)
 	case arMod:

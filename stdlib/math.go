@@ -1,6 +1,7 @@
 package stdlib
 
 import (
+	"github.com/lunar-lua/lunar/internal/libm"
 	"math"
 
 	"github.com/lunar-lua/lunar"
@@ -236,27 +237,27 @@ func mathSqrt(t *lunar.Thread, args []lunar.Value) (int, error) {
 }
 
 func mathExp(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Exp(x), mathNegNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Exp(x), mathNegNaN) })
 }
 
 func mathSin(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Sin(x), mathNegNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Sin(x), mathNegNaN) })
 }
 
 func mathCos(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Cos(x), mathNegNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Cos(x), mathNegNaN) })
 }
 
 func mathTan(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Tan(x), mathNegNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Tan(x), mathNegNaN) })
 }
 
 func mathAsin(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Asin(x), mathPosNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Asin(x), mathPosNaN) })
 }
 
 func mathAcos(t *lunar.Thread, args []lunar.Value) (int, error) {
-	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, math.Acos(x), mathPosNaN) })
+	return mathFloat1(t, args, func(x float64) float64 { return mathFix1(x, libm.Acos(x), mathPosNaN) })
 }
 
 func mathCosh(t *lunar.Thread, args []lunar.Value) (int, error) {
@@ -284,7 +285,7 @@ func mathAtan(t *lunar.Thread, args []lunar.Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	t.Push(lunar.Float(mathFix2(y, x, math.Atan2(y, x), mathNegNaN)))
+	t.Push(lunar.Float(mathFix2(y, x, libm.Atan2(y, x), mathNegNaN)))
 	return 1, nil
 }
 
@@ -308,17 +309,11 @@ func mathRad(t *lunar.Thread, args []lunar.Value) (int, error) {
 	return 1, nil
 }
 
-// mathLn is C's log with the C library's NaNs. Go's math.Log is wrong
-// for subnormal numbers on some platforms, so those are scaled first.
-func mathLn(x float64) float64 {
-	if x > 0 && x < 0x1p-1022 {
-		return math.Log(x*mathTwo54) - 54*math.Ln2
-	}
-	return mathFix1(x, math.Log(x), mathNegNaN)
-}
+// mathLn is C's log with the C library's NaNs.
+func mathLn(x float64) float64 { return mathFix1(x, libm.Log(x), mathNegNaN) }
 
 // mathLog2 is C's log2 with the C library's NaNs.
-func mathLog2(x float64) float64 { return mathFix1(x, math.Log2(x), mathNegNaN) }
+func mathLog2(x float64) float64 { return mathFix1(x, libm.Log2(x), mathNegNaN) }
 
 // Constants of the classic log10 algorithm (log10(x) = k*log10(2) +
 // log(m)/ln(10), with log10(2) split in a high and a low part so that
@@ -333,6 +328,9 @@ const (
 // mathLog10 is C's log10. Go's math.Log10 is log2(x)*log10(2), which is
 // not exact for powers of ten (math.Log10(1000) < 3); this follows the
 // algorithm of the C library instead, so that math.log(1000, 10) == 3.
+// glibc's log10 is not correctly rounded, so libm.Log10 would differ from
+// it for one argument in seven; this algorithm on top of a correctly
+// rounded log (as glibc's is) gives its results nearly always.
 func mathLog10(x float64) float64 {
 	switch {
 	case x != x:
@@ -360,7 +358,7 @@ func mathLog10(x float64) float64 {
 	}
 	m := math.Float64frombits(bits&(1<<52-1) | uint64(0x3ff-i)<<52)
 	y := float64(k + i)
-	z := y*mathLog102Lo + mathIvln10*math.Log(m)
+	z := y*mathLog102Lo + mathIvln10*libm.Log(m)
 	return z + y*mathLog102Hi
 }
 
@@ -413,7 +411,7 @@ func mathPowFloat(x, y float64) float64 {
 		}
 		return x
 	}
-	return mathFix2(x, y, math.Pow(x, y), mathNegNaN)
+	return mathFix2(x, y, libm.Pow(x, y), mathNegNaN)
 }
 
 func mathFrexp(t *lunar.Thread, args []lunar.Value) (int, error) {

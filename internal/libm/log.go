@@ -1,0 +1,141 @@
+package libm
+
+import (
+	"math"
+	"math/big"
+)
+
+// logKernel returns log(x) as a double-double for a positive finite x,
+// with an absolute error below about 2^-85 and a relative one below
+// about 2^-72. It also returns the exponent e and the double-double
+// log(m), x = m 2^e, m in [sqrt(1/2), sqrt(2)), for log2 and log10.
+func logKernel(x float64) (h, l float64, e int, mh, ml float64) {
+	logOnce.Do(initLogTab)
+	if x < 0x1p-1022 {
+		x *= 0x1p54
+		e = -54
+	}
+	bits := math.Float64bits(x)
+	e += int(bits>>52) - 1023
+	m := math.Float64frombits(bits&(1<<52-1) | 1023<<52)
+	if m > math.Sqrt2 {
+		m *= 0.5
+		e++
+	}
+	tab := &logTab[int(m*512+0.5)-logTabMin]
+	// r = m c - 1 exactly, |r| <= 2^-9.4; log(x) = e ln2 - log(c) + log1p(r).
+	p, pe := twoProd(m, tab[0])
+	rh, rl := fastTwoSum(p-1, pe)
+	// log1p(r) = r - r^2/2 + r^3/3 - ...; r^2 and r^3/3 with their
+	// rounding errors, the rest in plain double.
+	sh, sl := twoProd(rh, rh)
+	sl += 2 * float64(rh*rl)
+	ch, cl := twoProd(sh, rh)
+	cl += float64(sl*rh) + float64(sh*rl)
+	c3h, c3l := twoProd(ch, third)
+	c3l += float64(ch*thirdL) + float64(cl*third)
+	q := float64(sh*sh) * (-0.25 + rh*(0.2+rh*(-1.0/6+rh*(1.0/7+rh*(-0.125+rh*(1.0/9))))))
+	// Sum log(m) = -log(c) + r - r^2/2 + r^3/3 + q.
+	a, at := twoSum(tab[1], rh)
+	b, bt := twoSum(a, -0.5*sh)
+	mh, ml = twoSum(b, c3h)
+	ml += at + bt + tab[2] + rl - 0.5*sl + c3l + q
+	mh, ml = fastTwoSum(mh, ml)
+	if e == 0 {
+		return mh, ml, 0, mh, ml
+	}
+	ef := float64(e)
+	h, l = twoSum(ef*ln2H, mh)
+	l += ml + ef*ln2L
+	h, l = fastTwoSum(h, l)
+	return h, l, e, mh, ml
+}
+
+// third is 1/3 as a double-double.
+const (
+	third  = 1.0 / 3
+	thirdL = 1.850371707708594e-17 // 1/3 - third
+)
+
+// logSpecial handles the arguments of log, log2 and log10 that are not
+// positive finite numbers.
+func logSpecial(x float64) (float64, bool) {
+	switch {
+	case x != x:
+		return x, true
+	case x == 0:
+		return math.Inf(-1), true
+	case x < 0:
+		return math.NaN(), true
+	case math.IsInf(x, 1):
+		return x, true
+	case x == 1:
+		return 0, true
+	}
+	return 0, false
+}
+
+// Log returns the natural logarithm of x, correctly rounded.
+func Log(x float64) float64 {
+	if r, ok := logSpecial(x); ok {
+		return r
+	}
+	h, l, _, _, _ := logKernel(x)
+	if r, ok := roundTest(h, l, logEps); ok {
+		return r
+	}
+	return ziv(func(prec uint) *big.Float { return bigLog(x, prec) })
+}
+
+// Log2 returns the binary logarithm of x, correctly rounded.
+func Log2(x float64) float64 {
+	if r, ok := logSpecial(x); ok {
+		return r
+	}
+	_, _, e, mh, ml := logKernel(x)
+	// log2(x) = e + log(m)/ln2
+	h, l := ddMul(mh, ml, invLn2H, invLn2L)
+	if mh == 0 {
+		return float64(e)
+	}
+	h, t := twoSum(float64(e), h)
+	l += t
+	if r, ok := roundTest(h, l, logEps); ok {
+		return r
+	}
+	return ziv(func(prec uint) *big.Float {
+		v := bigLog(x, prec+8)
+		return v.Quo(v, bigLn2(prec+16))
+	})
+}
+
+// Log10 returns the decimal logarithm of x, correctly rounded.
+func Log10(x float64) float64 {
+	if r, ok := logSpecial(x); ok {
+		return r
+	}
+	h, l, _, _, _ := logKernel(x)
+	h, l = ddMul(h, l, invLn10H, invLn10L)
+	if r, ok := roundTest(h, l, logEps); ok {
+		return r
+	}
+	if p := exactLog10(x); p >= 0 {
+		return float64(p)
+	}
+	return ziv(func(prec uint) *big.Float {
+		v := bigLog(x, prec+8)
+		return v.Quo(v, bigLog(10, prec+16))
+	})
+}
+
+// exactLog10 returns k when x is 10^k, else -1.
+func exactLog10(x float64) int {
+	p := 1.0
+	for k := 0; k <= 22; k++ {
+		if p == x {
+			return k
+		}
+		p *= 10
+	}
+	return -1
+}
