@@ -147,3 +147,42 @@ func ExampleValue_Interface() {
 	fmt.Printf("%v\n", res[0].Interface())
 	// Output: map[ids:[1 2 3] ok:true ratio:0.5]
 }
+
+// A Go function takes a Lua function as a typed callback: Map calls f as
+// any Go func. A Lua error inside f is raised in Lua by the call to map,
+// where pcall catches it; a func type with a last error result would get
+// it as that result instead.
+func ExampleState_RegisterFunc_callback() {
+	Map := func(items []int, f func(int) int) []int {
+		out := make([]int, len(items))
+		for i, x := range items {
+			out[i] = f(x)
+		}
+		return out
+	}
+	s := lunar.NewState()
+	if err := s.RegisterFunc("map", Map); err != nil {
+		fmt.Println(err)
+		return
+	}
+	res, err := s.DoString("example.lua", `
+		local squares = map({1, 2, 3}, function(x) return x * x end)
+		local ok, err = pcall(function()
+			return map({1, 0}, function(x) return 1 // x end)
+		end)
+		return squares, ok, err`)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	var squares []int
+	if err := s.FromValue(res[0], &squares); err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(squares)
+	fmt.Println(res[1].Interface(), res[2].Interface())
+	// Output:
+	// [1 4 9]
+	// false example.lua:4: attempt to divide by zero
+}

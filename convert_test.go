@@ -406,7 +406,7 @@ func TestFromValueErrors(t *testing.T) {
 		{"{[{}] = 1}", new(map[string]int), "lunar: [?]: string expected, got table"},
 		{"{[{}] = 1}", new(any), "lunar: cannot convert a table key of type table to a string"},
 		{"{[{}] = 1}", new(map[any]int), "lunar: [?]: cannot use a table as a map key"},
-		{"print", new(func(int) int), "lunar: cannot convert a Lua function to func(int) int"},
+		{"print", new(func(int) int), "lunar: cannot convert a Lua function to func(int) int without a state (use State.FromValue)"},
 		{"function() end", new(lunar.GoFunction), "lunar: cannot convert a Lua function to lunar.GoFunction"},
 		{"1", new(*lunar.Table), "lunar: table expected, got number"},
 		{"1", new(chan int), "lunar: cannot convert number to chan int"},
@@ -714,7 +714,7 @@ func TestWrapFuncErrors(t *testing.T) {
 		{(func(int) int)(nil), "lunar: cannot make a Lua function of a nil func(int) int"},
 		{func(chan int) {}, "lunar: cannot make a Lua function of func(chan int): parameter 1: unsupported type chan int"},
 		{func() complex64 { return 0 }, "lunar: cannot make a Lua function of func() complex64: result 1: unsupported type complex64"},
-		{func(func(int)) {}, "parameter 1: cannot convert a Lua function to func(int)"},
+		{func(func(chan int)) {}, "parameter 1: cannot convert a Lua function to func(chan int): parameter 1: unsupported type chan int"},
 		{func(map[[2]int]int) {}, "parameter 1: unsupported map key type [2]int"},
 		{func(struct{ C chan int }) {}, "parameter 1: unsupported type chan int"},
 	}

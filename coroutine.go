@@ -136,7 +136,11 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 	// args may be a view of this thread's stack: the coroutine copies it
 	// before it hands control back, and this goroutine does nothing until
 	// then.
+	s := th.state
+	resumer := s.running
+	s.running = co
 	tr := c.switchTo(transfer{vals: args})
+	s.running = resumer
 	if th.co != nil {
 		th.co.status = coRunning
 	}
@@ -255,7 +259,11 @@ func (th *Thread) closeCoroutine(co *Thread) (Value, bool) {
 		if !c.started {
 			return Nil, true
 		}
+		s := th.state
+		closer := s.running
+		s.running = co // its closing methods run on it
 		tr := c.switchTo(transfer{err: closeCoroutineError{}})
+		s.running = closer
 		if tr.err != nil {
 			co.lastErr = errorValue(tr.err)
 			return errorValue(tr.err), false

@@ -20,7 +20,9 @@ type Limits struct {
 	CallDepth int
 	// Memory bounds the bytes allocated by the script during a run
 	// (tables, their growth, strings made by concatenation and the string
-	// library, closures): an allocation budget, accounted as the script
+	// library, closures, and the tables and strings that State.ToValue
+	// makes from Go values, such as the results of functions made by
+	// WrapFunc): an allocation budget, accounted as the script
 	// allocates, not a reading of the Go heap.
 	Memory int64
 	// StringSize bounds the length of any string a run creates.
@@ -109,6 +111,19 @@ func (th *Thread) Charge(units int64) error {
 		return th.checkBudget()
 	}
 	return nil
+}
+
+// inRun reports whether the state is running: a host call (State.Call,
+// or a Thread's Call from the host) is under way.
+func (s *State) inRun() bool { return s.main.nGo > 0 }
+
+// current returns the thread running now: the running coroutine, or the
+// main thread.
+func (s *State) current() *Thread {
+	if s.running != nil {
+		return s.running
+	}
+	return s.main
 }
 
 // chargeMemory accounts n bytes allocated by the script.

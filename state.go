@@ -44,6 +44,10 @@ type State struct {
 	traceHandler Value
 	lastTrace    []StackFrame
 	weakTables   []weak.Pointer[Table]
+	// running is the coroutine running now, nil when the main thread
+	// runs (or nothing does): Go callbacks made from Lua functions call
+	// them on it.
+	running *Thread
 	// coroutines lists the coroutines created, so that Close can end the
 	// goroutines of those left suspended.
 	coroutines              []*Thread
@@ -133,6 +137,7 @@ func (s *State) Reset() {
 	s.killCoroutines()
 	s.finalizeBounded()
 	s.main.reset()
+	s.running = nil
 	s.typeMeta = [9]*Table{}
 	s.weakTables = nil
 	s.hook, s.hookMask = nil, 0
