@@ -464,3 +464,33 @@ func TestCallbackNoAllocs(t *testing.T) {
 		t.Errorf("1000 more callback calls allocated %v more times", many-one)
 	}
 }
+
+// A callback without an error result, called from a plain GoFunction (not
+// made by WrapFunc), lets its Lua error through as a panic: the run ends
+// with that error, even from inside coroutines, and the state stays
+// usable.
+func TestCallbackPanicEscapesRawGoFunction(t *testing.T) {
+	s := lunar.NewState()
+	s.SetGlobal("raw", lunar.NewFunction("raw", func(th *lunar.Thread, args []lunar.Value) (int, error) {
+		var f func(int) int
+		if err := th.State().FromValue(lunar.Arg(args, 1), &f); err != nil {
+			return 0, err
+		}
+		th.Push(lunar.Int(int64(f(1))))
+		return 1, nil
+	}))
+	for _, src := range []string{
+		"\nreturn raw(function(x) error('boom') end)",
+		"\nreturn coroutine.wrap(function() return coroutine.wrap(function() return raw(function(x) error('boom') end) end)() end)()",
+	} {
+		_, err := s.DoString("=cb", src)
+		var le *lunar.Error
+		if !errors.As(err, &le) || le.Error() != "cb:2: boom" {
+			t.Fatalf("%s: got %v", src, err)
+		}
+		res, err := s.DoString("=ok", "return raw(function(x) return x + 41 end), coroutine.isyieldable()")
+		if err != nil || len(res) != 2 || res[0].AsInt() != 42 || res[1].AsBool() {
+			t.Fatalf("state not usable after the escaped error: %v %v", res, err)
+		}
+	}
+}

@@ -85,9 +85,11 @@ func FromValue(v Value, target any) error {
 // callback without an error result panics with the error instead; the
 // adapter of a function made by WrapFunc that takes the callback as a
 // parameter recovers that panic and raises the error in Lua, where pcall
-// catches an *Error and a limit stays uncatchable. Anywhere else (in a
-// GoFunction, or in the host outside a run), give the func type an error
-// result or recover the panic.
+// catches an *Error and a limit stays uncatchable. In a plain GoFunction
+// the panic is not recovered on the way (pcall cannot catch it): it ends
+// the whole run, which returns the error, and the state stays usable. In
+// the host outside a run, give the func type an error result or recover
+// the panic.
 //
 // Lua values may only be touched by the goroutine running the state, so
 // a callback is valid only on the goroutine that runs s, when s is

@@ -270,7 +270,7 @@ func (s *State) Run(ctx context.Context, p *Program, args ...Value) ([]Value, er
 
 // Call calls a Lua value (usually a function) from Go, protected: a Lua
 // error is returned as an *Error with a traceback.
-func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, error) {
+func (s *State) Call(ctx context.Context, fn Value, args ...Value) (res []Value, err error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -283,16 +283,21 @@ func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, err
 	// standalone interpreter runs scripts under one C call.
 	th.nGo++
 	defer func() { th.nGo-- }()
+	nframes, ntbc := len(th.frames), len(th.tbc)
 	if th.nGo == 1 {
 		stop := s.beginRun(ctx)
 		defer stop()
+		defer func() {
+			if p := recover(); p != nil {
+				err = s.recoverEscaped(p, base, nframes, ntbc)
+			}
+		}()
 	}
-	nframes, ntbc := len(th.frames), len(th.tbc)
 	// The host's own frame sits below the call, as the C function of the
 	// reference's standalone interpreter does: tracebacks end with
 	// "[C]: in ?".
 	th.frames = append(th.frames, callFrame{gf: hostFunction, fn: base, ret: base, base: base, nresults: -1})
-	err := th.protectedCall(base, -1, s.traceHandler)
+	err = th.protectedCall(base, -1, s.traceHandler)
 	if err != nil {
 		if e, ok := err.(*Error); ok {
 			e.Traceback, s.lastTrace = s.lastTrace, nil
@@ -305,10 +310,33 @@ func (s *State) Call(ctx context.Context, fn Value, args ...Value) ([]Value, err
 		return nil, err
 	}
 	th.frames = th.frames[:nframes]
-	res := make([]Value, th.top-base)
+	res = make([]Value, th.top-base)
 	copy(res, th.stack[base:th.top])
 	th.top = base
 	return res, nil
+}
+
+// recoverEscaped handles a panic that reached the top of a run: a Go
+// callback made from a Lua function (State.FromValue) that has no error
+// result panics with its Lua error, which a Go function that is not made
+// by WrapFunc may let through. The run ends with that error and the main
+// thread is brought back to where the run started; coroutines the panic
+// went through are dead. Any other panic goes on.
+func (s *State) recoverEscaped(p any, base, nframes, ntbc int) error {
+	err := callbackPanic(p)
+	th := s.main
+	th.closeUpvals(base)
+	th.tbc = th.tbc[:ntbc]
+	th.frames = th.frames[:nframes]
+	th.top = base
+	th.nGo, th.nny = 1, 0
+	s.running = nil
+	for _, co := range s.coroutines {
+		if c := co.co; c.status == coRunning || c.status == coNormal {
+			c.status, c.finished = coDead, true
+		}
+	}
+	return err
 }
 
 // finalizerBudget bounds the instructions Reset lets pending __gc
