@@ -1,15 +1,23 @@
 package lunar
 
 // Coroutines (§2.6, §6.2). Each coroutine is a Thread whose code runs on
-// its own goroutine, driven through iter.Pull: resume and yield are the
-// runtime's direct goroutine switch (no scheduler round trip, no
-// channels), so exactly one of the two goroutines runs at any time. This
-// lets a coroutine yield from anywhere Lua 5.4 allows (across pcall,
-// metamethods, iterators) without continuations; Go functions that call
-// back into Lua mark their region non-yieldable, as C functions are in
-// the reference.
+// a goroutine of its own while it lives, driven through iter.Pull: resume
+// and yield are the runtime's direct goroutine switch (no scheduler round
+// trip, no channels), so exactly one of the two goroutines runs at any
+// time. This lets a coroutine yield from anywhere Lua 5.4 allows (across
+// pcall, metamethods, iterators) without continuations; Go functions that
+// call back into Lua mark their region non-yieldable, as C functions are
+// in the reference.
+//
+// The goroutines are workers that a state keeps for reuse: when a
+// coroutine's body ends, its worker waits for the next coroutine instead
+// of exiting, so that the many short-lived coroutines of generators cost
+// no goroutine start each.
 
-import "iter"
+import (
+	"iter"
+	"runtime"
+)
 
 type coStatus uint8
 
@@ -33,10 +41,9 @@ type coroutine struct {
 	fn      Value
 	status  coStatus
 	started bool
-	// next switches to the coroutine's goroutine and back (iter.Pull);
-	// yield, set inside that goroutine, switches back to the resumer.
-	next  func() (struct{}, bool)
-	yield func(struct{}) bool
+	// w is the worker whose goroutine runs the body, from the first
+	// resume until the body ends.
+	w *coWorker
 	// xfer carries the values (or the error) of the current switch, in
 	// whichever direction it goes.
 	xfer    transfer
@@ -131,7 +138,8 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 	}
 	if !c.started {
 		c.started = true
-		c.next, _ = iter.Pull(c.run)
+		c.w = th.state.worker()
+		c.w.co = c
 	}
 	// args may be a view of this thread's stack: the coroutine copies it
 	// before it hands control back, and this goroutine does nothing until
@@ -156,15 +164,81 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 // returns what the coroutine handed back.
 func (c *coroutine) switchTo(tr transfer) transfer {
 	c.xfer = tr
-	c.next()
+	c.w.next()
 	tr, c.xfer = c.xfer, transfer{}
 	return tr
 }
 
-// run is the body of the coroutine's goroutine, an iter.Seq that yields
-// once per coroutine.yield.
-func (c *coroutine) run(yield func(struct{}) bool) {
-	c.yield = yield
+// A coWorker is a goroutine that runs coroutine bodies, one after the
+// other, driven by iter.Pull.
+type coWorker struct {
+	next  func() (struct{}, bool)
+	stop  func()
+	yield func(struct{}) bool
+	pool  *coWorkerPool
+	co    *coroutine // the coroutine it runs; nil while idle
+}
+
+// coWorkerPool holds a state's idle workers. It refers to nothing of the
+// state, so that a state dropped without Close can still be collected;
+// a cleanup then ends the idle workers.
+type coWorkerPool struct {
+	idle []*coWorker
+}
+
+// maxIdleWorkers bounds the idle workers a state keeps (each holds a
+// goroutine and its stack, 8 KB or more).
+const maxIdleWorkers = 8
+
+// worker returns an idle worker of s, or a new one.
+func (s *State) worker() *coWorker {
+	p := s.coWorkers
+	if p == nil {
+		p = &coWorkerPool{}
+		s.coWorkers = p
+		runtime.AddCleanup(s, (*coWorkerPool).stopIdle, p)
+	}
+	if n := len(p.idle); n > 0 {
+		w := p.idle[n-1]
+		p.idle[n-1] = nil
+		p.idle = p.idle[:n-1]
+		return w
+	}
+	w := &coWorker{pool: p}
+	w.next, w.stop = iter.Pull(w.loop)
+	return w
+}
+
+// stopIdle ends the goroutines of the idle workers.
+func (p *coWorkerPool) stopIdle() {
+	idle := p.idle
+	p.idle = nil
+	for _, w := range idle {
+		w.stop()
+	}
+}
+
+// loop is the body of a worker's goroutine: it runs the body of the
+// coroutine it is given, then parks as idle until it is given another
+// (or leaves when the pool is full or the worker is stopped).
+func (w *coWorker) loop(yield func(struct{}) bool) {
+	w.yield = yield
+	for {
+		w.co.run()
+		w.co.w, w.co = nil, nil
+		if len(w.pool.idle) >= maxIdleWorkers {
+			return
+		}
+		w.pool.idle = append(w.pool.idle, w)
+		if !yield(struct{}{}) {
+			return
+		}
+	}
+}
+
+// run runs the coroutine's body on its worker's goroutine; c.xfer holds
+// what the body ended with when it returns.
+func (c *coroutine) run() {
 	first := c.xfer
 	th := c.th
 	var tr transfer
@@ -221,7 +295,7 @@ func (th *Thread) Yield(vals []Value) ([]Value, error) {
 	// vals is a view of this coroutine's stack, which stays untouched
 	// until the resumer, who copies the values first, resumes it.
 	c.xfer = transfer{vals: vals}
-	if !c.yield(struct{}{}) {
+	if !c.w.yield(struct{}{}) {
 		// The pull was stopped; nothing does that today, but unwinding is
 		// the only safe answer.
 		return nil, killCoroutineError{}

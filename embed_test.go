@@ -267,3 +267,48 @@ func TestResetBoundsFinalizers(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The goroutines a state keeps to run coroutines end with Close, and also
+// when a state that was never closed is collected.
+func TestCoroutineWorkersEnd(t *testing.T) {
+	const src = `
+		for i = 1, 20 do
+			local gen = coroutine.wrap(function() for j = 1, 3 do coroutine.yield(j) end end)
+			for _ in gen do end
+		end
+		local c = coroutine.create(function() coroutine.yield() end)
+		coroutine.resume(c) -- left suspended
+		return true`
+	waitGoroutines := func(want int) bool {
+		for range 200 {
+			runtime.GC()
+			if runtime.NumGoroutine() <= want {
+				return true
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		return false
+	}
+	base := runtime.NumGoroutine()
+	s := lunar.NewState()
+	if _, err := s.DoString("co", src); err != nil {
+		t.Fatal(err)
+	}
+	if runtime.NumGoroutine() <= base {
+		t.Fatalf("no worker goroutines kept (%d, base %d)", runtime.NumGoroutine(), base)
+	}
+	s.Close()
+	if !waitGoroutines(base) {
+		t.Errorf("after Close: %d goroutines, want %d", runtime.NumGoroutine(), base)
+	}
+	func() {
+		s := lunar.NewState()
+		if _, err := s.DoString("co", src); err != nil {
+			t.Fatal(err)
+		}
+		s.Reset() // ends the suspended coroutine; the idle workers stay
+	}()
+	if !waitGoroutines(base) {
+		t.Errorf("after the state was dropped: %d goroutines, want %d", runtime.NumGoroutine(), base)
+	}
+}

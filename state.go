@@ -57,6 +57,8 @@ type State struct {
 	// coroutines (generators) would otherwise allocate a fresh register
 	// window for each.
 	spareStacks [][]Value
+	// coWorkers holds the goroutines kept to run coroutines.
+	coWorkers *coWorkerPool
 	// data holds libraries' per-state data (Data, SetData).
 	data []any
 	// undump loads a binary chunk; set by the library that implements
@@ -375,6 +377,9 @@ func (p *Program) Proto() *bytecode.Proto { return p.proto.Proto }
 func (s *State) Close() {
 	s.killCoroutines()
 	s.finalizeBounded()
+	if s.coWorkers != nil {
+		s.coWorkers.stopIdle()
+	}
 }
 
 // finalizeBounded runs every pending __gc metamethod under a work limit,

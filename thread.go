@@ -1,6 +1,8 @@
 package lunar
 
 import (
+	"unsafe"
+
 	"github.com/lunar-lua/lunar/bytecode"
 )
 
@@ -157,9 +159,33 @@ func (th *Thread) releaseStack() {
 	if len(th.stack) != 2*regWindow || len(s.spareStacks) >= maxSpareStacks || len(th.openUpvals) > 0 {
 		return
 	}
-	clear(th.stack)
+	// Clear only up to the last slot in use: reading the clean rest is
+	// far cheaper than writing it (each write of a pointer slot pays the
+	// collector's write barrier while it marks).
+	clear(th.stack[:usedPrefix(th.stack)])
 	s.spareStacks = append(s.spareStacks, th.stack)
 	th.stack, th.top = nil, 0
+}
+
+// usedPrefix returns the length of the shortest prefix of stack outside
+// which every slot is nil. It reads the slots as words, eight values at a
+// time, from the top: fast enough to beat clearing the whole stack.
+func usedPrefix(stack []Value) int {
+	n := len(stack) &^ 7
+	for _, v := range stack[n:] {
+		if v != Nil {
+			return len(stack)
+		}
+	}
+	words := unsafe.Slice((*uint64)(unsafe.Pointer(unsafe.SliceData(stack))), 2*n)
+	for n > 0 {
+		w := words[2*n-16 : 2*n : 2*n]
+		if w[0]|w[1]|w[2]|w[3]|w[4]|w[5]|w[6]|w[7]|w[8]|w[9]|w[10]|w[11]|w[12]|w[13]|w[14]|w[15] != 0 {
+			break
+		}
+		n -= 8
+	}
+	return n
 }
 
 // highWater returns how much of the stack may hold live values.

@@ -131,3 +131,18 @@ func TestIntArith(t *testing.T) {
 		t.Error("float modulo")
 	}
 }
+
+func TestUsedPrefix(t *testing.T) {
+	for _, size := range []int{0, 1, 7, 8, 9, 16, 29, 512} {
+		for set := -1; set < size; set++ {
+			stack := make([]Value, size)
+			if set >= 0 {
+				stack[set] = Int(0) // a non-nil value whose number bits are zero
+			}
+			got := usedPrefix(stack)
+			if set < 0 && got != 0 || set >= 0 && (got <= set || got > size) {
+				t.Fatalf("size %d, slot %d set: usedPrefix = %d", size, set, got)
+			}
+		}
+	}
+}
