@@ -43,6 +43,8 @@ func openBase(s *State) {
 	g.GetStr("pcall").asGoFunction().yieldable = true
 	g.GetStr("xpcall").asGoFunction().yieldable = true
 	g.GetStr("dofile").asGoFunction().yieldable = true
+	// __pairs may yield: the reference calls it with lua_callk.
+	g.GetStr("pairs").asGoFunction().yieldable = true
 	s.Loaded().SetStr("_G", TableValue(g))
 }
 
@@ -235,6 +237,12 @@ func basePrint(t *Thread, args []Value) (int, error) {
 	}
 	sb.WriteByte('\n')
 	io.WriteString(t.state.stdout, sb.String())
+	// The reference's print ends with fflush(stdout) (lua_writeline), so
+	// that a reader at the other end of a pipe gets each line at once; a
+	// host's buffered stdout says it can be flushed with a Flush method.
+	if f, ok := t.state.stdout.(interface{ Flush() error }); ok {
+		f.Flush()
+	}
 	return 0, nil
 }
 
@@ -436,10 +444,18 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	if t.state.inFinalizer > 0 {
+		// Every option fails inside a finalizer: the reference's lua_gc
+		// returns -1 while the collector is stopped to run one.
+		t.Push(Nil)
+		return 1, nil
+	}
 	switch opts[o] {
 	case "collect":
 		t.state.sweepWeak()
-		t.state.runFinalizers(t)
+		if err := t.state.runFinalizers(t); err != nil {
+			return 0, err
+		}
 		t.Push(Int(0))
 	case "count":
 		var ms runtime.MemStats
@@ -447,7 +463,9 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 		t.Push(Float(float64(ms.HeapAlloc) / 1024))
 	case "step":
 		t.state.sweepWeak()
-		t.state.runFinalizers(t)
+		if err := t.state.runFinalizers(t); err != nil {
+			return 0, err
+		}
 		t.Push(True)
 	case "isrunning":
 		t.Push(Bool(!t.state.gcStopped))

@@ -85,7 +85,13 @@ func (th *Thread) protectedCall(fn, wanted int, handler Value) error {
 	}
 	if isUncatchable(err) {
 		// Not caught here, but the frames above are gone all the same: no
-		// closing method runs, since no Lua code may run after a limit.
+		// closing method runs, since no Lua code may run after a limit;
+		// but os.exit(code, true) closes the state, and lua_close closes
+		// the pending variables of the main thread (without an error).
+		if exit, ok := err.(*ExitError); ok && exit.Close && th == th.state.main {
+			th.nGo, th.nny = nGo, nny
+			th.unwindTBC(ntbc, fn, Nil)
+		}
 		th.tbc = th.tbc[:ntbc]
 		th.closeUpvals(fn)
 		th.frames = th.frames[:nframes]

@@ -1,6 +1,9 @@
 package lunar
 
-import "unsafe"
+import (
+	"os"
+	"unsafe"
+)
 
 // The debug library (§6.10). It lives in package lunar because it reads
 // frames, locals and upvalues directly.
@@ -24,9 +27,58 @@ func OpenDebug(s *State) {
 	reg("getregistry", dbGetRegistry)
 	reg("getuservalue", dbGetUserValue)
 	reg("setuservalue", dbSetUserValue)
-	reg("debug", func(t *Thread, args []Value) (int, error) { return 0, nil })
+	reg("debug", dbDebug)
 	s.globals.SetStr("debug", TableValue(d))
 	s.Loaded().SetStr("debug", TableValue(d))
+}
+
+// dbDebug is debug.debug: it runs each line read from the standard input
+// until a line "cont" (or end of file), prompting with "lua_debug> " and
+// reporting errors on the state's stderr, as the reference's db_debug does.
+func dbDebug(t *Thread, args []Value) (int, error) {
+	w := t.state.stderr
+	for {
+		w.Write([]byte("lua_debug> "))
+		line, ok := readStdinLine()
+		if !ok || line == "cont\n" {
+			return 0, nil
+		}
+		fn, err := t.Load([]byte(line), "=(debug command)", Nil, false)
+		if err == nil {
+			_, err = t.PCall(fn)
+		}
+		if err != nil {
+			if isUncatchable(err) {
+				return 0, err
+			}
+			msg, merr := t.ToStringMeta(errorValue(err))
+			if merr != nil {
+				msg = merr.Error()
+			}
+			w.Write([]byte(msg + "\n"))
+		}
+	}
+}
+
+// readStdinLine reads one line (with its newline) from the process's
+// standard input a byte at a time, so that no input past the line is
+// consumed: what follows stays for the program or the interpreter.
+func readStdinLine() (string, bool) {
+	var line []byte
+	var b [1]byte
+	for {
+		n, err := os.Stdin.Read(b[:])
+		if n == 1 {
+			line = append(line, b[0])
+			if b[0] == '\n' {
+				return string(line), true
+			}
+			continue
+		}
+		if err != nil {
+			return string(line), len(line) > 0
+		}
+	}
 }
 
 // threadArg handles the optional thread first argument of debug functions.

@@ -64,6 +64,11 @@ func (s *State) registerFinalizer(v Value) {
 
 // finalizeAll calls __gc for every object still marked, newest first, as
 // the reference does when a state closes.
+//
+// An error Lua cannot catch (os.exit called by a finalizer) ends only the
+// finalizer that raised it: the others still run, as the nested lua_close
+// of the reference's os.exit(code, true) runs them; the host learns of
+// os.exit through its exit hook.
 func (s *State) finalizeAll() {
 	s.runFinalizers(s.main)
 	for i := len(s.finalizable) - 1; i >= 0; i-- {
@@ -85,23 +90,38 @@ func (s *State) finalizeAll() {
 }
 
 // runFinalizers calls the __gc metamethods of the objects found
-// unreachable so far. Errors become warnings, as in the reference.
-func (s *State) runFinalizers(th *Thread) {
-	for _, v := range s.finalizers.drain() {
+// unreachable so far. Errors become warnings, as in the reference, except
+// the ones Lua code cannot catch (os.exit, a limit, an interrupt): those
+// stop the finalization and are returned, the objects not yet finalized
+// going back to the queue.
+func (s *State) runFinalizers(th *Thread) error {
+	pending := s.finalizers.drain()
+	for i, v := range pending {
 		h := th.MetaField(v, "__gc")
 		if !h.IsFunction() {
 			continue
 		}
-		if _, err := th.PCall(h, v); err != nil {
-			msg := "error in __gc"
-			if str, ok := errorValue(err).ToString(); ok {
-				msg = "error in __gc metamethod (" + str + ")"
+		s.inFinalizer++
+		_, err := th.PCall(h, v)
+		s.inFinalizer--
+		if err == nil {
+			continue
+		}
+		if isUncatchable(err) {
+			for _, rest := range pending[i+1:] {
+				s.finalizers.push(rest)
 			}
-			if s.warnOn {
-				io.WriteString(s.stderr, "Lua warning: "+msg+"\n")
-			}
+			return err
+		}
+		msg := "error in __gc"
+		if str, ok := errorValue(err).ToString(); ok {
+			msg = "error in __gc metamethod (" + str + ")"
+		}
+		if s.warnOn {
+			io.WriteString(s.stderr, "Lua warning: "+msg+"\n")
 		}
 	}
+	return nil
 }
 
 // SetFinalizer registers v for __gc at the next collections if its

@@ -44,8 +44,11 @@ type runControl struct {
 	charged int64
 	// allocated is the memory accounted in this run.
 	allocated int64
-	// interrupt is set from any goroutine to stop the running script.
+	// interrupt is set from any goroutine to stop the running script:
+	// 1 by Interrupt, 2 by the run's context, 3 by RaiseError (with the
+	// message in raised).
 	interrupt atomic.Int32
+	raised    atomic.Pointer[string]
 	ctx       context.Context
 }
 
@@ -58,6 +61,18 @@ func (s *State) SetLimits(l Limits) { s.ctl.limits = l }
 // Interrupt asks the running script to stop as soon as possible, with a
 // *LimitError naming "interrupt". It is safe to call from any goroutine.
 func (s *State) Interrupt() { s.ctl.interrupt.Store(1) }
+
+// RaiseError makes the running script raise an ordinary Lua error with the
+// message msg (after the position of the caller of the running Lua
+// function, as the reference's hooks give it) as soon as the
+// VM looks at its interrupt flag, which it does as often as for Interrupt.
+// Unlike Interrupt's, pcall can catch this error: the standalone
+// interpreter uses it for Ctrl-C, whose hook in the reference raises
+// "interrupted!" with luaL_error. It is safe to call from any goroutine.
+func (s *State) RaiseError(msg string) {
+	s.ctl.raised.Store(&msg)
+	s.ctl.interrupt.Store(3)
+}
 
 // beginRun resets the run's counters and arranges for ctx's cancellation
 // to interrupt the script; the returned function ends the arrangement.
@@ -90,6 +105,16 @@ func (th *Thread) checkBudget() error {
 			err = c.ctx.Err()
 		}
 		return th.limitError("context", err)
+	case 3:
+		c.interrupt.Store(0)
+		// The reference raises it from a hook with luaL_error, whose
+		// position is that of level 1 from the running Lua function: its
+		// caller's (none when that is not Lua code).
+		level := 1
+		if f := th.frameAt(0); f != nil && f.cl == nil {
+			level = 2 // a Go function charging work: its caller runs
+		}
+		return &Error{Value: String(th.where(level) + *c.raised.Load())}
 	}
 	if l := c.limits.Instructions; l > 0 && c.charged > l {
 		return th.limitError("instructions", nil)

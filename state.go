@@ -34,6 +34,10 @@ type State struct {
 	// gcStopped and gcGenerational record collectgarbage's settings.
 	gcStopped      bool
 	gcGenerational bool
+	// inFinalizer counts the __gc metamethods running: collectgarbage
+	// fails inside them, as the reference's lua_gc does while the
+	// collector runs finalizers.
+	inFinalizer int
 
 	ctl                  runControl
 	finalizers           finalizerQueue

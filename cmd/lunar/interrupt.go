@@ -13,7 +13,8 @@ import (
 // Ctrl-C (SIGINT) stops the running chunk, as in lua.c: the first SIGINT
 // during a run asks the state to stop (State.Interrupt is safe from any
 // goroutine; the VM looks at the flag between small chunks of work, so a
-// running loop stops at once with an uncatchable "interrupt" error); a
+// running loop stops at once with an "interrupted!" error, which pcall
+// catches, as the error lua.c's hook raises); a
 // second one during the same run ends the process, for a script stuck
 // where the VM does not look (a blocking read). Outside runs SIGINT ends
 // the process, as its default action does, except in the REPL, where the
@@ -59,7 +60,7 @@ func (in *interrupts) handle() {
 		dieOfInterrupt()
 	}
 	if s := in.state.Load(); s != nil {
-		s.Interrupt()
+		s.RaiseError("interrupted!")
 	}
 }
 

@@ -91,9 +91,39 @@ func TestInterruptScript(t *testing.T) {
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
 		t.Errorf("exit: %v, want status 1", err)
 	}
-	// As lua's: the position of the running code, then its traceback.
-	if got := string(rest); !strings.HasPrefix(got, "lunar: (command line):1: interrupted!\nstack traceback:\n") {
+	// As lua's: the position of the caller of the running function (none
+	// here: the main chunk's caller is the interpreter), then the traceback.
+	if got := string(rest); !strings.HasPrefix(got, "lunar: interrupted!\nstack traceback:\n\t(command line):1: in main chunk\n") {
 		t.Errorf("stderr after ready: %q", got)
+	}
+}
+
+// TestInterruptCaught: the error Ctrl-C raises is an ordinary one, which
+// pcall catches, as the error of lua's hook; the script goes on. It also
+// shows print flushing a piped stdout, as lua's does: "ready" comes before
+// the script ends.
+func TestInterruptCaught(t *testing.T) {
+	cmd := lunarCommand(t, "-e", `print(pcall(function ()
+		print("ready")
+		local function loop() while true do end end
+		loop()
+	end)) print("after")`)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	r := bufio.NewReader(stdout)
+	waitForLine(t, r, "ready")
+	cmd.Process.Signal(os.Interrupt)
+	rest, _ := io.ReadAll(r)
+	if err := waitExit(t, cmd); err != nil {
+		t.Errorf("exit: %v", err)
+	}
+	if got, want := string(rest), "false\t(command line):4: interrupted!\nafter\n"; got != want {
+		t.Errorf("stdout after ready: %q, want %q", got, want)
 	}
 }
 

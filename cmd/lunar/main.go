@@ -47,6 +47,8 @@ type interp struct {
 	status int
 	// exit is os.exit's request, once a script made it.
 	exit *lunar.ExitError
+	// closing is set while finish closes the state.
+	closing bool
 	// interrupts makes Ctrl-C stop the running chunk.
 	interrupts *interrupts
 }
@@ -85,6 +87,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	stdlib.OpenAll(it.s)
 	stdlib.SetExitHook(it.s, func(code int, close bool) error {
+		if it.closing {
+			// A finalizer run by the final close called os.exit: lua.c
+			// then exits with that status (the other finalizers still
+			// run, as its nested lua_close runs them).
+			it.status = code
+		}
 		return &lunar.ExitError{Code: code, Close: close}
 	})
 	it.main(args, opts)
@@ -133,6 +141,7 @@ func (it *interp) main(args []string, opts options) {
 // closing, and returns the exit status.
 func (it *interp) finish() int {
 	if it.exit == nil || it.exit.Close {
+		it.closing = true
 		it.s.Close()
 	}
 	stdlib.FlushFiles(it.s)

@@ -61,11 +61,6 @@ func formatTraceback(frames []lunar.StackFrame) string {
 // without a traceback; any other value described by its type, with the
 // traceback.
 func (it *interp) errorText(err error) string {
-	var limit *lunar.LimitError
-	if errors.As(err, &limit) && limit.Limit == "interrupt" {
-		// The run was stopped by Ctrl-C (SIGINT), as lua's hook reports it.
-		return limit.Where + "interrupted!\n" + formatTraceback(limit.Traceback)
-	}
 	var le *lunar.Error
 	if !errors.As(err, &le) {
 		return err.Error()
