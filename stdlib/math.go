@@ -315,52 +315,9 @@ func mathLn(x float64) float64 { return mathFix1(x, libm.Log(x), mathNegNaN) }
 // mathLog2 is C's log2 with the C library's NaNs.
 func mathLog2(x float64) float64 { return mathFix1(x, libm.Log2(x), mathNegNaN) }
 
-// Constants of the classic log10 algorithm (log10(x) = k*log10(2) +
-// log(m)/ln(10), with log10(2) split in a high and a low part so that
-// exact powers of ten come out exact).
-const (
-	mathTwo54    = 1.80143985094819840000e+16 // 2^54
-	mathIvln10   = 4.34294481903251816668e-01 // 1/ln(10)
-	mathLog102Hi = 3.01029995663611771306e-01 // high bits of log10(2)
-	mathLog102Lo = 3.69423907715893078616e-13 // log10(2) - mathLog102Hi
-)
-
-// mathLog10 is C's log10. Go's math.Log10 is log2(x)*log10(2), which is
-// not exact for powers of ten (math.Log10(1000) < 3); this follows the
-// algorithm of the C library instead, so that math.log(1000, 10) == 3.
-// glibc's log10 is not correctly rounded, so libm.Log10 would differ from
-// it for one argument in seven; this algorithm on top of a correctly
-// rounded log (as glibc's is) gives its results nearly always.
-func mathLog10(x float64) float64 {
-	switch {
-	case x != x:
-		return x
-	case x == 0:
-		return math.Inf(-1)
-	case x < 0:
-		return mathPosNaN
-	case math.IsInf(x, 1):
-		return x
-	}
-	bits := math.Float64bits(x)
-	k := 0
-	if bits>>52 == 0 { // subnormal: scale up
-		x *= mathTwo54
-		k -= 54
-		bits = math.Float64bits(x)
-	}
-	k += int(bits>>52) - 1023
-	// For k < 0 take the mantissa in [0.5, 1) so that log(m) and k have
-	// the same sign and the sum loses nothing.
-	i := 0
-	if k < 0 {
-		i = 1
-	}
-	m := math.Float64frombits(bits&(1<<52-1) | uint64(0x3ff-i)<<52)
-	y := float64(k + i)
-	z := y*mathLog102Lo + mathIvln10*libm.Log(m)
-	return z + y*mathLog102Hi
-}
+// mathLog10 is C's log10 (libm.Log10, glibc's algorithm) with the C
+// library's NaNs: log10 of a negative number is a positive NaN.
+func mathLog10(x float64) float64 { return mathFix1(x, libm.Log10(x), mathPosNaN) }
 
 func mathLog(t *lunar.Thread, args []lunar.Value) (int, error) {
 	x, err := t.CheckNumber(args, 1)

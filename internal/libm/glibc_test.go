@@ -57,8 +57,6 @@ func glibcCases() []glibcCase {
 		"(0,10]": gen1(uniform(0, 10)), "wide": wide})
 	add("log10", "math.log(x, 10)", Log10, math.Log10, map[string]func(*rand.Rand) (float64, float64){
 		"(0,10]": gen1(uniform(0, 10)), "wide": wide})
-	add("log10C", "math.log(x, 10)", classicLog10, math.Log10, map[string]func(*rand.Rand) (float64, float64){
-		"(0,10]": gen1(uniform(0, 10)), "wide": wide})
 	for _, f := range []struct {
 		name      string
 		ours, gof func(float64) float64
@@ -112,9 +110,8 @@ func TestAgainstGlibc(t *testing.T) {
 		}
 		t.Logf("%-6s %-28s n=%d  Go math %6.3f%%  libm %6.3f%%", c.fn, c.dist, len(want),
 			100*float64(goBad)/float64(len(want)), 100*float64(ourBad)/float64(len(want)))
-		// glibc itself misrounds a few arguments in a thousand (and its
-		// log10 one in seven, hence the classic algorithm stdlib uses).
-		if float64(ourBad) > 0.01*float64(len(want)) && c.fn != "log10" {
+		// glibc itself misrounds a few arguments in a thousand.
+		if float64(ourBad) > 0.01*float64(len(want)) {
 			t.Errorf("%s %s: %d of %d differ from glibc", c.fn, c.dist, ourBad, len(want))
 		}
 	}
@@ -166,32 +163,3 @@ func runLua(t *testing.T, lua, expr string, xs, ys []float64) []float64 {
 	return res
 }
 
-// classicLog10 is the log10 of package stdlib: the C library's algorithm
-// on top of Log.
-func classicLog10(x float64) float64 {
-	const (
-		ivln10   = 4.34294481903251816668e-01
-		log102Hi = 3.01029995663611771306e-01
-		log102Lo = 3.69423907715893078616e-13
-		two54    = 0x1p54
-	)
-	if x != x || x <= 0 || math.IsInf(x, 1) {
-		return Log10(x)
-	}
-	bits := math.Float64bits(x)
-	k := 0
-	if bits>>52 == 0 {
-		x *= two54
-		k -= 54
-		bits = math.Float64bits(x)
-	}
-	k += int(bits>>52) - 1023
-	i := 0
-	if k < 0 {
-		i = 1
-	}
-	m := math.Float64frombits(bits&(1<<52-1) | uint64(0x3ff-i)<<52)
-	y := float64(k + i)
-	z := y*log102Lo + ivln10*Log(m)
-	return z + y*log102Hi
-}

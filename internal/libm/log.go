@@ -109,33 +109,41 @@ func Log2(x float64) float64 {
 	})
 }
 
-// Log10 returns the decimal logarithm of x, correctly rounded.
+// Constants of the classic log10 algorithm: log10(x) = k*log10(2) +
+// log(m)/ln(10), with log10(2) split in a high and a low part so that
+// exact powers of ten come out exact.
+const (
+	ivln10   = 4.34294481903251816668e-01 // 1/ln(10)
+	log102Hi = 3.01029995663611771306e-01 // high bits of log10(2)
+	log102Lo = 3.69423907715893078616e-13 // log10(2) - log102Hi
+)
+
+// Log10 returns the decimal logarithm of x as the C library computes it,
+// which is not correctly rounded: the classic algorithm on top of a
+// correctly rounded natural logarithm of the mantissa. That gives glibc's
+// result for nearly every argument (a correctly rounded log10 would
+// differ from it for one argument in seven), exact powers of ten
+// included (Go's math.Log10(1000) is below 3).
 func Log10(x float64) float64 {
 	if r, ok := logSpecial(x); ok {
 		return r
 	}
-	h, l, _, _, _ := logKernel(x)
-	h, l = ddMul(h, l, invLn10H, invLn10L)
-	if r, ok := roundTest(h, l, logEps); ok {
-		return r
+	bits := math.Float64bits(x)
+	k := 0
+	if bits>>52 == 0 { // subnormal: scale up
+		x *= 0x1p54
+		k -= 54
+		bits = math.Float64bits(x)
 	}
-	if p := exactLog10(x); p >= 0 {
-		return float64(p)
+	k += int(bits>>52) - 1023
+	// For k < 0 take the mantissa in [0.5, 1) so that log(m) and k have
+	// the same sign and the sum loses nothing.
+	i := 0
+	if k < 0 {
+		i = 1
 	}
-	return ziv(func(prec uint) *big.Float {
-		v := bigLog(x, prec+8)
-		return v.Quo(v, bigLog(10, prec+16))
-	})
-}
-
-// exactLog10 returns k when x is 10^k, else -1.
-func exactLog10(x float64) int {
-	p := 1.0
-	for k := 0; k <= 22; k++ {
-		if p == x {
-			return k
-		}
-		p *= 10
-	}
-	return -1
+	m := math.Float64frombits(bits&(1<<52-1) | uint64(0x3ff-i)<<52)
+	y := float64(k + i)
+	z := y*log102Lo + ivln10*Log(m)
+	return z + y*log102Hi
 }
