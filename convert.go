@@ -164,7 +164,7 @@ type encoder struct {
 	depth int
 	seen  map[refKey]struct{}
 	// s, when not nil, is the state charged for the tables and strings
-	// made; used counts them when s is not running.
+	// made; used counts what this conversion has made so far.
 	s    *State
 	used int64
 }
@@ -177,14 +177,16 @@ func (e *encoder) charge(n int64) error {
 		return nil
 	}
 	c := &s.ctl
+	e.used += n
 	if s.inRun() {
 		c.allocated += n
-		if l := c.limits.Memory; l > 0 && c.allocated > l {
+		// What this conversion made is not reachable yet: count it as
+		// pending if the live memory is measured.
+		if s.overMemory(e.used) {
 			return s.current().limitError("memory", nil)
 		}
 		return nil
 	}
-	e.used += n
 	if l := c.limits.Memory; l > 0 && e.used > l {
 		return s.main.limitError("memory", nil)
 	}

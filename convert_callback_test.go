@@ -357,7 +357,11 @@ func TestGoFunctionStringResultsCharged(t *testing.T) {
 	if _, err := s.DoString("=mem", "for i = 1, 100 do rep(1000) end"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := s.DoString("=mem", "for i = 1, 2000 do rep(1000) end")
+	// Garbage does not count against the limit; strings kept do.
+	if _, err := s.DoString("=mem", "for i = 1, 5000 do rep(1000) end"); err != nil {
+		t.Fatal(err)
+	}
+	_, err := s.DoString("=mem", "local keep = {} for i = 1, 2000 do keep[i] = rep(1000) end")
 	var le *lunar.LimitError
 	if !errors.As(err, &le) || le.Limit != "memory" {
 		t.Fatalf("got %v, want a memory limit error", err)

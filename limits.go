@@ -18,12 +18,17 @@ type Limits struct {
 	Instructions int64
 	// CallDepth bounds the depth of nested Lua calls.
 	CallDepth int
-	// Memory bounds the bytes allocated by the script during a run
-	// (tables, their growth, strings made by concatenation and the string
-	// library, closures, and the tables and strings that State.ToValue
-	// makes from Go values, such as the results of functions made by
-	// WrapFunc): an allocation budget, accounted as the script
-	// allocates, not a reading of the Go heap.
+	// Memory bounds the bytes of memory the state's Lua values hold:
+	// tables and their storage, strings, closures and their upvalues,
+	// userdata, coroutines and their stacks, including the tables and
+	// strings that State.ToValue makes from Go values (such as the
+	// results of functions made by WrapFunc). Allocations are accounted
+	// as the script makes them, not read from the Go heap; when the
+	// account passes the limit, the state measures what its values reach
+	// (garbage does not count) and the run stops only if that is over the
+	// limit. Sizes follow a fixed model of Lunar's objects (a table is 96
+	// bytes plus 16 per array slot and 32 per hash slot, a string its
+	// length), so the figure is close to, not equal to, the Go heap used.
 	Memory int64
 	// StringSize bounds the length of any string a run creates.
 	StringSize int
@@ -81,7 +86,7 @@ func (s *State) beginRun(ctx context.Context) func() bool {
 	c.ctx = ctx
 	c.budget = budgetChunk
 	c.charged = 0
-	c.allocated = 0
+	c.allocated = 0 // what earlier runs left is counted at the first measure
 	c.interrupt.Store(0)
 	if ctx.Done() == nil {
 		return func() bool { return true }
@@ -119,7 +124,7 @@ func (th *Thread) checkBudget() error {
 	if l := c.limits.Instructions; l > 0 && c.charged > l {
 		return th.limitError("instructions", nil)
 	}
-	if l := c.limits.Memory; l > 0 && c.allocated > l {
+	if th.state.overMemory(0) {
 		return th.limitError("memory", nil)
 	}
 	return nil
@@ -153,9 +158,8 @@ func (s *State) current() *Thread {
 
 // chargeMemory accounts n bytes allocated by the script.
 func (th *Thread) chargeMemory(n int) error {
-	c := &th.state.ctl
-	c.allocated += int64(n)
-	if l := c.limits.Memory; l > 0 && c.allocated > l {
+	th.state.ctl.allocated += int64(n)
+	if th.state.overMemory(int64(n)) {
 		return th.limitError("memory", nil)
 	}
 	return nil

@@ -58,6 +58,44 @@ func TestMemoryLimit(t *testing.T) {
 	}
 }
 
+// The memory limit bounds what the script holds, not what it allocated
+// over the run: garbage does not count, live data does, and so does what
+// earlier runs of the state left in globals.
+func TestMemoryLimitCountsLiveData(t *testing.T) {
+	const limit = 1 << 20
+	for _, src := range []string{
+		"for i = 1, 1e5 do local t = {i, i, i, x = i} end",              // ~15 MB of garbage tables
+		"local s = '' for i = 1, 3000 do s = s .. 'x' end",              // ~4.5 MB of garbage strings
+		"for i = 1, 1e5 do local f = function() return i end end",       // closures
+		"local keep = {} for i = 1, 1e5 do keep[i % 100 + 1] = {i} end", // a bounded live set
+	} {
+		if err := runWithLimits(t, lunar.Limits{Memory: limit}, src); err != nil {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+	var le *lunar.LimitError
+	for _, src := range []string{
+		"local t = {} for i = 1, 1e5 do t[i] = {i} end",
+		"local t = {} for i = 1, 1e5 do t[i] = tostring(i) .. 'xxxxxxxxxxxxxxxxxxxx' end",
+		"local t = {} for i = 1, 1e5 do t[i] = function() return i end end",
+		"local co = {} for i = 1, 1e4 do co[i] = coroutine.create(print) end",
+	} {
+		if err := runWithLimits(t, lunar.Limits{Memory: limit}, src); !errors.As(err, &le) || le.Limit != "memory" {
+			t.Errorf("%s: got %v, want the memory limit", src, err)
+		}
+	}
+	// Data kept across runs counts once the account is measured.
+	s := lunar.NewState(lunar.WithLimits(lunar.Limits{Memory: limit}))
+	fill := mustCompile(t, "fill", "kept = kept or {} local n = #kept for i = 1, 2e4 do kept[n + i] = {i} end")
+	var err error
+	for run := 0; run < 10 && err == nil; run++ {
+		_, err = s.Run(context.Background(), fill)
+	}
+	if !errors.As(err, &le) || le.Limit != "memory" {
+		t.Errorf("growing a global over runs: got %v, want the memory limit", err)
+	}
+}
+
 func TestContextCancel(t *testing.T) {
 	s := lunar.NewState()
 	prog, err := lunar.Compile("spin", []byte("while true do end"))

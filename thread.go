@@ -139,6 +139,7 @@ func (th *Thread) ensureStackAt(size int) error {
 		newSize = limit + errorStackExtra
 	}
 	ns := make([]Value, newSize)
+	th.state.ctl.allocated += int64(newSize-len(th.stack)) * valueSize
 	copy(ns, th.stack[:th.highWater()])
 	th.stack = ns
 	for _, uv := range th.openUpvals {
