@@ -162,4 +162,3 @@ func runLua(t *testing.T, lua, expr string, xs, ys []float64) []float64 {
 	}
 	return res
 }
-
