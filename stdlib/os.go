@@ -21,8 +21,11 @@ import (
 //
 // os.exit ends the process unless the host has installed a hook (see
 // SetExitHook). os.execute and io.popen run commands with /bin/sh -c.
-// Only the "C" locale exists: os.setlocale accepts "C", "POSIX" and ""
-// (which all give "C") and fails for any other name.
+// Two locales exist, as on a system with no others installed: "C" (also
+// named "POSIX") and "C.UTF-8" (or "C.utf8"), which behaves as C in all
+// that Lua sees (byte classes, the decimal point). os.setlocale fails for
+// any other name; "" takes the names from LC_ALL, LC_* and LANG. The
+// locale is per state.
 func OpenOS(s *lunar.State) {
 	newLib(s, "os", map[string]lunar.GoFunction{
 		"clock":     osClockFn,
@@ -235,6 +238,78 @@ func osPushExecResult(t *lunar.Thread, err error) int {
 	return 3
 }
 
+// localeCategories are the C library's categories, in the order a
+// composite name lists them; osLocaleCategories are those os.setlocale
+// names, each with its index there.
+var localeCategories = [...]string{"LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY",
+	"LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"}
+
+var osLocaleCategories = map[string]int{"ctype": 0, "numeric": 1, "time": 2, "collate": 3, "monetary": 4}
+
+// osLocale is a state's locale: a name per category.
+type osLocale struct{ names [len(localeCategories)]string }
+
+// CloneFor gives a state copied from a template its own locale
+// (lunar.StateData).
+func (l *osLocale) CloneFor(*lunar.Cloner) any { c := *l; return &c }
+
+var osLocaleKey = lunar.NewDataKey()
+
+func osLocaleOf(s *lunar.State) *osLocale {
+	l, _ := s.Data(osLocaleKey).(*osLocale)
+	if l == nil {
+		l = &osLocale{}
+		for i := range l.names {
+			l.names[i] = "C"
+		}
+		s.SetData(osLocaleKey, l)
+	}
+	return l
+}
+
+// localeName returns the name a locale is known by, or false when no
+// such locale is installed.
+func localeName(name string) (string, bool) {
+	switch strings.ToLower(name) {
+	case "c", "posix":
+		return "C", true
+	case "c.utf-8", "c.utf8":
+		return name, true
+	}
+	return "", false
+}
+
+// envLocale returns the locale the environment sets for category cat, as
+// setlocale(cat, "") reads it.
+func envLocale(cat string) string {
+	for _, v := range []string{"LC_ALL", cat, "LANG"} {
+		if name := os.Getenv(v); name != "" {
+			return name
+		}
+	}
+	return "C"
+}
+
+// name returns the locale name of categories idx (all of them when idx
+// is nil): a composite "LC_CTYPE=...;..." when they differ.
+func (l *osLocale) name(idx []int) string {
+	same := true
+	for _, i := range idx {
+		same = same && l.names[i] == l.names[idx[0]]
+	}
+	if same {
+		return l.names[idx[0]]
+	}
+	var b strings.Builder
+	for i, cat := range localeCategories {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(cat + "=" + l.names[i])
+	}
+	return b.String()
+}
+
 // os.setlocale([locale [, category]])
 func osSetlocale(t *lunar.Thread, args []lunar.Value) (int, error) {
 	query := lunar.IsNoneOrNil(args, 1)
@@ -245,16 +320,36 @@ func osSetlocale(t *lunar.Thread, args []lunar.Value) (int, error) {
 			return 0, err
 		}
 	}
-	if _, err := t.CheckOption(args, 2, "all",
-		[]string{"all", "collate", "ctype", "monetary", "numeric", "time"}); err != nil {
+	opt, err := t.CheckOption(args, 2, "all",
+		[]string{"all", "collate", "ctype", "monetary", "numeric", "time"})
+	if err != nil {
 		return 0, err
 	}
-	switch {
-	case query, locale == "", locale == "C", locale == "POSIX":
-		t.Push(lunar.String("C"))
-	default:
-		t.Push(lunar.Nil)
+	var idx []int
+	if opt == 0 {
+		idx = []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}
+	} else {
+		idx = []int{osLocaleCategories[[]string{"all", "collate", "ctype", "monetary", "numeric", "time"}[opt]]}
 	}
+	l := osLocaleOf(t.State())
+	if !query {
+		// All the categories change, or none (an unknown name fails).
+		names := l.names
+		for _, i := range idx {
+			want := locale
+			if want == "" {
+				want = envLocale(localeCategories[i])
+			}
+			name, ok := localeName(want)
+			if !ok {
+				t.Push(lunar.Nil)
+				return 1, nil
+			}
+			names[i] = name
+		}
+		l.names = names
+	}
+	t.Push(lunar.String(l.name(idx)))
 	return 1, nil
 }
 
