@@ -515,11 +515,20 @@ func baseLoad(t *Thread, args []Value) (int, error) {
 		chunkname = "=(load)"
 		var buf []byte
 		for {
-			piece, err := t.Call1(chunk)
+			// The reader runs protected: its error becomes load's
+			// message, so its frames must be unwound here.
+			res, err := t.PCall(chunk)
 			if err != nil {
+				if isUncatchable(err) {
+					return 0, err
+				}
 				t.Push(Nil)
 				t.Push(errorValue(err))
 				return 2, nil
+			}
+			piece := Nil
+			if len(res) > 0 {
+				piece = res[0]
 			}
 			if piece.IsNil() || (piece.IsString() && piece.strLen() == 0) {
 				break

@@ -1,6 +1,8 @@
 package lunar
 
 import (
+	"strings"
+
 	"github.com/lunar-lua/lunar/bytecode"
 	"github.com/lunar-lua/lunar/syntax"
 )
@@ -107,7 +109,15 @@ func (th *Thread) protectedCall(fn, wanted int, handler Value) error {
 	th.nny = nny
 	// Close to-be-closed variables above the call with the error, in
 	// reverse order; an error in a closing method replaces the error.
-	ev = th.unwindTBC(ntbc, fn, ev)
+	// As in the reference, the frames above the call are gone by then (a
+	// closing method is called from the protected call's frame), but the
+	// stack they used still holds the variables left to close.
+	hw := th.highWater()
+	th.frames = th.frames[:nframes]
+	if th.top < hw {
+		th.top = hw
+	}
+	ev = th.unwindTBCHandler(ntbc, fn, ev, handler)
 	th.closeUpvals(fn)
 	th.frames = th.frames[:nframes]
 	th.top = fn
@@ -124,8 +134,27 @@ func (th *Thread) protectedCall(fn, wanted int, handler Value) error {
 // point of the error; errors inside the handler are handled like the
 // reference (the handler gets called again, up to a limit).
 func (th *Thread) runHandler(handler, ev Value) Value {
+	if se, ok := ev.ToString(); ok && isStackOverflowMsg(se) && !th.errStack {
+		// The handler of a stack overflow runs in the extra room, which
+		// is taken back afterwards (the VM checks the stack's length).
+		th.errStack = true
+		defer func() {
+			th.errStack = false
+			if n := maxStack + regWindow; len(th.stack) > n {
+				th.stack = th.stack[:n:n]
+			}
+		}()
+	}
+	// In the reference a handler that fails is called again for its own
+	// error from where it failed, one C call deeper each time: the
+	// nesting limit ends a chain of failures with "C stack overflow"
+	// (itself given to the handler) and, past it, "error in error
+	// handling". Each try here counts as one level deeper.
+	nGo := th.nGo
+	defer func() { th.nGo = nGo }()
 	for tries := 0; ; tries++ {
-		if tries > 10 || th.nGo >= maxGoCalls+maxGoCalls/10 {
+		th.nGo = nGo + tries
+		if th.nGo >= maxGoCalls+maxGoCalls/10 {
 			return String("error in error handling")
 		}
 		top := th.top
@@ -153,12 +182,21 @@ func (th *Thread) runHandler(handler, ev Value) Value {
 		if se, ok := err.(*Error); ok && isStackOverflow(se) {
 			return String("error in error handling")
 		}
+		if s, ok := ev.ToString(); ok && s == errorInErrorMsg {
+			return ev // raised without calling a handler
+		}
 	}
 }
 
 func isStackOverflow(e *Error) bool {
 	s, ok := e.Value.ToString()
-	return ok && len(s) >= 14 && s[len(s)-14:] == "stack overflow"
+	return ok && isStackOverflowMsg(s)
+}
+
+// isStackOverflowMsg reports whether s is the message of a (Lua) stack
+// overflow; "C stack overflow", the nesting limit, is not one.
+func isStackOverflowMsg(s string) bool {
+	return strings.HasSuffix(s, "stack overflow") && !strings.HasSuffix(s, "C stack overflow")
 }
 
 // uncatchable is implemented by errors that pcall must not stop (limits
@@ -222,10 +260,10 @@ func (th *Thread) closeFrom(level int, errv Value, isErr bool) error {
 		}
 		th.tbc = th.tbc[:len(th.tbc)-1]
 		v := th.stack[idx]
+		// A metamethod removed since the variable was marked is still
+		// called, failing as the reference does ("attempt to call a nil
+		// value (metamethod 'close')").
 		h := th.metamethod(v, bytecode.TMClose)
-		if h.IsNil() {
-			continue
-		}
 		top := th.top
 		if hw := th.highWater(); hw > top {
 			top = hw
@@ -244,15 +282,19 @@ func (th *Thread) closeFrom(level int, errv Value, isErr bool) error {
 // n, at or above level, after an error with value ev; it returns the final
 // error value.
 func (th *Thread) unwindTBC(n, level int, ev Value) Value {
+	return th.unwindTBCHandler(n, level, ev, Nil)
+}
+
+// unwindTBCHandler is unwindTBC for a protected call with a message
+// handler, which also handles the errors of the closing methods (the
+// reference keeps it in place while it closes the variables).
+func (th *Thread) unwindTBCHandler(n, level int, ev, handler Value) Value {
 	th.closeUpvals(level)
 	for len(th.tbc) > n {
 		idx := th.tbc[len(th.tbc)-1]
 		th.tbc = th.tbc[:len(th.tbc)-1]
 		v := th.stack[idx]
-		h := th.metamethod(v, bytecode.TMClose)
-		if h.IsNil() {
-			continue
-		}
+		h := th.metamethod(v, bytecode.TMClose) // called even if nil, as above
 		top := th.highWater()
 		if top < th.top {
 			top = th.top
@@ -264,6 +306,9 @@ func (th *Thread) unwindTBC(n, level int, ev Value) Value {
 				return ev
 			}
 			ev = errorValue(err)
+			if !handler.IsNil() {
+				ev = th.runHandler(handler, ev)
+			}
 			th.frames = th.frames[:nf]
 		}
 	}

@@ -132,11 +132,8 @@ func dbGetInfo(t *Thread, args []Value) (int, error) {
 		}
 		f = th.frameAt(int(l))
 		if f == nil {
-			if l < 0 || th.frameAt(int(l)-1) == nil && l > 0 {
-				if l < 0 {
-					return 0, t.ArgError(off+1, "level out of range")
-				}
-			}
+			// Any level out of range, negative ones included, gives
+			// nil (lua_getstack fails).
 			t.Push(Nil)
 			return 1, nil
 		}
@@ -486,9 +483,8 @@ func dbGetUserValue(t *Thread, args []Value) (int, error) {
 		return 0, err
 	}
 	if u == nil || n != 1 {
-		t.Push(Nil)
-		t.Push(False)
-		return 2, nil
+		t.Push(Nil) // only fail, as the reference returns
+		return 1, nil
 	}
 	t.Push(u.User)
 	t.Push(True)

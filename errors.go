@@ -351,6 +351,9 @@ func findSetReg(p *funcProto, lastpc, reg int) int {
 func (th *Thread) funcNameFromCall(level int) (kind, name string) {
 	f := th.frameAt(level)
 	caller := th.frameAt(level + 1)
+	if f != nil && caller != nil && caller.status&frameInHook != 0 {
+		return "hook", "?"
+	}
 	if f == nil || caller == nil || caller.cl == nil || f.tail {
 		return "", ""
 	}

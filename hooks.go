@@ -14,20 +14,22 @@ const (
 
 // hookState holds the hook function and its settings.
 type hookState struct {
-	fn       Value
-	mask     uint8
-	count    int
-	left     int
-	lastLine int
-	inHook   bool
+	fn    Value
+	mask  uint8
+	count int
+	left  int
 }
 
 // hookInstruction runs before each instruction while hooks are set: count
 // and line events.
 func (th *Thread) hookInstruction(f *callFrame, pc int) error {
 	h := th.state.hook
-	if h == nil || h.inHook {
+	if h == nil || th.inHook {
 		return nil
+	}
+	p := f.cl.proto
+	if pc == 0 && p.isVararg {
+		return nil // hooks start after VARARGPREP, as in the reference
 	}
 	if h.mask&hookCount != 0 {
 		h.left--
@@ -39,14 +41,23 @@ func (th *Thread) hookInstruction(f *callFrame, pc int) error {
 		}
 	}
 	if h.mask&hookLine != 0 {
-		li := f.cl.proto.LineInfo
-		if pc < len(li) {
-			line := int(li[pc])
-			if line != h.lastLine || pc == 0 {
-				h.lastLine = line
-				if err := th.runHook("line", Int(int64(line))); err != nil {
-					return err
-				}
+		// A line event fires when the instruction is on another line than
+		// the last one seen, or is not after it (a jump back, a new
+		// function). Without line information it fires only for the
+		// latter, with a nil line.
+		li := p.LineInfo
+		oldpc := th.oldpc
+		if oldpc < 0 || oldpc >= len(p.code) {
+			oldpc = 0 // set for another function
+		}
+		th.oldpc = pc
+		if pc <= oldpc || (pc < len(li) && oldpc < len(li) && li[pc] != li[oldpc]) {
+			line := Nil
+			if pc < len(li) {
+				line = Int(int64(li[pc]))
+			}
+			if err := th.runHook("line", line); err != nil {
+				return err
 			}
 		}
 	}
@@ -55,7 +66,7 @@ func (th *Thread) hookInstruction(f *callFrame, pc int) error {
 
 func (th *Thread) callHook(f *callFrame, tail bool) error {
 	h := th.state.hook
-	if h == nil || h.inHook || h.mask&hookCall == 0 {
+	if h == nil || th.inHook || h.mask&hookCall == 0 {
 		return nil
 	}
 	ev := "call"
@@ -67,7 +78,7 @@ func (th *Thread) callHook(f *callFrame, tail bool) error {
 
 func (th *Thread) returnHook(f *callFrame) error {
 	h := th.state.hook
-	if h == nil || h.inHook || h.mask&hookReturn == 0 {
+	if h == nil || th.inHook || h.mask&hookReturn == 0 {
 		return nil
 	}
 	return th.runHook("return", Nil)
@@ -75,18 +86,24 @@ func (th *Thread) returnHook(f *callFrame) error {
 
 func (th *Thread) runHook(event string, arg Value) error {
 	h := th.state.hook
-	h.inHook = true
-	defer func() { h.inHook = false }()
+	th.inHook = true
+	fi := len(th.frames) - 1
+	if fi >= 0 {
+		th.frames[fi].status |= frameInHook
+	}
+	defer func() {
+		th.inHook = false
+		if fi >= 0 && fi < len(th.frames) {
+			th.frames[fi].status &^= frameInHook
+		}
+	}()
 	top := th.top
 	if hw := th.highWater(); hw > top {
 		th.top = hw
 	}
-	var err error
-	if arg.IsNil() {
-		_, err = th.Call(h.fn, String(event))
-	} else {
-		_, err = th.Call(h.fn, String(event), arg)
-	}
+	// The hook always gets two arguments, the line being nil but for
+	// line events with line information (as the reference's hookf).
+	_, err := th.Call(h.fn, String(event), arg)
 	th.top = top
 	return err
 }

@@ -372,6 +372,11 @@ func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
 		for i := h & mask; ; i = (i + 1) & mask {
 			n := &t.node[i]
 			if keyEq(n.key, k) {
+				if n.val.IsNil() {
+					// A dead key comes back to life: it may be a
+					// metamethod cached as absent.
+					t.absent = 0
+				}
 				n.val = v
 				return
 			}

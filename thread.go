@@ -51,6 +51,9 @@ type callFrame struct {
 const (
 	// frameCallHooked marks a frame whose call hook has run.
 	frameCallHooked uint8 = 1 << iota
+	// frameInHook marks a frame while a hook runs for one of its events:
+	// the function it calls then is named "hook '?'" (CIST_HOOKED).
+	frameInHook
 )
 
 // Thread is a Lua thread: a stack of values and of call frames. The main
@@ -74,6 +77,17 @@ type Thread struct {
 	// inStackError is set while a "stack overflow" error is being raised,
 	// so that handling it may use the extra room.
 	inStackError bool
+	// errStack is set while a message handler runs for a "stack
+	// overflow" error: the handler may use the extra room above the
+	// limits, as in the reference (ERRORSTACKSIZE).
+	errStack bool
+	// oldpc is the instruction that the line hook last saw (the
+	// reference's L->oldpc): a line event fires on a new line or on a
+	// jump back. Calls and returns reset it as the reference does.
+	oldpc int
+	// inHook is set while a hook runs: no hook runs inside a hook, even
+	// one the hook installed (the reference's allowhook).
+	inHook bool
 	// slow says why the VM's fast loop handed over to its slow section;
 	// skipHook lets one instruction run after its hook ran.
 	slow     uint8
@@ -115,7 +129,15 @@ func (th *Thread) ensureStackAt(size int) error {
 		return nil
 	}
 	limit := maxStack + regWindow
+	if th.errStack {
+		limit += errorStackExtra
+	}
 	if size > limit {
+		if th.errStack {
+			// A handler for a stack overflow overflowed the extra
+			// room: this error goes to no handler (LUA_ERRERR).
+			return th.errorInError()
+		}
 		if size > limit+errorStackExtra || th.inStackError {
 			return th.runtimeError("stack overflow")
 		}
@@ -135,8 +157,10 @@ func (th *Thread) ensureStackAt(size int) error {
 			return nil
 		}
 	}
-	if newSize > limit+errorStackExtra {
-		newSize = limit + errorStackExtra
+	if newSize > limit {
+		// Only a handler for a stack overflow gets the extra room: the
+		// VM's checks compare with the stack's length.
+		newSize = limit
 	}
 	ns := make([]Value, newSize)
 	th.state.ctl.allocated += int64(newSize-len(th.stack)) * valueSize
@@ -333,6 +357,9 @@ func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	if n > th.top-fn {
 		n = th.top - fn // results may reuse the function's own slot
 	}
+	if th.state.hookMask != 0 {
+		th.backInCaller(len(th.frames) - 2)
+	}
 	if th.state.hookMask&hookReturn != 0 {
 		top := th.top
 		if err := th.returnHook(nil); err != nil {
@@ -407,7 +434,9 @@ func (th *Thread) pushLuaFrame(cl *luaClosure, fn, wanted int) (*callFrame, erro
 	if n < cap(th.frames) {
 		th.frames = th.frames[:n+1]
 	} else {
-		if n >= maxFrames {
+		// (A message handler for a stack overflow may go past the limit:
+		// the extra room of the stack bounds its calls.)
+		if n >= maxFrames && !th.errStack {
 			return nil, th.runtimeError("stack overflow")
 		}
 		th.frames = append(th.frames, callFrame{})
@@ -467,6 +496,16 @@ func (th *Thread) call(fn, wanted int) error {
 	return err
 }
 
+const errorInErrorMsg = "error in error handling"
+
 func (th *Thread) errorInError() error {
-	return &Error{Value: String("error in error handling")}
+	return &Error{Value: String(errorInErrorMsg)}
+}
+
+// backInCaller notes, for the line hook, that the frame at index fi gets
+// control back from a call: the line of its call instruction was seen.
+func (th *Thread) backInCaller(fi int) {
+	if fi >= 0 && th.frames[fi].cl != nil {
+		th.oldpc = th.frames[fi].pc - 1
+	}
 }

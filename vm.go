@@ -40,6 +40,15 @@ func (th *Thread) execute() error {
 				if err := th.callHook(f, f.tail); err != nil {
 					return err
 				}
+			}
+			// The line hook sees the first instruction as a new line (in a
+			// vararg function the one after VARARGPREP, which is skipped),
+			// whatever the call hook did.
+			th.oldpc = 0
+			if p.isVararg {
+				th.oldpc = 1
+			}
+			if th.state.hookMask&hookCall != 0 {
 				continue
 			}
 		}

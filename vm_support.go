@@ -17,6 +17,9 @@ func (th *Thread) postReturn(fi, src, n int) bool {
 	fresh, wanted := f.fresh, f.nresults
 	th.moveResults(f.ret, src, n, wanted)
 	th.frames = th.frames[:fi]
+	if th.state.hookMask != 0 {
+		th.backInCaller(fi - 1)
+	}
 	if !fresh && wanted >= 0 {
 		// Back in a Lua caller that wanted a fixed number of results: its
 		// top is its register window again (with all results, the top

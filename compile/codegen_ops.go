@@ -301,17 +301,26 @@ func (fs *funcState) codeCommutative(op syntax.BinaryOp, e1, e2 *expDesc, line i
 
 // codeBitwise emits &, | or ~, with a constant operand when either one
 // is an integer literal.
+//
+// An integer first operand is moved second without first being put in a
+// register: when it does not fit in a K operand (a function with more than
+// 256 constants), loading it then would place it above the already
+// evaluated second operand, which Lua 5.4.4 got wrong ("1 ~ (2 or 3)");
+// this follows the reference's fix (5.4.5).
 func (fs *funcState) codeBitwise(op arithOp, e1, e2 *expDesc, line int32) {
 	flip := false
-	if e1.k == eKInt && fs.exp2RK(e1) {
+	if e1.k == eKInt {
 		*e1, *e2 = *e2, *e1
 		flip = true
-	} else if !(e2.k == eKInt && fs.exp2RK(e2)) {
-		fs.codeBinExpVal(op, e1, e2, line)
+	}
+	if e2.k == eKInt && fs.exp2K(e2) {
+		fs.codeBinK(op, e1, e2, flip, line)
 		return
 	}
-	fs.finishBinExpVal(e1, e2, bytecode.OpAddK+bytecode.OpCode(op), e2.info, flip, line,
-		bytecode.OpMMBinK, bytecode.TMAdd+bytecode.TagMethod(op))
+	if flip {
+		*e1, *e2 = *e2, *e1 // back to the original order
+	}
+	fs.codeBinExpVal(op, e1, e2, line)
 }
 
 // codeConcat emits e1 .. e2, merging with a CONCAT that e2 compiled to.
