@@ -82,6 +82,7 @@ func (s *State) killCoroutines() {
 func (th *Thread) NewCoroutine(fn Value) *Thread {
 	co := newThread(th.state)
 	co.co = &coroutine{th: co, fn: fn}
+	co.inheritHook(th)
 	th.state.ctl.allocated += threadSize
 	s := th.state
 	if len(s.coroutines) >= 64 && len(s.coroutines) >= 2*s.liveCoroutinesAtCompact {

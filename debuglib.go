@@ -414,10 +414,10 @@ func dbUpvalueJoin(t *Thread, args []Value) (int, error) {
 }
 
 func dbSetHook(t *Thread, args []Value) (int, error) {
-	_, rest, _ := threadArg(t, args)
+	th, rest, _ := threadArg(t, args)
 	fn := Arg(rest, 1)
 	if fn.IsNil() {
-		t.state.SetHook(Nil, "", 0)
+		th.SetHook(Nil, "", 0)
 		return 0, nil
 	}
 	mask, err := t.CheckString(rest, 2)
@@ -428,13 +428,14 @@ func dbSetHook(t *Thread, args []Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	t.state.SetHook(fn, mask, int(count))
+	th.SetHook(fn, mask, int(count))
 	return 0, nil
 }
 
 func dbGetHook(t *Thread, args []Value) (int, error) {
-	fn, mask, count := t.state.Hook()
-	if fn.IsNil() {
+	th, _, _ := threadArg(t, args)
+	fn, mask, count := th.Hook()
+	if th.hook == nil {
 		t.Push(Nil)
 		return 1, nil
 	}

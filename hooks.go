@@ -23,7 +23,7 @@ type hookState struct {
 // hookInstruction runs before each instruction while hooks are set: count
 // and line events.
 func (th *Thread) hookInstruction(f *callFrame, pc int) error {
-	h := th.state.hook
+	h := th.hook
 	if h == nil || th.inHook {
 		return nil
 	}
@@ -65,7 +65,7 @@ func (th *Thread) hookInstruction(f *callFrame, pc int) error {
 }
 
 func (th *Thread) callHook(f *callFrame, tail bool) error {
-	h := th.state.hook
+	h := th.hook
 	if h == nil || th.inHook || h.mask&hookCall == 0 {
 		return nil
 	}
@@ -77,7 +77,7 @@ func (th *Thread) callHook(f *callFrame, tail bool) error {
 }
 
 func (th *Thread) returnHook(f *callFrame) error {
-	h := th.state.hook
+	h := th.hook
 	if h == nil || th.inHook || h.mask&hookReturn == 0 {
 		return nil
 	}
@@ -85,7 +85,10 @@ func (th *Thread) returnHook(f *callFrame) error {
 }
 
 func (th *Thread) runHook(event string, arg Value) error {
-	h := th.state.hook
+	h := th.hook
+	if h.fn.IsNil() {
+		return nil // inherited by a coroutine: see inheritHook
+	}
 	th.inHook = true
 	fi := len(th.frames) - 1
 	if fi >= 0 {
@@ -108,13 +111,21 @@ func (th *Thread) runHook(event string, arg Value) error {
 	return err
 }
 
-// SetHook installs a debug hook: fn is called with the event name; mask
+// SetHook installs a debug hook on the main thread of s (coroutines it
+// creates afterwards inherit it): fn is called with the event name; mask
 // holds 'c', 'r' and 'l'; count > 0 adds count events. A nil fn removes
 // the hook.
-func (s *State) SetHook(fn Value, mask string, count int) {
+func (s *State) SetHook(fn Value, mask string, count int) { s.main.SetHook(fn, mask, count) }
+
+// Hook returns the hook of the main thread of s: function, mask and count.
+func (s *State) Hook() (fn Value, mask string, count int) { return s.main.Hook() }
+
+// SetHook installs a debug hook on thread th (debug.sethook): see
+// State.SetHook.
+func (th *Thread) SetHook(fn Value, mask string, count int) {
 	if fn.IsNil() || (mask == "" && count <= 0) {
-		s.hook = nil
-		s.hookMask = 0
+		th.hook = nil
+		th.hookMask = 0
 		return
 	}
 	h := &hookState{fn: fn, count: count, left: count}
@@ -131,13 +142,13 @@ func (s *State) SetHook(fn Value, mask string, count int) {
 	if count > 0 {
 		h.mask |= hookCount
 	}
-	s.hook = h
-	s.hookMask = h.mask
+	th.hook = h
+	th.hookMask = h.mask
 }
 
-// Hook returns the installed hook function, mask and count.
-func (s *State) Hook() (fn Value, mask string, count int) {
-	h := s.hook
+// Hook returns the hook installed on th: function, mask and count.
+func (th *Thread) Hook() (fn Value, mask string, count int) {
+	h := th.hook
 	if h == nil {
 		return Nil, "", 0
 	}
@@ -151,4 +162,16 @@ func (s *State) Hook() (fn Value, mask string, count int) {
 		mask += "l"
 	}
 	return h.fn, mask, h.count
+}
+
+// inheritHook gives a new coroutine the hook mask and count of the thread
+// creating it, as lua_newthread does, but not its function: the
+// reference's debug library keeps hook functions per thread, so the
+// inherited hook finds none and does nothing, and debug.gethook on the
+// coroutine returns nil with the mask and count.
+func (co *Thread) inheritHook(from *Thread) {
+	if h := from.hook; h != nil {
+		c := hookState{mask: h.mask, count: h.count, left: h.count}
+		co.hook, co.hookMask = &c, from.hookMask
+	}
 }

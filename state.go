@@ -20,8 +20,6 @@ type State struct {
 	globals  *Table
 	registry *Table
 	typeMeta [9]*Table
-	hookMask uint8
-	hook     *hookState
 	// libs is the template the state copies (WithLibraries); opts are the
 	// options it was made with, applied again by Reset.
 	libs     *Libraries
@@ -146,7 +144,6 @@ func (s *State) Reset() {
 	s.running = nil
 	s.typeMeta = [9]*Table{}
 	s.weakTables = nil
-	s.hook, s.hookMask = nil, 0
 	s.warnOn, s.warnCont = false, false
 	s.gcStopped, s.gcGenerational = false, false
 	s.ctl.limits = Limits{}

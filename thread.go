@@ -88,6 +88,10 @@ type Thread struct {
 	// inHook is set while a hook runs: no hook runs inside a hook, even
 	// one the hook installed (the reference's allowhook).
 	inHook bool
+	// hook is the debug hook of the thread (debug.sethook), hookMask its
+	// events (0 without a hook), read by the VM at each frame.
+	hook     *hookState
+	hookMask uint8
 	// slow says why the VM's fast loop handed over to its slow section;
 	// skipHook lets one instruction run after its hook ran.
 	slow     uint8
@@ -111,6 +115,7 @@ func (th *Thread) reset() {
 	th.tbc = th.tbc[:0]
 	th.nGo, th.nny = 0, 0
 	th.slow, th.skipHook = 0, false
+	th.hook, th.hookMask = nil, 0
 	th.hasErr, th.lastErr = false, Nil
 }
 
@@ -337,7 +342,7 @@ func (th *Thread) moveResults(dst, src, n, wanted int) {
 // top, leaving its results at fn as wanted.
 func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	th.frames = append(th.frames, callFrame{gf: gf, fn: fn, ret: fn, base: fn + 1, nresults: wanted})
-	if th.state.hookMask&hookCall != 0 {
+	if th.hookMask&hookCall != 0 {
 		if err := th.callHook(nil, false); err != nil {
 			return err
 		}
@@ -357,15 +362,17 @@ func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	if n > th.top-fn {
 		n = th.top - fn // results may reuse the function's own slot
 	}
-	if th.state.hookMask != 0 {
-		th.backInCaller(len(th.frames) - 2)
-	}
-	if th.state.hookMask&hookReturn != 0 {
+	if th.hookMask&hookReturn != 0 {
 		top := th.top
 		if err := th.returnHook(nil); err != nil {
 			return err
 		}
 		th.top = top
+	}
+	if th.hookMask != 0 {
+		// After the return hook, whose own calls reset it, as the
+		// reference's rethook does.
+		th.backInCaller(len(th.frames) - 2)
 	}
 	th.frames = th.frames[:len(th.frames)-1]
 	if wanted > 0 || wanted < 0 {

@@ -32,11 +32,11 @@ func (th *Thread) execute() error {
 		R := th.regs(base)
 		pc := f.pc
 		upvals := cl.upvals
-		hooks := th.state.hookMask != 0
+		hooks := th.hookMask != 0
 		if hooks && pc == 0 && f.status&frameCallHooked == 0 {
 			// A function starts: the call hook runs once per frame.
 			f.status |= frameCallHooked
-			if th.state.hookMask&hookCall != 0 {
+			if th.hookMask&hookCall != 0 {
 				if err := th.callHook(f, f.tail); err != nil {
 					return err
 				}
@@ -48,7 +48,7 @@ func (th *Thread) execute() error {
 			if p.isVararg {
 				th.oldpc = 1
 			}
-			if th.state.hookMask&hookCall != 0 {
+			if th.hookMask&hookCall != 0 {
 				continue
 			}
 		}
@@ -1095,7 +1095,7 @@ func (th *Thread) execute() error {
 			}
 			fi--
 		case bc.OpReturn, bc.OpReturn0, bc.OpReturn1:
-			if op == bc.OpReturn1 && !f.fresh && f.nresults == 1 && th.state.hookMask == 0 {
+			if op == bc.OpReturn1 && !f.fresh && f.nresults == 1 && th.hookMask == 0 {
 				// The common return of one value to a Lua caller that wants
 				// one, without the general result mover.
 				th.stack[f.ret] = R[a]
@@ -1123,7 +1123,7 @@ func (th *Thread) execute() error {
 					}
 				}
 			}
-			if th.state.hookMask&hookReturn != 0 {
+			if th.hookMask&hookReturn != 0 {
 				if err := th.returnHook(&th.frames[fi]); err != nil {
 					return err
 				}

@@ -17,7 +17,7 @@ func (th *Thread) postReturn(fi, src, n int) bool {
 	fresh, wanted := f.fresh, f.nresults
 	th.moveResults(f.ret, src, n, wanted)
 	th.frames = th.frames[:fi]
-	if th.state.hookMask != 0 {
+	if th.hookMask != 0 {
 		th.backInCaller(fi - 1)
 	}
 	if !fresh && wanted >= 0 {
