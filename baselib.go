@@ -452,8 +452,7 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 	}
 	switch opts[o] {
 	case "collect":
-		t.state.sweepWeak()
-		if err := t.state.runFinalizers(t); err != nil {
+		if err := t.state.collect(t); err != nil {
 			return 0, err
 		}
 		t.Push(Int(0))
@@ -462,8 +461,9 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 		runtime.ReadMemStats(&ms)
 		t.Push(Float(float64(ms.HeapAlloc) / 1024))
 	case "step":
-		t.state.sweepWeak()
-		if err := t.state.runFinalizers(t); err != nil {
+		// A step finishes a whole cycle here: Go's collector cannot be
+		// driven a step at a time.
+		if err := t.state.collect(t); err != nil {
 			return 0, err
 		}
 		t.Push(True)

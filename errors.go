@@ -354,6 +354,9 @@ func (th *Thread) funcNameFromCall(level int) (kind, name string) {
 	if f != nil && caller != nil && caller.status&frameInHook != 0 {
 		return "hook", "?"
 	}
+	if f != nil && caller != nil && caller.status&frameInFinalizer != 0 {
+		return "metamethod", "__gc"
+	}
 	if f == nil || caller == nil || caller.cl == nil || f.tail {
 		return "", ""
 	}

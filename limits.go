@@ -127,6 +127,16 @@ func (th *Thread) checkBudget() error {
 	if th.state.overMemory(0) {
 		return th.limitError("memory", nil)
 	}
+	if s := th.state; s.watchGC && th.top < len(th.stack) {
+		// Values above the top are dead to Lua; let Go's collector see
+		// that too (a window: what recent calls left).
+		clear(th.stack[th.top:min(th.top+2*regWindow, len(th.stack))])
+	}
+	if s := th.state; s.finalizers.n.Load() > 0 && s.inFinalizer == 0 && !s.gcStopped {
+		// Objects the collector found unreachable: run their __gc now,
+		// as the reference's collector does while the script runs.
+		return s.runFinalizers(th)
+	}
 	return nil
 }
 

@@ -32,6 +32,13 @@ type State struct {
 	// gcStopped and gcGenerational record collectgarbage's settings.
 	gcStopped      bool
 	gcGenerational bool
+	// watchGC is set once the state has objects with __gc: from then on
+	// the VM clears dead registers where the reference's collector would
+	// take them as dead, so that Go's collector finds the same garbage.
+	watchGC bool
+	// finalizerSeq numbers the objects marked for finalization, so that
+	// their __gc run newest first.
+	finalizerSeq uint64
 	// inFinalizer counts the __gc metamethods running: collectgarbage
 	// fails inside them, as the reference's lua_gc does while the
 	// collector runs finalizers.

@@ -54,6 +54,9 @@ const (
 	// frameInHook marks a frame while a hook runs for one of its events:
 	// the function it calls then is named "hook '?'" (CIST_HOOKED).
 	frameInHook
+	// frameInFinalizer marks a frame while a __gc metamethod runs from it:
+	// the function it calls then is named "metamethod '__gc'" (CIST_FIN).
+	frameInFinalizer
 )
 
 // Thread is a Lua thread: a stack of values and of call frames. The main

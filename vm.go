@@ -836,6 +836,9 @@ func (th *Thread) execute() error {
 			t.acct = &ctl.allocated
 			ctl.allocated += tableBaseSize + int64(c)*valueSize + int64(b)*nodeSize
 			R[a] = TableValue(t)
+			if th.state.watchGC {
+				th.clearDeadRegisters(base+a+1, f)
+			}
 		case bc.OpAddK, bc.OpSubK, bc.OpMulK, bc.OpModK, bc.OpPowK, bc.OpDivK, bc.OpIDivK:
 			aop := op - bc.OpAddK + bc.OpAdd
 			v, ok := arithFast(aop, R[uint8(i>>bc.PosB)], k[uint8(i>>bc.PosC)])
@@ -1192,6 +1195,9 @@ func (th *Thread) execute() error {
 			}
 			ctl.allocated += closureBaseSize + int64(len(ncl.upvals))*8
 			R[a] = ncl.value()
+			if th.state.watchGC {
+				th.clearDeadRegisters(base+a+1, f)
+			}
 		case bc.OpVararg:
 			n := int(uint8(i>>bc.PosC)) - 1
 			nextra := f.nextra
