@@ -9,17 +9,31 @@ import (
 	"unsafe"
 )
 
-// Table is a Lua table: an array part for the keys 1..len(arr) and a hash
-// part with open addressing over Values. Keys follow §2.1: float keys with
-// an integral value are stored as integers, nil and NaN are rejected.
+// Table is a Lua table: an array part and a hash part with open addressing
+// over Values. Keys follow §2.1: float keys with an integral value are
+// stored as integers, nil and NaN are rejected.
+//
+// The parts are sized as the reference implementation sizes them (its
+// ltable.c), so that the length operator finds the same border in a table
+// with holes: the array part has the reference's size and may hold nils;
+// integer keys outside it live in the hash part; and when a new key finds
+// the hash part full, counting nodes as the reference does, the table is
+// rehashed with the array size chosen by computeSizes. See Length.
 //
 // Assigning nil to an existing key keeps the key in place (its slot becomes
 // dead but still chains probes), so that next continues to work while a
-// traversal clears fields; dead slots are dropped at the next resize.
+// traversal clears fields; dead slots are dropped at the next rehash.
 type Table struct {
+	// arr is the array part, for the keys 1..cap(arr): cap(arr) is its
+	// size and len(arr) the hint that the reference keeps to find a border
+	// quickly (its alimit). The hint is the size, or, when the size is a
+	// power of two, a position in its upper half; slots past it are read
+	// through GetInt, which moves the hint (as luaH_getint does), so the
+	// VM's fast paths index arr below len(arr) only.
 	arr  []Value
 	node []node // len is 0 or a power of two
-	// used counts occupied hash slots, live or dead.
+	// used counts occupied hash slots, live or dead: the nodes the
+	// reference has handed out since the last rehash.
 	used int
 	meta *Table
 	// absent caches, for a table used as a metatable, which metamethods it
@@ -28,6 +42,11 @@ type Table struct {
 	absent uint32
 	// mode is the weakness declared by __mode (set by setmetatable).
 	weak weakMode
+	// hlog gives the reference's node count for the hash part: none when
+	// 0, 1<<(hlog-1) otherwise. A new key that finds used at that count
+	// rehashes the table. (len(node), the storage, is larger: open
+	// addressing needs free slots.)
+	hlog uint8
 	// acct, when set, accumulates the bytes the table allocates as it
 	// grows (the run's memory accounting, see Limits.Memory).
 	acct *int64
@@ -38,9 +57,33 @@ type Table struct {
 
 // unshare gives the table storage of its own before a write.
 func (t *Table) unshare() {
-	t.arr = append(make([]Value, 0, cap(t.arr)), t.arr...)
+	if c := cap(t.arr); c > 0 {
+		arr := make([]Value, c)
+		copy(arr, t.arr[:c])
+		t.arr = arr[:len(t.arr)]
+	}
 	t.node = append([]node(nil), t.node...)
 	t.shared = false
+}
+
+// array returns the whole array part, past the hint.
+func (t *Table) array() []Value { return t.arr[:cap(t.arr)] }
+
+// hashNodes returns the reference's node count for the hash part.
+func (t *Table) hashNodes() int {
+	if t.hlog == 0 {
+		return 0
+	}
+	return 1 << (t.hlog - 1)
+}
+
+// nodesLog returns the hlog of a hash part sized for n keys: the
+// reference rounds n up to a power of two.
+func nodesLog(n int) uint8 {
+	if n <= 0 {
+		return 0
+	}
+	return uint8(bits.Len(uint(n-1))) + 1
 }
 
 // Sizes used by the memory accounting.
@@ -85,23 +128,26 @@ func NewTable(narr, nhash int) *Table {
 	// Small tables get their storage in the same allocation as the table
 	// itself: half the allocations for records like {x = 1, y = 2} and
 	// short lists, which matters to the collector more than the bytes.
+	var t *Table
 	switch hs := hashSizeFor(nhash); {
 	case narr == 0 && hs > 0 && hs <= smallHash:
 		st := &smallHashTable{}
 		st.t.node = st.n[:hs]
-		return &st.t
+		t = &st.t
 	case nhash == 0 && narr > 0 && narr <= smallArray:
 		st := &smallArrayTable{}
-		st.t.arr = st.a[:0:narr]
+		st.t.arr = st.a[:narr:narr]
 		return &st.t
+	default:
+		t = &Table{}
+		if narr > 0 {
+			t.arr = make([]Value, narr)
+		}
+		if hs > 0 {
+			t.node = make([]node, hs)
+		}
 	}
-	t := &Table{}
-	if narr > 0 {
-		t.arr = make([]Value, 0, narr)
-	}
-	if nhash > 0 {
-		t.node = make([]node, hashSizeFor(nhash))
-	}
+	t.hlog = nodesLog(nhash)
 	return t
 }
 
@@ -208,7 +254,13 @@ func (t *Table) GetInt(i int64) Value {
 	if uint64(i-1) < uint64(len(t.arr)) {
 		return t.arr[i-1]
 	}
-	if len(t.node) == 0 {
+	if uint64(i-1) < uint64(cap(t.arr)) {
+		// Past the hint, inside the array part: the hint moves here, as
+		// the reference's does ('#t' is probably here now).
+		t.arr = t.arr[:i]
+		return t.arr[i-1]
+	}
+	if t.used == 0 {
 		return Nil
 	}
 	k := Int(i)
@@ -310,64 +362,24 @@ func (t *Table) SetInt(i int64, v Value) {
 		t.arr[i-1] = v
 		return
 	}
-	if i == int64(len(t.arr))+1 && (len(t.node) == 0 || t.findSlot(Int(i), hashValue(Int(i))) < 0) {
-		if v.IsNil() {
-			return
-		}
-		if len(t.arr) == cap(t.arr) && t.acct != nil {
-			*t.acct += int64(cap(t.arr)+1) * valueSize
-		}
-		t.arr = append(t.arr, v)
-		t.migrateFromHash()
-		return
-	}
-	if i > int64(len(t.arr)) && i <= int64(cap(t.arr)) && !v.IsNil() {
-		// Inside the preallocated array part (a constructor's size, say):
-		// extend it, bringing in any keys of the gap held by the hash.
-		old := len(t.arr)
-		t.arr = t.arr[:i]
-		if t.used > 0 {
-			for j := old + 1; j <= int(i); j++ {
-				k := Int(int64(j))
-				if s := t.findSlot(k, hashValue(k)); s >= 0 {
-					t.arr[j-1] = t.node[s].val
-					t.node[s].val = Nil
-				}
-			}
-		}
+	if uint64(i-1) < uint64(cap(t.arr)) {
+		t.arr = t.arr[:i] // the hint moves, as in GetInt
 		t.arr[i-1] = v
-		t.migrateFromHash()
 		return
 	}
 	t.setHash(Int(i), hashValue(Int(i)), v)
-}
-
-// migrateFromHash moves the keys that now continue the array part out of
-// the hash part.
-func (t *Table) migrateFromHash() {
-	if t.used == 0 {
-		return
-	}
-	for {
-		k := Int(int64(len(t.arr)) + 1)
-		i := t.findSlot(k, hashValue(k))
-		if i < 0 || t.node[i].val.IsNil() {
-			return
-		}
-		t.arr = append(t.arr, t.node[i].val)
-		t.node[i].val = Nil // the key stays as a dead slot
-	}
 }
 
 func (t *Table) setHash(k Value, h uint64, v Value) { t.setHashKey(k, h, v, false) }
 
 // setHashKey is setHash; interned says k is already a canonical string
 // (a constant of a function), which spares the interning of a new key.
+// An integer key k must be outside the array part.
 func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
 	if t.shared {
 		t.unshare()
 	}
-	if len(t.node) > 0 {
+	if t.used > 0 {
 		mask := uint64(len(t.node) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
 			n := &t.node[i]
@@ -393,20 +405,19 @@ func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
 		// VM's constant-key lookups hit by pointer comparison.
 		k = String(internString(k.AsString()))
 	}
-	if (t.used+1)*4 > len(t.node)*3 {
-		t.resize(k)
-		// The new key may belong to the (possibly grown) array part.
+	t.absent = 0
+	if t.used >= t.hashNodes() {
+		// No free node left in the reference's terms: rehash, which may
+		// give the key a place in the array part.
+		t.rehash(k)
 		if k.p == pInt && uint64(int64(k.n)-1) < uint64(len(t.arr)) {
 			t.arr[int64(k.n)-1] = v
 			return
 		}
-		if k.p == pInt && int64(k.n) == int64(len(t.arr))+1 {
-			t.arr = append(t.arr, v)
-			t.migrateFromHash()
-			return
-		}
 	}
-	t.absent = 0
+	if (t.used+1)*4 > len(t.node)*3 {
+		t.growNodes()
+	}
 	t.insertNew(k, h, v)
 }
 
@@ -423,168 +434,220 @@ func (t *Table) insertNew(k Value, h uint64, v Value) {
 	}
 }
 
-// resize rebuilds the table so that it has room for one more key (extra),
-// choosing the array part size as the reference does: the largest n such
-// that more than half of the slots 1..n would be in use.
-func (t *Table) resize(extra Value) {
-	var nums [65]int // nums[b]: integer keys k with 2^(b-1) < k <= 2^b
-	total := 0
-	countInt := func(k Value) {
-		if k.p == pInt {
-			i := int64(k.n)
-			if i >= 1 && i <= 1<<40 {
-				nums[bits.Len64(uint64(i-1))]++
+// growNodes doubles the storage of the hash part, keeping every key, dead
+// ones included: it changes nothing the program can see, the reference's
+// node count included.
+func (t *Table) growNodes() {
+	old := t.node
+	size := max(2*len(old), smallHash)
+	if t.acct != nil {
+		*t.acct += int64(size) * nodeSize
+	}
+	t.node, t.used = make([]node, size), 0
+	for i := range old {
+		if n := &old[i]; n.key.p != nil || n.key.n != 0 {
+			t.insertNew(n.key, hashValue(n.key), n.val)
+		}
+	}
+}
+
+// maxArrayBits bounds the array part to the keys 1..1<<maxArrayBits (the
+// reference's MAXABITS for a 32-bit int).
+const maxArrayBits = 31
+
+// arrayBucket returns the bucket of computeSizes's count that an integer
+// key falls in, or -1 for a key that cannot live in the array part.
+func arrayBucket(k Value) int {
+	if k.p != pInt || uint64(int64(k.n)-1) >= 1<<maxArrayBits {
+		return -1
+	}
+	return bits.Len64(k.n - 1)
+}
+
+// computeSizes returns the array size the reference picks: the largest
+// power of two n such that more than n/2 of the keys 1..n are present,
+// given nums[b], the count of keys k with 2^(b-1) < k <= 2^b, and ints,
+// the count of all of them. inArray is how many keys the array gets.
+func computeSizes(nums *[maxArrayBits + 1]int, ints int) (size, inArray int) {
+	a := 0
+	for b, twoToB := 0, 1; b <= maxArrayBits && ints > twoToB/2; b, twoToB = b+1, twoToB*2 {
+		a += nums[b]
+		if a > twoToB/2 {
+			size, inArray = twoToB, a
+		}
+	}
+	return size, inArray
+}
+
+// rehash resizes the table for its keys and the new key extra, as the
+// reference does when a new key finds its hash part full: the array part
+// gets the size computeSizes picks and the hash part room for the rest.
+func (t *Table) rehash(extra Value) {
+	var nums [maxArrayBits + 1]int
+	ints := 0
+	arr := t.array()
+	for b, lo := 0, 0; lo < len(arr); b++ {
+		hi := min(1<<b, len(arr))
+		c := 0
+		for _, v := range arr[lo:hi] {
+			if !v.IsNil() {
+				c++
 			}
 		}
+		nums[b] += c
+		ints += c
+		lo = hi
 	}
-	for i, v := range t.arr {
-		if !v.IsNil() {
-			nums[bits.Len64(uint64(i))]++
-			total++
-		}
-	}
-	live := 0
+	inUse := ints // values in the array part
+	live := 0     // live keys in the hash part
 	for i := range t.node {
-		n := &t.node[i]
-		if !n.val.IsNil() {
+		if n := &t.node[i]; !n.val.IsNil() {
 			live++
-			countInt(n.key)
-		}
-	}
-	countInt(extra)
-	totalInts := total
-	for i := range t.node {
-		if !t.node[i].val.IsNil() && t.node[i].key.p == pInt {
-			i64 := int64(t.node[i].key.n)
-			if i64 >= 1 && i64 <= 1<<40 {
-				totalInts++
+			if b := arrayBucket(n.key); b >= 0 {
+				nums[b]++
+				ints++
 			}
 		}
 	}
-	if extra.p == pInt && int64(extra.n) >= 1 && int64(extra.n) <= 1<<40 {
-		totalInts++
+	if b := arrayBucket(extra); b >= 0 {
+		nums[b]++
+		ints++
 	}
-	// Optimal array size.
-	arrSize, a, cum := 0, 0, 0
-	for b, twotoi := 0, 1; b < len(nums) && twotoi > 0 && totalInts > twotoi/2; b, twotoi = b+1, twotoi*2 {
-		cum += nums[b]
-		if cum > twotoi/2 {
-			arrSize = twotoi
-			a = cum
+	size, inArray := computeSizes(&nums, ints)
+	nhash := inUse + live + 1 - inArray // all keys, the new one too, less the array's
+	if size == len(arr) && live == t.used {
+		// The common case of a growing record or dictionary: the array
+		// part stays and the hash part has no dead keys to drop, so its
+		// storage can stay too (growing when it must). The hint goes back
+		// to the array size, as after any rehash.
+		t.arr = arr
+		t.hlog = nodesLog(nhash)
+		if (t.used+1)*4 > len(t.node)*3 {
+			t.growNodes()
+		}
+		return
+	}
+	t.resize(size, nhash)
+}
+
+// resizeArray gives the array part size slots, keeping the hash part's
+// node count (OP_SETLIST's preallocation).
+func (t *Table) resizeArray(size int) { t.resize(size, t.hashNodes()) }
+
+// resize rebuilds the table with an array part of asize slots and a hash
+// part sized for nhash keys, moving keys between the parts; the hint of
+// Length goes back to the array size.
+func (t *Table) resize(asize, nhash int) {
+	if t.shared {
+		t.unshare()
+	}
+	old := t.array()
+	arr := old
+	if asize != len(old) {
+		arr = make([]Value, asize)
+		copy(arr, old)
+		if t.acct != nil {
+			*t.acct += int64(asize) * valueSize
 		}
 	}
-	_ = a
-	if arrSize < len(t.arr) {
-		arrSize = len(t.arr) // never shrink the array part here
+	t.arr = arr
+	t.hlog = nodesLog(nhash)
+	moved := false // does an array slot that goes away hold a value?
+	for _, v := range old[min(asize, len(old)):] {
+		if !v.IsNil() {
+			moved = true
+			break
+		}
+	}
+	if t.used == 0 && !moved {
+		// No keys to move: the hash storage can stay if it is big enough.
+		if size := hashSizeFor(nhash); len(t.node) < size {
+			t.node = make([]node, size)
+			if t.acct != nil {
+				*t.acct += int64(size) * nodeSize
+			}
+		}
+		return
 	}
 	oldNode := t.node
-	oldArr := t.arr
-	if t.acct != nil {
-		*t.acct += int64(arrSize-cap(oldArr)+len(oldNode)) * valueSize
-	}
-	// Build the new array part: the old one plus integer keys from the hash.
-	newArr := oldArr
-	if arrSize > cap(oldArr) {
-		newArr = make([]Value, len(oldArr), arrSize)
-		copy(newArr, oldArr)
-	}
-	inArray := func(k Value) bool {
-		return k.p == pInt && int64(k.n) >= 1 && int64(k.n) <= int64(arrSize)
-	}
-	hashCount := 1 // the new key
-	for i := range oldNode {
-		n := &oldNode[i]
-		if !n.val.IsNil() && !inArray(n.key) {
-			hashCount++
+	t.node, t.used = nil, 0
+	if size := hashSizeFor(nhash); size > 0 {
+		t.node = make([]node, size)
+		if t.acct != nil {
+			*t.acct += int64(size) * nodeSize
 		}
 	}
-	t.node = nil
-	if sz := hashSizeFor(hashCount); sz > 0 {
-		t.node = make([]node, sz)
+	for i := asize; i < len(old); i++ {
+		if !old[i].IsNil() {
+			k := Int(int64(i) + 1)
+			t.insertNew(k, hashValue(k), old[i])
+		}
 	}
-	t.used = 0
-	t.absent = 0
-	// Place integer keys that fall in the array range; the array's length
-	// grows only over its contiguous prefix.
-	var pending []node
 	for i := range oldNode {
 		n := &oldNode[i]
 		if n.val.IsNil() {
 			continue
 		}
-		if inArray(n.key) {
-			idx := int64(n.key.n) - 1
-			if idx < int64(len(newArr)) {
-				newArr[idx] = n.val
-			} else {
-				pending = append(pending, *n)
-			}
+		if n.key.p == pInt && uint64(int64(n.key.n)-1) < uint64(asize) {
+			arr[int64(n.key.n)-1] = n.val
 			continue
+		}
+		if (t.used+1)*4 > len(t.node)*3 {
+			t.growNodes() // only for OP_SETLIST on a table with dead keys
 		}
 		t.insertNew(n.key, hashValue(n.key), n.val)
 	}
-	if len(pending) > 0 {
-		// Extend the array part to cover the pending keys; holes are nil.
-		maxIdx := int64(len(newArr))
-		for _, n := range pending {
-			if int64(n.key.n) > maxIdx {
-				maxIdx = int64(n.key.n)
-			}
-		}
-		for int64(len(newArr)) < maxIdx {
-			newArr = append(newArr, Nil)
-		}
-		for _, n := range pending {
-			newArr[int64(n.key.n)-1] = n.val
-		}
-	}
-	t.arr = newArr
-	if t.node == nil {
-		t.node = make([]node, 4)
-	}
 }
 
-// Length returns a border of the table (§3.4.7) without metamethods.
+// Length returns a border of the table (§3.4.7) without metamethods. It
+// finds the border the reference's luaH_getn finds, starting from the hint
+// len(t.arr) and moving it as that function does.
 func (t *Table) Length() int64 {
-	n := len(t.arr)
-	if n > 0 && t.arr[n-1].IsNil() {
-		if n >= 2 && !t.arr[n-2].IsNil() {
-			// The slot before is the border (the case after a removal from
-			// the end), checked first as the reference does.
-			return int64(n - 1)
-		}
-		// Binary search for a border inside the array part.
-		lo, hi := 0, n // arr[lo-1] non-nil (or lo==0), arr[hi-1] nil
-		for hi-lo > 1 {
-			m := (lo + hi) / 2
-			if t.arr[m-1].IsNil() {
-				hi = m
-			} else {
-				lo = m
+	limit := len(t.arr)
+	if limit > 0 && t.arr[limit-1].IsNil() {
+		// There is a border before the hint. Check first the case after a
+		// removal from the end, limit-1.
+		pow2 := isPow2(cap(t.arr))
+		if limit >= 2 && !t.arr[limit-2].IsNil() {
+			if pow2 && !isPow2(limit-1) {
+				t.arr = t.arr[:limit-1]
 			}
+			return int64(limit - 1)
 		}
-		return int64(lo)
-	}
-	if t.used == 0 || t.GetInt(int64(n)+1).IsNil() {
-		return int64(n)
-	}
-	// Unbounded search in the hash part.
-	i, j := int64(n)+1, int64(n)+2
-	for !t.GetInt(j).IsNil() {
-		i = j
-		if j > math.MaxInt64/2 {
-			// Pathological: linear search.
-			k := int64(1)
-			for !t.GetInt(k).IsNil() {
-				k++
-			}
-			return k - 1
+		b := binarySearch(t.arr, 0, limit)
+		if pow2 && b > cap(t.arr)/2 {
+			t.arr = t.arr[:b]
 		}
-		j *= 2
+		return int64(b)
 	}
+	if limit < cap(t.arr) {
+		// The hint is present and the array goes on past it.
+		arr := t.array()
+		if arr[limit].IsNil() {
+			return int64(limit)
+		}
+		limit = len(arr)
+		if arr[limit-1].IsNil() {
+			b := binarySearch(arr, len(t.arr), limit)
+			t.arr = arr[:b]
+			return int64(b)
+		}
+	}
+	// limit is the array size, and t[limit] is present or limit is 0.
+	if t.used == 0 || t.GetInt(int64(limit)+1).IsNil() {
+		return int64(limit)
+	}
+	return t.hashSearch(uint64(limit))
+}
+
+func isPow2(n int) bool { return n&(n-1) == 0 }
+
+// binarySearch returns a border in arr between i and j, given that i is 0
+// or arr[i-1] is present, and arr[j-1] is nil.
+func binarySearch(arr []Value, i, j int) int {
 	for j-i > 1 {
-		m := (i + j) / 2
-		if t.GetInt(m).IsNil() {
+		m := int(uint(i+j) / 2)
+		if arr[m-1].IsNil() {
 			j = m
 		} else {
 			i = m
@@ -593,31 +656,66 @@ func (t *Table) Length() int64 {
 	return i
 }
 
+// hashSearch finds a border past j in the hash part, given that t[j+1] is
+// present (and t[j] too unless j is 0): it doubles j until t[j] is absent,
+// then searches between the last present index and it.
+func (t *Table) hashSearch(j uint64) int64 {
+	if j == 0 {
+		j = 1
+	}
+	var i uint64
+	for {
+		i = j
+		if j <= math.MaxInt64/2 {
+			j *= 2
+		} else {
+			j = math.MaxInt64
+			if t.GetInt(int64(j)).IsNil() {
+				break
+			}
+			return int64(j) // t[maxinteger] present: a border
+		}
+		if t.GetInt(int64(j)).IsNil() {
+			break
+		}
+	}
+	for j-i > 1 {
+		m := (i + j) / 2
+		if t.GetInt(int64(m)).IsNil() {
+			j = m
+		} else {
+			i = m
+		}
+	}
+	return int64(i)
+}
+
 // Next returns the entry that follows key k in a traversal (k nil starts
 // one); ok is false at the end. It fails for a key that is not in the
 // table.
 func (t *Table) Next(k Value) (key, val Value, ok bool, err error) {
+	arr := t.array()
 	var start int // position in the combined sequence: array then hash
 	if k.IsNil() {
 		start = 0
 	} else {
 		k = normKey(k)
-		if k.p == pInt && uint64(int64(k.n)-1) < uint64(len(t.arr)) {
+		if k.p == pInt && uint64(int64(k.n)-1) < uint64(len(arr)) {
 			start = int(int64(k.n))
 		} else {
 			i := t.findSlot(k, hashValue(k))
 			if i < 0 {
 				return Nil, Nil, false, errInvalidNext
 			}
-			start = len(t.arr) + i + 1
+			start = len(arr) + i + 1
 		}
 	}
-	for i := start; i < len(t.arr); i++ {
-		if !t.arr[i].IsNil() {
-			return Int(int64(i) + 1), t.arr[i], true, nil
+	for i := start; i < len(arr); i++ {
+		if !arr[i].IsNil() {
+			return Int(int64(i) + 1), arr[i], true, nil
 		}
 	}
-	for i := max(start-len(t.arr), 0); i < len(t.node); i++ {
+	for i := max(start-len(arr), 0); i < len(t.node); i++ {
 		n := &t.node[i]
 		if !n.val.IsNil() {
 			return n.key, n.val, true, nil
@@ -652,12 +750,12 @@ func (t *Table) SetMetatable(mt *Table) {
 
 // ArrayLen returns how many slots the array part has (for sizing
 // decisions; not the length operator).
-func (t *Table) ArrayLen() int { return len(t.arr) }
+func (t *Table) ArrayLen() int { return cap(t.arr) }
 
 // Count returns the number of non-nil entries (O(n)).
 func (t *Table) Count() int {
 	c := 0
-	for _, v := range t.arr {
+	for _, v := range t.array() {
 		if !v.IsNil() {
 			c++
 		}

@@ -10,8 +10,10 @@ func TestTableArrayAndHash(t *testing.T) {
 	for i := int64(1); i <= 100; i++ {
 		tb.SetInt(i, Int(i*i))
 	}
-	if tb.Length() != 100 || len(tb.arr) != 100 {
-		t.Fatalf("length %d, array part %d", tb.Length(), len(tb.arr))
+	// The array part has the reference's size: the power of two that 100
+	// appended keys grow it to.
+	if tb.Length() != 100 || tb.ArrayLen() != 128 {
+		t.Fatalf("length %d, array part %d", tb.Length(), tb.ArrayLen())
 	}
 	tb.SetStr("x", String("y"))
 	if tb.GetStr("x").AsString() != "y" || tb.Get(String("x")).AsString() != "y" {
@@ -102,5 +104,63 @@ func TestTableManyKeys(t *testing.T) {
 	}
 	if tb.Count() != 5000 {
 		t.Fatalf("count %d", tb.Count())
+	}
+}
+
+func TestComputeSizes(t *testing.T) {
+	tests := []struct {
+		keys          []int64
+		size, inArray int
+	}{
+		{nil, 0, 0},
+		{[]int64{1}, 1, 1},
+		{[]int64{2}, 0, 0},
+		{[]int64{1, 2, 4}, 4, 3},
+		{[]int64{1, 3}, 1, 1},
+		{[]int64{1, 2, 3, 5}, 4, 3},
+		{[]int64{1, 2, 3, 5, 6}, 8, 5},
+		{[]int64{2, 4, 7}, 0, 0},
+		{[]int64{1, 1 << 31}, 1, 1},
+	}
+	for _, tt := range tests {
+		var nums [maxArrayBits + 1]int
+		ints := 0
+		for _, k := range tt.keys {
+			if b := arrayBucket(Int(k)); b >= 0 {
+				nums[b]++
+				ints++
+			}
+		}
+		if size, in := computeSizes(&nums, ints); size != tt.size || in != tt.inArray {
+			t.Errorf("keys %v: size %d with %d keys, want %d with %d", tt.keys, size, in, tt.size, tt.inArray)
+		}
+	}
+}
+
+// TestTableLengthHint checks that reads past the hint of Length move it
+// (as the reference's luaH_getint does) and that the array part keeps
+// its size and its values when the storage is shared.
+func TestTableLengthHint(t *testing.T) {
+	tb := NewTable(0, 0)
+	for i := int64(1); i <= 8; i++ {
+		tb.SetInt(i, Int(i))
+	}
+	tb.SetInt(8, Nil)
+	if n := tb.Length(); n != 7 || len(tb.arr) != 7 || cap(tb.arr) != 8 {
+		t.Fatalf("length %d, hint %d, size %d", n, len(tb.arr), cap(tb.arr))
+	}
+	tb.SetInt(4, Nil)
+	if tb.GetInt(8) != Nil || len(tb.arr) != 8 {
+		t.Fatalf("hint %d after reading t[8]", len(tb.arr))
+	}
+	tb.SetInt(7, Nil)
+	// From the hint 8 the search is a binary one (from 7 it would be 6).
+	if n := tb.Length(); n != 3 {
+		t.Fatalf("length %d after a read of t[8], want 3", n)
+	}
+	shared := &Table{arr: tb.arr, shared: true}
+	shared.SetInt(8, True)
+	if tb.GetInt(8) != Nil || shared.GetInt(8) != True || shared.GetInt(6).AsInt() != 6 {
+		t.Fatal("write to shared storage")
 	}
 }

@@ -189,7 +189,7 @@ func (p *clonePlan) add(t *State, v Value) int32 {
 		o.kind = planShare
 		if tb.meta != nil || tb.weak != 0 || !p.plain(t, tb) {
 			o.kind = planCopy
-			p.nArr += len(tb.arr)
+			p.nArr += cap(tb.arr)
 			p.nNode += len(tb.node)
 		}
 	case tagUserdata:
@@ -206,7 +206,7 @@ func (p *clonePlan) add(t *State, v Value) int32 {
 			p.add(t, TableValue(tb.meta))
 		}
 		var refs []planRef
-		for j, e := range tb.arr {
+		for j, e := range tb.array() {
 			if p.mapped(t, e) {
 				refs = append(refs, planRef{int32(j), p.add(t, e)})
 			}
@@ -244,7 +244,7 @@ func (p *clonePlan) add(t *State, v Value) int32 {
 // plain reports whether every key and value of tb is the same object in
 // a copy (strings, numbers, Go functions without upvalues).
 func (p *clonePlan) plain(t *State, tb *Table) bool {
-	for _, v := range tb.arr {
+	for _, v := range tb.array() {
 		if p.mapped(t, v) {
 			return false
 		}
@@ -258,12 +258,10 @@ func (p *clonePlan) plain(t *State, tb *Table) bool {
 	return true
 }
 
-// compact gives a template table storage that fits its entries, so that
-// its copies are snug.
+// compact gives a template table's hash part storage that fits its
+// entries, so that its copies are snug. (The array part keeps its size,
+// which is the reference's.)
 func (t *Table) compact() {
-	if cap(t.arr) > len(t.arr) {
-		t.arr = append([]Value(nil), t.arr...)
-	}
 	live := 0
 	for i := range t.node {
 		if !t.node[i].val.IsNil() {
@@ -329,13 +327,17 @@ func (c *Cloner) extraTable(t *Table) *Table {
 	if c.extra == nil {
 		c.extra = map[*Table]*Table{}
 	}
-	n := &Table{weak: t.weak}
+	n := &Table{weak: t.weak, hlog: t.hlog}
 	c.extra[t] = n
 	if t.meta != nil {
 		n.meta = c.Value(TableValue(t.meta)).AsTable()
 	}
-	for _, v := range t.arr {
-		n.arr = append(n.arr, c.Value(v))
+	if size := cap(t.arr); size > 0 {
+		arr := make([]Value, size)
+		for i, v := range t.array() {
+			arr[i] = c.Value(v)
+		}
+		n.arr = arr[:len(t.arr)]
 	}
 	if len(t.node) > 0 {
 		n.node = make([]node, len(t.node))
@@ -375,12 +377,12 @@ func (s *State) cloneFrom(t *State, p *clonePlan) {
 		case planCopy, planShare:
 			n := &tables[nt]
 			nt++
-			n.weak, n.absent = o.t.weak, o.t.absent
+			n.weak, n.absent, n.hlog = o.t.weak, o.t.absent, o.t.hlog
 			if o.kind == planShare {
 				n.arr, n.node, n.used, n.shared = o.t.arr, o.t.node, o.t.used, true
 			} else {
-				k := copy(arr, o.t.arr)
-				n.arr, arr = arr[:k:k], arr[k:]
+				k := copy(arr, o.t.array())
+				n.arr, arr = arr[:len(o.t.arr):k], arr[k:]
 				k = copy(nodes, o.t.node)
 				n.node, nodes = nodes[:k:k], nodes[k:]
 				n.used = o.t.used
@@ -403,7 +405,7 @@ func (s *State) cloneFrom(t *State, p *clonePlan) {
 			}
 			for _, r := range o.refs {
 				if r.slot >= 0 {
-					n.arr[r.slot] = c.ref(r.target, o.t.arr[r.slot].tag())
+					n.array()[r.slot] = c.ref(r.target, o.t.array()[r.slot].tag())
 				} else {
 					nd := &n.node[^r.slot]
 					nd.val = c.ref(r.target, nd.val.tag())

@@ -408,7 +408,7 @@ func (th *Thread) execute() error {
 						continue
 					}
 					if rb.n>>tagShift == tagTable {
-						if t := (*Table)(rb.p); t.meta == nil && len(t.arr) > 0 && !t.arr[len(t.arr)-1].IsNil() && len(t.node) == 0 {
+						if t := (*Table)(rb.p); t.meta == nil && len(t.arr) > 0 && len(t.arr) == cap(t.arr) && !t.arr[len(t.arr)-1].IsNil() && t.used == 0 {
 							R[a] = Int(int64(len(t.arr)))
 							continue
 						}
@@ -1179,9 +1179,15 @@ func (th *Thread) execute() error {
 			if t == nil {
 				return th.runtimeError("SETLIST on a non-table (corrupt code)")
 			}
-			for j := 1; j <= n; j++ {
-				t.SetInt(int64(last+j), th.stack[base+a+j])
+			// Like the reference, grow the array part to the constructor's
+			// size and store every value there, nils included.
+			if t.shared {
+				t.unshare()
 			}
+			if last+n > cap(t.arr) {
+				t.resizeArray(last + n)
+			}
+			copy(t.array()[last:last+n], th.stack[base+a+1:base+a+1+n])
 			th.top = th.frames[fi].top
 		case bc.OpClosure:
 			sub := p.protos[i.Bx()]

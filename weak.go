@@ -78,11 +78,12 @@ func (s *State) sweepWeak() {
 		}
 		sv := saved{t: t}
 		if t.weak&weakValues != 0 {
-			sv.arrVals = make([]weakRef, len(t.arr))
-			for i, v := range t.arr {
+			arr := t.array()
+			sv.arrVals = make([]weakRef, len(arr))
+			for i, v := range arr {
 				if collectable(v) {
 					sv.arrVals[i] = makeWeak(v)
-					t.arr[i] = True // placeholder
+					arr[i] = True // placeholder
 				}
 			}
 		}
@@ -110,14 +111,15 @@ func (s *State) sweepWeak() {
 	var zero weak.Pointer[byte]
 	for _, sv := range all {
 		t := sv.t
+		arr := t.array()
 		for i, r := range sv.arrVals {
 			if r.ptr == zero {
 				continue
 			}
 			if v, ok := r.value(); ok {
-				t.arr[i] = v
+				arr[i] = v
 			} else {
-				t.arr[i] = Nil
+				arr[i] = Nil
 			}
 		}
 		for i := range t.node {
