@@ -123,7 +123,7 @@ func (w *heapWalker) table(t *Table) {
 	if t.meta != nil {
 		w.value(TableValue(t.meta))
 	}
-	for _, v := range t.arr {
+	for _, v := range t.array() {
 		w.value(v)
 	}
 	for i := range t.node {
