@@ -85,3 +85,35 @@ func ExampleWithSetup() {
 	// 1.2.3!
 	// 1.2.3!
 }
+
+// requestLog is a library's per-state data: each state copied from the
+// template gets its own, through CloneFor.
+type requestLog struct{ lines []string }
+
+func (l *requestLog) CloneFor(*lunar.Cloner) any { return &requestLog{} }
+
+var requestLogKey = lunar.NewDataKey()
+
+// A library of your own keeps per-state Go data in the state (NewDataKey,
+// State.Data, State.SetData): its functions stay plain, shared by every
+// state made from the template, and each state still has its own data.
+func ExampleNewDataKey() {
+	logLib := lunar.NewLibraries(func(s *lunar.State) {
+		s.SetData(requestLogKey, &requestLog{})
+		s.SetGlobal("log", lunar.NewFunction("log", func(t *lunar.Thread, args []lunar.Value) (int, error) {
+			msg, err := t.CheckString(args, 1)
+			if err != nil {
+				return 0, err
+			}
+			l := t.State().Data(requestLogKey).(*requestLog)
+			l.lines = append(l.lines, msg)
+			return 0, nil
+		}))
+	})
+	a := lunar.NewState(lunar.WithLibraries(logLib))
+	b := lunar.NewState(lunar.WithLibraries(logLib))
+	a.DoString("a", `log("one") log("two")`)
+	b.DoString("b", `log("three")`)
+	fmt.Println(a.Data(requestLogKey).(*requestLog).lines, b.Data(requestLogKey).(*requestLog).lines)
+	// Output: [one two] [three]
+}
