@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Runs the core issue's micro-programs under lunar and lua5.4, alternating,
+# Runs the micro-programs (the core issue's, and the standard library's
+# lib_*.lua: gsub, find, format, concat, sort, insert/remove) under lunar
+# and lua5.4, alternating,
 # and prints the ratio of the best user-CPU time of each (best of N runs,
 # default 3). Usage, from the repository root:
 #   go build -o /tmp/lunar ./cmd/lunar && bench/micro/run.sh /tmp/lunar [N]
