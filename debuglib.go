@@ -200,8 +200,12 @@ func dbGetInfo(t *Thread, args []Value) (int, error) {
 		case 't':
 			info.SetStr("istailcall", Bool(f != nil && f.tail))
 		case 'r':
-			info.SetStr("ftransfer", Int(0))
-			info.SetStr("ntransfer", Int(0))
+			ft, nt := 0, 0
+			if f != nil {
+				ft, nt = th.transferOf(f)
+			}
+			info.SetStr("ftransfer", Int(int64(ft)))
+			info.SetStr("ntransfer", Int(int64(nt)))
 		case 'L':
 			if cl != nil {
 				lines := NewTable(0, len(cl.proto.LineInfo))
@@ -244,7 +248,9 @@ func (th *Thread) localSlot(level, n int) (string, int) {
 		}
 		return "", -1
 	}
-	if name := localName(f.cl.proto, n, f.pc-1); name != "" {
+	// A frame whose call hook runs has not started (pc 0): its
+	// parameters are active already, as the reference's hook sees them.
+	if name := localName(f.cl.proto, n, max(f.pc-1, 0)); name != "" {
 		return name, f.base + n - 1
 	}
 	if n > 0 && f.base+n-1 < limit {

@@ -73,15 +73,51 @@ func (th *Thread) callHook(f *callFrame, tail bool) error {
 	if tail {
 		ev = "tail call"
 	}
-	return th.runHook(ev, Nil)
+	// The values transferred are the parameters: a Lua function's fixed
+	// ones, or all the arguments of a Go function (f is nil for one).
+	fi := len(th.frames) - 1
+	n := th.top - th.frames[fi].base
+	if f != nil {
+		n = f.cl.proto.numParams
+	}
+	return th.runTransferHook(ev, fi, th.frames[fi].base, n)
 }
 
-func (th *Thread) returnHook(f *callFrame) error {
+// returnHook runs the return hook for frame fi, whose n results start at
+// stack index first.
+func (th *Thread) returnHook(fi, first, n int) error {
 	h := th.hook
 	if h == nil || th.inHook || h.mask&hookReturn == 0 {
 		return nil
 	}
-	return th.runHook("return", Nil)
+	return th.runTransferHook("return", fi, first, n)
+}
+
+// hookTransfer is what debug.getinfo's 'r' option reports while a call or
+// return hook runs: for frame fi, the n values from stack index first.
+type hookTransfer struct {
+	fi, first, n int
+	set          bool
+}
+
+// runTransferHook runs a call or return hook with the transferred values
+// recorded for debug.getinfo.
+func (th *Thread) runTransferHook(event string, fi, first, n int) error {
+	saved := th.transfer
+	th.transfer = hookTransfer{fi: fi, first: first, n: n, set: true}
+	err := th.runHook(event, Nil)
+	th.transfer = saved
+	return err
+}
+
+// transferOf returns the transferred values of frame f: ftransfer (the
+// local index of the first) and ntransfer, both 0 when no hook of f runs.
+func (th *Thread) transferOf(f *callFrame) (first, n int) {
+	t := th.transfer
+	if !t.set || t.n == 0 || t.fi >= len(th.frames) || &th.frames[t.fi] != f {
+		return 0, 0
+	}
+	return t.first - f.fn, t.n
 }
 
 func (th *Thread) runHook(event string, arg Value) error {

@@ -91,6 +91,9 @@ type Thread struct {
 	// inHook is set while a hook runs: no hook runs inside a hook, even
 	// one the hook installed (the reference's allowhook).
 	inHook bool
+	// transfer describes the values a call or return hook sees
+	// (debug.getinfo's 'r'): the frame and the stack slots.
+	transfer hookTransfer
 	// hook is the debug hook of the thread (debug.sethook), hookMask its
 	// events (0 without a hook), read by the VM at each frame.
 	hook     *hookState
@@ -367,7 +370,7 @@ func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 	}
 	if th.hookMask&hookReturn != 0 {
 		top := th.top
-		if err := th.returnHook(nil); err != nil {
+		if err := th.returnHook(len(th.frames)-1, th.top-n, n); err != nil {
 			return err
 		}
 		th.top = top

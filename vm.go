@@ -1093,6 +1093,12 @@ func (th *Thread) execute() error {
 			if err := th.callGo(th.stack[fn].asGoFunction(), fn, -1); err != nil {
 				return err
 			}
+			if th.hookMask&hookReturn != 0 {
+				// The frame making the tail call returns now.
+				if err := th.returnHook(fi, fn, th.top-fn); err != nil {
+					return err
+				}
+			}
 			if th.postReturn(fi, fn, th.top-fn) {
 				return nil
 			}
@@ -1127,7 +1133,7 @@ func (th *Thread) execute() error {
 				}
 			}
 			if th.hookMask&hookReturn != 0 {
-				if err := th.returnHook(&th.frames[fi]); err != nil {
+				if err := th.returnHook(fi, ra, n); err != nil {
 					return err
 				}
 			}
