@@ -1,6 +1,7 @@
 package lunar
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -163,4 +164,79 @@ func TestTableLengthHint(t *testing.T) {
 	if tb.GetInt(8) != Nil || shared.GetInt(8) != True || shared.GetInt(6).AsInt() != 6 {
 		t.Fatal("write to shared storage")
 	}
+}
+
+// FuzzTableModel drives a table with random integer, float, string and
+// boolean keys (sets, deletions, array-style appends and removals) and
+// checks it against a Go map after every step: lookups, the number of
+// entries a full traversal with Next visits (each key once), and that #
+// is a border.
+func FuzzTableModel(f *testing.F) {
+	f.Add([]byte{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 200, 201, 17, 33, 65})
+	f.Add([]byte{9, 9, 9, 1, 1, 1, 130, 131, 132, 133, 7, 7, 250, 251})
+	f.Fuzz(func(t *testing.T, ops []byte) {
+		if len(ops) > 600 {
+			ops = ops[:600] // each step checks the whole table
+		}
+		tb := NewTable(0, 0)
+		type entry struct{ k, v Value }
+		model := map[string]entry{} // by a key's text: strings are not comparable as Values
+		id := func(k Value) string { return k.TypeName() + ":" + fmt.Sprint(k.Interface()) }
+		key := func(b byte) Value {
+			switch b % 4 {
+			case 0, 1:
+				return Int(int64(b>>2) - 4) // small integers, a few non-positive
+			case 2:
+				return String(string(rune('a' + b>>3)))
+			}
+			return Float(float64(b>>2) + 0.5)
+		}
+		for i := 0; i+1 < len(ops); i += 2 {
+			k, op := key(ops[i]), ops[i+1]
+			switch {
+			case op < 100: // set
+				v := Int(int64(op) + 1)
+				if err := tb.Set(k, v); err != nil {
+					t.Fatal(err)
+				}
+				model[id(k)] = entry{k, v}
+			case op < 170: // delete
+				if err := tb.Set(k, Nil); err != nil {
+					t.Fatal(err)
+				}
+				delete(model, id(k))
+			case op < 220: // append at the border
+				n := tb.Length()
+				tb.SetInt(n+1, Int(int64(op)))
+				model[id(Int(n+1))] = entry{Int(n + 1), Int(int64(op))}
+			default: // remove the last element
+				if n := tb.Length(); n > 0 {
+					tb.SetInt(n, Nil)
+					delete(model, id(Int(n)))
+				}
+			}
+			for _, e := range model {
+				if got := tb.Get(e.k); got != e.v {
+					t.Fatalf("step %d: t[%s] = %v, want %v", i/2, id(e.k), got, e.v)
+				}
+			}
+			seen := 0
+			for k, _, ok, err := tb.Next(Nil); ok; k, _, ok, err = tb.Next(k) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, in := model[id(k)]; !in {
+					t.Fatalf("step %d: Next visits %s, not in the table", i/2, id(k))
+				}
+				seen++
+			}
+			if seen != len(model) {
+				t.Fatalf("step %d: Next visits %d keys, want %d", i/2, seen, len(model))
+			}
+			n := tb.Length()
+			if n < 0 || (n > 0 && tb.GetInt(n).IsNil()) || !tb.GetInt(n+1).IsNil() {
+				t.Fatalf("step %d: #t = %d is not a border", i/2, n)
+			}
+		}
+	})
 }
