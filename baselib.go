@@ -83,7 +83,9 @@ func baseAssert(t *Thread, args []Value) (int, error) {
 	if len(args) < 2 {
 		return 0, t.Errorf("assertion failed!")
 	}
-	return 0, NewError(args[1])
+	// The reference's assert ends in error's code: a string message gets
+	// the position of assert's caller, as error(msg) would.
+	return baseError(t, args[1:2])
 }
 
 func baseError(t *Thread, args []Value) (int, error) {
@@ -444,12 +446,30 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	// The numeric arguments are checked before anything else, as the
+	// reference's luaL_optinteger calls come before lua_gc.
+	var nums [3]int64
+	nargs := 0
+	switch opts[o] {
+	case "step", "setpause", "setstepmul":
+		nargs = 1
+	case "generational":
+		nargs = 2
+	case "incremental":
+		nargs = 3
+	}
+	for i := range nargs {
+		if nums[i], err = t.OptInteger(args, i+2, 0); err != nil {
+			return 0, err
+		}
+	}
 	if t.state.inFinalizer > 0 {
 		// Every option fails inside a finalizer: the reference's lua_gc
 		// returns -1 while the collector is stopped to run one.
 		t.Push(Nil)
 		return 1, nil
 	}
+	s := t.state
 	switch opts[o] {
 	case "collect":
 		if err := t.state.collect(t); err != nil {
@@ -462,11 +482,13 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 		t.Push(Float(float64(ms.HeapAlloc) / 1024))
 	case "step":
 		// A step finishes a whole cycle here: Go's collector cannot be
-		// driven a step at a time.
+		// driven a step at a time. In generational mode the reference's
+		// collector never stops at the end of a cycle, so a step never
+		// reports one.
 		if err := t.state.collect(t); err != nil {
 			return 0, err
 		}
-		t.Push(True)
+		t.Push(Bool(!s.gcGenerational))
 	case "isrunning":
 		t.Push(Bool(!t.state.gcStopped))
 	case "stop", "restart":
@@ -475,15 +497,26 @@ func baseCollectGarbage(t *Thread, args []Value) (int, error) {
 		t.state.gcStopped = opts[o] == "stop"
 		t.Push(Int(0))
 	case "setpause":
-		t.Push(Int(200))
+		t.Push(Int(s.gcPause.get()))
+		s.gcPause.set(nums[0])
 	case "setstepmul":
-		t.Push(Int(100))
+		t.Push(Int(s.gcStepMul.get()))
+		s.gcStepMul.set(nums[0])
 	case "generational", "incremental":
 		prev := "incremental"
-		if t.state.gcGenerational {
+		if s.gcGenerational {
 			prev = "generational"
 		}
-		t.state.gcGenerational = opts[o] == "generational"
+		s.gcGenerational = opts[o] == "generational"
+		if opts[o] == "incremental" {
+			// A zero keeps the current value.
+			if nums[0] != 0 {
+				s.gcPause.set(nums[0])
+			}
+			if nums[1] != 0 {
+				s.gcStepMul.set(nums[1])
+			}
+		}
 		t.Push(String(prev))
 	default:
 		t.Push(Int(0))

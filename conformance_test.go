@@ -52,7 +52,7 @@ func runScript(t *testing.T, name string) (string, error) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	s := lunar.NewState(lunar.WithStdout(&out), lunar.WithStderr(&out))
+	s := lunar.NewState(lunar.WithStdout(&out), lunar.WithStderr(&out), lunar.WithGenerationalGC())
 	stdlib.OpenAll(s)
 	argt := lunar.NewTable(0, 1)
 	argt.SetInt(0, lunar.String(name))

@@ -48,6 +48,13 @@ type coroutine struct {
 	// whichever direction it goes.
 	xfer    transfer
 	closing bool
+	// closerGo is the Go-call depth of the thread closing the suspended
+	// coroutine: its closing methods run that deep, as the reference's
+	// lua_closethread starts the closed thread at its closer's count.
+	closerGo int
+	// pendingGo counts the Go calls a suspended coroutine yielded inside
+	// (pcall, metamethods): its Go-call depth above its body's level.
+	pendingGo int
 	// finished is set once the coroutine's goroutine has exited.
 	finished bool
 }
@@ -132,8 +139,16 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 	if th.nGo >= maxGoCalls {
 		return nil, NewError(String("C stack overflow"))
 	}
-	// The body's first call counts one level, as the reference's resume.
-	co.nGo = th.nGo
+	// The coroutine runs one level deeper than its resumer, as in the
+	// reference's lua_resume: the body's first call counts that level;
+	// a suspended body goes on at it, with the Go calls it yielded
+	// inside on top.
+	if c.started {
+		co.nGo = th.nGo + 1 + c.pendingGo
+	} else {
+		co.nGo = th.nGo
+	}
+	bodyGo := th.nGo + 1
 	c.status = coRunning
 	if th.co != nil {
 		th.co.status = coNormal
@@ -159,6 +174,7 @@ func (th *Thread) Resume(co *Thread, args []Value) ([]Value, error) {
 		return tr.vals, tr.err
 	}
 	c.status = coSuspended
+	c.pendingGo = co.nGo - bodyGo
 	return tr.vals, nil
 }
 
@@ -261,6 +277,7 @@ func (c *coroutine) run() {
 		if _, killed := err.(killCoroutineError); killed {
 			tr = transfer{done: true}
 		} else if _, closing := err.(closeCoroutineError); closing {
+			th.nGo = c.closerGo
 			ev := th.unwindTBC(0, 0, Nil)
 			if !ev.IsNil() {
 				tr = transfer{done: true, err: NewError(ev)}
@@ -335,6 +352,7 @@ func (th *Thread) closeCoroutine(co *Thread) (Value, bool) {
 		if !c.started {
 			return Nil, true
 		}
+		c.closerGo = th.nGo
 		s := th.state
 		closer := s.running
 		s.running = co // its closing methods run on it

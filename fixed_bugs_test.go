@@ -33,6 +33,30 @@ var fixedBugs = []struct {
 			end
 		end
 		return "ok"`},
+	// A chain of coroutine.close calls, each closing method closing the
+	// next coroutine, counts as nested C calls and ends in "C stack
+	// overflow" (fixed in 5.4.6 by lua_closethread).
+	{"coroutine.close chain", `
+		local count, co = 0, false
+		for i = 1, 1000 do
+			local previous = co
+			co = coroutine.create(function ()
+				local x <close> = setmetatable({}, {__close = function ()
+					count = count + 1
+					if previous then assert(coroutine.close(previous)) end
+				end})
+				coroutine.yield()
+			end)
+			coroutine.resume(co)
+		end
+		local ok, msg = coroutine.close(co)
+		if ok or not string.find(msg, "C stack overflow$") then
+			return "close gave " .. tostring(ok) .. ", " .. tostring(msg)
+		end
+		if count < 150 or count > 200 then
+			return "closed " .. count .. " coroutines"
+		end
+		return "ok"`},
 }
 
 func TestFixedBugs(t *testing.T) {

@@ -230,3 +230,20 @@ func (s *State) SetFinalizer(v Value) {
 		s.registerFinalizer(v)
 	}
 }
+
+// gcParam is a collector parameter as the reference stores it: a quarter of
+// the value set, in a byte, so that collectgarbage("setpause") and
+// ("setstepmul") give back the same figures (100 after 100, 148 after 150).
+type gcParam uint8
+
+// The reference's defaults (LUAI_GCPAUSE and LUAI_GCMUL).
+const (
+	defaultGCPause   gcParam = 200 / 4
+	defaultGCStepMul gcParam = 100 / 4
+)
+
+func (p gcParam) get() int64 { return int64(p) * 4 }
+
+// set stores v as the reference's setgcparam does, after its cast to a C
+// int: the quotient is truncated to a byte.
+func (p *gcParam) set(v int64) { *p = gcParam(int32(v) / 4) }

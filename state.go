@@ -32,6 +32,9 @@ type State struct {
 	// gcStopped and gcGenerational record collectgarbage's settings.
 	gcStopped      bool
 	gcGenerational bool
+	// gcPause and gcStepMul hold the incremental collector's parameters,
+	// which only collectgarbage reads back.
+	gcPause, gcStepMul gcParam
 	// watchGC is set once the state has objects with __gc: from then on
 	// the VM clears dead registers where the reference's collector would
 	// take them as dead, so that Go's collector finds the same garbage.
@@ -89,6 +92,12 @@ func WithStdout(w io.Writer) Option { return func(s *State) { s.stdout = w } }
 // WithStderr sends warnings and io.stderr output to w (default os.Stderr).
 func WithStderr(w io.Writer) Option { return func(s *State) { s.stderr = w } }
 
+// WithGenerationalGC starts the state with collectgarbage reporting the
+// generational mode, as the standalone lua does (its main switches to
+// that mode). Go's collector does the work whatever the mode; the mode
+// only changes what collectgarbage answers.
+func WithGenerationalGC() Option { return func(s *State) { s.gcGenerational = true } }
+
 // NewState returns a State with the base library (§6.1) and the coroutine
 // library (§6.2) open. Other libraries are opened by package stdlib, best
 // through WithLibraries (stdlib.All, stdlib.Safe), which makes a state a
@@ -96,7 +105,7 @@ func WithStderr(w io.Writer) Option { return func(s *State) { s.stderr = w } }
 func NewState(opts ...Option) *State { return newState(opts) }
 
 func newState(opts []Option) *State {
-	s := &State{stdout: os.Stdout, stderr: os.Stderr}
+	s := &State{stdout: os.Stdout, stderr: os.Stderr, gcPause: defaultGCPause, gcStepMul: defaultGCStepMul}
 	for _, o := range opts {
 		o(s)
 	}
@@ -153,6 +162,7 @@ func (s *State) Reset() {
 	s.weakTables = nil
 	s.warnOn, s.warnCont = false, false
 	s.gcStopped, s.gcGenerational = false, false
+	s.gcPause, s.gcStepMul = defaultGCPause, defaultGCStepMul
 	s.ctl.limits = Limits{}
 	s.setups = nil
 	for _, o := range s.opts {

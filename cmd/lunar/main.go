@@ -79,7 +79,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	// a pipe or file gets full buffers.
 	it.s = lunar.NewState(
 		lunar.WithStdout(flushWriter{w: out, always: isTerminal(stdout)}),
-		lunar.WithStderr(stderr))
+		lunar.WithStderr(stderr),
+		lunar.WithGenerationalGC())
 	if opts.noEnv {
 		// Tells the package library to ignore LUA_PATH_5_4 and LUA_PATH,
 		// as lua.c does for -E.
