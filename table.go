@@ -191,6 +191,8 @@ func hashValue(k Value) uint64 {
 	switch k.p {
 	case pInt, pFloat, pBool:
 		return mix(k.n ^ uint64(uintptr(k.p)))
+	case pDeadKey:
+		return k.n // the hash of the key it replaced
 	}
 	if k.tag() == tagString {
 		return hashString(k.AsString())
@@ -217,7 +219,7 @@ func keyEq(a, b Value) bool {
 		return true
 	}
 	// Same tag and length: strings with equal bytes are equal keys.
-	if a.isObject() && a.tag() == tagString && b.isObject() {
+	if a.isObject() && a.tag() == tagString && b.isObject() && a.p != pDeadKey && b.p != pDeadKey {
 		return a.AsString() == b.AsString()
 	}
 	return false
@@ -295,7 +297,7 @@ func (t *Table) getStrHash(s string, h uint64) Value {
 	for i := h & mask; ; i = (i + 1) & mask {
 		n := &t.node[i]
 		if n.key.n == want {
-			if kp := n.key.p; kp == data || (kp != pInt && kp != pFloat && kp != pBool && kp != nil &&
+			if kp := n.key.p; kp == data || (kp != pInt && kp != pFloat && kp != pBool && kp != nil && kp != pDeadKey &&
 				unsafe.String((*byte)(kp), len(s)) == s) {
 				return n.val
 			}
@@ -314,7 +316,9 @@ func (t *Table) findSlot(k Value, h uint64) int {
 	mask := uint64(len(t.node) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		n := &t.node[i]
-		if keyEq(n.key, k) {
+		if keyEq(n.key, k) || (n.key.p == pDeadKey && n.key.n == h) {
+			// (A removed key is found too, so that next can go on from
+			// a key the traversal has just cleared.)
 			return int(i)
 		}
 		if n.key.p == nil && n.key.n == 0 {
@@ -383,11 +387,27 @@ func (t *Table) setHashKey(k Value, h uint64, v Value, interned bool) {
 		mask := uint64(len(t.node) - 1)
 		for i := h & mask; ; i = (i + 1) & mask {
 			n := &t.node[i]
-			if keyEq(n.key, k) {
-				if n.val.IsNil() {
+			dead := n.key.p == pDeadKey && n.key.n == h
+			if dead || keyEq(n.key, k) {
+				switch {
+				case v.IsNil():
+					if n.key.isObject() && !dead {
+						// A removed key must not keep its object alive
+						// (a big string, a table): keep only its hash,
+						// which is all the slot needs for next and for
+						// probing.
+						n.key = Value{p: pDeadKey, n: h}
+					}
+				case n.val.IsNil():
 					// A dead key comes back to life: it may be a
 					// metamethod cached as absent.
 					t.absent = 0
+					if dead {
+						if !interned && k.isObject() && k.tag() == tagString && k.strLen() <= maxInternLen {
+							k = String(internString(k.AsString()))
+						}
+						n.key = k
+					}
 				}
 				n.val = v
 				return

@@ -65,13 +65,16 @@ const (
 
 // sentinels gives the addresses that mark immediate values. Only their
 // addresses matter.
-var sentinels [4]uint64
+var sentinels [5]uint64
 
 var (
 	pBool        = unsafe.Pointer(&sentinels[0])
 	pInt         = unsafe.Pointer(&sentinels[1])
 	pFloat       = unsafe.Pointer(&sentinels[2])
 	pEmptyString = unsafe.Pointer(&sentinels[3])
+	// pDeadKey marks the key of a removed hash entry (see Table): n holds
+	// the key's hash, not the key, so that the entry keeps nothing alive.
+	pDeadKey = unsafe.Pointer(&sentinels[4])
 )
 
 // Nil is the nil value (the zero Value).

@@ -196,14 +196,17 @@ func (th *Thread) execute() error {
 						b := uint8(i >> bc.PosB)
 						kv := k[b]
 						n := &t.node[p.khash[b]&uint64(len(t.node)-1)]
-						// An existing live key can be overwritten directly.
+						// An existing live key can be overwritten directly (a
+						// nil goes the slow way, which lets go of the key).
 						if n.key.p == kv.p && n.key.n == kv.n && !n.val.IsNil() {
+							v := R[uint8(i>>bc.PosC)]
 							if i.K() {
-								n.val = k[uint8(i>>bc.PosC)]
-							} else {
-								n.val = R[uint8(i>>bc.PosC)]
+								v = k[uint8(i>>bc.PosC)]
 							}
-							continue
+							if !v.IsNil() {
+								n.val = v
+								continue
+							}
 						}
 					}
 				}

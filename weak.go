@@ -146,6 +146,10 @@ func (s *State) sweepWeak() {
 					// The key is gone; keep the slot occupied (dead) with a
 					// key that can never match a real one.
 					n.key = Value{p: pBool, n: 1 << 40}
+				} else if n.key.isObject() {
+					// The value is gone: the key, removed with it, must
+					// not stay alive through the slot (see Table).
+					n.key = Value{p: pDeadKey, n: hashValue(n.key)}
 				}
 			}
 		}
