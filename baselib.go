@@ -25,7 +25,9 @@ func openBase(s *State) {
 	reg("ipairs", baseIPairs)
 	reg("load", baseLoad)
 	reg("loadfile", baseLoadFile)
-	reg("next", baseNext)
+	// pairs returns this same function, as the reference's pairs returns
+	// next: they compare equal and a traceback names it 'next'.
+	g.SetStr("next", nextFunction)
 	reg("pairs", basePairs)
 	reg("pcall", basePCall)
 	reg("print", basePrint)

@@ -421,13 +421,18 @@ func coResume(t *Thread, args []Value) (int, error) {
 		t.Push(String("cannot resume non-suspended coroutine"))
 		return 2, nil
 	}
+	// A refusal to resume (a dead or running coroutine) leaves the error
+	// that ended the coroutine as it was: coroutine.close returns that one.
+	ran := co.co.status == coSuspended
 	vals, err := t.Resume(co, args[1:])
 	if err != nil {
 		if isUncatchable(err) {
 			return 0, err
 		}
 		ev := errorValue(err)
-		co.hasErr, co.lastErr = true, ev
+		if ran {
+			co.hasErr, co.lastErr = true, ev
+		}
 		t.Push(False)
 		t.Push(ev)
 		return 2, nil
@@ -491,13 +496,16 @@ func coWrap(t *Thread, args []Value) (int, error) {
 	}
 	co := t.NewCoroutine(fn)
 	t.Push(NewFunction("", func(t *Thread, args []Value) (int, error) {
+		ran := co.co.status == coSuspended
 		vals, err := t.Resume(co, args)
 		if err != nil {
 			if isUncatchable(err) {
 				return 0, err
 			}
 			ev := errorValue(err)
-			co.hasErr, co.lastErr = true, ev
+			if ran {
+				co.hasErr, co.lastErr = true, ev
+			}
 			if co.co.status == coDead && co.co.started {
 				if cev, ok := t.closeCoroutine(co); !ok {
 					ev = cev

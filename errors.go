@@ -166,18 +166,23 @@ func (th *Thread) indexError(obj, key Value) error {
 				if i.Op() == bc.OpSetTabUp {
 					up = i.A()
 				}
-				if up < len(f.cl.upvals) && RawEqual(f.cl.upvals[up].get(), obj) {
+				if up < len(f.cl.upvals) && sameValue(f.cl.upvals[up].get(), obj) {
 					return th.runtimeError("attempt to index a %s value (upvalue '%s')",
 						th.typeNameMeta(obj), upvalName(p, up))
 				}
 			}
-			if reg >= 0 && RawEqual(th.stack[f.base+reg], obj) {
+			if reg >= 0 && sameValue(th.stack[f.base+reg], obj) {
 				return th.typeErrorReg(obj, reg, "index")
 			}
 		}
 	}
 	return th.runtimeError("attempt to index a %s value", th.typeNameMeta(obj))
 }
+
+// sameValue reports whether a and b are the same value, standing in for
+// the reference's check that the bad value is the operand's own slot:
+// unlike RawEqual it holds for a NaN and itself.
+func sameValue(a, b Value) bool { return keyEq(a, b) }
 
 // callError raises "attempt to call a X value (...)" for the value at
 // stack index fn, naming it from how the running instruction calls it (as

@@ -222,7 +222,8 @@ func (th *Thread) LenInt(v Value) (int64, error) {
 	if l.p == pInt {
 		return int64(l.n), nil
 	}
-	if i, ok := l.ToInteger(); ok && l.IsNumber() {
+	// As lua_tointegerx, a string convertible to an integer will do.
+	if i, ok := l.ToInteger(); ok {
 		return i, nil
 	}
 	return 0, th.Errorf("object length is not an integer")

@@ -54,9 +54,9 @@ func (th *Thread) functionDescription(level int, names map[unsafe.Pointer]string
 	}
 	kind, name := th.funcNameFromCall(level)
 	if kind != "" {
+		// A global not found among the loaded modules above (one of a
+		// custom _ENV, or one since reassigned) keeps its "global" kind.
 		switch kind {
-		case "global":
-			return "function '" + name + "'"
 		case "metamethod":
 			return "metamethod '" + name + "'"
 		case "for iterator":
