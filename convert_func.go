@@ -88,15 +88,7 @@ func goFunctionOf(fn any) (GoFunction, error) {
 	t := rv.Type()
 	if t.Name() != "" {
 		// A named func type: its unnamed form may have a fast adapter.
-		in := make([]reflect.Type, t.NumIn())
-		for i := range in {
-			in[i] = t.In(i)
-		}
-		out := make([]reflect.Type, t.NumOut())
-		for i := range out {
-			out[i] = t.Out(i)
-		}
-		if gf := fastAdapter(rv.Convert(reflect.FuncOf(in, out, t.IsVariadic())).Interface()); gf != nil {
+		if gf := fastAdapter(rv.Convert(unnamedFunc(t)).Interface()); gf != nil {
 			return gf, nil
 		}
 	}
