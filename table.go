@@ -53,6 +53,10 @@ type Table struct {
 	// shared marks storage (arr and node) shared with a template's table
 	// (see Libraries): it is copied before the first write.
 	shared bool
+	// parked holds, during a sweep of weak tables only, the values of
+	// ephemeron entries whose key is this table (see sweepWeak). Nil
+	// otherwise. (The pointer fits the table's size class.)
+	parked *[]Value
 }
 
 // unshare gives the table storage of its own before a write.

@@ -16,8 +16,14 @@ import (
 // object survived and clears the others. No Lua code runs in between, so
 // nobody sees the table in its intermediate form.
 //
-// Strings are values, not objects, and are never removed; an entry whose
-// value refers to its own weak key keeps the key alive (no ephemerons).
+// Strings are values, not objects, and are never removed.
+//
+// A table with weak keys and strong values is an ephemeron table: a value
+// counts as reachable only if its key is (§2.5.4), so a value that refers
+// to its own key must not keep the entry. For keys that are tables, the
+// sweep parks each such value on its key (Table.parked) instead of in the
+// weak table, so that Go's collector reaches the value only through the
+// key; entries with other kinds of keys keep their values strongly.
 
 // weakRef is a weakened reference saved during a sweep.
 type weakRef struct {
@@ -61,6 +67,7 @@ func (s *State) sweepWeak() {
 		arrVals []weakRef // parallel to arr; zero ptr when not weakened
 		keys    []weakRef // parallel to node
 		vals    []weakRef
+		parked  []int // parallel to node: 1 + the value's place on its key
 	}
 	var all []saved
 	live := s.weakTables[:0]
@@ -89,12 +96,24 @@ func (s *State) sweepWeak() {
 		}
 		sv.keys = make([]weakRef, len(t.node))
 		sv.vals = make([]weakRef, len(t.node))
+		ephemeron := t.weak == weakKeys
+		if ephemeron {
+			sv.parked = make([]int, len(t.node))
+		}
 		for i := range t.node {
 			n := &t.node[i]
 			if n.val.IsNil() {
 				continue
 			}
 			if t.weak&weakKeys != 0 && collectable(n.key) {
+				if kt := n.key.AsTable(); ephemeron && kt != nil && n.val.isObject() {
+					if kt.parked == nil {
+						kt.parked = new([]Value)
+					}
+					*kt.parked = append(*kt.parked, n.val)
+					sv.parked[i] = len(*kt.parked)
+					n.val = True // placeholder
+				}
 				sv.keys[i] = makeWeak(n.key)
 				n.key = Value{p: pBool, n: uint64(i) + 2} // placeholder, not a real key
 			}
@@ -131,6 +150,9 @@ func (s *State) sweepWeak() {
 				k, keyOK = kr.value()
 				if keyOK {
 					n.key = k
+					if sv.parked != nil && sv.parked[i] > 0 {
+						n.val = (*k.AsTable().parked)[sv.parked[i]-1]
+					}
 				}
 			}
 			if vr.ptr != zero {
@@ -150,6 +172,16 @@ func (s *State) sweepWeak() {
 					// The value is gone: the key, removed with it, must
 					// not stay alive through the slot (see Table).
 					n.key = Value{p: pDeadKey, n: hashValue(n.key)}
+				}
+			}
+		}
+	}
+	// Unpark: the keys that survived give their values back above.
+	for _, sv := range all {
+		for i, p := range sv.parked {
+			if p > 0 {
+				if kt := sv.t.node[i].key.AsTable(); kt != nil {
+					kt.parked = nil
 				}
 			}
 		}
