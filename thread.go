@@ -347,7 +347,18 @@ func (th *Thread) moveResults(dst, src, n, wanted int) {
 // callGo runs the Go function at stack index fn with the arguments up to
 // top, leaving its results at fn as wanted.
 func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
-	th.frames = append(th.frames, callFrame{gf: gf, fn: fn, ret: fn, base: fn + 1, nresults: wanted})
+	// Field by field, as pushLuaFrame does: the fields a Go frame does not
+	// use (top, pc, nextra) keep what the slot held.
+	fi := len(th.frames)
+	if fi < cap(th.frames) {
+		th.frames = th.frames[:fi+1]
+	} else {
+		th.frames = append(th.frames, callFrame{})
+	}
+	f := &th.frames[fi]
+	f.cl, f.gf = nil, gf
+	f.fn, f.ret, f.base, f.nresults = fn, fn, fn+1, wanted
+	f.fresh, f.tail, f.status = false, false, 0
 	if th.hookMask&hookCall != 0 {
 		if err := th.callHook(nil, false); err != nil {
 			return err
@@ -381,9 +392,22 @@ func (th *Thread) callGo(gf *goFunction, fn, wanted int) error {
 		th.backInCaller(len(th.frames) - 2)
 	}
 	th.frames = th.frames[:len(th.frames)-1]
-	if wanted > 0 || wanted < 0 {
-		if err := th.ensureStackAt(fn + max(wanted, n) + 1); err != nil {
-			return err
+	if wanted == 1 {
+		// The common case (an expression's value), without the general
+		// mover: fn is below top, so the stack has room.
+		if n == 0 {
+			th.stack[fn] = Nil
+		} else {
+			th.stack[fn] = th.stack[th.top-n]
+		}
+		th.top = fn + 1
+		return nil
+	}
+	if wanted != 0 {
+		if need := fn + max(wanted, n) + 1; need > len(th.stack) {
+			if err := th.ensureStackAt(need); err != nil {
+				return err
+			}
 		}
 	}
 	th.moveResults(fn, th.top-n, n, wanted)
