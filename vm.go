@@ -1034,13 +1034,19 @@ func (th *Thread) execute() error {
 				fi = len(th.frames) - 1
 				continue
 			}
-			nf, err := th.prepareCall(fn, wanted)
-			if err != nil {
-				return err
-			}
-			if nf != nil {
-				fi = len(th.frames) - 1
-				continue
+			if fv := R[a]; fv.isObject() && fv.tag() == tagGoFunction {
+				if err := th.callGo((*goFunction)(fv.p), fn, wanted); err != nil {
+					return err
+				}
+			} else {
+				nf, err := th.prepareCall(fn, wanted)
+				if err != nil {
+					return err
+				}
+				if nf != nil {
+					fi = len(th.frames) - 1
+					continue
+				}
 			}
 			// A Go function ran to completion.
 			if wanted >= 0 {
