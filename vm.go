@@ -117,7 +117,14 @@ func (th *Thread) execute() error {
 					if len(t.node) > 0 {
 						c := uint8(i >> bc.PosC)
 						kv := k[c]
-						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						mask := uint64(len(t.node) - 1)
+						h := p.khash[c] & mask
+						n := &t.node[h]
+						if n.key.p != kv.p || n.key.n != kv.n {
+							// Linear probing puts a colliding key in the next slot:
+							// one more look keeps most collisions on the fast path.
+							n = &t.node[(h+1)&mask]
+						}
 						if n.key.p == kv.p && n.key.n == kv.n && (t.meta == nil || !n.val.IsNil()) {
 							R[a] = n.val
 							continue
@@ -131,7 +138,14 @@ func (th *Thread) execute() error {
 					if len(t.node) > 0 {
 						c := uint8(i >> bc.PosC)
 						kv := k[c]
-						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						mask := uint64(len(t.node) - 1)
+						h := p.khash[c] & mask
+						n := &t.node[h]
+						if n.key.p != kv.p || n.key.n != kv.n {
+							// Linear probing puts a colliding key in the next slot:
+							// one more look keeps most collisions on the fast path.
+							n = &t.node[(h+1)&mask]
+						}
 						if n.key.p == kv.p && n.key.n == kv.n && (t.meta == nil || !n.val.IsNil()) {
 							R[a] = n.val
 							continue
@@ -195,7 +209,14 @@ func (th *Thread) execute() error {
 					if len(t.node) > 0 && !t.shared {
 						b := uint8(i >> bc.PosB)
 						kv := k[b]
-						n := &t.node[p.khash[b]&uint64(len(t.node)-1)]
+						mask := uint64(len(t.node) - 1)
+						h := p.khash[b] & mask
+						n := &t.node[h]
+						if n.key.p != kv.p || n.key.n != kv.n {
+							// Linear probing puts a colliding key in the next slot:
+							// one more look keeps most collisions on the fast path.
+							n = &t.node[(h+1)&mask]
+						}
 						// An existing live key can be overwritten directly (a
 						// nil goes the slow way, which lets go of the key).
 						if n.key.p == kv.p && n.key.n == kv.n && !n.val.IsNil() {
@@ -218,7 +239,14 @@ func (th *Thread) execute() error {
 					if len(t.node) > 0 {
 						c := uint8(i >> bc.PosC)
 						kv := k[c]
-						n := &t.node[p.khash[c]&uint64(len(t.node)-1)]
+						mask := uint64(len(t.node) - 1)
+						h := p.khash[c] & mask
+						n := &t.node[h]
+						if n.key.p != kv.p || n.key.n != kv.n {
+							// Linear probing puts a colliding key in the next slot:
+							// one more look keeps most collisions on the fast path.
+							n = &t.node[(h+1)&mask]
+						}
 						if n.key.p == kv.p && n.key.n == kv.n && !n.val.IsNil() {
 							R[a] = n.val
 							continue
