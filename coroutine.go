@@ -266,6 +266,7 @@ func (c *coroutine) run() {
 		c.xfer = transfer{done: true}
 		return
 	}
+	th.takeSpare()
 	base := th.top
 	err := th.ensureStack(1 + len(first.vals) + regWindow)
 	if err == nil {

@@ -100,7 +100,7 @@ func (s *State) collect(th *Thread) error {
 // clearDeadStacks clears the stack slots above the top of every thread of
 // the state: values left there by calls that returned are garbage to Lua
 // (whose collector never looks above the top), but Go's collector would
-// keep them alive.
+// keep them alive. The stacks kept for new coroutines are cleared too.
 func (s *State) clearDeadStacks() {
 	clearAbove := func(th *Thread) {
 		if th.top < len(th.stack) {
@@ -110,6 +110,9 @@ func (s *State) clearDeadStacks() {
 	clearAbove(s.main)
 	for _, co := range s.coroutines {
 		clearAbove(co)
+	}
+	for _, sp := range s.spareStacks {
+		clear(sp.stack)
 	}
 }
 

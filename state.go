@@ -68,7 +68,7 @@ type State struct {
 	// next coroutines to start on: programs that make many short-lived
 	// coroutines (generators) would otherwise allocate a fresh register
 	// window for each.
-	spareStacks [][]Value
+	spareStacks []spareStack
 	// coWorkers holds the goroutines kept to run coroutines.
 	coWorkers *coWorkerPool
 	// data holds libraries' per-state data (Data, SetData).

@@ -160,14 +160,6 @@ func (th *Thread) ensureStackAt(size int) error {
 	if newSize < size {
 		newSize = size
 	}
-	if len(th.stack) == 0 && newSize == 2*regWindow {
-		if spare := th.state.spareStacks; len(spare) > 0 {
-			th.stack = spare[len(spare)-1]
-			spare[len(spare)-1] = nil
-			th.state.spareStacks = spare[:len(spare)-1]
-			return nil
-		}
-	}
 	if newSize > limit {
 		// Only a handler for a stack overflow gets the extra room: the
 		// VM's checks compare with the stack's length.
@@ -187,20 +179,47 @@ func (th *Thread) ensureStackAt(size int) error {
 // keeps for reuse (each is 2*regWindow values, 8 KB).
 const maxSpareStacks = 4
 
-// releaseStack hands the stack of a coroutine that has returned to its
-// state for reuse. Only minimum-size stacks are kept, cleared, so that a
-// state never holds on to a deep recursion's memory or stale values.
+// spareStack is the stack and frame list of a coroutine that returned,
+// kept for the next coroutine of the state.
+type spareStack struct {
+	stack  []Value
+	frames []callFrame
+}
+
+// releaseStack hands the stack and frame list of a coroutine that has
+// returned to its state for reuse. Only minimum-size stacks are kept, so
+// that a state never holds on to a deep recursion's memory. Stale values
+// in a kept stack are harmless to Lua code (it never reads above its top
+// without writing first); they are cleared where they would keep objects
+// from Go's collector that Lua code can watch being collected: here in
+// states with __gc metamethods, else at collectgarbage (clearDeadStacks).
 func (th *Thread) releaseStack() {
 	s := th.state
 	if len(th.stack) != 2*regWindow || len(s.spareStacks) >= maxSpareStacks || len(th.openUpvals) > 0 {
 		return
 	}
-	// Clear only up to the last slot in use: reading the clean rest is
-	// far cheaper than writing it (each write of a pointer slot pays the
-	// collector's write barrier while it marks).
-	clear(th.stack[:usedPrefix(th.stack)])
-	s.spareStacks = append(s.spareStacks, th.stack)
-	th.stack, th.top = nil, 0
+	if s.watchGC {
+		// Clear only up to the last slot in use: reading the clean rest
+		// is far cheaper than writing it (each write of a pointer slot
+		// pays the collector's write barrier while it marks).
+		clear(th.stack[:usedPrefix(th.stack)])
+	}
+	clear(th.frames[:cap(th.frames)])
+	s.spareStacks = append(s.spareStacks, spareStack{th.stack, th.frames[:0]})
+	th.stack, th.frames, th.top = nil, nil, 0
+}
+
+// takeSpare gives a coroutine that has not run yet a stack and frame
+// list left by one that returned, if the state has one.
+func (th *Thread) takeSpare() {
+	spare := th.state.spareStacks
+	if len(spare) == 0 || th.stack != nil {
+		return
+	}
+	sp := spare[len(spare)-1]
+	spare[len(spare)-1] = spareStack{}
+	th.state.spareStacks = spare[:len(spare)-1]
+	th.stack, th.frames = sp.stack, sp.frames
 }
 
 // usedPrefix returns the length of the shortest prefix of stack outside
