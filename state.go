@@ -158,6 +158,12 @@ func (s *State) Reset() {
 	s.finalizeBounded()
 	s.main.reset()
 	s.running = nil
+	// Every finalizer has run; the stacks kept for coroutines must not
+	// hold the last run's values.
+	s.watchGC = false
+	for _, sp := range s.spareStacks {
+		clear(sp.stack)
+	}
 	s.typeMeta = [9]*Table{}
 	s.weakTables = nil
 	s.warnOn, s.warnCont = false, false
