@@ -426,15 +426,7 @@ func BenchmarkCallback(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			th := s.MainThread()
-			if _, err := th.Call1(res[0], lunar.Int(1)); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			if _, err := th.Call1(res[0], lunar.Int(int64(b.N))); err != nil {
-				b.Fatal(err)
-			}
+			benchRunN(b, s, res[0])
 		})
 	}
 }

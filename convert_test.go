@@ -796,16 +796,22 @@ func BenchmarkTypedFuncCall(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			th := s.MainThread()
-			if _, err := th.Call1(res[0], lunar.Int(1)); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			if _, err := th.Call1(res[0], lunar.Int(int64(b.N))); err != nil {
-				b.Fatal(err)
-			}
+			benchRunN(b, s, res[0])
 		})
+	}
+}
+
+// benchRunN calls fn(1) once to warm up, then times fn(b.N): fn runs the
+// measured operation n times in a Lua loop.
+func benchRunN(b *testing.B, s *lunar.State, fn lunar.Value) {
+	th := s.MainThread()
+	if _, err := th.Call1(fn, lunar.Int(1)); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	if _, err := th.Call1(fn, lunar.Int(int64(b.N))); err != nil {
+		b.Fatal(err)
 	}
 }
 
