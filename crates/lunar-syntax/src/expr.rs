@@ -1,0 +1,455 @@
+//! Expressions (§3.4, §9): operator precedence, prefix and suffixed
+//! expressions, calls, table constructors and function bodies.
+
+use crate::ast::*;
+use crate::parser::{PResult, Parser};
+use crate::token::Kind;
+
+/// The left and right binding powers of a binary operator (§3.4.8). An
+/// operator whose right power is below its left one is right associative
+/// (`..` and `^`).
+fn priority(op: BinaryOp) -> (i8, i8) {
+    use BinaryOp::*;
+    match op {
+        Or => (1, 1),
+        And => (2, 2),
+        Eq | Ne | Lt | Le | Gt | Ge => (3, 3),
+        BOr => (4, 4),
+        BXor => (5, 5),
+        BAnd => (6, 6),
+        Shl | Shr => (7, 7),
+        Concat => (9, 8),
+        Add | Sub => (10, 10),
+        Mul | Div | IDiv | Mod => (11, 11),
+        Pow => (14, 13),
+    }
+}
+
+/// Unary operators bind tighter than every binary operator but `^` on their
+/// right: `-x^2` is `-(x^2)`, and `2^-3` is `2^(-3)`.
+const UNARY_PRIORITY: i8 = 12;
+
+fn binary_op(k: Kind) -> Option<BinaryOp> {
+    use BinaryOp::*;
+    Some(match k {
+        Kind::Plus => Add,
+        Kind::Minus => Sub,
+        Kind::Star => Mul,
+        Kind::Slash => Div,
+        Kind::DSlash => IDiv,
+        Kind::Percent => Mod,
+        Kind::Caret => Pow,
+        Kind::Concat => Concat,
+        Kind::Eq => Eq,
+        Kind::Ne => Ne,
+        Kind::Lt => Lt,
+        Kind::Le => Le,
+        Kind::Gt => Gt,
+        Kind::Ge => Ge,
+        Kind::And => And,
+        Kind::Or => Or,
+        Kind::Amp => BAnd,
+        Kind::Pipe => BOr,
+        Kind::Tilde => BXor,
+        Kind::Shl => Shl,
+        Kind::Shr => Shr,
+        _ => return None,
+    })
+}
+
+fn unary_op(k: Kind) -> Option<UnaryOp> {
+    Some(match k {
+        Kind::Minus => UnaryOp::Neg,
+        Kind::Not => UnaryOp::Not,
+        Kind::Hash => UnaryOp::Len,
+        Kind::Tilde => UnaryOp::BNot,
+        _ => return None,
+    })
+}
+
+/// The arguments of a call, as [`Parser::func_args`] reads them.
+struct Args {
+    list: Vec<Expr>,
+    commas: Vec<Pos>,
+    /// The parentheses, zero for a string or table argument.
+    lparen: Pos,
+    rparen: Pos,
+}
+
+impl Parser<'_> {
+    /// Parses an expression.
+    pub(crate) fn expr(&mut self) -> PResult<Expr> {
+        self.sub_expr(0)
+    }
+
+    /// Parses `exp {, exp}`; returns the expressions and the positions of
+    /// the commas.
+    pub(crate) fn expr_list(&mut self) -> PResult<(Vec<Expr>, Vec<Pos>)> {
+        let mut list = vec![self.expr()?];
+        let mut commas = Vec::new();
+        while self.tok.kind == Kind::Comma {
+            commas.push(self.tok.pos);
+            self.next()?;
+            list.push(self.expr()?);
+        }
+        Ok((list, commas))
+    }
+
+    /// Parses an expression whose binary operators all bind tighter than
+    /// `limit`, each level of nesting counting as a syntax level.
+    fn sub_expr(&mut self, limit: i8) -> PResult<Expr> {
+        self.enter_level()?;
+        let mut e = if let Some(op) = unary_op(self.tok.kind) {
+            let pos = self.tok.pos;
+            self.next()?;
+            let x = self.sub_expr(UNARY_PRIORITY)?;
+            Expr::Unary(Box::new(UnaryExpr { pos, op, x }))
+        } else {
+            self.simple_exp()?
+        };
+        while let Some(op) = binary_op(self.tok.kind) {
+            let (left, right) = priority(op);
+            if left <= limit {
+                break;
+            }
+            let pos = self.tok.pos;
+            self.next()?;
+            let r = self.sub_expr(right)?;
+            e = Expr::Binary(Box::new(BinaryExpr { pos, op, l: e, r }));
+        }
+        self.leave_level();
+        Ok(e)
+    }
+
+    /// Parses a literal, `...`, a constructor, a function or a suffixed
+    /// expression.
+    fn simple_exp(&mut self) -> PResult<Expr> {
+        let pos = self.tok.pos;
+        let e = match self.tok.kind {
+            Kind::Float => Expr::Float {
+                pos,
+                value: self.tok.float,
+            },
+            Kind::Int => Expr::Int {
+                pos,
+                value: self.tok.int,
+            },
+            Kind::String => Expr::String {
+                pos,
+                value: std::mem::take(&mut self.tok.str),
+                end_line: self.tok.end_line,
+            },
+            Kind::Nil => Expr::Nil(pos),
+            Kind::True => Expr::True(pos),
+            Kind::False => Expr::False(pos),
+            Kind::Dots => {
+                if !self.vararg {
+                    return self.syntax_error("cannot use '...' outside a vararg function");
+                }
+                Expr::Vararg(pos)
+            }
+            Kind::LBrace => return self.table_exp(),
+            Kind::Function => return self.function_exp(),
+            _ => return self.suffixed_exp(),
+        };
+        self.next()?;
+        Ok(e)
+    }
+
+    /// Parses a table constructor as an expression (in a function of its
+    /// own, which keeps the frame of the recursive `simple_exp` small).
+    fn table_exp(&mut self) -> PResult<Expr> {
+        Ok(Expr::Table(Box::new(self.constructor()?)))
+    }
+
+    /// Parses `function body` as an expression.
+    fn function_exp(&mut self) -> PResult<Expr> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let line = self.line();
+        Ok(Expr::Function(Box::new(self.body(pos, false, line)?)))
+    }
+
+    /// Parses a name or a parenthesized expression.
+    fn primary_exp(&mut self) -> PResult<Expr> {
+        match self.tok.kind {
+            Kind::Name => {
+                let pos = self.tok.pos;
+                let name = std::mem::take(&mut self.tok.str);
+                self.next()?;
+                Ok(Expr::Name { pos, name })
+            }
+            Kind::LParen => {
+                let (pos, line) = (self.tok.pos, self.line());
+                self.next()?;
+                let x = self.expr()?;
+                let end_pos = self.tok.pos;
+                self.check_match(Kind::RParen, Kind::LParen, line)?;
+                Ok(Expr::Paren(Box::new(ParenExpr { pos, x, end_pos })))
+            }
+            _ => self.syntax_error("unexpected symbol"),
+        }
+    }
+
+    /// Parses a primary expression followed by field selections, indexing,
+    /// calls and method calls.
+    pub(crate) fn suffixed_exp(&mut self) -> PResult<Expr> {
+        // The line where the reference's scanner is: past a lookahead token
+        // when the expression starts a table field.
+        let line = self.scanner_line();
+        let pos = self.tok.pos;
+        let mut e = self.primary_exp()?;
+        // Each suffix is parsed by its own function, which keeps this
+        // function's frame small: the recursion through it is deep.
+        loop {
+            e = match self.tok.kind {
+                Kind::Dot => self.field_sel(e)?,
+                Kind::LBracket => self.index_suffix(e)?,
+                Kind::Colon => self.method_call_suffix(e, pos, line)?,
+                Kind::LParen | Kind::String | Kind::LBrace => self.call_suffix(e, pos, line)?,
+                _ => return Ok(e),
+            };
+        }
+    }
+
+    /// Parses `[exp]` after `obj`.
+    fn index_suffix(&mut self, obj: Expr) -> PResult<Expr> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let key = self.expr()?;
+        let end_pos = self.tok.pos;
+        self.check_next(Kind::RBracket)?;
+        Ok(Expr::Index(Box::new(IndexExpr {
+            pos,
+            end_pos,
+            obj,
+            key,
+        })))
+    }
+
+    /// Parses `:Name args` after `obj`; `pos` and `line` are where the
+    /// suffixed expression starts.
+    fn method_call_suffix(&mut self, obj: Expr, pos: Pos, line: u32) -> PResult<Expr> {
+        self.next()?;
+        let (name, name_pos) = self.check_name()?;
+        let a = self.func_args(line)?;
+        Ok(Expr::MethodCall(Box::new(MethodCallExpr {
+            pos,
+            obj,
+            name,
+            name_pos,
+            args: a.list,
+            arg_commas: a.commas,
+            lparen: a.lparen,
+            rparen: a.rparen,
+        })))
+    }
+
+    /// Parses the arguments of a call to `func`; `pos` and `line` are where
+    /// the suffixed expression starts.
+    fn call_suffix(&mut self, func: Expr, pos: Pos, line: u32) -> PResult<Expr> {
+        let a = self.func_args(line)?;
+        Ok(Expr::Call(Box::new(CallExpr {
+            pos,
+            func,
+            args: a.list,
+            arg_commas: a.commas,
+            lparen: a.lparen,
+            rparen: a.rparen,
+        })))
+    }
+
+    /// Parses `.Name` or `:Name` (in a function name) after `obj`.
+    pub(crate) fn field_sel(&mut self, obj: Expr) -> PResult<Expr> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let (name, name_pos) = self.check_name()?;
+        Ok(Expr::Index(Box::new(IndexExpr {
+            pos,
+            end_pos: name_pos,
+            obj,
+            key: Expr::String {
+                pos: name_pos,
+                value: name,
+                end_line: name_pos.line,
+            },
+        })))
+    }
+
+    /// Parses the arguments of a call: `(` [explist] `)`, a table
+    /// constructor or a string. `line` is where the called expression
+    /// starts.
+    fn func_args(&mut self, line: u32) -> PResult<Args> {
+        if self.tok.kind != Kind::LParen {
+            return self.sugar_args();
+        }
+        let mut a = Args {
+            list: Vec::new(),
+            commas: Vec::new(),
+            lparen: self.tok.pos,
+            rparen: Pos::default(),
+        };
+        self.next()?;
+        if self.tok.kind != Kind::RParen {
+            (a.list, a.commas) = self.expr_list()?;
+        }
+        a.rparen = self.tok.pos;
+        self.check_match(Kind::RParen, Kind::LParen, line)?;
+        Ok(a)
+    }
+
+    /// Parses a table constructor or a string given as the argument of a
+    /// call.
+    fn sugar_args(&mut self) -> PResult<Args> {
+        let arg = match self.tok.kind {
+            Kind::LBrace => Expr::Table(Box::new(self.constructor()?)),
+            Kind::String => {
+                let s = Expr::String {
+                    pos: self.tok.pos,
+                    value: std::mem::take(&mut self.tok.str),
+                    end_line: self.tok.end_line,
+                };
+                self.next()?;
+                s
+            }
+            _ => return self.syntax_error("function arguments expected"),
+        };
+        Ok(Args {
+            list: vec![arg],
+            commas: Vec::new(),
+            lparen: Pos::default(),
+            rparen: Pos::default(),
+        })
+    }
+
+    /// Parses a table constructor `{ fieldlist }`.
+    fn constructor(&mut self) -> PResult<TableExpr> {
+        let pos = self.tok.pos;
+        let line = self.line();
+        self.next()?;
+        let mut fields = Vec::new();
+        while self.tok.kind != Kind::RBrace {
+            let mut f = self.field()?;
+            if self.tok.kind != Kind::Comma && self.tok.kind != Kind::Semi {
+                fields.push(f);
+                break;
+            }
+            f.sep_pos = self.tok.pos;
+            fields.push(f);
+            self.next()?;
+        }
+        let end_pos = self.tok.pos;
+        self.check_match(Kind::RBrace, Kind::LBrace, line)?;
+        Ok(TableExpr {
+            pos,
+            end_pos,
+            fields,
+        })
+    }
+
+    /// Parses one field of a table constructor.
+    fn field(&mut self) -> PResult<TableField> {
+        match self.tok.kind {
+            Kind::Name => {
+                if self.lookahead()? != Kind::Assign {
+                    let name_ahead_line = self.ahead_end_line();
+                    return Ok(TableField {
+                        key: None,
+                        value: self.expr()?,
+                        eq_pos: Pos::default(),
+                        sep_pos: Pos::default(),
+                        name_ahead_line,
+                    });
+                }
+                let key = Expr::String {
+                    pos: self.tok.pos,
+                    value: std::mem::take(&mut self.tok.str),
+                    end_line: self.tok.end_line,
+                };
+                self.next()?;
+                let eq_pos = self.tok.pos;
+                self.next()?; // '='
+                Ok(TableField {
+                    key: Some(key),
+                    value: self.expr()?,
+                    eq_pos,
+                    sep_pos: Pos::default(),
+                    name_ahead_line: 0,
+                })
+            }
+            Kind::LBracket => {
+                self.next()?;
+                let key = self.expr()?;
+                self.check_next(Kind::RBracket)?;
+                let eq_pos = self.tok.pos;
+                self.check_next(Kind::Assign)?;
+                Ok(TableField {
+                    key: Some(key),
+                    value: self.expr()?,
+                    eq_pos,
+                    sep_pos: Pos::default(),
+                    name_ahead_line: 0,
+                })
+            }
+            _ => Ok(TableField {
+                key: None,
+                value: self.expr()?,
+                eq_pos: Pos::default(),
+                sep_pos: Pos::default(),
+                name_ahead_line: 0,
+            }),
+        }
+    }
+
+    /// Parses a function body `(` parlist `)` block `end`. `pos` is the
+    /// `function` keyword's position and `line` the line the reference names
+    /// in "(to close 'function' at line N)".
+    pub(crate) fn body(&mut self, pos: Pos, is_method: bool, line: u32) -> PResult<FunctionExpr> {
+        let mut f = FunctionExpr {
+            pos,
+            lparen: self.tok.pos,
+            params_end: self.tok.pos,
+            end_pos: Pos::default(),
+            params: Vec::new(),
+            is_vararg: false,
+            body: Block::default(),
+        };
+        if is_method {
+            f.params.push(b"self"[..].into());
+        }
+        self.check_next(Kind::LParen)?;
+        self.par_list(&mut f)?;
+        self.check_next(Kind::RParen)?;
+        let outer = self.vararg;
+        self.vararg = f.is_vararg;
+        f.body = self.block()?;
+        f.end_pos = self.tok.pos;
+        self.check_match(Kind::End, Kind::Function, line)?;
+        self.vararg = outer;
+        Ok(f)
+    }
+
+    /// Parses a parameter list: names, optionally ending with `...`.
+    fn par_list(&mut self, f: &mut FunctionExpr) -> PResult<()> {
+        if self.tok.kind == Kind::RParen {
+            return Ok(());
+        }
+        loop {
+            f.params_end = self.tok.pos;
+            match self.tok.kind {
+                Kind::Name => {
+                    f.params.push(std::mem::take(&mut self.tok.str));
+                    self.next()?;
+                }
+                Kind::Dots => {
+                    self.next()?;
+                    f.is_vararg = true;
+                }
+                _ => return self.syntax_error("<name> or '...' expected"),
+            }
+            if f.is_vararg || !self.test_next(Kind::Comma)? {
+                return Ok(());
+            }
+        }
+    }
+}

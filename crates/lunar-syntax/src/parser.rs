@@ -1,0 +1,506 @@
+//! The parser's entry points and machinery: reading tokens, reporting errors
+//! as the reference words them, recovering after an error, and the nesting
+//! limit. The grammar itself is in `stat.rs` and `expr.rs`.
+
+use crate::ast::{Block, Chunk, Pos};
+use crate::error::SyntaxError;
+use crate::scanner::{Scanner, is_print, quote_text};
+use crate::token::{Kind, Token};
+
+/// Options of [`parse_mode`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Mode {
+    /// Skip a UTF-8 byte order mark at the start of the chunk and then a
+    /// first line that starts with `#` (a Unix `#!` line), as the reference
+    /// does for script files (`luaL_loadfile`), but not for strings given to
+    /// `load`. The skipped line still counts as line 1.
+    pub skip_shebang: bool,
+}
+
+impl Mode {
+    /// The mode for text given to the Lua function `load`: nothing skipped.
+    pub const LOAD: Mode = Mode {
+        skip_shebang: false,
+    };
+    /// The mode for script files: a first `#` line is skipped.
+    pub const FILE: Mode = Mode { skip_shebang: true };
+}
+
+/// Parses a chunk of Lua source and returns its syntax tree. It skips a
+/// first line starting with `#` (see [`Mode::skip_shebang`]); use
+/// [`parse_mode`] with [`Mode::LOAD`] for the text given to the Lua
+/// function `load`.
+///
+/// `chunk_name` names the chunk in errors as in the reference: `@file.lua`
+/// for a file, `=name` for a name used literally, anything else is the
+/// source text itself (see [`crate::chunk_id`]). The error is the one the
+/// reference interpreter reports (the first one found).
+///
+/// ```
+/// let chunk = lunar_syntax::parse("@hello.lua", b"#!/usr/bin/env lua\nprint('hello ' .. name)\n").unwrap();
+/// assert_eq!(chunk.block.stats[0].pos().line, 2);
+/// let err = lunar_syntax::parse("=input", b"function f()\n  return 1 +\nend").unwrap_err();
+/// assert_eq!(err.to_string(), "input:3: unexpected symbol near 'end'");
+/// ```
+pub fn parse(chunk_name: &str, source: &[u8]) -> Result<Chunk, SyntaxError> {
+    parse_mode(chunk_name.as_bytes(), source, Mode::FILE)
+}
+
+/// [`parse`] with a byte-string chunk name and explicit options; the error
+/// is the first one found.
+pub fn parse_mode(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk, SyntaxError> {
+    parse_all(chunk_name, source, mode).map_err(|mut errs| errs.swap_remove(0))
+}
+
+/// [`parse_mode`] returning every error found (at least one, at most
+/// [`MAX_ERRORS`], in source order) instead of the first one: after an
+/// error the parser skips to the next statement and goes on.
+///
+/// ```
+/// use lunar_syntax::{parse_all, Mode};
+/// let errs = parse_all(b"@list.lua", b"local a = = 1\nlocal b = 2\nlocal c = )\n", Mode::LOAD).unwrap_err();
+/// let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+/// assert_eq!(msgs, ["list.lua:1: unexpected symbol near '='", "list.lua:3: unexpected symbol near ')'"]);
+/// ```
+pub fn parse_all(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk, Vec<SyntaxError>> {
+    let mut p = Parser::new(chunk_name, source);
+    if mode.skip_shebang {
+        p.s.skip_first_line();
+    }
+    let block = p.main_block();
+    match block {
+        Ok(block) if p.errs.is_empty() => Ok(Chunk {
+            name: chunk_name.into(),
+            block,
+        }),
+        _ => Err(p.errs),
+    }
+}
+
+/// The reference's nesting limit (`LUAI_MAXCCALLS`). The reference counts
+/// syntax levels (statements, nested expressions, targets of an assignment)
+/// together with the C calls already active when it starts parsing, and
+/// stops at this limit with "C stack overflow".
+const MAX_LEVEL: u32 = 200;
+
+/// The count the reference has when it parses a script file for the
+/// standalone interpreter (`load()` called from a Lua chunk starts one
+/// higher).
+const INITIAL_LEVEL: u32 = 1;
+
+/// The number of errors after which the parser gives up.
+pub const MAX_ERRORS: usize = 10;
+
+/// Unwinds the parser after an error, which is already recorded in
+/// `Parser::errs`.
+#[derive(Debug)]
+pub(crate) struct Bailout;
+
+/// The result of a parsing step.
+pub(crate) type PResult<T> = Result<T, Bailout>;
+
+/// The parser state at the start of a statement, to which it returns after
+/// an error in the statement.
+struct Mark {
+    tok: Token,
+    off: usize,
+    line: u32,
+    line_start: usize,
+    level: u32,
+    vararg: bool,
+}
+
+/// A recursive-descent parser following the reference's `lparser.c`.
+pub(crate) struct Parser<'a> {
+    pub(crate) s: Scanner<'a>,
+    chunk: &'a [u8],
+    /// The current token.
+    pub(crate) tok: Token,
+    /// The line where the last token consumed ends (the reference's
+    /// `lastline`).
+    pub(crate) prev_line: u32,
+    /// The lookahead token, when `has_ahead`.
+    ahead: Token,
+    has_ahead: bool,
+    /// Syntax nesting level, as the reference counts it.
+    pub(crate) level: u32,
+    /// Whether the function being parsed is vararg.
+    pub(crate) vararg: bool,
+    errs: Vec<SyntaxError>,
+    /// Source offset of the last error.
+    err_off: usize,
+    /// Stop at the next recovery point.
+    fatal: bool,
+}
+
+impl<'a> Parser<'a> {
+    fn new(chunk: &'a [u8], src: &'a [u8]) -> Parser<'a> {
+        Parser {
+            s: Scanner::new(chunk, src),
+            chunk,
+            tok: Token::default(),
+            prev_line: 0,
+            ahead: Token::default(),
+            has_ahead: false,
+            level: INITIAL_LEVEL,
+            vararg: true,
+            errs: Vec::new(),
+            err_off: 0,
+            fatal: false,
+        }
+    }
+
+    /// Moves to the next token. A lexical error becomes a syntax error
+    /// here, when the parser asks for the token, as in the reference.
+    pub(crate) fn next(&mut self) -> PResult<()> {
+        if self.has_ahead {
+            // The reference's scanner is past the lookahead token already.
+            self.prev_line = self.ahead.end_line;
+            self.tok = std::mem::take(&mut self.ahead);
+            self.has_ahead = false;
+            return Ok(());
+        }
+        self.prev_line = self.tok.end_line;
+        self.s.scan_into(&mut self.tok);
+        if self.tok.kind == Kind::Illegal {
+            return self.lex_error();
+        }
+        Ok(())
+    }
+
+    /// The kind of the token after the current one.
+    pub(crate) fn lookahead(&mut self) -> PResult<Kind> {
+        if !self.has_ahead {
+            self.s.scan_into(&mut self.ahead);
+            self.has_ahead = true;
+            if self.ahead.kind == Kind::Illegal {
+                return self.lex_error();
+            }
+        }
+        Ok(self.ahead.kind)
+    }
+
+    /// The line where the lookahead token ends (after [`Parser::lookahead`]).
+    pub(crate) fn ahead_end_line(&self) -> u32 {
+        self.ahead.end_line
+    }
+
+    /// The line where the scanner is (the reference's `linenumber`): the
+    /// end of the lookahead token if there is one, else of the current one.
+    pub(crate) fn scanner_line(&self) -> u32 {
+        if self.has_ahead {
+            self.ahead.end_line
+        } else {
+            self.tok.end_line
+        }
+    }
+
+    fn lex_error<T>(&mut self) -> PResult<T> {
+        let err = self.s.take_err().expect("illegal token without error");
+        self.err_off = self.s.off;
+        self.add_error(err)
+    }
+
+    /// The line the reference reports errors at: where the current token
+    /// ends.
+    pub(crate) fn line(&self) -> u32 {
+        self.tok.end_line
+    }
+
+    /// Records `err` and unwinds to the nearest recovery point.
+    fn add_error<T>(&mut self, err: SyntaxError) -> PResult<T> {
+        self.errs.push(err);
+        if self.errs.len() >= MAX_ERRORS {
+            self.fatal = true;
+        }
+        Err(Bailout)
+    }
+
+    /// The position of an error about the current token: its start, or the
+    /// start of its last line for a token that spans lines.
+    fn error_pos(&self) -> Pos {
+        let pos = self.tok.pos;
+        if self.tok.end_line != pos.line {
+            Pos::new(self.tok.end_line, 1)
+        } else {
+            pos
+        }
+    }
+
+    /// Reports `msg` about the current token ("msg near 'tok'").
+    pub(crate) fn syntax_error<T>(&mut self, msg: impl Into<Vec<u8>>) -> PResult<T> {
+        let mut msg = msg.into();
+        self.err_off = self.tok.off;
+        if self.tok.kind != Kind::Char || self.tok.ch != 0 {
+            // The reference scans a zero byte as token 0, which its error
+            // function takes for "no token": the message has no near part.
+            msg.extend_from_slice(b" near ");
+            msg.extend_from_slice(&self.token_text());
+        }
+        let err = SyntaxError::new(self.chunk, self.error_pos(), msg);
+        self.add_error(err)
+    }
+
+    /// Reports `msg` at the current line without a "near" part, as the
+    /// reference's `luaK_semerror` does.
+    pub(crate) fn semantic_error<T>(&mut self, msg: impl Into<Vec<u8>>) -> PResult<T> {
+        self.err_off = self.tok.off;
+        let err = SyntaxError::new(self.chunk, self.error_pos(), msg);
+        self.add_error(err)
+    }
+
+    /// Shows the current token in a message as the reference does.
+    fn token_text(&self) -> Vec<u8> {
+        let t = &self.tok;
+        let src = self.s.src;
+        match t.kind {
+            Kind::Name | Kind::Int | Kind::Float => quote_text(&src[t.off..t.end]),
+            Kind::String => {
+                // The reference shows the token's delimiters around its
+                // decoded value (with a long string's newlines normalized).
+                let open = src[t.off];
+                let mut b = Vec::with_capacity(t.str.len() + 8);
+                if open == b'[' {
+                    let level = src[t.off + 1..].iter().take_while(|&&c| c == b'=').count();
+                    b.push(b'[');
+                    b.extend(std::iter::repeat_n(b'=', level));
+                    b.push(b'[');
+                    b.extend_from_slice(&t.str);
+                    b.push(b']');
+                    b.extend(std::iter::repeat_n(b'=', level));
+                    b.push(b']');
+                } else {
+                    b.push(open);
+                    b.extend_from_slice(&t.str);
+                    b.push(open);
+                }
+                quote_text(&b)
+            }
+            Kind::Char => {
+                if is_print(t.ch) {
+                    vec![b'\'', t.ch, b'\'']
+                } else {
+                    format!("'<\\{}>'", t.ch).into_bytes()
+                }
+            }
+            k => k.quoted().into_bytes(),
+        }
+    }
+
+    /// Reports that the kind `k` was expected.
+    pub(crate) fn error_expected<T>(&mut self, k: Kind) -> PResult<T> {
+        self.syntax_error(format!("{} expected", k.quoted()))
+    }
+
+    /// Reports an error unless the current token is of kind `k`.
+    pub(crate) fn check(&mut self, k: Kind) -> PResult<()> {
+        if self.tok.kind != k {
+            return self.error_expected(k);
+        }
+        Ok(())
+    }
+
+    /// Checks for a token of kind `k` and skips it.
+    pub(crate) fn check_next(&mut self, k: Kind) -> PResult<()> {
+        self.check(k)?;
+        self.next()
+    }
+
+    /// Skips the current token if it is of kind `k`.
+    pub(crate) fn test_next(&mut self, k: Kind) -> PResult<bool> {
+        if self.tok.kind == k {
+            self.next()?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Skips the token `what` that closes the `who` opened at `line`, or
+    /// reports it missing, mentioning the opening line when it differs from
+    /// the current one.
+    pub(crate) fn check_match(&mut self, what: Kind, who: Kind, line: u32) -> PResult<()> {
+        if self.test_next(what)? {
+            return Ok(());
+        }
+        if line == self.line() {
+            return self.error_expected(what);
+        }
+        self.syntax_error(format!(
+            "{} expected (to close {} at line {})",
+            what.quoted(),
+            who.quoted(),
+            line
+        ))
+    }
+
+    /// Reads a name.
+    pub(crate) fn check_name(&mut self) -> PResult<(Box<[u8]>, Pos)> {
+        self.check(Kind::Name)?;
+        let name = std::mem::take(&mut self.tok.str);
+        let pos = self.tok.pos;
+        self.next()?;
+        Ok((name, pos))
+    }
+
+    /// Counts one more syntax level and stops the parse at the reference's
+    /// limit. This also bounds the parser's recursion, so deeply nested
+    /// input cannot overflow the Rust stack.
+    pub(crate) fn enter_level(&mut self) -> PResult<()> {
+        self.level += 1;
+        if self.level >= MAX_LEVEL {
+            self.fatal = true;
+            self.err_off = self.tok.off;
+            let err = SyntaxError::new(self.chunk, Pos::default(), "C stack overflow");
+            return self.add_error(err);
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave_level(&mut self) {
+        self.level -= 1;
+    }
+
+    // -----------------------------------------------------------------------
+    // Error recovery
+
+    fn mark(&self) -> Mark {
+        let t = &self.tok;
+        Mark {
+            // The token's value is never needed after a rewind (resync skips
+            // that token), so the mark does not copy it.
+            tok: Token {
+                kind: t.kind,
+                ch: t.ch,
+                pos: t.pos,
+                end_line: t.end_line,
+                off: t.off,
+                end: t.end,
+                str: Box::default(),
+                int: t.int,
+                float: t.float,
+            },
+            off: self.s.off,
+            line: self.s.line,
+            line_start: self.s.line_start,
+            level: self.level,
+            vararg: self.vararg,
+        }
+    }
+
+    /// Parses a statement into `list`. After an error it skips to where the
+    /// next statement probably starts.
+    pub(crate) fn statement_recovering(&mut self, list: &mut Vec<crate::ast::Stat>) -> PResult<()> {
+        let m = self.mark();
+        match self.statement(list) {
+            Err(Bailout) if !self.fatal => {
+                self.resync(m);
+                Ok(())
+            }
+            r => r,
+        }
+    }
+
+    /// Rewinds to `m` and skips tokens up to the end of the statement that
+    /// failed: past the error, outside any block the statement opened, at a
+    /// reserved word that starts a statement or ends a block, or right
+    /// after the `end` that closes the statement.
+    fn resync(&mut self, m: Mark) {
+        let start_off = m.tok.off;
+        self.tok = m.tok;
+        self.s.off = m.off;
+        self.s.line = m.line;
+        self.s.line_start = m.line_start;
+        self.has_ahead = false;
+        self.level = m.level;
+        self.vararg = m.vararg;
+        let mut depth = 0;
+        loop {
+            let k = self.tok.kind;
+            let past = self.tok.off > start_off && self.tok.off >= self.err_off;
+            if k == Kind::Eof || past && depth == 0 && starts_or_ends_statement(k) {
+                return;
+            }
+            match k {
+                Kind::Do | Kind::If | Kind::Function | Kind::Repeat => depth += 1,
+                Kind::End | Kind::Until if depth > 0 => depth -= 1,
+                _ => {}
+            }
+            self.skip_quietly();
+            if k == Kind::End && depth == 0 && self.tok.off > self.err_off {
+                return;
+            }
+        }
+    }
+
+    /// Moves to the next valid token, ignoring lexical errors (they are
+    /// inside a statement already reported).
+    fn skip_quietly(&mut self) {
+        loop {
+            self.s.scan_into(&mut self.tok);
+            if self.tok.kind != Kind::Illegal {
+                return;
+            }
+        }
+    }
+
+    /// Parses the whole chunk.
+    fn main_block(&mut self) -> PResult<Block> {
+        let mut b = Block::default();
+        self.first_token()?;
+        loop {
+            self.stat_list(&mut b)?;
+            if self.tok.kind == Kind::Eof {
+                break;
+            }
+            // Something is left after the block: a 'return' not at the end,
+            // or a stray 'end'. Report it, skip it, and go on.
+            let r = self.error_expected(Kind::Eof);
+            self.recovering(r)?;
+            self.skip_quietly();
+        }
+        b.end = self.tok.pos;
+        b.last_line = self.prev_line;
+        Ok(b)
+    }
+
+    /// Reads the first token, reporting a lexical error in it.
+    fn first_token(&mut self) -> PResult<()> {
+        self.tok = self.s.scan();
+        if self.tok.kind == Kind::Illegal {
+            let r = self.lex_error();
+            self.recovering(r)?;
+            self.skip_quietly();
+        }
+        Ok(())
+    }
+
+    /// Swallows a recoverable error.
+    fn recovering(&mut self, r: PResult<()>) -> PResult<()> {
+        match r {
+            Err(Bailout) if !self.fatal => Ok(()),
+            r => r,
+        }
+    }
+}
+
+fn starts_or_ends_statement(k: Kind) -> bool {
+    matches!(
+        k,
+        Kind::Local
+            | Kind::Function
+            | Kind::If
+            | Kind::While
+            | Kind::For
+            | Kind::Repeat
+            | Kind::Do
+            | Kind::Return
+            | Kind::Goto
+            | Kind::Break
+            | Kind::DColon
+            | Kind::End
+            | Kind::Else
+            | Kind::Elseif
+            | Kind::Until
+            | Kind::Eof
+    )
+}

@@ -1,0 +1,697 @@
+//! Tests of the parser (ported from the Go version's parser_test.go).
+
+use crate::ast::*;
+use crate::dump::{go_float, go_quote};
+use crate::{MAX_ERRORS, Mode, SyntaxError, dump, parse, parse_all, parse_mode};
+
+fn s(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+/// Prints an expression fully parenthesized, to check how the parser
+/// grouped it.
+fn expr_string(e: &Expr) -> String {
+    match e {
+        Expr::Nil(_) => "nil".into(),
+        Expr::True(_) => "true".into(),
+        Expr::False(_) => "false".into(),
+        Expr::Vararg(_) => "...".into(),
+        Expr::Int { value, .. } => value.to_string(),
+        Expr::Float { value, .. } => format!("{}f", go_float(*value)),
+        Expr::String { value, .. } => go_quote(value),
+        Expr::Name { name, .. } => s(name),
+        Expr::Index(e) => format!("{}[{}]", expr_string(&e.obj), expr_string(&e.key)),
+        Expr::Call(e) => format!("{}({})", expr_string(&e.func), expr_list(&e.args)),
+        Expr::MethodCall(e) => format!(
+            "{}:{}({})",
+            expr_string(&e.obj),
+            s(&e.name),
+            expr_list(&e.args)
+        ),
+        Expr::Function(f) => {
+            let mut params: Vec<String> = f.params.iter().map(|p| s(p)).collect();
+            if f.is_vararg {
+                params.push("...".into());
+            }
+            format!(
+                "function({}) [{}] end",
+                params.join(","),
+                f.body.stats.len()
+            )
+        }
+        Expr::Binary(e) => format!("({} {} {})", expr_string(&e.l), e.op, expr_string(&e.r)),
+        Expr::Unary(e) => format!("({} {})", e.op, expr_string(&e.x)),
+        Expr::Paren(e) => format!("<{}>", expr_string(&e.x)),
+        Expr::Table(t) => {
+            let parts: Vec<String> = t
+                .fields
+                .iter()
+                .map(|f| match &f.key {
+                    None => expr_string(&f.value),
+                    Some(k) => format!("[{}]={}", expr_string(k), expr_string(&f.value)),
+                })
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+    }
+}
+
+fn expr_list(list: &[Expr]) -> String {
+    list.iter().map(expr_string).collect::<Vec<_>>().join(", ")
+}
+
+fn parse_ok(src: &str) -> Chunk {
+    parse_mode(b"=test", src.as_bytes(), Mode::LOAD)
+        .unwrap_or_else(|e| panic!("parse {src:?}: {e}"))
+}
+
+/// Parses "return <src>" and prints the returned expressions.
+fn parse_expr(src: &str) -> String {
+    let chunk = parse_ok(&format!("return {src}"));
+    match &chunk.block.stats[0] {
+        Stat::Return(r) => expr_list(&r.values),
+        s => panic!("not a return: {s:?}"),
+    }
+}
+
+fn parse_err(src: &[u8]) -> Option<SyntaxError> {
+    parse_mode(b"=test", src, Mode::LOAD).err()
+}
+
+#[test]
+fn precedence() {
+    let tests = [
+        ("1 + 2 * 3", "(1 + (2 * 3))"),
+        ("1 * 2 + 3", "((1 * 2) + 3)"),
+        ("1 - 2 - 3", "((1 - 2) - 3)"),
+        ("1 / 2 // 3 % 4 * 5", "((((1 / 2) // 3) % 4) * 5)"),
+        ("a .. b .. c", "(a .. (b .. c))"),
+        ("a ^ b ^ c", "(a ^ (b ^ c))"),
+        ("-x ^ 2", "(- (x ^ 2))"),
+        ("-x ^ -y ^ z", "(- (x ^ (- (y ^ z))))"),
+        ("2 ^ -3", "(2 ^ (- 3))"),
+        ("not a == b", "((not a) == b)"),
+        ("not not a", "(not (not a))"),
+        ("- - 1", "(- (- 1))"),
+        ("#t + 1", "((# t) + 1)"),
+        ("~a & b", "((~ a) & b)"),
+        ("a ~ b", "(a ~ b)"),
+        ("a ~ ~b", "(a ~ (~ b))"),
+        ("a or b and c", "(a or (b and c))"),
+        ("a and b or c and d", "((a and b) or (c and d))"),
+        ("a < b == c", "((a < b) == c)"),
+        ("a == b ~= c", "((a == b) ~= c)"),
+        (
+            "a | b ~ c & d << e .. f + g * h ^ i",
+            "(a | (b ~ (c & (d << (e .. (f + (g * (h ^ i))))))))",
+        ),
+        (
+            "a ^ b * c + d .. e << f & g ~ h | i < j and k or l",
+            "(((((((((((a ^ b) * c) + d) .. e) << f) & g) ~ h) | i) < j) and k) or l)",
+        ),
+        ("a .. b + c .. d", "(a .. ((b + c) .. d))"),
+        ("a << b >> c", "((a << b) >> c)"),
+        ("1 .. 2 == '12'", "((1 .. 2) == \"12\")"),
+        ("a <= b >= c > d", "(((a <= b) >= c) > d)"),
+        ("(a + b) * c", "(<(a + b)> * c)"),
+        ("-2 ^ 2", "(- (2 ^ 2))"),
+        ("#a .. b", "((# a) .. b)"),
+        ("not a .. b", "((not a) .. b)"),
+        ("a + -b", "(a + (- b))"),
+        ("a ^ #b ^ c", "(a ^ (# (b ^ c)))"),
+    ];
+    for (src, want) in tests {
+        assert_eq!(parse_expr(src), want, "{src}");
+    }
+}
+
+#[test]
+fn expressions() {
+    let tests = [
+        ("nil, true, false, ...", "nil, true, false, ..."),
+        ("1, 1.0, 0x10, 'a', [[b]]", r#"1, 1f, 16, "a", "b""#),
+        ("a.b.c", r#"a["b"]["c"]"#),
+        ("a[1][b]", "a[1][b]"),
+        ("a.b[c].d", r#"a["b"][c]["d"]"#),
+        ("f()", "f()"),
+        ("f(1, 2)", "f(1, 2)"),
+        ("f'x'", r#"f("x")"#),
+        (r#"f"x""#, r#"f("x")"#),
+        ("f[[x]]", r#"f("x")"#),
+        ("f{1}", "f({1})"),
+        ("f{}", "f({})"),
+        ("f'x''y'", r#"f("x")("y")"#),
+        ("f{}{}", "f({})({})"),
+        ("a:b()", "a:b()"),
+        ("a:b'x'", r#"a:b("x")"#),
+        ("a:b{}", "a:b({})"),
+        ("a.b:c(1).d:e()", r#"a["b"]:c(1)["d"]:e()"#),
+        ("(f)()", "<f>()"),
+        ("('x'):rep(2)", r#"<"x">:rep(2)"#),
+        ("(f())", "<f()>"),
+        ("{}", "{}"),
+        ("{1, 2; 3,}", "{1, 2, 3}"),
+        (
+            "{a = 1, ['b'] = 2, 3, [4] = 5;}",
+            r#"{["a"]=1, ["b"]=2, 3, [4]=5}"#,
+        ),
+        ("{a}", "{a}"),
+        ("{a.b, a == b, f()}", r#"{a["b"], (a == b), f()}"#),
+        ("{{}, {{}}}", "{{}, {{}}}"),
+        ("function() end", "function() [0] end"),
+        ("function(a, b) return a end", "function(a,b) [1] end"),
+        ("function(...) return ... end", "function(...) [1] end"),
+        ("function(a, ...) end", "function(a,...) [0] end"),
+    ];
+    for (src, want) in tests {
+        assert_eq!(parse_expr(src), want, "{src}");
+    }
+}
+
+fn stat_kind(s: &Stat) -> &'static str {
+    match s {
+        Stat::Local(_) => "LocalStat",
+        Stat::Assign(_) => "AssignStat",
+        Stat::Call(_) => "CallStat",
+        Stat::Do(_) => "DoStat",
+        Stat::While(_) => "WhileStat",
+        Stat::Repeat(_) => "RepeatStat",
+        Stat::If(_) => "IfStat",
+        Stat::NumericFor(_) => "NumericForStat",
+        Stat::GenericFor(_) => "GenericForStat",
+        Stat::Function(_) => "FunctionStat",
+        Stat::LocalFunction(_) => "LocalFunctionStat",
+        Stat::Return(_) => "ReturnStat",
+        Stat::Break(_) => "BreakStat",
+        Stat::Goto(_) => "GotoStat",
+        Stat::Label(_) => "LabelStat",
+    }
+}
+
+#[test]
+fn statements() {
+    let chunk = parse_ok(
+        r#"
+local a, b <const>, c <close> = 1, 2
+local d
+local function f(x, ...) return ... end
+function g.h.i:m(y) return self end
+function k() end
+a, b.c, d[1] = f()
+f(a)
+o:m(1)
+do end
+while a do break end
+repeat local z until z
+if a then elseif b then else end
+if a then end
+for i = 1, 10, 2 do end
+for i = 1, 10 do end
+for k, v in pairs(t) do end
+goto done
+::done::
+;;
+return 1, 2;
+"#,
+    );
+    let st = &chunk.block.stats;
+    let kinds: Vec<&str> = st.iter().map(stat_kind).collect();
+    assert_eq!(
+        kinds.join(" "),
+        "LocalStat LocalStat LocalFunctionStat FunctionStat FunctionStat AssignStat CallStat CallStat \
+         DoStat WhileStat RepeatStat IfStat IfStat NumericForStat NumericForStat GenericForStat \
+         GotoStat LabelStat ReturnStat"
+    );
+    let Stat::Local(local) = &st[0] else { panic!() };
+    let names: Vec<String> = local.names.iter().map(|n| s(n)).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    assert_eq!(local.attribs, [Attrib::None, Attrib::Const, Attrib::Close]);
+    assert_eq!(local.values.len(), 2);
+    let Stat::Local(d) = &st[1] else { panic!() };
+    assert!(d.values.is_empty() && d.attribs[0] == Attrib::None);
+    let Stat::LocalFunction(lf) = &st[2] else {
+        panic!()
+    };
+    assert_eq!(&*lf.name, b"f");
+    assert_eq!(lf.func.params, [b"x"[..].into()]);
+    assert!(lf.func.is_vararg);
+    let Stat::Function(fs) = &st[3] else { panic!() };
+    assert!(fs.is_method);
+    assert_eq!(expr_string(&fs.target), r#"g["h"]["i"]["m"]"#);
+    let params: Vec<String> = fs.func.params.iter().map(|p| s(p)).collect();
+    assert_eq!(params, ["self", "y"]);
+    let Stat::Function(fs) = &st[4] else { panic!() };
+    assert!(!fs.is_method && expr_string(&fs.target) == "k" && fs.func.params.is_empty());
+    let Stat::Assign(a) = &st[5] else { panic!() };
+    assert_eq!(expr_list(&a.targets), r#"a, b["c"], d[1]"#);
+    assert_eq!(expr_list(&a.values), "f()");
+    let Stat::Call(c) = &st[7] else { panic!() };
+    assert_eq!(expr_string(&c.call), "o:m(1)");
+    let Stat::While(w) = &st[9] else { panic!() };
+    assert!(matches!(w.body.stats[..], [Stat::Break(_)]));
+    let Stat::Repeat(r) = &st[10] else { panic!() };
+    assert!(expr_string(&r.cond) == "z" && r.body.stats.len() == 1);
+    let Stat::If(i) = &st[11] else { panic!() };
+    assert!(i.conds.len() == 2 && i.blocks.len() == 2 && i.else_block.is_some());
+    let Stat::If(i) = &st[12] else { panic!() };
+    assert!(i.conds.len() == 1 && i.else_block.is_none());
+    let Stat::NumericFor(f) = &st[13] else {
+        panic!()
+    };
+    assert_eq!(&*f.var, b"i");
+    assert_eq!(f.step.as_ref().map(expr_string).as_deref(), Some("2"));
+    let Stat::NumericFor(f) = &st[14] else {
+        panic!()
+    };
+    assert!(f.step.is_none());
+    let Stat::GenericFor(f) = &st[15] else {
+        panic!()
+    };
+    let names: Vec<String> = f.names.iter().map(|n| s(n)).collect();
+    assert_eq!(names, ["k", "v"]);
+    assert_eq!(expr_list(&f.exprs), "pairs(t)");
+    let Stat::Goto(g) = &st[16] else { panic!() };
+    assert_eq!(&*g.label, b"done");
+    let Stat::Label(l) = &st[17] else { panic!() };
+    assert_eq!(&*l.name, b"done");
+    let Stat::Return(r) = &st[18] else { panic!() };
+    assert_eq!(expr_list(&r.values), "1, 2");
+}
+
+#[test]
+fn return_forms() {
+    for src in [
+        "return",
+        "return;",
+        "return 1",
+        "return 1;",
+        "return f()",
+        "do return end",
+        "do return; end",
+        "if x then return else return 1 end",
+        "repeat return until x",
+        "while x do return end",
+        "local function f() return end",
+        "do return end return",
+    ] {
+        parse_ok(src);
+    }
+}
+
+#[test]
+fn vararg() {
+    for src in [
+        "return ...",
+        "local a, b = ...",
+        "function f(...) return ... end",
+        "function f(a, ...) return function(...) return ... end end",
+        "return function(...) local t = {...} end",
+    ] {
+        parse_ok(src);
+    }
+    for src in [
+        "function f() return ... end",
+        "function f(...) return function() return ... end end",
+        "local function f(a) local t = {...} end",
+        "return function(...) end, function() return ... end",
+    ] {
+        let err = parse_err(src.as_bytes()).map(|e| e.to_string());
+        assert!(
+            err.as_deref().is_some_and(
+                |e| e.contains("cannot use '...' outside a vararg function near '...'")
+            ),
+            "{src:?}: got {err:?}"
+        );
+    }
+}
+
+#[test]
+fn positions() {
+    let src =
+        "local x = a.b +\n  f(1)\n    :m 'y'\nx[1], y = 2, function()\nend\nfunction t.u:v() end";
+    let chunk = parse_ok(src);
+    let st = &chunk.block.stats;
+    let Stat::Local(local) = &st[0] else { panic!() };
+    let Expr::Binary(bin) = &local.values[0] else {
+        panic!()
+    };
+    let Expr::Index(idx) = &bin.l else { panic!() };
+    let Expr::MethodCall(mc) = &bin.r else {
+        panic!()
+    };
+    let Expr::Call(call) = &mc.obj else { panic!() };
+    let Stat::Assign(a) = &st[1] else { panic!() };
+    let Expr::Function(f) = &a.values[1] else {
+        panic!()
+    };
+    let Stat::Function(fs) = &st[2] else { panic!() };
+    let p = Pos::new;
+    let checks = [
+        ("local", local.pos, p(1, 1)),
+        ("local name", local.name_pos[0], p(1, 7)),
+        ("binary op", bin.pos, p(1, 15)),
+        ("index '.'", idx.pos, p(1, 12)),
+        ("index key", idx.key.pos(), p(1, 13)),
+        ("method call", mc.pos, p(2, 3)),
+        ("method name", mc.name_pos, p(3, 6)),
+        ("method arg", mc.args[0].pos(), p(3, 8)),
+        ("call", call.pos, p(2, 3)),
+        ("assign '='", a.pos, p(4, 9)),
+        ("index '['", a.targets[0].pos(), p(4, 2)),
+        ("function", f.pos, p(4, 14)),
+        ("function end", f.end_pos, p(5, 1)),
+        ("function body end", f.body.end, p(5, 1)),
+        ("function stat", fs.pos, p(6, 1)),
+        ("method target ':'", fs.target.pos(), p(6, 13)),
+        ("method func", fs.func.pos, p(6, 1)),
+        ("chunk end", chunk.block.end, p(6, 21)),
+    ];
+    for (what, got, want) in checks {
+        assert_eq!(got, want, "{what}");
+    }
+}
+
+/// The positions of the tokens the compiler needs for the reference's line
+/// information: where multi-line tokens end, closing brackets, separators,
+/// `then` and `do`.
+#[test]
+fn line_positions() {
+    let src = "local s = [[a\nb]] .. f(1,\n  2\n) .. t[\n  k\n] .. (x\n)\n\
+        if x\nthen\nbreak;\n;\nelseif y then end\n\
+        for i = 1, 2\ndo end\nfor k in pairs(t)\ndo end\n\
+        local a\n  <close>\nlocal b = 1\n  , 2\n\
+        goto\n  l\n::l\n::\n\
+        local u = { v\n  (1), w = 2\n  ; 3 }\n\
+        local g = function\n  (p,\n  ...) end";
+    let chunk = parse_ok(src);
+    let st = &chunk.block.stats;
+    let Stat::Local(l0) = &st[0] else { panic!() };
+    let Expr::Binary(b0) = &l0.values[0] else {
+        panic!()
+    };
+    let Expr::String { end_line, pos, .. } = &b0.l else {
+        panic!()
+    };
+    let Expr::Binary(b1) = &b0.r else { panic!() };
+    let Expr::Call(call) = &b1.l else { panic!() };
+    let Expr::Binary(b2) = &b1.r else { panic!() };
+    let Expr::Index(idx) = &b2.l else { panic!() };
+    let Expr::Paren(paren) = &b2.r else { panic!() };
+    let Stat::If(ifs) = &st[1] else { panic!() };
+    let Stat::NumericFor(nf) = &st[2] else {
+        panic!()
+    };
+    let Stat::GenericFor(gf) = &st[3] else {
+        panic!()
+    };
+    let Stat::Local(la) = &st[4] else { panic!() };
+    let Stat::Local(lb) = &st[5] else { panic!() };
+    let Stat::Goto(gt) = &st[6] else { panic!() };
+    let Stat::Label(lbl) = &st[7] else { panic!() };
+    let Stat::Local(lu) = &st[8] else { panic!() };
+    let Expr::Table(t) = &lu.values[0] else {
+        panic!()
+    };
+    let Stat::Local(lg) = &st[9] else { panic!() };
+    let Expr::Function(f) = &lg.values[0] else {
+        panic!()
+    };
+    let p = Pos::new;
+    let z = Pos::default();
+    let checks = [
+        ("string start", *pos, p(1, 11)),
+        ("call '('", call.lparen, p(2, 9)),
+        ("call ','", call.arg_commas[0], p(2, 11)),
+        ("call ')'", call.rparen, p(4, 1)),
+        ("index '['", idx.pos, p(4, 7)),
+        ("index ']'", idx.end_pos, p(6, 1)),
+        ("paren '('", paren.pos, p(6, 6)),
+        ("paren ')'", paren.end_pos, p(7, 1)),
+        ("then", ifs.then_pos[0], p(9, 1)),
+        ("elseif then", ifs.then_pos[1], p(12, 10)),
+        ("numeric for '='", nf.eq_pos, p(13, 7)),
+        ("numeric for do", nf.do_pos, p(14, 1)),
+        ("generic for in", gf.in_pos, p(15, 7)),
+        ("generic for do", gf.do_pos, p(16, 1)),
+        ("local attrib '>'", la.names_end, p(18, 9)),
+        ("local without '='", la.eq_pos, z),
+        ("local '='", lb.eq_pos, p(19, 9)),
+        ("local ','", lb.value_commas[0], p(20, 3)),
+        ("local name end", lb.names_end, p(19, 7)),
+        ("goto label", gt.label_pos, p(22, 3)),
+        ("label end", lbl.end_pos, p(24, 1)),
+        ("field ','", t.fields[0].sep_pos, p(26, 6)),
+        ("record '='", t.fields[1].eq_pos, p(26, 10)),
+        ("field ';'", t.fields[1].sep_pos, p(27, 3)),
+        ("last field", t.fields[2].sep_pos, z),
+        ("function '('", f.lparen, p(29, 3)),
+        ("function '...'", f.params_end, p(30, 3)),
+    ];
+    for (what, got, want) in checks {
+        assert_eq!(got, want, "{what}");
+    }
+    let lines = [
+        ("string end", *end_line, 2),
+        ("name ahead", t.fields[0].name_ahead_line, 26),
+        ("no name ahead", t.fields[2].name_ahead_line, 0),
+        ("break ';'", ifs.break_end[0], 11),
+        ("no break", ifs.break_end[1], 0),
+        ("then block last line", ifs.blocks[0].last_line, 11),
+        ("empty block last line", ifs.blocks[1].last_line, 12),
+        ("chunk last line", chunk.block.last_line, 30),
+    ];
+    for (what, got, want) in lines {
+        assert_eq!(got, want, "{what}");
+    }
+}
+
+#[test]
+fn nesting_limit() {
+    // The largest n that parses, for each construct: one more than what
+    // lua5.4 accepts through load() called from a chunk, which is what it
+    // accepts for a script file run by the standalone interpreter.
+    type Gen = fn(usize) -> String;
+    let tests: &[(&str, usize, Gen)] = &[
+        ("paren", 196, |n| {
+            format!("x={}1{}", "(".repeat(n), ")".repeat(n))
+        }),
+        ("unary", 196, |n| format!("x={}1", "- ".repeat(n))),
+        ("not", 196, |n| format!("x={}1", "not ".repeat(n))),
+        ("concat", 196, |n| format!("x={}a", "a..".repeat(n))),
+        ("pow", 196, |n| format!("x={}a", "a^".repeat(n))),
+        ("table", 197, |n| {
+            format!("x={}{}", "{".repeat(n), "}".repeat(n))
+        }),
+        ("function", 198, |n| {
+            format!("{}{}", "function f() ".repeat(n), "end ".repeat(n))
+        }),
+        ("function expr", 99, |n| {
+            format!("{}{}", "x = function() ".repeat(n), "end ".repeat(n))
+        }),
+        ("do", 198, |n| {
+            format!("{}{}", "do ".repeat(n), "end ".repeat(n))
+        }),
+        ("if", 197, |n| {
+            format!("{}{}", "if x then ".repeat(n), "end ".repeat(n))
+        }),
+        ("while", 197, |n| {
+            format!("{}{}", "while x do ".repeat(n), "end ".repeat(n))
+        }),
+        ("repeat", 197, |n| {
+            format!("{}{}", "repeat ".repeat(n), "until x ".repeat(n))
+        }),
+        ("assign", 196, |n| format!("{}a=1", "a,".repeat(n))),
+        ("labels", 198, |n| {
+            (0..n).map(|i| format!("::l{i}:: ")).collect()
+        }),
+        ("index", 196, |n| {
+            format!("x={}1{}", "a[".repeat(n), "]".repeat(n))
+        }),
+        ("call", 197, |n| {
+            format!("x={}){}", "f(".repeat(n), ")".repeat(n - 1))
+        }),
+        ("mixed", 98, |n| {
+            format!("x={}1{}", "-(".repeat(n), ")".repeat(n))
+        }),
+    ];
+    for (name, max, gen_src) in tests {
+        if let Some(e) = parse_err(gen_src(*max).as_bytes()) {
+            panic!("{name} {max}: {e}");
+        }
+        let err = parse_err(gen_src(max + 1).as_bytes()).map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("C stack overflow"),
+            "{name} {}",
+            max + 1
+        );
+    }
+    // Long flat constructs are not nested.
+    for src in [
+        format!("x={}a", "a+".repeat(10000)),
+        format!("::a::{}", ";".repeat(10000)),
+        "x = 1\n".repeat(10000),
+        format!("x = {{{}}}", "1,".repeat(10000)),
+    ] {
+        if let Some(e) = parse_err(src.as_bytes()) {
+            panic!("flat {:?}: {e}", &src[..20]);
+        }
+    }
+}
+
+/// Very deep nesting fails cleanly, without exhausting the Rust stack, even
+/// on a thread with a small stack (the nesting limit bounds the recursion).
+#[test]
+fn deep_nesting_small_stack() {
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(|| {
+            for src in [
+                "(".repeat(1_000_000),
+                format!("x={}", "{".repeat(1_000_000)),
+                format!("x={}", "- ".repeat(1_000_000)),
+                "do ".repeat(1_000_000),
+                format!("x={}1", "-(".repeat(1_000_000)),
+                format!("{}a=1", "a,".repeat(1_000_000)),
+                "x = function() ".repeat(1_000_000),
+                format!("x={}", "f(".repeat(1_000_000)),
+            ] {
+                let err = parse_err(src.as_bytes()).map(|e| e.to_string());
+                assert_eq!(
+                    err.as_deref(),
+                    Some("C stack overflow"),
+                    "deep {:?}",
+                    &src[..10]
+                );
+            }
+        })
+        .expect("spawn");
+    handle.join().expect("deep nesting overflowed or failed");
+}
+
+#[test]
+fn shebang() {
+    let src = b"#!/usr/bin/env lua\nreturn = 1";
+    let err = parse("@script.lua", src).unwrap_err();
+    assert_eq!(err.to_string(), "script.lua:2: unexpected symbol near '='");
+    let err = parse_mode(b"=input", src, Mode::LOAD).unwrap_err();
+    assert_eq!(err.to_string(), "input:1: unexpected symbol near '#'");
+}
+
+#[test]
+fn error_recovery() {
+    let src = r#"local x = = 1
+local y = 2
+function f()
+  return 1 +
+end
+if a then b = = 3 end
+print("ok")
+z = "unterminated
+local t = {1 2}
+return 1 end
+"#;
+    let errs = parse_all(b"=r", src.as_bytes(), Mode::LOAD).unwrap_err();
+    let got: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    let want = [
+        "r:1: unexpected symbol near '='",
+        "r:5: unexpected symbol near 'end'",
+        "r:6: unexpected symbol near '='",
+        r#"r:8: unfinished string near '"unterminated'"#,
+        "r:9: '}' expected near '2'",
+        "r:10: <eof> expected near 'end'",
+    ];
+    assert_eq!(got, want);
+    assert_eq!(
+        parse_mode(b"=r", src.as_bytes(), Mode::LOAD)
+            .unwrap_err()
+            .to_string(),
+        want[0]
+    );
+    // The parser gives up after MAX_ERRORS errors.
+    let errs = parse_all(b"=r", "local x = = 1\n".repeat(100).as_bytes(), Mode::LOAD).unwrap_err();
+    assert_eq!(errs.len(), MAX_ERRORS);
+}
+
+#[test]
+fn incomplete_input() {
+    // The REPL reads more lines while the error is at <eof>.
+    for src in [
+        "function f()",
+        "x = ",
+        "if x then",
+        "t = {",
+        "s = [[abc",
+        "f(",
+        "return 'a' ..",
+    ] {
+        let e = parse_err(src.as_bytes()).expect("error");
+        assert!(e.is_at_eof(), "{src:?}: {e}");
+    }
+    for src in ["x = = 1", "end", "x = 1 +\n+"] {
+        let e = parse_err(src.as_bytes()).expect("error");
+        assert!(!e.is_at_eof(), "{src:?}: {e}");
+    }
+}
+
+#[test]
+fn error_line_and_bytes() {
+    let e = parse_err(b"x = 1\ny = \xff").expect("error");
+    assert_eq!(e.line(), 2);
+    assert_eq!(e.to_bytes(), b"test:2: unexpected symbol near '<\\255>'");
+    let e = parse_err(b"x = 'a\xffb' + ").expect("error");
+    assert_eq!(e.to_bytes(), b"test:1: unexpected symbol near <eof>");
+    // Checked against lua5.4: the string token is shown with its quotes,
+    // raw bytes included.
+    let e = parse_err(b"x = 1 'a\xffb'").expect("error");
+    assert_eq!(e.to_bytes(), b"test:1: unexpected symbol near ''a\xffb''");
+}
+
+/// The parser never panics on awkward input, returns either a tree or
+/// between one and MAX_ERRORS errors, and its trees can be dumped (the Go
+/// version's FuzzParse over a fixed corpus).
+#[test]
+fn parse_invariants() {
+    let words: Vec<&str> = "and break do else elseif end false for function goto if in local nil not \
+        or repeat return then true until while + - * / // % ^ # & ~ | << >> .. ... == ~= < <= > >= \
+        = ( ) { } [ ] :: ; : , . x y f 1 2.5 0x10 \"s\" 's' [[l]] <const> <close> <foo> a.b a:b() t[1] \
+        \"abc \\q 3x [= -- --[[ ]] @ 1e 0x '\\300' '\\x4' '\\u{110000000}'"
+        .split_whitespace()
+        .collect();
+    let mut state: u32 = 7;
+    let mut rand = move |n: usize| {
+        state = state.wrapping_mul(1103515245).wrapping_add(12345);
+        (state >> 16) as usize % n
+    };
+    for _ in 0..3000 {
+        let mut src = String::new();
+        for _ in 0..1 + rand(25) {
+            src.push_str(words[rand(words.len())]);
+            src.push_str([" ", " ", " ", "\n"][rand(4)]);
+        }
+        match parse_all(b"=fuzz", src.as_bytes(), Mode::LOAD) {
+            Ok(chunk) => {
+                let _ = dump(&chunk);
+            }
+            Err(errs) => {
+                assert!(!errs.is_empty() && errs.len() <= MAX_ERRORS, "{src:?}");
+                assert!(errs.iter().all(|e| !e.msg.is_empty()), "{src:?}");
+            }
+        }
+    }
+}
+
+/// The tree's node sizes stay small: large variants are boxed.
+#[test]
+fn node_sizes() {
+    assert!(
+        std::mem::size_of::<Expr>() <= 32,
+        "Expr is {} bytes",
+        std::mem::size_of::<Expr>()
+    );
+    assert!(
+        std::mem::size_of::<Stat>() <= 16,
+        "Stat is {} bytes",
+        std::mem::size_of::<Stat>()
+    );
+}

@@ -1,0 +1,412 @@
+//! Blocks and statements (§3.3, §9). Each function follows the reference's
+//! order of checks, so that the first error found is the reference's.
+
+use crate::ast::*;
+use crate::parser::{PResult, Parser};
+use crate::token::Kind;
+
+impl Parser<'_> {
+    /// Reports whether the current token ends a block; `until` counts only
+    /// with `with_until`.
+    fn block_follow(&self, with_until: bool) -> bool {
+        match self.tok.kind {
+            Kind::Else | Kind::Elseif | Kind::End | Kind::Eof => true,
+            Kind::Until => with_until,
+            _ => false,
+        }
+    }
+
+    /// Parses a block up to the token that ends it, which it leaves current.
+    pub(crate) fn block(&mut self) -> PResult<Block> {
+        let mut b = Block::default();
+        self.stat_list(&mut b)?;
+        b.end = self.tok.pos;
+        b.last_line = self.prev_line;
+        Ok(b)
+    }
+
+    /// Parses statements into `b` up to a token that ends a block or right
+    /// after a return statement, which must be the last one.
+    pub(crate) fn stat_list(&mut self, b: &mut Block) -> PResult<()> {
+        while !self.block_follow(true) {
+            if self.tok.kind == Kind::Return {
+                return self.statement_recovering(&mut b.stats);
+            }
+            self.statement_recovering(&mut b.stats)?;
+        }
+        Ok(())
+    }
+
+    /// Parses one statement and appends it to `list` (a label appends the
+    /// statements that follow it too; `;` appends nothing).
+    pub(crate) fn statement(&mut self, list: &mut Vec<Stat>) -> PResult<()> {
+        let line = self.line();
+        self.enter_level()?;
+        let s = match self.tok.kind {
+            Kind::Semi => {
+                self.next()?;
+                None
+            }
+            Kind::If => Some(self.if_stat(line)?),
+            Kind::While => Some(self.while_stat(line)?),
+            Kind::Do => {
+                let pos = self.tok.pos;
+                self.next()?;
+                let body = self.block()?;
+                self.check_match(Kind::End, Kind::Do, line)?;
+                Some(Stat::Do(Box::new(DoStat { pos, body })))
+            }
+            Kind::For => Some(self.for_stat(line)?),
+            Kind::Repeat => Some(self.repeat_stat(line)?),
+            Kind::Function => Some(self.func_stat(line)?),
+            Kind::Local => {
+                let pos = self.tok.pos;
+                self.next()?;
+                if self.tok.kind == Kind::Function {
+                    let fn_pos = self.tok.pos;
+                    self.next()?;
+                    Some(self.local_func(pos, fn_pos)?)
+                } else {
+                    Some(self.local_stat(pos)?)
+                }
+            }
+            Kind::DColon => {
+                self.label_stat(list)?;
+                None
+            }
+            Kind::Return => Some(self.ret_stat()?),
+            Kind::Break => {
+                let pos = self.tok.pos;
+                self.next()?;
+                Some(Stat::Break(pos))
+            }
+            Kind::Goto => {
+                let pos = self.tok.pos;
+                self.next()?;
+                let (label, label_pos) = self.check_name()?;
+                Some(Stat::Goto(Box::new(GotoStat {
+                    pos,
+                    label,
+                    label_pos,
+                })))
+            }
+            _ => Some(self.expr_stat()?),
+        };
+        if let Some(s) = s {
+            list.push(s);
+        }
+        self.leave_level();
+        Ok(())
+    }
+
+    /// Parses `if cond then block {elseif cond then block} [else block]
+    /// end`.
+    fn if_stat(&mut self, line: u32) -> PResult<Stat> {
+        let mut s = IfStat {
+            pos: self.tok.pos,
+            conds: Vec::new(),
+            blocks: Vec::new(),
+            then_pos: Vec::new(),
+            break_end: Vec::new(),
+            else_block: None,
+        };
+        self.test_then_block(&mut s)?;
+        while self.tok.kind == Kind::Elseif {
+            self.test_then_block(&mut s)?;
+        }
+        if self.test_next(Kind::Else)? {
+            s.else_block = Some(self.block()?);
+        }
+        self.check_match(Kind::End, Kind::If, line)?;
+        Ok(Stat::If(Box::new(s)))
+    }
+
+    /// Parses `[if | elseif] cond then block`.
+    fn test_then_block(&mut self, s: &mut IfStat) -> PResult<()> {
+        self.next()?;
+        let cond = self.expr()?;
+        s.then_pos.push(self.tok.pos);
+        self.check_next(Kind::Then)?;
+        s.conds.push(cond);
+        // Like the reference, read a leading 'break' and the ';' after it
+        // apart from the rest of the block.
+        let mut b = Block::default();
+        let mut break_end = 0;
+        if self.tok.kind == Kind::Break {
+            b.stats.push(Stat::Break(self.tok.pos));
+            self.next()?;
+            while self.tok.kind == Kind::Semi {
+                self.next()?;
+            }
+            break_end = self.prev_line;
+        }
+        self.stat_list(&mut b)?;
+        b.end = self.tok.pos;
+        b.last_line = self.prev_line;
+        s.blocks.push(b);
+        s.break_end.push(break_end);
+        Ok(())
+    }
+
+    /// Parses `while cond do block end`.
+    fn while_stat(&mut self, line: u32) -> PResult<Stat> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let cond = self.expr()?;
+        self.check_next(Kind::Do)?;
+        let body = self.block()?;
+        self.check_match(Kind::End, Kind::While, line)?;
+        Ok(Stat::While(Box::new(WhileStat { pos, cond, body })))
+    }
+
+    /// Parses `repeat block until cond`.
+    fn repeat_stat(&mut self, line: u32) -> PResult<Stat> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let body = self.block()?;
+        self.check_match(Kind::Until, Kind::Repeat, line)?;
+        let cond = self.expr()?;
+        Ok(Stat::Repeat(Box::new(RepeatStat { pos, body, cond })))
+    }
+
+    /// Parses both forms of `for`.
+    fn for_stat(&mut self, line: u32) -> PResult<Stat> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let (name, name_pos) = self.check_name()?;
+        let s = match self.tok.kind {
+            Kind::Assign => self.for_num(pos, name, name_pos)?,
+            Kind::Comma | Kind::In => self.for_list(pos, name, name_pos)?,
+            _ => return self.syntax_error("'=' or 'in' expected"),
+        };
+        self.check_match(Kind::End, Kind::For, line)?;
+        Ok(s)
+    }
+
+    /// Parses the rest of `for Name = exp, exp [, exp] do block`.
+    fn for_num(&mut self, pos: Pos, var: Name, var_pos: Pos) -> PResult<Stat> {
+        let eq_pos = self.tok.pos;
+        self.next()?; // '='
+        let start = self.expr()?;
+        self.check_next(Kind::Comma)?;
+        let limit = self.expr()?;
+        let step = if self.test_next(Kind::Comma)? {
+            Some(self.expr()?)
+        } else {
+            None
+        };
+        let do_pos = self.tok.pos;
+        self.check_next(Kind::Do)?;
+        let body = self.block()?;
+        Ok(Stat::NumericFor(Box::new(NumericForStat {
+            pos,
+            var,
+            var_pos,
+            eq_pos,
+            start,
+            limit,
+            step,
+            do_pos,
+            body,
+        })))
+    }
+
+    /// Parses the rest of `for namelist in explist do block`.
+    fn for_list(&mut self, pos: Pos, name: Name, name_pos: Pos) -> PResult<Stat> {
+        let mut names = vec![name];
+        let mut name_poss = vec![name_pos];
+        while self.test_next(Kind::Comma)? {
+            let (name, name_pos) = self.check_name()?;
+            names.push(name);
+            name_poss.push(name_pos);
+        }
+        let in_pos = self.tok.pos;
+        self.check_next(Kind::In)?;
+        let (exprs, expr_commas) = self.expr_list()?;
+        let do_pos = self.tok.pos;
+        self.check_next(Kind::Do)?;
+        let body = self.block()?;
+        Ok(Stat::GenericFor(Box::new(GenericForStat {
+            pos,
+            names,
+            name_pos: name_poss,
+            in_pos,
+            exprs,
+            expr_commas,
+            do_pos,
+            body,
+        })))
+    }
+
+    /// Parses `function funcname body`.
+    fn func_stat(&mut self, line: u32) -> PResult<Stat> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let (name, name_pos) = self.check_name()?;
+        let mut target = Expr::Name {
+            pos: name_pos,
+            name,
+        };
+        let mut is_method = false;
+        while self.tok.kind == Kind::Dot || self.tok.kind == Kind::Colon {
+            is_method = self.tok.kind == Kind::Colon;
+            target = self.field_sel(target)?;
+            if is_method {
+                break;
+            }
+        }
+        let func = self.body(pos, is_method, line)?;
+        Ok(Stat::Function(Box::new(FunctionStat {
+            pos,
+            target,
+            is_method,
+            func,
+        })))
+    }
+
+    /// Parses the rest of `local function Name body`.
+    fn local_func(&mut self, pos: Pos, fn_pos: Pos) -> PResult<Stat> {
+        let (name, name_pos) = self.check_name()?;
+        let line = self.line();
+        let func = self.body(fn_pos, false, line)?;
+        Ok(Stat::LocalFunction(Box::new(LocalFunctionStat {
+            pos,
+            name,
+            name_pos,
+            func,
+        })))
+    }
+
+    /// Parses the rest of `local attnamelist [= explist]`.
+    fn local_stat(&mut self, pos: Pos) -> PResult<Stat> {
+        let mut s = LocalStat {
+            pos,
+            names: Vec::new(),
+            name_pos: Vec::new(),
+            attribs: Vec::new(),
+            values: Vec::new(),
+            value_commas: Vec::new(),
+            names_end: Pos::default(),
+            eq_pos: Pos::default(),
+        };
+        let mut has_close = false;
+        loop {
+            let (name, name_pos) = self.check_name()?;
+            s.names_end = name_pos;
+            let attrib = self.attrib(&mut s.names_end)?;
+            if attrib == Attrib::Close {
+                if has_close {
+                    return self.semantic_error("multiple to-be-closed variables in local list");
+                }
+                has_close = true;
+            }
+            s.names.push(name);
+            s.name_pos.push(name_pos);
+            s.attribs.push(attrib);
+            if !self.test_next(Kind::Comma)? {
+                break;
+            }
+        }
+        if self.tok.kind == Kind::Assign {
+            s.eq_pos = self.tok.pos;
+            self.next()?;
+            (s.values, s.value_commas) = self.expr_list()?;
+        }
+        Ok(Stat::Local(Box::new(s)))
+    }
+
+    /// Parses an optional `<Name>` attribute (§3.3.7), setting `end` to
+    /// the position of its `>`.
+    fn attrib(&mut self, end: &mut Pos) -> PResult<Attrib> {
+        if !self.test_next(Kind::Lt)? {
+            return Ok(Attrib::None);
+        }
+        let (name, _) = self.check_name()?;
+        *end = self.tok.pos;
+        self.check_next(Kind::Gt)?;
+        match &*name {
+            b"const" => Ok(Attrib::Const),
+            b"close" => Ok(Attrib::Close),
+            _ => {
+                let mut msg = b"unknown attribute '".to_vec();
+                msg.extend_from_slice(&name);
+                msg.push(b'\'');
+                self.semantic_error(msg)
+            }
+        }
+    }
+
+    /// Parses `::Name::`. Like the reference, it then parses any `;` and
+    /// labels that follow as nested statements.
+    fn label_stat(&mut self, list: &mut Vec<Stat>) -> PResult<()> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let (name, _) = self.check_name()?;
+        let end_pos = self.tok.pos;
+        self.check_next(Kind::DColon)?;
+        list.push(Stat::Label(Box::new(LabelStat { pos, name, end_pos })));
+        while self.tok.kind == Kind::Semi || self.tok.kind == Kind::DColon {
+            self.statement(list)?;
+        }
+        Ok(())
+    }
+
+    /// Parses `return [explist] [;]`.
+    fn ret_stat(&mut self) -> PResult<Stat> {
+        let pos = self.tok.pos;
+        self.next()?;
+        let (mut values, mut value_commas) = (Vec::new(), Vec::new());
+        if !self.block_follow(true) && self.tok.kind != Kind::Semi {
+            (values, value_commas) = self.expr_list()?;
+        }
+        self.test_next(Kind::Semi)?;
+        Ok(Stat::Return(Box::new(ReturnStat {
+            pos,
+            values,
+            value_commas,
+        })))
+    }
+
+    /// Parses an assignment or a function call statement.
+    fn expr_stat(&mut self) -> PResult<Stat> {
+        let e = self.suffixed_exp()?;
+        if self.tok.kind != Kind::Assign && self.tok.kind != Kind::Comma {
+            if matches!(e, Expr::Call(_) | Expr::MethodCall(_)) {
+                return Ok(Stat::Call(Box::new(CallStat {
+                    pos: e.pos(),
+                    call: e,
+                })));
+            }
+            return self.syntax_error("syntax error");
+        }
+        self.check_assignable(&e)?;
+        let mut targets = vec![e];
+        // The reference reads each further target in a nested call that
+        // counts as a syntax level until the end of the statement.
+        let level = self.level;
+        while self.test_next(Kind::Comma)? {
+            let t = self.suffixed_exp()?;
+            self.enter_level()?;
+            self.check_assignable(&t)?;
+            targets.push(t);
+        }
+        let pos = self.tok.pos;
+        self.check_next(Kind::Assign)?;
+        let (values, value_commas) = self.expr_list()?;
+        self.level = level;
+        Ok(Stat::Assign(Box::new(AssignStat {
+            pos,
+            targets,
+            values,
+            value_commas,
+        })))
+    }
+
+    /// Reports a target that is not a variable.
+    fn check_assignable(&mut self, e: &Expr) -> PResult<()> {
+        match e {
+            Expr::Name { .. } | Expr::Index(_) => Ok(()),
+            _ => self.syntax_error("syntax error"),
+        }
+    }
+}

@@ -1,0 +1,3 @@
+-- comment
+--[[ long
+comment ]] x = = 2

@@ -1,0 +1,1 @@
+while true do if x then break; ; y() end end return

@@ -1,0 +1,5 @@
+local t = {
+  f = function(a)
+    return a +
+  end
+}

@@ -1,0 +1,3 @@
+x = 'abc\z   
+
+  def' y
