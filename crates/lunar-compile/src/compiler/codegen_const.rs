@@ -1,0 +1,211 @@
+//! The constant table of the function being compiled and the instructions
+//! that load constants.
+
+use crate::instruction::{MAX_ARG_BX, MAX_ARG_C, OFFSET_SBX, OFFSET_SC};
+use crate::opcodes::OpCode;
+use crate::proto::Constant;
+
+use super::constant::float_to_int;
+use super::{GResult, Gen};
+
+/// Identifies a constant: kinds differ for 1 and 1.0, and the bits of a
+/// float tell 0.0 from -0.0.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum ConstKey<'a> {
+    Nil,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(&'a [u8]),
+}
+
+impl ConstKey<'_> {
+    /// The constant the key stands for.
+    fn constant(self) -> Constant {
+        match self {
+            ConstKey::Nil => Constant::Nil,
+            ConstKey::Bool(b) => Constant::Bool(b),
+            ConstKey::Int(i) => Constant::Int(i),
+            ConstKey::Float(bits) => Constant::Float(f64::from_bits(bits)),
+            ConstKey::Str(s) => Constant::Str(s.into()),
+        }
+    }
+}
+
+/// Reports whether two constants have the same type and are equal (0.0
+/// equals -0.0 here, as in the reference).
+fn same_constant(a: &Constant, b: &Constant) -> bool {
+    match (a, b) {
+        (Constant::Float(x), Constant::Float(y)) => x == y,
+        _ => a == b,
+    }
+}
+
+/// The reference's `LUAI_MAXSHORTLEN`.
+const MAX_SHORT_LEN: usize = 40;
+
+/// Reports whether `i` fits a signed Bx operand.
+pub(crate) fn fits_bx(i: i64) -> bool {
+    -(OFFSET_SBX as i64) <= i && i <= MAX_ARG_BX as i64 - OFFSET_SBX as i64
+}
+
+/// Reports whether `i` fits a signed C (or B) operand.
+pub(crate) fn fits_c(i: i64) -> bool {
+    (i as u64).wrapping_add(OFFSET_SC as u64) <= MAX_ARG_C as u64
+}
+
+impl<'a> Gen<'a> {
+    /// Returns the index of a constant, adding it when new.
+    pub(crate) fn add_k(&mut self, key: ConstKey<'a>) -> usize {
+        if self.scanner_k.is_some() {
+            return self.add_k_shared(key);
+        }
+        if let Some(&i) = self.fs.kcache.get(&key) {
+            return i;
+        }
+        let i = self.fs.f.constants.len();
+        self.fs.f.constants.push(key.constant());
+        self.fs.kcache.insert(key, i);
+        i
+    }
+
+    /// `add_k` in the luac544 mode: the cache maps a key to the index it got
+    /// last, in whichever function, and is believed only when that index
+    /// holds the same constant in the current function. As in a Lua table,
+    /// a float key with an integral value is the integer key.
+    fn add_k_shared(&mut self, key: ConstKey<'a>) -> usize {
+        let v = key.constant();
+        let mut tkey = key;
+        if let ConstKey::Float(bits) = key {
+            // A float with an integral value gets a key that is not
+            // integral (unless too large), to stay apart from the integer.
+            let r = f64::from_bits(bits);
+            if let Some(i) = float_to_int(r) {
+                let k = if i != 0 {
+                    r + r * f64::EPSILON
+                } else {
+                    f64::EPSILON
+                };
+                tkey = ConstKey::Float(k.to_bits());
+                if let Some(i) = float_to_int(k) {
+                    tkey = ConstKey::Int(i);
+                }
+            }
+        }
+        let cache = self.scanner_k.as_mut().expect("shared cache");
+        if let Some(&i) = cache.get(&tkey)
+            && i < self.fs.f.constants.len()
+            && same_constant(&self.fs.f.constants[i], &v)
+        {
+            return i;
+        }
+        let i = self.fs.f.constants.len();
+        self.fs.f.constants.push(v);
+        cache.insert(tkey, i);
+        i
+    }
+
+    pub(crate) fn string_k(&mut self, s: &'a [u8]) -> usize {
+        self.add_k(ConstKey::Str(s))
+    }
+
+    pub(crate) fn int_k(&mut self, i: i64) -> usize {
+        self.add_k(ConstKey::Int(i))
+    }
+
+    pub(crate) fn number_k(&mut self, f: f64) -> usize {
+        self.add_k(ConstKey::Float(f.to_bits()))
+    }
+
+    pub(crate) fn bool_k(&mut self, b: bool) -> usize {
+        self.add_k(ConstKey::Bool(b))
+    }
+
+    pub(crate) fn nil_k(&mut self) -> usize {
+        self.add_k(ConstKey::Nil)
+    }
+
+    /// Reports whether constant `k` is a string short enough to be a field
+    /// name in GETFIELD and friends (the reference's short strings).
+    pub(crate) fn is_short_string(&self, k: usize) -> bool {
+        matches!(&self.fs.f.constants[k], Constant::Str(s) if s.len() <= MAX_SHORT_LEN)
+    }
+
+    // -----------------------------------------------------------------------
+    // Loading constants
+
+    /// Loads constant `k` into `reg`.
+    pub(crate) fn code_k(&mut self, reg: usize, k: usize) -> GResult<usize> {
+        if k <= MAX_ARG_BX as usize {
+            return Ok(self.code_abx(OpCode::LoadK, reg, k));
+        }
+        let p = self.code_abx(OpCode::LoadKX, reg, 0);
+        self.code_extra_arg(k)?;
+        Ok(p)
+    }
+
+    /// Loads an integer into `reg`.
+    pub(crate) fn load_int(&mut self, reg: usize, i: i64) -> GResult<()> {
+        if fits_bx(i) {
+            self.code_asbx(OpCode::LoadI, reg, i as i32);
+        } else {
+            let k = self.int_k(i);
+            self.code_k(reg, k)?;
+        }
+        Ok(())
+    }
+
+    /// Loads a float into `reg`.
+    pub(crate) fn load_float(&mut self, reg: usize, f: f64) -> GResult<()> {
+        match float_to_int(f) {
+            Some(i) if fits_bx(i) => {
+                self.code_asbx(OpCode::LoadF, reg, i as i32);
+            }
+            _ => {
+                let k = self.number_k(f);
+                self.code_k(reg, k)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sets `n` registers from `from` to nil, merging with a LOADNIL just
+    /// before when possible.
+    pub(crate) fn load_nil(&mut self, from: usize, n: usize) {
+        let mut from = from;
+        let mut l = from + n - 1;
+        if let Some(p) = self.previous() {
+            let prev = self.fs.f.code[p];
+            if prev.op() == Some(OpCode::LoadNil) {
+                let pfrom = prev.a() as usize;
+                let pl = pfrom + prev.b() as usize;
+                if (pfrom <= from && from <= pl + 1) || (from <= pfrom && pfrom <= l + 1) {
+                    from = from.min(pfrom);
+                    l = l.max(pl);
+                    let ins = self.ins(p);
+                    ins.set_a(from as u32);
+                    ins.set_b((l - from) as u32);
+                    return;
+                }
+            }
+        }
+        self.code_abc(OpCode::LoadNil, from, n - 1, 0);
+    }
+
+    /// Emits a return of `nret` values from register `first` (`nret` is
+    /// `MULT_RET` for all values up to the top).
+    pub(crate) fn ret(&mut self, first: usize, nret: i32) {
+        let op = match nret {
+            0 => OpCode::Return0,
+            1 => OpCode::Return1,
+            _ => OpCode::Return,
+        };
+        self.code_abc(op, first, (nret + 1) as usize, 0);
+    }
+
+    /// Marks the function variadic.
+    pub(crate) fn set_vararg(&mut self, nparams: usize) {
+        self.fs.f.is_vararg = true;
+        self.code_abc(OpCode::VarargPrep, nparams, 0, 0);
+    }
+}

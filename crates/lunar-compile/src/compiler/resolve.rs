@@ -1,0 +1,726 @@
+//! The resolver, the compiler's first pass: what every name means, the
+//! registers of locals, each function's upvalues, the blocks that must
+//! close variables, and the semantic checks that need scopes.
+//!
+//! It follows the scoping rules of the reference's one-pass parser
+//! (lparser.c) exactly, because register numbers, upvalue order, where
+//! CLOSE instructions go and which errors are reported all depend on them.
+//! Its results, gathered in a [`Resolution`], drive the code generator,
+//! which does no name lookup of its own.
+
+use std::collections::HashMap;
+
+use lunar_syntax::SyntaxError;
+use lunar_syntax::ast::{Block, Chunk, Expr, Stat};
+
+use super::constant::KValue;
+use super::{NodeId, block_id, syntax_error};
+
+/// Local variables active at once in a function (the reference's limit).
+pub(crate) const MAX_VARS: usize = 200;
+/// Upvalues of a function (the reference's limit).
+pub(crate) const MAX_UPVALS: usize = 255;
+/// Bounds the compiler's recursion over nested blocks, functions and
+/// sub-expressions. The parser stops at 200 syntax levels, and each level
+/// costs the compiler at most a few steps of recursion, so only trees built
+/// by hand reach this bound.
+pub(crate) const MAX_DEPTH: usize = 1000;
+
+/// The kind of a local variable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VarKind {
+    Regular,
+    /// `<const>` with a run-time value.
+    Const,
+    /// `<close>`.
+    Close,
+    /// A compile-time constant (no register).
+    Ctc,
+}
+
+/// Index of a variable in [`Resolution::vars`].
+pub(crate) type VarId = usize;
+
+/// A local variable declaration.
+#[derive(Clone, Debug)]
+pub(crate) struct Variable<'a> {
+    pub(crate) name: &'a [u8],
+    pub(crate) kind: VarKind,
+    /// Register, for every kind but `Ctc`.
+    pub(crate) reg: usize,
+    /// Value of a compile-time constant.
+    pub(crate) value: KValue<'a>,
+}
+
+/// What a name refers to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RefKind {
+    Local,
+    Upval,
+    Const,
+    Global,
+}
+
+/// The meaning of one occurrence of a name. A global name is reached
+/// through `_ENV`, whose meaning is then in `env`, `v` and `up`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ref {
+    pub(crate) kind: RefKind,
+    /// For `Global`: `Local`, `Upval` or `Const`.
+    pub(crate) env: RefKind,
+    pub(crate) up: usize,
+    pub(crate) v: VarId,
+}
+
+impl Ref {
+    /// The meaning of `_ENV` for a global name.
+    pub(crate) fn env_ref(self) -> Ref {
+        Ref {
+            kind: self.env,
+            env: self.env,
+            up: self.up,
+            v: self.v,
+        }
+    }
+}
+
+/// An upvalue of a function, as the resolver builds it.
+#[derive(Clone, Debug)]
+pub(crate) struct Upval<'a> {
+    pub(crate) name: &'a [u8],
+    pub(crate) in_stack: bool,
+    pub(crate) index: usize,
+    pub(crate) kind: VarKind,
+}
+
+/// What the resolver found out about a function.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FuncInfo<'a> {
+    pub(crate) upvals: Vec<Upval<'a>>,
+    /// Set when some local of the function is captured by a closure or is
+    /// to be closed: returns must then close upvalues.
+    pub(crate) need_close: bool,
+}
+
+/// The implicit blocks of a loop statement.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct LoopInfo {
+    /// Upvalue flag of the loop block itself (set for a generic for, whose
+    /// fourth control variable is to be closed).
+    pub(crate) loop_upval: bool,
+    /// Flag of the block of a for loop's declared variables.
+    pub(crate) vars_upval: bool,
+    /// Set when some `break` leaves the scope of a captured variable: the
+    /// loop's exit then starts with a CLOSE.
+    pub(crate) break_close: bool,
+}
+
+/// A goto or break.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct GotoInfo {
+    /// The label statement a goto jumps to, or the loop statement a break
+    /// leaves (addresses of [`Stat`] nodes).
+    pub(crate) target: usize,
+    /// Set for a goto to a label already seen.
+    pub(crate) backward: bool,
+    /// For a backward goto that leaves the scope of some variable, the
+    /// register to close from.
+    pub(crate) close_level: Option<usize>,
+}
+
+/// The result of the resolver.
+#[derive(Debug, Default)]
+pub(crate) struct Resolution<'a> {
+    pub(crate) vars: Vec<Variable<'a>>,
+    /// Per name expression (address of the [`Expr`]).
+    pub(crate) refs: HashMap<usize, Ref>,
+    pub(crate) main: FuncInfo<'a>,
+    /// Per function (address of the [`FunctionExpr`]).
+    pub(crate) funcs: HashMap<usize, FuncInfo<'a>>,
+    /// Per declaring node.
+    pub(crate) decls: HashMap<NodeId, Vec<VarId>>,
+    /// A block's upvalue flag (address of the [`Block`]).
+    pub(crate) blocks: HashMap<usize, bool>,
+    /// Per loop statement (address of the [`Stat`]).
+    pub(crate) loops: HashMap<usize, LoopInfo>,
+    /// Per label statement: a CLOSE follows the label.
+    pub(crate) labels: HashMap<usize, bool>,
+    /// Per goto or break statement.
+    pub(crate) gotos: HashMap<usize, GotoInfo>,
+}
+
+impl Resolution<'_> {
+    /// A block's upvalue flag (false for a block never resolved).
+    pub(crate) fn block_upval(&self, b: &Block) -> bool {
+        self.blocks.get(&addr(b)).copied().unwrap_or(false)
+    }
+
+    /// A loop's information.
+    pub(crate) fn loop_info(&self, s: &Stat) -> LoopInfo {
+        self.loops.get(&addr(s)).copied().unwrap_or_default()
+    }
+}
+
+/// The address of a node, its identity in the resolution's maps.
+pub(crate) fn addr<T>(node: &T) -> usize {
+    std::ptr::from_ref(node) as usize
+}
+
+/// The token after a statement or a block: the reference reports most
+/// semantic errors at its line, and limit errors name it ("near ...").
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Follow {
+    pub(crate) line: u32,
+    /// As the reference prints it: `'end'`, `<eof>`.
+    pub(crate) near: String,
+}
+
+impl Follow {
+    pub(crate) fn new(line: u32, near: &str) -> Follow {
+        Follow {
+            line,
+            near: near.to_string(),
+        }
+    }
+}
+
+/// Who receives a block's final upvalue flag.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Done {
+    Block(usize),
+    LoopUpval(usize),
+    VarsUpval(usize),
+}
+
+/// A block (scope) of the function being resolved.
+#[derive(Debug)]
+pub(crate) struct RBlock<'a> {
+    /// Variables in scope outside the block.
+    pub(crate) nactvar: usize,
+    /// Index in `labels` of the block's first label.
+    pub(crate) first_label: usize,
+    /// The pending gotos at the block's level (those of inner blocks move
+    /// here when the inner block ends), by label name.
+    pub(crate) gotos: HashMap<&'a [u8], Vec<RGoto<'a>>>,
+    /// The loop statement, for a loop block.
+    pub(crate) loop_stat: Option<usize>,
+    pub(crate) upval: bool,
+    pub(crate) done: Done,
+    /// The body, for a function's outermost block.
+    pub(crate) node: Option<&'a Block>,
+}
+
+#[derive(Debug)]
+pub(crate) struct RLabel<'a> {
+    pub(crate) name: &'a [u8],
+    pub(crate) line: u32,
+    pub(crate) nactvar: usize,
+    /// The label statement; `None` for a loop's break label.
+    pub(crate) stat: Option<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RGoto<'a> {
+    /// Creation order.
+    pub(crate) seq: usize,
+    pub(crate) name: &'a [u8],
+    pub(crate) line: u32,
+    pub(crate) nactvar: usize,
+    pub(crate) close: bool,
+    /// The goto or break statement.
+    pub(crate) stat: usize,
+}
+
+/// The resolver's state for one function.
+#[derive(Debug)]
+pub(crate) struct RFunc<'a> {
+    pub(crate) info: FuncInfo<'a>,
+    /// The function (`None` for the main chunk).
+    pub(crate) node: Option<usize>,
+    /// Line where the function is defined (0 for the main chunk).
+    pub(crate) line: u32,
+    pub(crate) vararg: bool,
+    /// The function's variables in scope, followed by those declared by the
+    /// statement being resolved and not yet in scope.
+    pub(crate) actvars: Vec<VarId>,
+    /// Variables in scope.
+    pub(crate) nactvar: usize,
+    pub(crate) blocks: Vec<RBlock<'a>>,
+    /// Visible labels, innermost last.
+    pub(crate) labels: Vec<RLabel<'a>>,
+    /// Visible labels by name (index in `labels`).
+    pub(crate) by_name: HashMap<&'a [u8], usize>,
+}
+
+/// Where the code generator reaches the point at which the reference's
+/// parser detects an error: before the node, or after it (after a function
+/// body, at the end of a block). The generator raises the resolver's error
+/// there, unless it finds an error of its own first ("too many
+/// registers"), which the reference, reading the source once, would have
+/// reported first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Anchor {
+    /// `None` when the error is raised at once.
+    pub(crate) node: Option<NodeId>,
+    pub(crate) after: bool,
+}
+
+impl Anchor {
+    pub(crate) const NONE: Anchor = Anchor {
+        node: None,
+        after: false,
+    };
+
+    pub(crate) fn before(node: NodeId) -> Anchor {
+        Anchor {
+            node: Some(node),
+            after: false,
+        }
+    }
+
+    pub(crate) fn after(node: NodeId) -> Anchor {
+        Anchor {
+            node: Some(node),
+            after: true,
+        }
+    }
+}
+
+/// An error the resolver found, with its anchor.
+#[derive(Debug)]
+pub(crate) struct ResolveError {
+    pub(crate) err: SyntaxError,
+    pub(crate) at: Anchor,
+}
+
+pub(crate) type RResult<T> = Result<T, Box<ResolveError>>;
+
+/// The resolver walks the tree once, statement by statement, in source
+/// order.
+pub(crate) struct Resolver<'a> {
+    pub(crate) res: Resolution<'a>,
+    pub(crate) chunk: &'a [u8],
+    /// The functions being resolved, innermost last.
+    pub(crate) funcs: Vec<RFunc<'a>>,
+    pub(crate) depth: usize,
+    /// The visible labels and the pending gotos of all the functions being
+    /// resolved, for the reference's limit.
+    pub(crate) nlabels: usize,
+    pub(crate) ngotos: usize,
+    /// Numbers gotos in the order they appear.
+    pub(crate) goto_seq: usize,
+    /// The function expression whose 'end' is the last token of the
+    /// statement being resolved, if any, and the token after the statement.
+    pub(crate) tail: Option<usize>,
+    pub(crate) tail_follow: Follow,
+    /// A stack of the chains being resolved (see `expr_next`).
+    pub(crate) spine: Vec<&'a Expr>,
+    /// The token after the name being resolved, when known, for messages.
+    pub(crate) next_tok: &'static str,
+}
+
+/// Runs the resolver over a chunk. When it finds an error, the resolution
+/// is complete up to the error's anchor only.
+pub(crate) fn resolve(chunk: &Chunk) -> (Resolution<'_>, Option<Box<ResolveError>>) {
+    let mut r = Resolver {
+        res: Resolution::default(),
+        chunk: &chunk.name,
+        funcs: Vec::new(),
+        depth: 0,
+        nlabels: 0,
+        ngotos: 0,
+        goto_seq: 0,
+        tail: None,
+        tail_follow: Follow::default(),
+        spine: Vec::new(),
+        next_tok: "",
+    };
+    let err = r.main(&chunk.block).err();
+    // Functions left open by an error keep what was found so far.
+    while let Some(f) = r.funcs.pop() {
+        match f.node {
+            Some(n) => {
+                r.res.funcs.insert(n, f.info);
+            }
+            None => r.res.main = f.info,
+        }
+    }
+    (r.res, err)
+}
+
+impl<'a> Resolver<'a> {
+    fn main(&mut self, body: &'a Block) -> RResult<()> {
+        let info = FuncInfo {
+            upvals: vec![Upval {
+                name: b"_ENV",
+                in_stack: true,
+                index: 0,
+                kind: VarKind::Regular,
+            }],
+            need_close: false,
+        };
+        self.funcs.push(RFunc {
+            info,
+            node: None,
+            line: 0,
+            vararg: true,
+            actvars: Vec::new(),
+            nactvar: 0,
+            blocks: Vec::new(),
+            labels: Vec::new(),
+            by_name: HashMap::new(),
+        });
+        self.enter_block(None, Done::Block(addr(body)));
+        self.fs().blocks.last_mut().expect("block").node = Some(body);
+        let eof = Follow::new(body.end.line, "<eof>");
+        self.stat_list(body, &eof, false)?;
+        self.leave_block(eof.line)?;
+        let f = self.funcs.pop().expect("main function");
+        self.res.main = f.info;
+        Ok(())
+    }
+
+    /// The function being resolved.
+    pub(crate) fn fs(&mut self) -> &mut RFunc<'a> {
+        self.funcs.last_mut().expect("a function being resolved")
+    }
+
+    /// Reports a semantic error at `line`, ending the resolution; `at` says
+    /// where the code generator must raise it.
+    pub(crate) fn error<T>(&self, at: Anchor, line: u32, msg: String) -> RResult<T> {
+        Err(Box::new(ResolveError {
+            err: syntax_error(self.chunk, line, msg),
+            at,
+        }))
+    }
+
+    /// Counts one level of recursion.
+    pub(crate) fn enter(&mut self, line: u32) -> RResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.error(
+                Anchor::NONE,
+                line,
+                "chunk has too many syntax levels".into(),
+            );
+        }
+        Ok(())
+    }
+
+    pub(crate) fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // -----------------------------------------------------------------------
+    // Variables and scopes
+
+    /// Declares a variable that is not yet in scope. `line` and `near`
+    /// locate the token after its name, where the reference checks the
+    /// limit.
+    pub(crate) fn new_local(
+        &mut self,
+        at: NodeId,
+        name: &'a [u8],
+        kind: VarKind,
+        line: u32,
+        near: &str,
+    ) -> RResult<VarId> {
+        if self.fs().actvars.len() + 1 > MAX_VARS {
+            let msg = format!(
+                "too many local variables (limit is {MAX_VARS}) in {} near {near}",
+                where_(self.funcs.last().expect("function").line)
+            );
+            return self.error(Anchor::before(at), line, msg);
+        }
+        let id = self.res.vars.len();
+        self.res.vars.push(Variable {
+            name,
+            kind,
+            reg: 0,
+            value: KValue::Nil,
+        });
+        self.fs().actvars.push(id);
+        Ok(id)
+    }
+
+    /// Returns the number of registers used by the first `n` variables in
+    /// scope of function `f` (compile-time constants take none).
+    pub(crate) fn reg_level(&self, f: usize, n: usize) -> usize {
+        let fs = &self.funcs[f];
+        for &v in fs.actvars[..n].iter().rev() {
+            let var = &self.res.vars[v];
+            if var.kind != VarKind::Ctc {
+                return var.reg + 1;
+            }
+        }
+        0
+    }
+
+    /// Index of the current function in `funcs`.
+    pub(crate) fn cur(&self) -> usize {
+        self.funcs.len() - 1
+    }
+
+    /// Brings the next `n` declared variables into scope, giving them
+    /// registers.
+    pub(crate) fn activate(&mut self, n: usize) {
+        let cur = self.cur();
+        let mut reg = self.reg_level(cur, self.funcs[cur].nactvar);
+        for _ in 0..n {
+            let fs = &mut self.funcs[cur];
+            let v = fs.actvars[fs.nactvar];
+            fs.nactvar += 1;
+            let var = &mut self.res.vars[v];
+            if var.kind != VarKind::Ctc {
+                var.reg = reg;
+                reg += 1;
+            }
+        }
+    }
+
+    /// Opens a scope; `done` receives its final upvalue flag.
+    pub(crate) fn enter_block(&mut self, loop_stat: Option<usize>, done: Done) {
+        let nlabels = self.fs().labels.len();
+        let nactvar = self.fs().nactvar;
+        self.fs().blocks.push(RBlock {
+            nactvar,
+            first_label: nlabels,
+            gotos: HashMap::new(),
+            loop_stat,
+            upval: false,
+            done,
+            node: None,
+        });
+    }
+
+    /// Closes the current scope. `line` is where the reference reports a
+    /// goto left without a label when the block is a function's.
+    pub(crate) fn leave_block(&mut self, line: u32) -> RResult<()> {
+        if let Some(lp) = self.fs().blocks.last().expect("block").loop_stat {
+            // The loop's break label, created before the loop's variables
+            // go out of scope, as in the reference.
+            let close = self.create_label(Anchor::NONE, b"break", 0, 0, false, None, Some(lp))?;
+            self.res.loops.entry(lp).or_default().break_close = close;
+        }
+        let bl = self.fs().blocks.pop().expect("block");
+        self.remove_labels(bl.first_label);
+        if !self.fs().blocks.is_empty() {
+            self.move_gotos_out(bl.nactvar, bl.upval, bl.gotos);
+        } else if let Some(gt) = first_goto(&bl.gotos) {
+            let at = Anchor::after(block_id(bl.node.expect("function body")));
+            if gt.name == b"break" {
+                return self.error(at, line, format!("break outside loop at line {}", gt.line));
+            }
+            let msg = format!(
+                "no visible label '{}' for <goto> at line {}",
+                String::from_utf8_lossy(gt.name),
+                gt.line
+            );
+            return self.error(at, line, msg);
+        }
+        let fs = self.fs();
+        fs.nactvar = bl.nactvar;
+        fs.actvars.truncate(bl.nactvar);
+        match bl.done {
+            Done::Block(b) => {
+                self.res.blocks.insert(b, bl.upval);
+            }
+            Done::LoopUpval(s) => self.res.loops.entry(s).or_default().loop_upval = bl.upval,
+            Done::VarsUpval(s) => self.res.loops.entry(s).or_default().vars_upval = bl.upval,
+        }
+        Ok(())
+    }
+
+    /// Records that the variable with index `level` in function `f` is
+    /// captured by a closure: the block declaring it must close it on exit.
+    fn mark_upval(&mut self, f: usize, level: usize) {
+        let fs = &mut self.funcs[f];
+        let bl = fs
+            .blocks
+            .iter_mut()
+            .rev()
+            .find(|bl| bl.nactvar <= level)
+            .expect("a block declaring the variable");
+        bl.upval = true;
+        fs.info.need_close = true;
+    }
+
+    /// Records that the current block has a to-be-closed variable.
+    pub(crate) fn mark_to_be_closed(&mut self) {
+        let fs = self.fs();
+        fs.blocks.last_mut().expect("block").upval = true;
+        fs.info.need_close = true;
+    }
+
+    /// Looks `name` up among the variables in scope of function `f`.
+    fn search_var(&self, f: usize, name: &[u8]) -> Option<usize> {
+        let fs = &self.funcs[f];
+        (0..fs.nactvar)
+            .rev()
+            .find(|&i| self.res.vars[fs.actvars[i]].name == name)
+    }
+
+    /// Finds what `name` means in the current function, creating the
+    /// upvalues needed to reach an enclosing function's local; `None` for a
+    /// global name. `n` is the name expression, for errors.
+    fn lookup(&mut self, n: &'a Expr, name: &'a [u8]) -> RResult<Option<Ref>> {
+        // Find the nearest function where the name is a local or an
+        // upvalue; the functions in between will need a new upvalue each.
+        let cur = self.cur();
+        let mut found = None;
+        let mut level = cur as isize;
+        while level >= 0 {
+            let l = level as usize;
+            if let Some(i) = self.search_var(l, name) {
+                let v = self.funcs[l].actvars[i];
+                if self.res.vars[v].kind == VarKind::Ctc {
+                    return Ok(Some(Ref {
+                        kind: RefKind::Const,
+                        env: RefKind::Const,
+                        up: 0,
+                        v,
+                    }));
+                }
+                if l != cur {
+                    self.mark_upval(l, i);
+                }
+                found = Some(Ref {
+                    kind: RefKind::Local,
+                    env: RefKind::Local,
+                    up: 0,
+                    v,
+                });
+                break;
+            }
+            if let Some(i) = self.funcs[l]
+                .info
+                .upvals
+                .iter()
+                .position(|u| u.name == name)
+            {
+                found = Some(Ref {
+                    kind: RefKind::Upval,
+                    env: RefKind::Upval,
+                    up: i,
+                    v: 0,
+                });
+                break;
+            }
+            level -= 1;
+        }
+        let Some(mut found) = found else {
+            return Ok(None);
+        };
+        // Create the chain of upvalues from level down to the current
+        // function, outermost first.
+        for f in (level as usize + 1)..=cur {
+            if self.funcs[f].info.upvals.len() + 1 > MAX_UPVALS {
+                let mut msg = format!(
+                    "too many upvalues (limit is {MAX_UPVALS}) in {}",
+                    where_(self.funcs[f].line)
+                );
+                if !self.next_tok.is_empty() {
+                    msg.push_str(" near ");
+                    msg.push_str(self.next_tok);
+                }
+                return self.error(Anchor::before(super::expr_id(n)), n.pos().line, msg);
+            }
+            let u = if found.kind == RefKind::Local {
+                let var = &self.res.vars[found.v];
+                Upval {
+                    name,
+                    in_stack: true,
+                    index: var.reg,
+                    kind: var.kind,
+                }
+            } else {
+                let kind = self.funcs[f - 1].info.upvals[found.up].kind;
+                Upval {
+                    name,
+                    in_stack: false,
+                    index: found.up,
+                    kind,
+                }
+            };
+            let ups = &mut self.funcs[f].info.upvals;
+            ups.push(u);
+            found = Ref {
+                kind: RefKind::Upval,
+                env: RefKind::Upval,
+                up: ups.len() - 1,
+                v: 0,
+            };
+        }
+        Ok(Some(found))
+    }
+
+    /// Resolves one occurrence of a name.
+    pub(crate) fn name(&mut self, n: &'a Expr, name: &'a [u8]) -> RResult<Ref> {
+        let rf = match self.lookup(n, name)? {
+            Some(rf) => rf,
+            None => {
+                // Only a hand-built function without an enclosing chunk
+                // could miss _ENV; treat it as the main chunk's upvalue.
+                let env = self.lookup(n, b"_ENV")?.unwrap_or(Ref {
+                    kind: RefKind::Upval,
+                    env: RefKind::Upval,
+                    up: 0,
+                    v: 0,
+                });
+                Ref {
+                    kind: RefKind::Global,
+                    env: env.kind,
+                    up: env.up,
+                    v: env.v,
+                }
+            }
+        };
+        self.res.refs.insert(addr(n), rf);
+        Ok(rf)
+    }
+
+    /// Reports an assignment to a `<const>` or `<close>` variable.
+    pub(crate) fn check_read_only(
+        &self,
+        at: Anchor,
+        rf: Ref,
+        name: &[u8],
+        line: u32,
+    ) -> RResult<()> {
+        let read_only = match rf.kind {
+            RefKind::Const => true,
+            RefKind::Local => self.res.vars[rf.v].kind != VarKind::Regular,
+            RefKind::Upval => {
+                self.funcs.last().expect("function").info.upvals[rf.up].kind != VarKind::Regular
+            }
+            RefKind::Global => false,
+        };
+        if read_only {
+            let msg = format!(
+                "attempt to assign to const variable '{}'",
+                String::from_utf8_lossy(name)
+            );
+            return self.error(at, line, msg);
+        }
+        Ok(())
+    }
+}
+
+/// Names a function for limit messages.
+fn where_(line: u32) -> String {
+    if line == 0 {
+        "main function".to_string()
+    } else {
+        format!("function at line {line}")
+    }
+}
+
+/// Returns the earliest pending goto, if any.
+pub(crate) fn first_goto<'b, 'a>(
+    gotos: &'b HashMap<&'a [u8], Vec<RGoto<'a>>>,
+) -> Option<&'b RGoto<'a>> {
+    gotos
+        .values()
+        .filter_map(|l| l.first())
+        .min_by_key(|g| g.seq)
+}

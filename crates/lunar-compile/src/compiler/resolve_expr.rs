@@ -1,0 +1,321 @@
+//! The resolver's walk over function bodies and expressions, and the
+//! abstract evaluation that decides whether a `<const>` local's
+//! initialiser makes it a compile-time constant.
+
+use std::collections::HashMap;
+
+use lunar_syntax::ast::{BinaryOp, Expr, FunctionExpr, UnaryOp};
+
+use super::constant::{ArithOp, KValue, binary_arith, fold};
+use super::near::is_name;
+use super::resolve::{
+    Anchor, Done, Follow, FuncInfo, RFunc, RResult, RefKind, Resolver, VarKind, addr,
+};
+use super::{expr_id, func_id, push_spine};
+
+/// An abstract expression descriptor: whether the expression is a constant
+/// and which, and whether it has pending true and false exits (tracked for
+/// constants only: the exits of an expression that is not a constant never
+/// matter, since 'and' and 'or' add a jump for it anyway).
+#[derive(Clone, Copy, Debug)]
+struct AbsExp<'a> {
+    v: KValue<'a>,
+    is_const: bool,
+    t: bool,
+    f: bool,
+}
+
+const NOT_CONST: AbsExp<'static> = AbsExp {
+    v: KValue::Nil,
+    is_const: false,
+    t: false,
+    f: false,
+};
+
+fn k(v: KValue<'_>) -> AbsExp<'_> {
+    AbsExp {
+        v,
+        is_const: true,
+        t: false,
+        f: false,
+    }
+}
+
+impl<'a> Resolver<'a> {
+    /// Resolves a function body; `line_defined` is the line the function is
+    /// defined at, which messages about it name.
+    pub(crate) fn function(&mut self, f: &'a FunctionExpr, line_defined: u32) -> RResult<()> {
+        self.enter(f.pos.line)?;
+        // The reference checks for gotos left without a label when it reads
+        // the token after the function's 'end'.
+        let mut after = Follow::new(f.end_pos.line, "'end'");
+        if self.tail == Some(addr(f)) {
+            after = self.tail_follow.clone();
+        }
+        self.funcs.push(RFunc {
+            info: FuncInfo::default(),
+            node: Some(addr(f)),
+            line: line_defined,
+            vararg: f.is_vararg,
+            actvars: Vec::new(),
+            nactvar: 0,
+            blocks: Vec::new(),
+            labels: Vec::new(),
+            by_name: HashMap::new(),
+        });
+        let body = &f.body;
+        self.enter_block(None, Done::Block(addr(body)));
+        self.fs().blocks.last_mut().expect("block").node = Some(body);
+        let mut vars = Vec::with_capacity(f.params.len());
+        for (i, p) in f.params.iter().enumerate() {
+            let near = if i + 1 < f.params.len() || f.is_vararg {
+                "','"
+            } else {
+                "')'"
+            };
+            vars.push(self.new_local(func_id(f), p, VarKind::Regular, f.pos.line, near)?);
+        }
+        let n = vars.len();
+        self.res.decls.insert(func_id(f), vars);
+        self.activate(n);
+        self.stat_list(body, &Follow::new(f.end_pos.line, "'end'"), false)?;
+        self.leave_block(after.line)?;
+        let fs = self.funcs.pop().expect("function");
+        self.res.funcs.insert(addr(f), fs.info);
+        self.leave();
+        Ok(())
+    }
+
+    /// Resolves the names of an expression, in source order.
+    pub(crate) fn expr(&mut self, e: &'a Expr) -> RResult<()> {
+        self.expr_next(e, "")
+    }
+
+    /// Resolves a list of expressions.
+    pub(crate) fn expr_list(&mut self, list: &'a [Expr]) -> RResult<()> {
+        for (i, e) in list.iter().enumerate() {
+            let next = if i + 1 < list.len() { "','" } else { "" };
+            self.expr_next(e, next)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves an expression followed by the token `next` (as printed in
+    /// messages, "" if unknown). Chains of binary operators, indexing and
+    /// calls, which the grammar builds with a loop and may be arbitrarily
+    /// long, are walked with a loop.
+    fn expr_next(&mut self, e: &'a Expr, next: &'static str) -> RResult<()> {
+        self.enter(e.pos().line)?;
+        let base = self.spine.len();
+        let e = push_spine(&mut self.spine, e);
+        let top = self.spine.len();
+        let next0 = next;
+        let next = if top > base {
+            token_after(self.spine[top - 1])
+        } else {
+            next0
+        };
+        match e {
+            Expr::Name { name, .. } => {
+                self.next_tok = next;
+                self.name(e, name)?;
+                self.next_tok = "";
+            }
+            Expr::Vararg(p) if !self.funcs.last().is_some_and(|f| f.vararg) => {
+                return self.error(
+                    Anchor::before(expr_id(e)),
+                    p.line,
+                    "cannot use '...' outside a vararg function near '...'".into(),
+                );
+            }
+            Expr::Function(f) => self.function(f, f.lparen.line)?,
+            Expr::Unary(x) => self.expr(&x.x)?,
+            Expr::Paren(x) => self.expr(&x.x)?,
+            Expr::Table(x) => {
+                for (i, f) in x.fields.iter().enumerate() {
+                    if let Some(key) = &f.key {
+                        self.expr_next(key, "']'")?;
+                    }
+                    let next = if i + 1 < x.fields.len() { "','" } else { "'}'" };
+                    self.expr_next(&f.value, next)?;
+                }
+            }
+            _ => {}
+        }
+        for i in (base..top).rev() {
+            match self.spine[i] {
+                Expr::Binary(x) => {
+                    let after = if i > base {
+                        token_after(self.spine[i - 1])
+                    } else {
+                        next0
+                    };
+                    self.expr_next(&x.r, after)?;
+                }
+                Expr::Index(x) => self.expr_next(&x.key, "']'")?,
+                Expr::Call(x) => self.expr_list(&x.args)?,
+                Expr::MethodCall(x) => self.expr_list(&x.args)?,
+                _ => {}
+            }
+        }
+        self.spine.truncate(base);
+        self.leave();
+        Ok(())
+    }
+
+    /// Tells whether an expression, already resolved, makes a `<const>`
+    /// local initialised with it a compile-time constant, and its value.
+    /// The reference decides that after compiling the expression: the local
+    /// is a constant when the expression's descriptor comes out as a
+    /// constant with no pending jumps, even if code was emitted on the way
+    /// (in 'f() and nil or 1', the call is compiled, its jump is patched
+    /// away by 'or', and the local is the constant 1). This follows the
+    /// same rules on an abstract descriptor.
+    pub(crate) fn const_value(&mut self, e: &'a Expr) -> RResult<Option<KValue<'a>>> {
+        let a = self.abs_eval(e)?;
+        Ok((a.is_const && !a.t && !a.f).then_some(a.v))
+    }
+
+    /// Evaluates an expression on abstract descriptors; binary chains are
+    /// walked with a loop.
+    fn abs_eval(&mut self, e: &'a Expr) -> RResult<AbsExp<'a>> {
+        self.enter(e.pos().line)?;
+        let mut spine = Vec::new();
+        let mut e = e;
+        while let Expr::Binary(b) = e {
+            spine.push(&**b);
+            e = &b.l;
+        }
+        let mut a = self.abs_leaf(e)?;
+        for b in spine.into_iter().rev() {
+            match b.op {
+                BinaryOp::And => {
+                    // Going on when a is true: unless a is a true constant,
+                    // a jump joins a's false exits, which stay pending; a's
+                    // true exits are patched here. The result is b with
+                    // those exits.
+                    let f = !a.is_const || a.f || !a.v.is_truthy();
+                    a = self.abs_eval(&b.r)?;
+                    if a.is_const {
+                        a.f = a.f || f;
+                    }
+                }
+                BinaryOp::Or => {
+                    let t = !a.is_const || a.t || a.v.is_truthy();
+                    a = self.abs_eval(&b.r)?;
+                    if a.is_const {
+                        a.t = a.t || t;
+                    }
+                }
+                _ => {
+                    a = match binary_arith(b.op) {
+                        Some(op) if a.is_const && !a.t && !a.f && a.v.is_number() => {
+                            let w = self.abs_eval(&b.r)?;
+                            if !w.is_const || w.t || w.f {
+                                NOT_CONST
+                            } else {
+                                fold(op, a.v, w.v).map_or(NOT_CONST, k)
+                            }
+                        }
+                        _ => NOT_CONST,
+                    }
+                }
+            }
+        }
+        self.leave();
+        Ok(a)
+    }
+
+    /// `abs_eval` for an expression that is not a binary one.
+    fn abs_leaf(&mut self, e: &'a Expr) -> RResult<AbsExp<'a>> {
+        Ok(match e {
+            Expr::Nil(_) => k(KValue::Nil),
+            Expr::True(_) => k(KValue::Bool(true)),
+            Expr::False(_) => k(KValue::Bool(false)),
+            Expr::Int { value, .. } => k(KValue::Int(*value)),
+            Expr::Float { value, .. } => k(KValue::Float(*value)),
+            Expr::String { value, .. } => k(KValue::Str(value)),
+            Expr::Name { .. } => match self.res.refs.get(&addr(e)) {
+                Some(rf) if rf.kind == RefKind::Const => k(self.res.vars[rf.v].value),
+                _ => NOT_CONST,
+            },
+            Expr::Paren(x) => self.abs_eval(&x.x)?,
+            Expr::Unary(x) => {
+                let a = self.abs_eval(&x.x)?;
+                if !a.is_const {
+                    return Ok(NOT_CONST);
+                }
+                match x.op {
+                    // 'not' swaps the exits.
+                    UnaryOp::Not => AbsExp {
+                        v: KValue::Bool(!a.v.is_truthy()),
+                        is_const: true,
+                        t: a.f,
+                        f: a.t,
+                    },
+                    UnaryOp::Neg | UnaryOp::BNot => {
+                        if a.t || a.f {
+                            return Ok(NOT_CONST);
+                        }
+                        let op = if x.op == UnaryOp::BNot {
+                            ArithOp::BNot
+                        } else {
+                            ArithOp::Unm
+                        };
+                        fold(op, a.v, KValue::Int(0)).map_or(NOT_CONST, k)
+                    }
+                    UnaryOp::Len => NOT_CONST,
+                }
+            }
+            _ => NOT_CONST,
+        })
+    }
+}
+
+/// Returns the token that follows the first operand of a chain node: its
+/// operator, '.', '[', '(' or ':'.
+pub(crate) fn token_after(e: &Expr) -> &'static str {
+    match e {
+        Expr::Binary(x) => quoted_operator(x.op),
+        Expr::Index(x) => match &x.key {
+            Expr::String { value, .. } if is_name(value) => "'.'",
+            _ => "'['",
+        },
+        Expr::Call(x) => {
+            if x.args.len() == 1 && matches!(x.args[0], Expr::String { .. } | Expr::Table(_)) {
+                ""
+            } else {
+                "'('"
+            }
+        }
+        Expr::MethodCall(_) => "':'",
+        _ => "",
+    }
+}
+
+/// A binary operator quoted as in messages.
+fn quoted_operator(op: BinaryOp) -> &'static str {
+    match op {
+        BinaryOp::Add => "'+'",
+        BinaryOp::Sub => "'-'",
+        BinaryOp::Mul => "'*'",
+        BinaryOp::Div => "'/'",
+        BinaryOp::IDiv => "'//'",
+        BinaryOp::Mod => "'%'",
+        BinaryOp::Pow => "'^'",
+        BinaryOp::Concat => "'..'",
+        BinaryOp::Eq => "'=='",
+        BinaryOp::Ne => "'~='",
+        BinaryOp::Lt => "'<'",
+        BinaryOp::Le => "'<='",
+        BinaryOp::Gt => "'>'",
+        BinaryOp::Ge => "'>='",
+        BinaryOp::And => "'and'",
+        BinaryOp::Or => "'or'",
+        BinaryOp::BAnd => "'&'",
+        BinaryOp::BOr => "'|'",
+        BinaryOp::BXor => "'~'",
+        BinaryOp::Shl => "'<<'",
+        BinaryOp::Shr => "'>>'",
+    }
+}

@@ -1,0 +1,865 @@
+//! The bytecode verifier: checks that a prototype (and every prototype
+//! nested in it) keeps each invariant the VM relies on, so that the VM may
+//! access registers, constants, upvalues and nested prototypes without
+//! bounds checks. The compiler always produces such code; `undump` runs
+//! [`verify`] on everything it loads.
+//!
+//! # What verified code guarantees
+//!
+//! For a prototype `p` that passed [`verify`], and each nested one:
+//!
+//! * **Shape.** `p.code` is not empty, every instruction's opcode field is a
+//!   valid [`OpCode`], `2 <= p.max_stack_size <= 255`,
+//!   `p.num_params <= p.max_stack_size`, `p.line_info.len() == p.code.len()`,
+//!   every local's range lies within the code.
+//! * **Registers.** Every register index an instruction reads or writes is
+//!   `< p.max_stack_size`, ranges included: LOADNIL A..A+B, CALL A..A+B-1
+//!   (arguments) and A..A+C-2 (results), TAILCALL A..A+B-1, RETURN
+//!   A..A+B-2, CONCAT A..A+B-1, SETLIST A..A+B, SELF A..A+1, FORPREP and
+//!   FORLOOP A..A+3, TFORPREP A..A+3, TFORCALL A..A+6 and A+4..A+3+C,
+//!   TFORLOOP A..A+4, VARARG A..A+C-2. The exception is an operand of 0
+//!   that means "up to the stack top" (B = 0 in CALL, TAILCALL, RETURN and
+//!   SETLIST; C = 0 in CALL and VARARG): the values beyond the fixed
+//!   registers are counted at run time, and the VM must make room for them
+//!   itself (as the reference does with `luaD_checkstack`). Register A is
+//!   still `< max_stack_size` there. A is not a register, and may be any
+//!   value, in RETURN0 and in RETURN with B = 1 (no values), JMP and
+//!   EXTRAARG; the VM must not form a register address from it there.
+//! * **Stack top.** An instruction that takes its operand count from the
+//!   top (B = 0 above) directly follows a CALL or VARARG with C = 0 that set
+//!   it, whose results start at or after its first operand; no jump lands
+//!   on it.
+//! * **Constants.** Every constant index is `< p.constants.len()` and of
+//!   the kind the opcode needs: a string for GETTABUP, GETFIELD, SETTABUP,
+//!   SETFIELD and SELF with k; a number for ADDK .. IDIVK; an integer for
+//!   BANDK, BORK, BXORK. LOADKX's index is in its EXTRAARG.
+//! * **Upvalues.** Every upvalue index (GETUPVAL, SETUPVAL, GETTABUP,
+//!   SETTABUP) is `< p.upvalues.len()`. In a nested prototype, an
+//!   `in_stack` upvalue's index is a register of the parent (`<` its
+//!   `max_stack_size`), any other one an upvalue of the parent.
+//! * **Prototypes.** CLOSURE's Bx is `< p.protos.len()`.
+//! * **Control flow.** Every jump target and every fall-through successor is
+//!   an instruction of the code (so the last instruction never falls
+//!   through: it is a return, a tail call or a jump) and never an
+//!   EXTRAARG. Tests (EQ .. TESTSET) are followed by a JMP; arithmetic by
+//!   its MMBIN-family instruction (and an MMBIN-family instruction always
+//!   follows its operation, with an event from `__add` .. `__shr`,
+//!   `__unm`, `__bnot`); LOADKX, NEWTABLE and SETLIST with k by an
+//!   EXTRAARG; TFORCALL by a TFORLOOP with the same A; TFORPREP jumps to a
+//!   TFORCALL with the same A.
+//! * **Varargs.** A vararg function starts with VARARGPREP whose A is
+//!   `num_params`, VARARGPREP appears nowhere else and nothing jumps to
+//!   it; a function that is not vararg has none. In a vararg function
+//!   RETURN and TAILCALL have C = num_params + 1 and RETURN0/RETURN1 do not
+//!   occur; elsewhere C = 0.
+//! * **Types.** SETLIST's R\[A\] holds a table made by NEWTABLE on every
+//!   path, and FORLOOP's R\[A..A+2\] hold the counters FORPREP (or the
+//!   previous FORLOOP) prepared, not written since; a register that an open
+//!   upvalue may change never counts for either. Apart from these, the
+//!   verifier knows nothing of the types of values in registers.
+//! * **Sizes.** NEWTABLE's size hints are bounded by what the code could
+//!   fill.
+//!
+//! Not guaranteed: that upvalues and to-be-closed variables are closed
+//! before a return (RETURN0 closes nothing); the VM must not leave a
+//! dangling reference to a popped frame whatever the code does.
+
+use std::fmt;
+
+use crate::instruction::{Instruction, MAX_ARG_B, MAX_ARG_C, MAX_REGISTERS};
+use crate::opcodes::{OpCode, TagMethod};
+use crate::proto::{Constant, Proto};
+
+/// The deepest nesting of functions that [`verify`] and `undump` accept
+/// (the parser's limit is lower).
+pub const MAX_DEPTH: usize = 250;
+
+/// Why a prototype failed [`verify`]: the function (by the line where it
+/// is defined), the instruction and what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyError {
+    message: String,
+}
+
+impl VerifyError {
+    #[cold]
+    fn new(message: String) -> VerifyError {
+        VerifyError { message }
+    }
+
+    /// The description ("function at line 3: pc 7 (CALL): register 9 out of
+    /// 8").
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for VerifyError {}
+
+type Res<T = ()> = Result<T, String>;
+
+/// Checks that `p` and its nested prototypes keep every invariant the VM
+/// relies on (listed in this module's documentation).
+///
+/// ```
+/// use lunar_compile::{Instruction, OpCode, Proto};
+/// use lunar_compile::verify::verify;
+/// let mut p = Proto {
+///     max_stack_size: 2,
+///     code: vec![Instruction::abc(OpCode::Return1, 1, 0, 0, false)],
+///     line_info: vec![1],
+///     ..Proto::default()
+/// };
+/// assert!(verify(&p).is_ok());
+/// p.code[0].set_a(2); // register 2 of 2
+/// assert!(verify(&p).is_err());
+/// ```
+pub fn verify(p: &Proto) -> Result<(), VerifyError> {
+    verify_nested(p, None, 0)
+}
+
+fn verify_nested(p: &Proto, parent: Option<&Proto>, depth: usize) -> Result<(), VerifyError> {
+    if depth > MAX_DEPTH {
+        return Err(VerifyError::new("functions nested too deeply".to_string()));
+    }
+    if let Err(e) = verify_function(p, parent) {
+        return Err(VerifyError::new(format!(
+            "function at line {}: {e}",
+            p.line_defined
+        )));
+    }
+    for sub in &p.protos {
+        verify_nested(sub, Some(p), depth + 1)?;
+    }
+    Ok(())
+}
+
+fn verify_function(f: &Proto, parent: Option<&Proto>) -> Res {
+    let n = f.code.len();
+    if n == 0 {
+        return Err("no code".into());
+    }
+    if f.max_stack_size < 2 || f.max_stack_size as u32 > MAX_REGISTERS {
+        return Err(format!("bad stack size {}", f.max_stack_size));
+    }
+    if f.num_params > f.max_stack_size {
+        return Err(format!("bad parameter count {}", f.num_params));
+    }
+    if f.line_info.len() != n {
+        return Err(format!("{n} instructions, {} lines", f.line_info.len()));
+    }
+    if n > i32::MAX as usize {
+        return Err("too many instructions".into());
+    }
+    if let Some(parent) = parent {
+        for (i, u) in f.upvalues.iter().enumerate() {
+            if u.in_stack && u.index >= parent.max_stack_size {
+                return Err(format!(
+                    "upvalue {i}: register {} out of {}",
+                    u.index, parent.max_stack_size
+                ));
+            }
+            if !u.in_stack && u.index as usize >= parent.upvalues.len() {
+                return Err(format!(
+                    "upvalue {i}: enclosing upvalue {} out of {}",
+                    u.index,
+                    parent.upvalues.len()
+                ));
+            }
+        }
+    }
+    for v in &f.loc_vars {
+        if v.start_pc > v.end_pc || v.end_pc as usize > n {
+            return Err(format!(
+                "local {:?}: range {}..{} out of {n}",
+                String::from_utf8_lossy(&v.name),
+                v.start_pc,
+                v.end_pc
+            ));
+        }
+    }
+    // Decode every opcode once, so that the checks below never meet a bad
+    // one.
+    let mut ops = Vec::with_capacity(n);
+    for (pc, i) in f.code.iter().enumerate() {
+        match i.op() {
+            Some(op) => ops.push(op),
+            None => return Err(format!("pc {}: bad opcode {}", pc + 1, i.opcode_byte())),
+        }
+    }
+    let mut v = Verifier {
+        f,
+        ops,
+        targets: Vec::new(),
+        n_set_list: None,
+    };
+    v.targets = v.jump_targets();
+    if f.is_vararg {
+        if v.ops[0] != OpCode::VarargPrep {
+            return Err("vararg function does not start with VARARGPREP".into());
+        }
+        if v.targets[0] {
+            return Err("jump to VARARGPREP".into());
+        }
+    }
+    for pc in 0..n {
+        if let Err(e) = v.instruction(pc) {
+            return Err(format!("pc {} ({}): {e}", pc + 1, v.ops[pc]));
+        }
+    }
+    v.flow()
+}
+
+/// The MMBIN-family instruction that must follow `op`, if any.
+fn mm_for(op: OpCode) -> Option<OpCode> {
+    op.mm_follower()
+}
+
+struct Verifier<'a> {
+    f: &'a Proto,
+    /// The decoded opcode of each instruction.
+    ops: Vec<OpCode>,
+    /// Marks the instructions that a jump lands on.
+    targets: Vec<bool>,
+    /// The number of SETLIST instructions, counted when first needed.
+    n_set_list: Option<usize>,
+}
+
+impl Verifier<'_> {
+    fn n(&self) -> usize {
+        self.f.code.len()
+    }
+
+    fn set_lists(&mut self) -> usize {
+        let ops = &self.ops;
+        *self
+            .n_set_list
+            .get_or_insert_with(|| ops.iter().filter(|&&o| o == OpCode::SetList).count())
+    }
+
+    fn reg(&self, r: u32) -> Res {
+        if r >= self.f.max_stack_size as u32 {
+            return Err(format!("register {r} out of {}", self.f.max_stack_size));
+        }
+        Ok(())
+    }
+
+    /// Checks registers a..=b (none when b < a).
+    fn regs(&self, a: u32, b: u32) -> Res {
+        if b < a {
+            return Ok(());
+        }
+        self.reg(a)?;
+        self.reg(b)
+    }
+
+    fn k(&self, i: u32) -> Res<&Constant> {
+        self.f
+            .constants
+            .get(i as usize)
+            .ok_or_else(|| format!("constant {i} out of {}", self.f.constants.len()))
+    }
+
+    fn k_string(&self, i: u32) -> Res {
+        match self.k(i)? {
+            Constant::Str(_) => Ok(()),
+            _ => Err(format!("constant {i} is not a string")),
+        }
+    }
+
+    fn up(&self, i: u32) -> Res {
+        if i as usize >= self.f.upvalues.len() {
+            return Err(format!("upvalue {i} out of {}", self.f.upvalues.len()));
+        }
+        Ok(())
+    }
+
+    /// Checks that execution may continue at instruction index `t`: it
+    /// exists and is not an EXTRAARG.
+    fn target(&self, t: i64) -> Res {
+        if t < 0 || t >= self.n() as i64 {
+            return Err(format!("jump to {} out of {}", t + 1, self.n()));
+        }
+        if self.ops[t as usize] == OpCode::ExtraArg {
+            return Err(format!("jump to EXTRAARG at {}", t + 1));
+        }
+        Ok(())
+    }
+
+    /// The instruction after `pc`, which must exist.
+    fn next(&self, pc: usize) -> Res<(OpCode, Instruction)> {
+        if pc + 1 >= self.n() {
+            return Err("missing next instruction".into());
+        }
+        Ok((self.ops[pc + 1], self.f.code[pc + 1]))
+    }
+
+    /// The EXTRAARG after `pc`, which must exist.
+    fn extra_arg(&self, pc: usize) -> Res<u32> {
+        match self.next(pc)? {
+            (OpCode::ExtraArg, i) => Ok(i.ax()),
+            _ => Err("no EXTRAARG".into()),
+        }
+    }
+
+    /// Checks RK(C) of instruction `i`.
+    fn rk(&self, i: Instruction) -> Res {
+        if i.k() {
+            self.k(i.c()).map(|_| ())
+        } else {
+            self.reg(i.c())
+        }
+    }
+
+    /// Checks the C operand of RETURN and TAILCALL: the number of fixed
+    /// parameters plus one in a vararg function (the VM uses it to find the
+    /// frame's real start), 0 elsewhere.
+    fn return_c(&self, c: u32) -> Res {
+        let want = if self.f.is_vararg {
+            self.f.num_params as u32 + 1
+        } else {
+            0
+        };
+        if c != want {
+            return Err(format!("C is {c}, not {want}"));
+        }
+        Ok(())
+    }
+
+    fn instruction(&mut self, pc: usize) -> Res {
+        let f = self.f;
+        let i = f.code[pc];
+        let op = self.ops[pc];
+        let (a, b, c) = (i.a(), i.b(), i.c());
+        let p = pc as i64;
+        // Control flow: where execution may go after this instruction.
+        match op {
+            OpCode::Return | OpCode::Return0 | OpCode::Return1 | OpCode::TailCall => {}
+            OpCode::Jmp => self.target(p + 1 + i.sj() as i64)?,
+            OpCode::LoadKX | OpCode::NewTable => {
+                self.extra_arg(pc)?;
+                self.target(p + 2)?;
+            }
+            OpCode::SetList => {
+                if i.k() {
+                    self.extra_arg(pc)?;
+                    self.target(p + 2)?;
+                } else {
+                    self.target(p + 1)?;
+                }
+            }
+            OpCode::LFalseSkip => self.target(p + 2)?,
+            OpCode::ForPrep => {
+                self.target(p + 1)?;
+                self.target(p + 2 + i.bx() as i64)?;
+            }
+            OpCode::ForLoop | OpCode::TForLoop => {
+                self.target(p + 1)?;
+                self.target(p + 1 - i.bx() as i64)?;
+            }
+            OpCode::TForPrep => {
+                let t = p + 1 + i.bx() as i64;
+                self.target(t)?;
+                if self.ops[t as usize] != OpCode::TForCall || f.code[t as usize].a() != a {
+                    return Err("TFORPREP does not jump to its TFORCALL".into());
+                }
+            }
+            OpCode::TForCall => match self.next(pc)? {
+                (OpCode::TForLoop, nx) if nx.a() == a => {}
+                _ => return Err("TFORCALL not followed by its TFORLOOP".into()),
+            },
+            _ => {
+                if op.is_test() {
+                    if self.next(pc)?.0 != OpCode::Jmp {
+                        return Err("test not followed by a jump".into());
+                    }
+                    self.target(p + 2)?;
+                } else if let Some(mm) = mm_for(op) {
+                    if self.next(pc)?.0 != mm {
+                        return Err(format!("not followed by {mm}"));
+                    }
+                    self.target(p + 2)?;
+                } else {
+                    self.target(p + 1)?;
+                }
+            }
+        }
+        // Operands. The match is exhaustive so that a new opcode must say
+        // what it touches.
+        use OpCode::*;
+        match op {
+            Move | Unm | BNot | Not | Len => {
+                self.reg(a)?;
+                self.reg(b)
+            }
+            LoadI | LoadF | LoadFalse | LFalseSkip | LoadTrue | Close | Tbc | Test => self.reg(a),
+            LoadK => {
+                self.k(i.bx())?;
+                self.reg(a)
+            }
+            LoadKX => {
+                self.k(f.code[pc + 1].ax())?;
+                self.reg(a)
+            }
+            LoadNil => self.regs(a, a + b),
+            GetUpval | SetUpval => {
+                self.reg(a)?;
+                self.up(b)
+            }
+            GetTabUp => {
+                self.reg(a)?;
+                self.up(b)?;
+                self.k_string(c)
+            }
+            GetTable => {
+                self.reg(a)?;
+                self.reg(b)?;
+                self.reg(c)
+            }
+            GetI => {
+                self.reg(a)?;
+                self.reg(b)
+            }
+            GetField => {
+                self.reg(a)?;
+                self.reg(b)?;
+                self.k_string(c)
+            }
+            SetTabUp => {
+                self.up(a)?;
+                self.k_string(b)?;
+                self.rk(i)
+            }
+            SetTable => {
+                self.reg(a)?;
+                self.reg(b)?;
+                self.rk(i)
+            }
+            SetI => {
+                self.reg(a)?;
+                self.rk(i)
+            }
+            SetField => {
+                self.reg(a)?;
+                self.k_string(b)?;
+                self.rk(i)
+            }
+            NewTable => {
+                // The size hints make the VM allocate: keep them within what
+                // the function's code could fill (each hash field needs an
+                // instruction, each SETLIST stores at most 255 items).
+                if b > 0 && (b > 31 || (1u64 << (b - 1)) > 2 * self.n() as u64) {
+                    return Err(format!("hash size hint {b} too large"));
+                }
+                let mut size = c as u64;
+                if i.k() {
+                    size += f.code[pc + 1].ax() as u64 * (MAX_ARG_C as u64 + 1);
+                }
+                if size > (MAX_ARG_B as u64 + 1) * self.set_lists() as u64 {
+                    return Err(format!("array size hint {size} too large"));
+                }
+                self.reg(a)
+            }
+            SelfOp => {
+                self.regs(a, a + 1)?;
+                self.reg(b)?;
+                if i.k() { self.k_string(c) } else { self.reg(c) }
+            }
+            AddI | ShrI | ShlI => {
+                self.reg(a)?;
+                self.reg(b)
+            }
+            AddK | SubK | MulK | ModK | PowK | DivK | IDivK => {
+                if !self.k(c)?.is_number() {
+                    return Err(format!("constant {c} is not a number"));
+                }
+                self.reg(a)?;
+                self.reg(b)
+            }
+            BAndK | BOrK | BXorK => {
+                if !matches!(self.k(c)?, Constant::Int(_)) {
+                    return Err(format!("constant {c} is not an integer"));
+                }
+                self.reg(a)?;
+                self.reg(b)
+            }
+            Add | Sub | Mul | Mod | Pow | Div | IDiv | BAnd | BOr | BXor | Shl | Shr => {
+                self.reg(a)?;
+                self.reg(b)?;
+                self.reg(c)
+            }
+            MmBin | MmBinI | MmBinK => {
+                if pc == 0 {
+                    return Err("no operation before it".into());
+                }
+                if mm_for(self.ops[pc - 1]) != Some(op) {
+                    return Err("does not follow its operation".into());
+                }
+                let event = u8::try_from(c).ok().and_then(TagMethod::from_u8);
+                if !event.is_some_and(TagMethod::is_binary_event) {
+                    return Err(format!("bad metamethod event {c}"));
+                }
+                match op {
+                    MmBin => {
+                        self.reg(a)?;
+                        self.reg(b)
+                    }
+                    MmBinK => {
+                        self.k(b)?;
+                        self.reg(a)
+                    }
+                    _ => self.reg(a),
+                }
+            }
+            Concat => {
+                if b < 1 {
+                    return Err("bad operand count".into());
+                }
+                self.regs(a, a + b - 1)
+            }
+            Jmp | ExtraArg => Ok(()),
+            Eq | Lt | Le | TestSet => {
+                self.reg(a)?;
+                self.reg(b)
+            }
+            EqK => {
+                self.k(b)?;
+                self.reg(a)
+            }
+            EqI | LtI | LeI | GtI | GeI => self.reg(a),
+            Call | TailCall => {
+                self.reg(a)?;
+                if b == 0 {
+                    self.uses_top(pc, a + 1)?;
+                } else {
+                    self.regs(a, a + b - 1)?;
+                }
+                if op == TailCall {
+                    return self.return_c(c);
+                }
+                if c > 1 {
+                    return self.regs(a, a + c - 2);
+                }
+                Ok(())
+            }
+            Return => {
+                self.return_c(c)?;
+                match b {
+                    0 => {
+                        self.reg(a)?;
+                        self.uses_top(pc, a)
+                    }
+                    1 => Ok(()),
+                    _ => self.regs(a, a + b - 2),
+                }
+            }
+            Return0 | Return1 => {
+                if f.is_vararg {
+                    return Err("in a vararg function".into());
+                }
+                if op == Return1 { self.reg(a) } else { Ok(()) }
+            }
+            ForLoop | ForPrep | TForPrep => self.regs(a, a + 3),
+            TForCall => self.regs(a, a + 6 + c.saturating_sub(3)),
+            TForLoop => self.regs(a, a + 4),
+            SetList => {
+                if b == 0 {
+                    self.reg(a)?;
+                    self.uses_top(pc, a + 1)
+                } else {
+                    self.regs(a, a + b)
+                }
+            }
+            Closure => {
+                if i.bx() as usize >= f.protos.len() {
+                    return Err(format!("function {} out of {}", i.bx(), f.protos.len()));
+                }
+                self.reg(a)
+            }
+            Vararg => {
+                if !f.is_vararg {
+                    return Err("VARARG in a function that is not vararg".into());
+                }
+                self.reg(a)?;
+                if c >= 2 {
+                    self.regs(a, a + c - 2)
+                } else {
+                    Ok(())
+                }
+            }
+            VarargPrep => {
+                if !f.is_vararg || pc != 0 {
+                    return Err("VARARGPREP not at the start of a vararg function".into());
+                }
+                if a != f.num_params as u32 {
+                    return Err(format!("VARARGPREP {a} with {} parameters", f.num_params));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Checks an instruction that takes its operand count from the stack
+    /// top: it must come right after a call or vararg that leaves its
+    /// results there (starting at least at register `min`), and no jump may
+    /// land on it.
+    fn uses_top(&self, pc: usize, min: u32) -> Res {
+        const MSG: &str = "uses the stack top with nothing setting it";
+        if pc == 0 {
+            return Err(MSG.into());
+        }
+        let prev = self.f.code[pc - 1];
+        let mut min = min;
+        match self.ops[pc - 1] {
+            // Unreachable: a tail call does not fall through, and no jump
+            // lands here (checked below).
+            OpCode::TailCall => min = prev.a(),
+            OpCode::Call | OpCode::Vararg if prev.c() == 0 => {}
+            _ => return Err(MSG.into()),
+        }
+        if prev.a() < min {
+            return Err("stack top below its operands".into());
+        }
+        if self.targets[pc] {
+            return Err("uses the stack top at a jump target".into());
+        }
+        Ok(())
+    }
+
+    /// Marks the instructions that a jump or loop lands on (anything but
+    /// the fall-through successor).
+    fn jump_targets(&self) -> Vec<bool> {
+        let n = self.n();
+        let mut t = vec![false; n + 2];
+        let mut mark = |x: i64| {
+            if x >= 0 && (x as usize) < t.len() {
+                t[x as usize] = true;
+            }
+        };
+        for (pc, (&op, i)) in self.ops.iter().zip(&self.f.code).enumerate() {
+            let p = pc as i64;
+            match op {
+                OpCode::Jmp => mark(p + 1 + i.sj() as i64),
+                OpCode::ForPrep => mark(p + 2 + i.bx() as i64),
+                OpCode::ForLoop | OpCode::TForLoop => mark(p + 1 - i.bx() as i64),
+                OpCode::TForPrep => mark(p + 1 + i.bx() as i64),
+                OpCode::LFalseSkip => mark(p + 2),
+                _ => {
+                    if op.is_test() || mm_for(op).is_some() {
+                        mark(p + 2);
+                    }
+                }
+            }
+        }
+        t
+    }
+
+    /// Checks the register types the VM relies on with a forward data-flow
+    /// analysis: "register certainly holds a table made by NEWTABLE" (for
+    /// SETLIST) and "R\[A..A+2\] certainly hold the counters of a numeric for
+    /// loop" (for FORLOOP), each kept by intersection where paths meet;
+    /// any instruction that may write a register clears it. A register that
+    /// a closure may have captured, with its upvalue still open, could be
+    /// changed by any call, so it never counts; that set is kept by union
+    /// (CLOSURE adds to it, CLOSE removes from it).
+    fn flow(&self) -> Res {
+        if !self
+            .ops
+            .iter()
+            .any(|&o| o == OpCode::SetList || o == OpCode::ForLoop)
+        {
+            return Ok(());
+        }
+        let f = self.f;
+        let n = self.n();
+        let mut input = vec![FlowState::default(); n];
+        let mut seen = vec![false; n];
+        let mut queued = vec![false; n];
+        let mut work = vec![0usize];
+        seen[0] = true;
+        queued[0] = true;
+        while let Some(pc) = work.pop() {
+            queued[pc] = false;
+            let i = f.code[pc];
+            let op = self.ops[pc];
+            let a = i.a();
+            let mut st = input[pc];
+            match op {
+                OpCode::SetList if !st.tables.has(a) || st.open.has(a) => {
+                    return Err(format!(
+                        "pc {}: SETLIST on a register that may not hold a table",
+                        pc + 1
+                    ));
+                }
+                OpCode::ForLoop if !st.loops.has(a) || st.open.any(a, a + 2) => {
+                    return Err(format!(
+                        "pc {}: FORLOOP on registers not prepared by FORPREP",
+                        pc + 1
+                    ));
+                }
+                _ => {}
+            }
+            let (lo, hi) = writes(f, &self.ops, pc);
+            if lo <= hi {
+                st.tables.clear(lo, hi);
+                // A loop's counters are lost when any of them is written.
+                st.loops.clear(lo.saturating_sub(2), hi);
+            }
+            match op {
+                OpCode::NewTable => st.tables.set(a),
+                OpCode::Closure => {
+                    for u in &f.protos[i.bx() as usize].upvalues {
+                        if u.in_stack {
+                            st.open.set(u.index as u32);
+                        }
+                    }
+                }
+                OpCode::Close => st.open.clear(a, 255),
+                _ => {}
+            }
+            // FORPREP prepares the counters only on the way into the loop;
+            // FORLOOP keeps them only on the way back.
+            let (loop_edge, exit_edge) = match op {
+                OpCode::ForPrep => (Some(pc as i64 + 1), pc as i64 + 2 + i.bx() as i64),
+                OpCode::ForLoop => (Some(pc as i64 + 1 - i.bx() as i64), pc as i64 + 1),
+                _ => (None, -1),
+            };
+            for s in successors(f, &self.ops, pc) {
+                if s < 0 || s >= n as i64 {
+                    continue;
+                }
+                let s_idx = s as usize;
+                let mut out = st;
+                if loop_edge == Some(s) && s != exit_edge {
+                    out.loops.set(a);
+                }
+                let next = if seen[s_idx] {
+                    input[s_idx].meet(&out)
+                } else {
+                    out
+                };
+                if seen[s_idx] && next == input[s_idx] {
+                    continue;
+                }
+                seen[s_idx] = true;
+                input[s_idx] = next;
+                if !queued[s_idx] {
+                    queued[s_idx] = true;
+                    work.push(s_idx);
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct FlowState {
+    /// Registers that certainly hold a table made by NEWTABLE.
+    tables: RegSet,
+    /// Registers A of numeric for loops whose counters are prepared.
+    loops: RegSet,
+    /// Registers that an open upvalue may refer to.
+    open: RegSet,
+}
+
+impl FlowState {
+    fn meet(&self, o: &FlowState) -> FlowState {
+        FlowState {
+            tables: self.tables.and(o.tables),
+            loops: self.loops.and(o.loops),
+            open: self.open.or(o.open),
+        }
+    }
+}
+
+/// A set of the 256 possible registers.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct RegSet([u64; 4]);
+
+impl RegSet {
+    fn set(&mut self, r: u32) {
+        if r < 256 {
+            self.0[(r >> 6) as usize] |= 1 << (r & 63);
+        }
+    }
+
+    fn has(&self, r: u32) -> bool {
+        r < 256 && self.0[(r >> 6) as usize] & (1 << (r & 63)) != 0
+    }
+
+    /// True when any register of lo..=hi is in the set.
+    fn any(&self, lo: u32, hi: u32) -> bool {
+        (lo..=hi.min(255)).any(|r| self.has(r))
+    }
+
+    fn and(self, t: RegSet) -> RegSet {
+        RegSet(std::array::from_fn(|i| self.0[i] & t.0[i]))
+    }
+
+    fn or(self, t: RegSet) -> RegSet {
+        RegSet(std::array::from_fn(|i| self.0[i] | t.0[i]))
+    }
+
+    /// Removes registers lo..=hi.
+    fn clear(&mut self, lo: u32, hi: u32) {
+        for r in lo..=hi.min(255) {
+            self.0[(r >> 6) as usize] &= !(1 << (r & 63));
+        }
+    }
+}
+
+/// The range of registers instruction `pc` may write (`lo > hi`: none).
+fn writes(f: &Proto, ops: &[OpCode], pc: usize) -> (u32, u32) {
+    let i = f.code[pc];
+    let a = i.a();
+    use OpCode::*;
+    match ops[pc] {
+        Call | Vararg => (a, 255),
+        TForCall => (a + 4, 255),
+        LoadNil => (a, a + i.b()),
+        SelfOp => (a, a + 1),
+        ForPrep | ForLoop => (a, a + 3),
+        TForLoop => (a + 2, a + 2),
+        Concat => (a, a + i.b()),
+        MmBin | MmBinI | MmBinK => {
+            let pa = f.code[pc - 1].a();
+            (pa, pa)
+        }
+        op if op.sets_a() => (a, a),
+        _ => (1, 0),
+    }
+}
+
+/// Where execution may go after instruction `pc` (verified to be inside
+/// the code by the instruction checks): up to two instruction indices.
+fn successors(f: &Proto, ops: &[OpCode], pc: usize) -> impl Iterator<Item = i64> {
+    let i = f.code[pc];
+    let p = pc as i64;
+    use OpCode::*;
+    let (s, n): ([i64; 2], usize) = match ops[pc] {
+        Return | Return0 | Return1 | TailCall => ([0, 0], 0),
+        Jmp => ([p + 1 + i.sj() as i64, 0], 1),
+        LoadKX | NewTable | LFalseSkip => ([p + 2, 0], 1),
+        SetList if i.k() => ([p + 2, 0], 1),
+        ForPrep => ([p + 1, p + 2 + i.bx() as i64], 2),
+        ForLoop | TForLoop => ([p + 1, p + 1 - i.bx() as i64], 2),
+        TForPrep => ([p + 1 + i.bx() as i64, 0], 1),
+        op if op.is_test() => {
+            let j = f.code[pc + 1];
+            ([p + 2, p + 2 + j.sj() as i64], 2)
+        }
+        op if mm_for(op).is_some() => ([p + 1, p + 2], 2),
+        _ => ([p + 1, 0], 1),
+    };
+    s.into_iter().take(n)
+}
+
+#[cfg(test)]
+mod tests;

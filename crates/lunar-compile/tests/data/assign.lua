@@ -1,0 +1,20 @@
+-- assignments: globals, upvalues, fields, multiple targets and conflicts
+local a, b, c = 1, 2, 3
+x = 1
+x, y = y, x
+a, b = b, a
+a, b, c = f()
+a, b = 1
+a = 1, 2
+local t = {}
+t.x = a
+t[1] = a
+t[a] = 1
+t["long field name, not a short string at all"] = 1
+t[a], t[b] = b, a
+a, t[a] = 2, 3
+t[a], a = 4, 5
+t.x.y.z = 6
+local function g() a, x, t.y = t, a, x end
+local function h() t, t.z = 1, 2 end
+_ENV.z = 7

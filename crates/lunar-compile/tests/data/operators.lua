@@ -1,0 +1,35 @@
+-- arithmetic, bitwise, concatenation and unary operators
+local a, b = ...
+local r
+r = a + b
+r = a + 1
+r = 1 + a
+r = a + 1000
+r = a - 1
+r = 1 - a
+r = a - 128
+r = a * 2.5
+r = 2 * a
+r = a / 2
+r = a // 3
+r = a % 4
+r = a ^ 2
+r = 2 ^ a
+r = a & 0xff
+r = 0xff & a
+r = a | b
+r = a ~ 5
+r = a << 1
+r = a << b
+r = 1 << a
+r = a >> 1
+r = a >> b
+r = a .. b
+r = a .. b .. "c" .. 1
+r = (a .. b) .. (a .. b)
+r = -a
+r = ~a
+r = #a
+r = not a
+r = -(a + b) * (a - b)
+r = a + b * a - b / a

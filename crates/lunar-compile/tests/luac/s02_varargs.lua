@@ -1,0 +1,1 @@
+local a, b = ... return a + b, a .. b, {a, b, ...}
