@@ -7,6 +7,8 @@
 //! This crate knows nothing of runtime values: constants are plain
 //! [`Constant`]s, converted by the VM once, when a program is loaded.
 
+#![forbid(unsafe_code)]
+
 // Instruction set, prototypes, disassembler, chunks and verifier.
 pub mod chunk;
 pub mod disasm;
@@ -24,4 +26,6 @@ pub use verify::{VerifyError, verify};
 
 // The compiler (AST -> Proto).
 pub mod compiler;
-pub use compiler::{CompileOptions, compile, compile_source, compile_with_options};
+pub use compiler::{
+    CompileOptions, compile, compile_source, compile_source_mode, compile_with_options,
+};

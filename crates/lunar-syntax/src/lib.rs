@@ -16,6 +16,8 @@
 //! assert_eq!(err.to_string(), r#"[string "x = = 1"]:1: unexpected symbol near '='"#);
 //! ```
 
+#![forbid(unsafe_code)]
+
 pub mod ast;
 mod dump;
 mod error;
