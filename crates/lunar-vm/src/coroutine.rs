@@ -1,0 +1,210 @@
+//! Coroutines (§2.6): creating, resuming, yielding and closing threads.
+//!
+//! A resume swaps the coroutine's stack and frames into the state and runs
+//! the loop on them (a nested run: resume is a native boundary); a yield
+//! returns `Err(Error::Yield)` out of that run, leaving the coroutine's
+//! frames intact for the next resume, which finishes the frame of the
+//! native that yielded (its results are the resume's arguments) and runs
+//! the loop again.
+
+use crate::error::Error;
+use crate::gc::Gc;
+use crate::state::{CoStatus, MAX_CCALLS, MIN_STACK, State, Thread};
+use crate::value::Value;
+
+impl State {
+    /// A new coroutine running `body` (`coroutine.create`).
+    pub fn new_thread(&mut self, body: Value) -> Gc<Thread> {
+        let t = self.heap.alloc(Thread::new_obj(false, body));
+        // A new coroutine starts with its creator's hook settings, but, as
+        // in the reference (whose debug library keeps hook functions per
+        // thread), no function: the events are not reported.
+        let mut h = self.th.hook;
+        h.left = h.count;
+        h.func = Value::Nil;
+        t.data.borrow_mut().hook = h;
+        t
+    }
+
+    /// Makes `co` the running thread (saving the current one's data).
+    fn switch_to(&mut self, co: Gc<Thread>) -> Gc<Thread> {
+        let prev = self.current;
+        let co_data = std::mem::take(&mut *co.data.borrow_mut());
+        let prev_data = std::mem::replace(&mut self.th, co_data);
+        *prev.data.borrow_mut() = prev_data;
+        self.current = co;
+        prev
+    }
+
+    /// Makes `prev` the running thread again.
+    fn switch_back(&mut self, prev: Gc<Thread>) {
+        let co = self.current;
+        let prev_data = std::mem::take(&mut *prev.data.borrow_mut());
+        let co_data = std::mem::replace(&mut self.th, prev_data);
+        *co.data.borrow_mut() = co_data;
+        self.current = prev;
+    }
+
+    /// Resumes coroutine `co` with `args` (`coroutine.resume`): the values
+    /// it yielded or returned, or `Err` with the error value that ended it
+    /// (or the reason it cannot be resumed).
+    pub fn resume(&mut self, co: Gc<Thread>, args: &[Value]) -> Result<Vec<Value>, Value> {
+        if co.ptr_eq(self.current) || co.is_main {
+            return Err(self.str_value(b"cannot resume non-suspended coroutine"));
+        }
+        match co.status.get() {
+            CoStatus::Suspended => {}
+            CoStatus::Dead => return Err(self.str_value(b"cannot resume dead coroutine")),
+            _ => return Err(self.str_value(b"cannot resume non-suspended coroutine")),
+        }
+        if self.n_ccalls >= MAX_CCALLS {
+            return Err(self.str_value(b"C stack overflow"));
+        }
+        let prev = self.switch_to(co);
+        prev.status.set(CoStatus::Normal);
+        co.status.set(CoStatus::Running);
+        // The coroutine runs one native level deeper than its resumer,
+        // plus the levels it yielded inside (pcall, metamethods...).
+        let saved_cc = self.n_ccalls;
+        let body_cc = saved_cc + 1;
+        self.n_ccalls = body_cc + co.pending_cc.get();
+        let r = if !co.started.get() {
+            co.started.set(true);
+            let body = co.body.replace(Value::Nil);
+            if self.n_ccalls >= MAX_CCALLS {
+                // The body's call is one level too deep: the coroutine
+                // dies with the error (the reference's ccall check).
+                Err(self.raise_str("C stack overflow"))
+            } else if self.ensure_stack(args.len() + 1 + MIN_STACK).is_err() {
+                Err(Error::Runtime)
+            } else {
+                self.th.stack[0] = body;
+                self.th.stack[1..1 + args.len()].copy_from_slice(args);
+                self.th.top = 1 + args.len();
+                let r = self.precall(0, -1, 0).map(|_| ());
+                self.execute(0, r)
+            }
+        } else {
+            let top = self.th.top;
+            if self.ensure_stack(top + args.len() + MIN_STACK).is_err() {
+                Err(Error::Runtime)
+            } else {
+                self.th.stack[top..top + args.len()].copy_from_slice(args);
+                self.th.top = top + args.len();
+                self.poscall(top, args.len());
+                self.execute(0, Ok(()))
+            }
+        };
+        let out = match r {
+            Ok(()) => {
+                co.status.set(CoStatus::Dead);
+                let vals = self.th.stack[..self.th.top].to_vec();
+                self.th.top = 0;
+                Ok(vals)
+            }
+            Err(Error::Yield) => {
+                co.status.set(CoStatus::Suspended);
+                co.pending_cc.set(self.n_ccalls.saturating_sub(body_cc));
+                let n = self.th.nyield;
+                let top = self.th.top;
+                Ok(self.th.stack[top - n..top].to_vec())
+            }
+            Err(_) => {
+                co.status.set(CoStatus::Dead);
+                let ev = std::mem::take(&mut self.error_value);
+                co.error.set(ev);
+                self.in_stack_error = false;
+                Err(ev)
+            }
+        };
+        self.n_ccalls = saved_cc;
+        self.switch_back(prev);
+        prev.status.set(CoStatus::Running);
+        out
+    }
+
+    /// The yield of the running native function: its arguments are the
+    /// values to yield. Use as `return Err(state.yield_values())`-style:
+    /// returns the error to return (a "yield from outside a coroutine"
+    /// or "across a C-call boundary" error when not allowed).
+    pub fn yield_values(&mut self) -> Error {
+        if self.current.is_main {
+            return self.raise_str("attempt to yield from outside a coroutine");
+        }
+        if self.th.nny > 0 {
+            return self.raise_str("attempt to yield across a C-call boundary");
+        }
+        self.th.nyield = self.arg_count().min(self.top());
+        Error::Yield
+    }
+
+    /// The status name of `co` as seen from the running thread.
+    pub fn thread_status(&self, co: Gc<Thread>) -> &'static str {
+        if co.ptr_eq(self.current) {
+            return "running";
+        }
+        match co.status.get() {
+            CoStatus::Suspended => "suspended",
+            CoStatus::Running | CoStatus::Normal => "normal",
+            CoStatus::Dead => "dead",
+        }
+    }
+
+    /// Closes coroutine `co` (`coroutine.close`): its pending
+    /// to-be-closed variables are closed and it becomes dead. `Err` with
+    /// the error value when the coroutine had died in error or a closing
+    /// method failed.
+    pub fn close_thread(&mut self, co: Gc<Thread>) -> Result<(), Value> {
+        let ev = co.error.replace(Value::Nil);
+        let had_error = co.status.get() == CoStatus::Dead && !ev.is_nil();
+        let prev = self.switch_to(co);
+        // The closing methods run one native level deeper than the closer
+        // (as lua_closethread starts the thread at its closer's count).
+        let saved_cc = self.n_ccalls;
+        let mut err = if had_error { Some(ev) } else { None };
+        // Close every pending variable, each in a nested call, the error
+        // of one going to the next.
+        self.th.top = self.th.high_water().max(self.th.top);
+        self.th.frames.clear();
+        while let Some(&idx) = self.th.tbc.last() {
+            self.th.tbc.pop();
+            let v = self.th.stack[idx];
+            let h = self.tm(v, lunar_compile::TagMethod::Close);
+            let e = err.unwrap_or(Value::Nil);
+            let top = self.th.top;
+            if self.call_close(h, v, e).is_err() {
+                err = Some(std::mem::take(&mut self.error_value));
+                self.th.frames.clear();
+            }
+            self.th.top = top;
+        }
+        self.close_upvals(0);
+        self.th.frames.clear();
+        self.th.top = 0;
+        self.n_ccalls = saved_cc;
+        co.status.set(CoStatus::Dead);
+        co.started.set(true);
+        self.switch_back(prev);
+        match err {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
+
+    /// The traceback of a thread that is not running (for
+    /// `debug.traceback(co)`).
+    pub fn thread_traceback(
+        &mut self,
+        co: Gc<Thread>,
+        msg: Option<&[u8]>,
+        level: usize,
+    ) -> Vec<u8> {
+        if co.ptr_eq(self.current) {
+            return self.traceback(msg, level);
+        }
+        let prev = self.switch_to(co);
+        let t = self.traceback(msg, level);
+        self.switch_back(prev);
+        t
+    }
+}

@@ -1,0 +1,690 @@
+//! `State`: one Lua universe (heap, globals, registry, string table, the
+//! main thread and the running coroutine) and `Thread`, a coroutine's stack
+//! of values and call frames.
+//!
+//! The running thread's stack, frames and open upvalues live in the state
+//! itself (`State::th`), so the dispatch loop reaches them without an
+//! indirection; a suspended thread keeps them in its heap object, and a
+//! resume swaps the two (moving only the vectors' headers: open upvalues
+//! keep pointing at the same stack buffers).
+
+use crate::error::Error;
+use crate::function::{LuaClosure, UpVal};
+use crate::gc::{Gc, Heap, Marker, Trace};
+use crate::string::LuaStr;
+use crate::table::Table;
+use crate::value::{Type, Value};
+
+use std::cell::{Cell, RefCell};
+use std::io::Write;
+
+/// The largest number of stack slots a thread may use (LUAI_MAXSTACK).
+pub(crate) const MAX_STACK: usize = 1_000_000;
+/// Room above `MAX_STACK` given to the handling of a stack overflow.
+pub(crate) const ERROR_STACK_EXTRA: usize = 200;
+/// Nesting limit of native-level calls (LUAI_MAXCCALLS).
+pub(crate) const MAX_CCALLS: u32 = 200;
+/// Free slots guaranteed to a native function (LUA_MINSTACK).
+pub(crate) const MIN_STACK: usize = 20;
+/// Slots above a Lua frame's registers kept free for metamethod calls.
+pub(crate) const EXTRA_STACK: usize = 5;
+
+/// Frame flag: when this frame returns, its (Lua) caller's interrupted
+/// instruction is finished (a metamethod call, `luaV_finishOp`).
+pub(crate) const F_FINISH: u8 = 1;
+/// Frame flag: the frame replaced its caller by a tail call.
+pub(crate) const F_TAIL: u8 = 2;
+/// Frame flag: a native frame whose pending call (`call_k`) is protected.
+pub(crate) const F_PROTECTED: u8 = 4;
+/// Frame flag: a native frame running a `__gc` finalizer.
+pub(crate) const F_FINALIZER: u8 = 8;
+/// Frame flag: the frame is running a hook (its callee is "hook '?'").
+pub(crate) const F_HOOKED: u8 = 16;
+/// Frame flag: a native frame whose protected call failed, closing the
+/// pending to-be-closed variables (`call::close_step`).
+pub(crate) const F_CLOSING: u8 = 32;
+
+/// A native function's continuation (see `State::call_k`): called when the
+/// call it asked for has returned (`ok` true, results on the stack) or, for
+/// a protected call, failed (`ok` false, the error value on the stack).
+/// Returns like a native function.
+pub type ContFn = fn(&mut State, ok: bool, ctx: isize) -> Result<usize, Error>;
+
+/// A loader of binary chunks: the bytes to a prototype, or a message.
+pub type Undump = fn(&[u8]) -> Result<std::sync::Arc<lunar_compile::Proto>, String>;
+
+/// One activation record (the reference's CallInfo).
+#[derive(Clone, Copy)]
+pub(crate) struct Frame {
+    /// Stack index of the function.
+    pub(crate) func: usize,
+    /// Stack index of R[0] / the first argument.
+    pub(crate) base: usize,
+    /// For Lua frames: `base + max_stack_size`.
+    pub(crate) top: usize,
+    /// Lua frames: index of the next instruction.
+    pub(crate) pc: usize,
+    /// Results the caller wants (-1: all).
+    pub(crate) nresults: i32,
+    /// Extra arguments of a vararg Lua function.
+    pub(crate) nextra: usize,
+    /// The Lua closure, or `None` for a native frame.
+    pub(crate) cl: Option<Gc<LuaClosure>>,
+    /// `F_*` flags.
+    pub(crate) flags: u8,
+    /// Scratch for finishing interrupted instructions (CONCAT's remaining
+    /// count, RETURN's result count).
+    pub(crate) aux: u32,
+    /// Native frames: the continuation of the pending call.
+    pub(crate) k: Option<ContFn>,
+    /// Native frames: the continuation's context.
+    pub(crate) ctx: isize,
+    /// Native frames: stack index of the function of the pending call.
+    pub(crate) kfunc: usize,
+    /// Native frames: results wanted from the pending call.
+    pub(crate) knres: i32,
+    /// Native frames: the native-call depth before the pending call.
+    pub(crate) kcc: u32,
+    /// Native frames: stack index of the message handler of a protected
+    /// pending call (0: none).
+    pub(crate) handler: usize,
+}
+
+impl Frame {
+    pub(crate) fn native(func: usize, nresults: i32) -> Frame {
+        Frame {
+            func,
+            base: func + 1,
+            top: 0,
+            pc: 0,
+            nresults,
+            nextra: 0,
+            cl: None,
+            flags: 0,
+            aux: 0,
+            k: None,
+            ctx: 0,
+            kfunc: 0,
+            knres: 0,
+            kcc: 0,
+            handler: 0,
+        }
+    }
+}
+
+/// The coroutine status of a thread.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum CoStatus {
+    /// Created or yielded: may be resumed.
+    Suspended,
+    /// Running (the state's current thread).
+    Running,
+    /// Resumed another coroutine and waits for it.
+    Normal,
+    /// Finished or failed.
+    Dead,
+}
+
+/// The stack, frames and upvalues of a thread.
+#[derive(Default)]
+pub(crate) struct ThreadData {
+    pub(crate) stack: Vec<Value>,
+    pub(crate) frames: Vec<Frame>,
+    /// First free slot (meaningful in native frames and after variable
+    /// results in Lua frames).
+    pub(crate) top: usize,
+    /// Open upvalues, sorted by stack index.
+    pub(crate) open_upvals: Vec<Gc<UpVal>>,
+    /// Stack indices of pending to-be-closed variables.
+    pub(crate) tbc: Vec<usize>,
+    /// Active regions where yielding is not allowed (native calls back
+    /// into Lua).
+    pub(crate) nny: u32,
+    /// Number of values a yield left at the top of the stack.
+    pub(crate) nyield: usize,
+    /// The thread's debug hook.
+    pub(crate) hook: crate::hooks::Hook,
+    /// The instruction the line hook last saw (the reference's oldpc).
+    pub(crate) old_pc: usize,
+    /// Set while a hook runs (no hook runs inside a hook).
+    pub(crate) in_hook: bool,
+}
+
+impl ThreadData {
+    fn trace(&self, marker: &mut Marker) {
+        let hw = self.high_water();
+        for v in &self.stack[..hw] {
+            marker.mark_value(*v);
+        }
+        for f in &self.frames {
+            if let Some(cl) = f.cl {
+                marker.mark(cl);
+            }
+        }
+        for u in &self.open_upvals {
+            marker.mark(*u);
+        }
+        marker.mark_value(self.hook.func);
+    }
+
+    /// Clears the slots above the high-water mark, so that no stale
+    /// reference there outlives its object (they are not marked).
+    pub(crate) fn clear_stale(&mut self) {
+        let hw = self.high_water();
+        for v in &mut self.stack[hw..] {
+            *v = Value::Nil;
+        }
+    }
+
+    /// How much of the stack may hold live values.
+    pub(crate) fn high_water(&self) -> usize {
+        let mut hw = self.top;
+        if let Some(f) = self.frames.last()
+            && f.cl.is_some()
+            && f.top > hw
+        {
+            hw = f.top;
+        }
+        hw.min(self.stack.len())
+    }
+}
+
+/// A Lua thread (coroutine): a stack of values and call frames.
+pub struct Thread {
+    /// The stack and frames while the thread is not running.
+    pub(crate) data: RefCell<ThreadData>,
+    /// Coroutine status.
+    pub(crate) status: Cell<CoStatus>,
+    /// Whether this is the main thread.
+    pub(crate) is_main: bool,
+    /// The body function (before the first resume).
+    pub(crate) body: Cell<Value>,
+    /// Whether the body started.
+    pub(crate) started: Cell<bool>,
+    /// The error value that killed the coroutine (nil otherwise).
+    pub(crate) error: Cell<Value>,
+    /// Native-call levels the coroutine was inside when it yielded.
+    pub(crate) pending_cc: Cell<u32>,
+}
+
+impl Trace for Thread {
+    fn trace(&self, marker: &mut Marker) {
+        if let Ok(mut d) = self.data.try_borrow_mut() {
+            d.clear_stale();
+            d.trace(marker);
+        }
+        marker.mark_value(self.body.get());
+        marker.mark_value(self.error.get());
+    }
+    fn extra_size(&self) -> usize {
+        self.data
+            .try_borrow()
+            .map(|d| d.stack.capacity() * 16 + d.frames.capacity() * 96)
+            .unwrap_or(0)
+    }
+}
+
+/// A Lua state. Owns its heap: nothing in it is shared with other states.
+/// `Send` (it may move between threads between runs), not `Sync`.
+pub struct State {
+    pub(crate) heap: Heap,
+    /// The running thread's stack and frames.
+    pub(crate) th: ThreadData,
+    /// The running thread's object.
+    pub(crate) current: Gc<Thread>,
+    /// The main thread's object.
+    pub(crate) main: Gc<Thread>,
+    pub(crate) globals: Gc<Table>,
+    pub(crate) registry: Gc<Table>,
+    /// Metatables of the basic types other than table and userdata.
+    pub(crate) type_mts: [Option<Gc<Table>>; 9],
+    /// The metamethod names, interned.
+    pub(crate) tm_names: Vec<LuaStr>,
+    /// The value of the error being raised.
+    pub(crate) error_value: Value,
+    /// Nested native-level calls (C stack depth).
+    pub(crate) n_ccalls: u32,
+    /// Set while a stack overflow error is handled (extra room allowed).
+    pub(crate) in_stack_error: bool,
+    pub(crate) stdout: Box<dyn Write + Send>,
+    pub(crate) stderr: Box<dyn Write + Send>,
+    /// Whether warnings are on (`warn("@on")`).
+    pub(crate) warn_on: bool,
+    /// Values kept alive on behalf of the host (e.g. a compiled program's
+    /// runtime prototypes), traced as roots.
+    pub(crate) pinned: Vec<Value>,
+    /// Runtime prototypes already made for shared prototypes, by address.
+    pub(crate) proto_cache: Vec<(usize, Gc<crate::proto::RtProto>)>,
+    /// Objects with a `__gc` metamethod, waiting to be finalized.
+    pub(crate) to_finalize: Vec<Value>,
+    /// Set after a panic was caught at the API boundary.
+    pub(crate) broken: bool,
+    /// The traceback taken by `call_traceback`'s handler.
+    pub(crate) last_traceback: Option<String>,
+    /// Nesting of running `__gc` finalizers.
+    pub(crate) in_finalizer: u32,
+    /// What a call or return hook transfers: (first local index, count).
+    pub(crate) transfer: (usize, usize),
+    /// Loader for binary chunks (set by a host that supports them).
+    pub(crate) undump: Option<Undump>,
+}
+
+// SAFETY: a State owns its whole heap (every object reachable from it is in
+// its heap and nowhere else), and the `Gc` handles inside it are never
+// shared with another state, so moving the state to another thread moves
+// everything these pointers reach with it. Host data in userdata is
+// `Send` (`UserData::data` is `Box<dyn Any + Send>`).
+unsafe impl Send for State {}
+
+impl Thread {
+    pub(crate) fn new_obj(is_main: bool, body: Value) -> Thread {
+        Thread {
+            data: RefCell::new(ThreadData::default()),
+            status: Cell::new(if is_main {
+                CoStatus::Running
+            } else {
+                CoStatus::Suspended
+            }),
+            is_main,
+            body: Cell::new(body),
+            started: Cell::new(false),
+            error: Cell::new(Value::Nil),
+            pending_cc: Cell::new(0),
+        }
+    }
+    /// The coroutine status.
+    pub fn status(&self) -> CoStatus {
+        self.status.get()
+    }
+}
+
+/// The metamethod events, in the reference's order (TM_INDEX …).
+pub(crate) const TM_NAMES: [&str; 25] = [
+    "__index",
+    "__newindex",
+    "__gc",
+    "__mode",
+    "__len",
+    "__eq",
+    "__add",
+    "__sub",
+    "__mul",
+    "__mod",
+    "__pow",
+    "__div",
+    "__idiv",
+    "__band",
+    "__bor",
+    "__bxor",
+    "__shl",
+    "__shr",
+    "__unm",
+    "__bnot",
+    "__lt",
+    "__le",
+    "__concat",
+    "__call",
+    "__close",
+];
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl State {
+    /// A new state with no libraries loaded (`lunar-stdlib` opens them).
+    pub fn new() -> State {
+        let mut heap = Heap::new();
+        let globals = heap.alloc(Table::new(0, 0));
+        let registry = heap.alloc(Table::new(0, 0));
+        let main = heap.alloc(Thread::new_obj(true, Value::Nil));
+        let mut s = State {
+            heap,
+            th: ThreadData::default(),
+            current: main,
+            main,
+            globals,
+            registry,
+            type_mts: [None; 9],
+            tm_names: Vec::new(),
+            error_value: Value::Nil,
+            n_ccalls: 0,
+            in_stack_error: false,
+            stdout: Box::new(std::io::stdout()),
+            stderr: Box::new(std::io::stderr()),
+            warn_on: false,
+            pinned: Vec::new(),
+            proto_cache: Vec::new(),
+            to_finalize: Vec::new(),
+            undump: None,
+            transfer: (0, 0),
+            in_finalizer: 0,
+            broken: false,
+            last_traceback: None,
+        };
+        s.th.stack = vec![Value::Nil; 2 * MIN_STACK];
+        s.tm_names = TM_NAMES.iter().map(|n| s.new_str(n.as_bytes())).collect();
+        let loaded = s.new_table(0, 0);
+        s.set_field(registry, "_LOADED", Value::Table(loaded));
+        s.set_field(registry, "_G", Value::Table(globals));
+        s.set_field(loaded, "_G", Value::Table(globals));
+        // The registry's integer keys as the reference's: [2] = globals.
+        s.heap_set_int(registry, 2, Value::Table(globals));
+        s.heap_set_int(registry, 1, Value::Thread(main));
+        s
+    }
+
+    /// The state's heap (for raw table writes that may grow a table).
+    pub fn heap(&mut self) -> &mut Heap {
+        &mut self.heap
+    }
+
+    fn heap_set_int(&mut self, t: Gc<Table>, i: i64, v: Value) {
+        t.set_int(&mut self.heap, i, v);
+    }
+
+    /// Replaces the state's standard output (print, io.write).
+    pub fn set_stdout(&mut self, w: Box<dyn Write + Send>) {
+        self.stdout = w;
+    }
+    /// Replaces the state's standard error (warnings, error reports).
+    pub fn set_stderr(&mut self, w: Box<dyn Write + Send>) {
+        self.stderr = w;
+    }
+    /// Turns warnings (`warn`) on or off, as `lua -W` does.
+    pub fn set_warnings(&mut self, on: bool) {
+        self.warn_on = on;
+    }
+    /// Installs the loader `load` uses for binary chunks.
+    pub fn set_undump(&mut self, f: Undump) {
+        self.undump = Some(f);
+    }
+
+    /// Marks every root of the state: the running thread, the main
+    /// thread, globals, registry, type metatables, the error value, the
+    /// values pinned for the host and the objects awaiting finalization.
+    pub fn trace_roots(&self, marker: &mut Marker) {
+        self.th.trace(marker);
+        marker.mark(self.current);
+        marker.mark(self.main);
+        marker.mark(self.globals);
+        marker.mark(self.registry);
+        for mt in self.type_mts.iter().flatten() {
+            marker.mark(*mt);
+        }
+        for s in &self.tm_names {
+            marker.mark_value(Value::Str(*s));
+        }
+        marker.mark_value(self.error_value);
+        for v in &self.pinned {
+            marker.mark_value(*v);
+        }
+        for (_, p) in &self.proto_cache {
+            marker.mark(*p);
+        }
+        for v in &self.to_finalize {
+            marker.mark_value(*v);
+        }
+    }
+
+    // ----- collection -----
+
+    /// Runs a full collection now, then the pending finalizers.
+    pub fn collect_garbage(&mut self) {
+        self.th.clear_stale();
+        let State {
+            heap,
+            th,
+            current,
+            main,
+            globals,
+            registry,
+            type_mts,
+            tm_names,
+            error_value,
+            pinned,
+            proto_cache,
+            to_finalize,
+            ..
+        } = self;
+        heap.collect(&mut |m: &mut Marker| {
+            th.trace(m);
+            m.mark(*current);
+            m.mark(*main);
+            m.mark(*globals);
+            m.mark(*registry);
+            for mt in type_mts.iter().flatten() {
+                m.mark(*mt);
+            }
+            for s in tm_names.iter() {
+                m.mark_value(Value::Str(*s));
+            }
+            m.mark_value(*error_value);
+            for v in pinned.iter() {
+                m.mark_value(*v);
+            }
+            for (_, p) in proto_cache.iter() {
+                m.mark(*p);
+            }
+            for v in to_finalize.iter() {
+                m.mark_value(*v);
+            }
+        });
+        self.run_finalizers();
+    }
+
+    /// A safe point of the dispatch loop: collects when the allocation
+    /// debt asks for it. `top` is the first free slot of the running Lua
+    /// frame.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn gc_safe_point(&mut self, top: usize) -> Result<(), Error> {
+        if !self.heap.is_running() {
+            return Ok(());
+        }
+        let saved = self.th.top;
+        self.th.top = top.max(self.th.frames.last().map(|f| f.top).unwrap_or(0));
+        self.collect_garbage();
+        self.th.top = saved;
+        Ok(())
+    }
+
+    /// Closes the state as `lua_close` does: the main thread's pending
+    /// to-be-closed variables are closed, then every object with a `__gc`
+    /// metamethod is finalized (newest first). The state may still be
+    /// dropped or reused afterwards, but its finalizers have run.
+    pub fn close(&mut self) {
+        if !self.current.ptr_eq(self.main) || !self.th.frames.is_empty() {
+            return; // only from the host, between runs
+        }
+        if !self.th.tbc.is_empty() {
+            self.th.top = self.th.high_water().max(self.th.top);
+            let _ = self.close_tbc_error(0, Value::Nil, None);
+            self.th.tbc.clear();
+            self.th.top = 0;
+        }
+        self.close_upvals(0);
+        self.heap.queue_all_finalizers();
+        self.run_finalizers();
+    }
+
+    /// Calls the `__gc` metamethods of the objects the last collection
+    /// found unreachable; errors become warnings.
+    pub(crate) fn run_finalizers(&mut self) {
+        while let Some(v) = self.heap.pop_finalizer() {
+            self.to_finalize.push(v);
+            let h = self.metafield(v, "__gc");
+            if matches!(h, Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_)) {
+                let saved_top = self.th.top;
+                self.th.top = self.th.high_water().max(self.th.top);
+                // The finalizer's caller is named "metamethod '__gc'".
+                let fi = self.th.frames.len().checked_sub(1);
+                let old = fi.map(|i| self.th.frames[i].flags);
+                if let Some(i) = fi {
+                    self.th.frames[i].flags |= F_FINALIZER;
+                }
+                self.in_finalizer += 1;
+                let r = self.pcall(h, &[v], None);
+                self.in_finalizer -= 1;
+                if let (Some(i), Some(o)) = (fi, old) {
+                    self.th.frames[i].flags = o;
+                }
+                if r.is_err() {
+                    let ev = self.take_error_value();
+                    let msg = match ev {
+                        Value::Str(s) => format!("error in __gc metamethod ({})", s.to_str_lossy()),
+                        _ => "error in __gc".to_string(),
+                    };
+                    if self.warn_on {
+                        let _ = writeln!(self.stderr, "Lua warning: {msg}");
+                    }
+                }
+                self.th.top = saved_top;
+            }
+            self.to_finalize.pop();
+        }
+    }
+
+    // ----- stack management -----
+
+    /// Makes sure the stack has at least `size` slots, growing it (and
+    /// repointing open upvalues) if needed; "stack overflow" past the
+    /// limit.
+    #[inline]
+    pub(crate) fn ensure_stack(&mut self, size: usize) -> Result<(), Error> {
+        if size <= self.th.stack.len() {
+            return Ok(());
+        }
+        self.grow_stack(size)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, size: usize) -> Result<(), Error> {
+        // Physical room past the limit that Lua frames check themselves
+        // (`check_stack_limit`): their extra slots, and the room given to
+        // the handling of a stack overflow.
+        let limit = MAX_STACK
+            + 64
+            + if self.in_stack_error {
+                ERROR_STACK_EXTRA * 5
+            } else {
+                0
+            };
+        if size > limit {
+            if self.in_stack_error {
+                if size > limit + ERROR_STACK_EXTRA {
+                    return Err(self.raise_str("error in error handling"));
+                }
+            } else {
+                self.in_stack_error = true;
+                // The message needs the extra room for its own handling.
+                let e = self.runtime_error("stack overflow");
+                return Err(e);
+            }
+        }
+        let new_len = size.max(self.th.stack.len() * 2).min(limit.max(size));
+        let old_ptr = self.th.stack.as_ptr();
+        self.th.stack.resize(new_len, Value::Nil);
+        if self.th.stack.as_ptr() != old_ptr {
+            let base = self.th.stack.as_mut_ptr();
+            for u in &self.th.open_upvals {
+                // SAFETY: an open upvalue's index is below the stack's
+                // length (it was a live slot when created, and the stack
+                // never shrinks below a live slot).
+                u.p.set(unsafe { base.add(u.idx.get()) });
+            }
+        }
+        Ok(())
+    }
+
+    /// The open upvalue for stack slot `idx` of the running thread,
+    /// created if needed.
+    pub(crate) fn find_upval(&mut self, idx: usize) -> Gc<UpVal> {
+        let ups = &self.th.open_upvals;
+        let mut i = ups.len();
+        while i > 0 && ups[i - 1].idx.get() >= idx {
+            if ups[i - 1].idx.get() == idx {
+                return ups[i - 1];
+            }
+            i -= 1;
+        }
+        // SAFETY: idx is a live slot of the running thread's stack (a
+        // register of the running Lua frame).
+        let p = unsafe { self.th.stack.as_mut_ptr().add(idx) };
+        let uv = self.heap.alloc(UpVal {
+            p: Cell::new(p),
+            closed: Cell::new(Value::Nil),
+            idx: Cell::new(idx),
+            thread: Cell::new(Some(self.current)),
+        });
+        self.th.open_upvals.insert(i, uv);
+        uv
+    }
+
+    /// Closes every open upvalue at or above stack index `level`.
+    pub(crate) fn close_upvals(&mut self, level: usize) {
+        while let Some(u) = self.th.open_upvals.last() {
+            if u.idx.get() < level {
+                break;
+            }
+            u.close();
+            self.th.open_upvals.pop();
+        }
+    }
+
+    /// The metatable for a basic type, by type.
+    pub(crate) fn type_mt(&self, t: Type) -> Option<Gc<Table>> {
+        let i = t as i8;
+        if i < 0 {
+            None
+        } else {
+            self.type_mts[i as usize]
+        }
+    }
+
+    /// Whether a `__gc` finalizer is running (collectgarbage then does
+    /// nothing and returns nil, as the reference's lua_gc fails).
+    pub fn in_finalizer(&self) -> bool {
+        self.in_finalizer > 0
+    }
+
+    /// The current nesting of native-level calls (the "C stack" depth
+    /// that "C stack overflow" limits to 200).
+    pub fn native_depth(&self) -> u32 {
+        self.n_ccalls
+    }
+
+    /// The main thread.
+    pub fn main_thread(&self) -> Gc<Thread> {
+        self.main
+    }
+    /// The running thread.
+    pub fn current_thread(&self) -> Gc<Thread> {
+        self.current
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<State>();
+    }
+
+    #[test]
+    fn frame_size() {
+        // Frames are pushed and popped by every call: keep them small.
+        assert!(
+            std::mem::size_of::<Frame>() <= 128,
+            "{}",
+            std::mem::size_of::<Frame>()
+        );
+        eprintln!("Frame is {} bytes", std::mem::size_of::<Frame>());
+    }
+}

@@ -1,0 +1,460 @@
+//! Lua strings: immutable byte strings in the heap, short ones interned per
+//! state (so equal short strings are the same object), each with a cached
+//! hash; and the string table ([`Strings`]) that interns them.
+//!
+//! Strings are made by [`crate::gc::Heap::new_str`] (the heap owns the
+//! string table, so that a collection can drop dead strings from it).
+
+use crate::gc::{Gc, GcBox, GcHeader, GcVTable, Heap, Marker, Trace};
+use std::alloc::Layout;
+use std::cell::Cell;
+use std::ptr::NonNull;
+
+/// The longest string that is interned (the reference's LUAI_MAXSHORTLEN).
+pub const MAX_SHORT_LEN: usize = 40;
+
+/// The heap object behind a string value: this header, followed in the
+/// same allocation by the string's bytes (one allocation per string; see
+/// [`alloc_str`]).
+#[repr(C)]
+pub struct StrObj {
+    pub(crate) hash: u64,
+    /// Next string in the same bucket of the string table (interned
+    /// strings only).
+    pub(crate) hnext: Cell<Option<Gc<StrObj>>>,
+    pub(crate) len: usize,
+}
+
+impl Trace for StrObj {
+    fn trace(&self, _marker: &mut Marker) {}
+    fn extra_size(&self) -> usize {
+        self.len
+    }
+}
+
+/// Bytes before a string's contents: the box (heap header and `StrObj`).
+const STR_HEAD: usize = std::mem::size_of::<GcBox<StrObj>>();
+
+/// The layout of a string box with `len` bytes of contents.
+fn str_layout(len: usize) -> Layout {
+    Layout::from_size_align(STR_HEAD + len, std::mem::align_of::<GcBox<StrObj>>())
+        .expect("string too long")
+}
+
+/// The collector's operations on strings (their boxes are not made by
+/// `Heap::alloc`: the bytes follow the header).
+static STR_VTABLE: GcVTable = GcVTable {
+    trace: |_, _| {},
+    free: |h| {
+        // SAFETY: the vtable is only installed by `alloc_str`, in a box of
+        // `str_layout(len)` made by the global allocator; freed once.
+        unsafe {
+            let len = h.cast::<GcBox<StrObj>>().as_ref().value.len;
+            std::alloc::dealloc(h.as_ptr().cast::<u8>(), str_layout(len));
+        }
+    },
+    size: |h| {
+        // SAFETY: as for `free`; the box is live.
+        STR_HEAD + unsafe { h.cast::<GcBox<StrObj>>().as_ref().value.len }
+    },
+};
+
+/// Allocates a string object holding `bytes` (not interned: see
+/// [`crate::gc::Heap::new_str`]).
+pub(crate) fn alloc_str(heap: &mut Heap, hash: u64, bytes: &[u8]) -> LuaStr {
+    let layout = str_layout(bytes.len());
+    // SAFETY: the layout's size is not zero (it includes the header).
+    let raw = unsafe { std::alloc::alloc(layout) }.cast::<GcBox<StrObj>>();
+    let Some(ptr) = NonNull::new(raw) else {
+        std::alloc::handle_alloc_error(layout)
+    };
+    // SAFETY: `raw` is a fresh allocation of `STR_HEAD + len` bytes aligned
+    // for `GcBox<StrObj>`: the box goes first, the bytes right after it.
+    unsafe {
+        raw.write(GcBox {
+            header: GcHeader {
+                next: Cell::new(heap.all),
+                marked: Cell::new(0),
+                vtable: &STR_VTABLE,
+            },
+            value: StrObj {
+                hash,
+                hnext: Cell::new(None),
+                len: bytes.len(),
+            },
+        });
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), raw.cast::<u8>().add(STR_HEAD), bytes.len());
+    }
+    heap.all = Some(ptr.cast());
+    heap.bytes += layout.size();
+    LuaStr(Gc { ptr })
+}
+
+/// A Lua string value: a handle to an immutable byte string in the heap.
+#[derive(Clone, Copy)]
+pub struct LuaStr(pub(crate) Gc<StrObj>);
+
+impl LuaStr {
+    /// The string's bytes.
+    #[inline]
+    pub fn as_bytes(&self) -> &[u8] {
+        // SAFETY: `alloc_str` put `len` bytes right after the box, in the
+        // same allocation, which `ptr` (from that allocation) covers; the
+        // object is live (the safe-point rule of `gc`), and strings never
+        // change.
+        unsafe {
+            std::slice::from_raw_parts(self.0.ptr.as_ptr().cast::<u8>().add(STR_HEAD), self.0.len)
+        }
+    }
+    /// The length in bytes.
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.0.len
+    }
+    /// Whether the string is empty.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.0.len == 0
+    }
+    /// Whether the string is short, hence interned: two short strings are
+    /// equal exactly when they are the same object.
+    #[inline]
+    pub fn is_short(&self) -> bool {
+        self.len() <= MAX_SHORT_LEN
+    }
+    /// The cached hash of the contents (seeded per state).
+    #[inline]
+    pub fn hash(&self) -> u64 {
+        self.0.hash
+    }
+    /// The object's address (identity; `%p`).
+    #[inline]
+    pub fn addr(&self) -> usize {
+        self.0.addr()
+    }
+    /// Whether both handles are the same object.
+    #[inline]
+    pub fn ptr_eq(&self, other: &LuaStr) -> bool {
+        self.0.ptr_eq(other.0)
+    }
+    /// The contents as UTF-8 text, replacing invalid sequences (for
+    /// messages shown to hosts).
+    pub fn to_str_lossy(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(self.as_bytes())
+    }
+    #[inline]
+    pub(crate) fn mark(self, marker: &mut Marker) {
+        marker.mark_leaf(self.0)
+    }
+    #[inline]
+    pub(crate) fn is_marked(self) -> bool {
+        self.0.header().marked.get() & crate::gc::MARK_BIT != 0
+    }
+}
+
+impl PartialEq for LuaStr {
+    /// Contents equality (interned short strings compare by pointer:
+    /// two distinct short strings always differ).
+    #[inline]
+    fn eq(&self, other: &LuaStr) -> bool {
+        if self.0.ptr_eq(other.0) {
+            return true;
+        }
+        let n = self.len();
+        n > MAX_SHORT_LEN
+            && n == other.len()
+            && self.hash() == other.hash()
+            && self.as_bytes() == other.as_bytes()
+    }
+}
+impl Eq for LuaStr {}
+
+impl std::fmt::Debug for LuaStr {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.to_str_lossy())
+    }
+}
+
+/// The per-state string table: a hash set of the interned (short)
+/// strings, chained through `StrObj::hnext` like the reference's
+/// `stringtable`. It owns nothing (the heap's object list does); it is
+/// weak: [`Strings::remove_unmarked`] drops the strings a collection found
+/// dead, before the sweep frees them.
+pub struct Strings {
+    buckets: Vec<Option<Gc<StrObj>>>,
+    count: usize,
+    seed: u64,
+}
+
+/// Initial number of buckets (a power of two).
+const MIN_BUCKETS: usize = 128;
+
+impl Default for Strings {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Strings {
+    /// An empty table with a fresh random seed.
+    pub fn new() -> Strings {
+        Strings::with_seed(random_seed())
+    }
+
+    /// An empty table hashing with `seed` (tests use a fixed one).
+    pub fn with_seed(seed: u64) -> Strings {
+        Strings {
+            buckets: vec![None; MIN_BUCKETS],
+            count: 0,
+            seed,
+        }
+    }
+
+    /// Number of interned strings.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// Whether no string is interned.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The hash of `bytes` under this table's seed.
+    #[inline]
+    pub fn hash(&self, bytes: &[u8]) -> u64 {
+        hash_bytes(self.seed, bytes)
+    }
+
+    /// The interned string with these bytes and hash, if any.
+    #[inline]
+    pub(crate) fn find(&self, bytes: &[u8], hash: u64) -> Option<LuaStr> {
+        let mut cur = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        while let Some(s) = cur {
+            if s.hash == hash && LuaStr(s).as_bytes() == bytes {
+                return Some(LuaStr(s));
+            }
+            cur = s.hnext.get();
+        }
+        None
+    }
+
+    /// Adds a string known to be absent.
+    pub(crate) fn insert(&mut self, s: LuaStr) {
+        if self.count >= self.buckets.len() {
+            self.resize(self.buckets.len() * 2);
+        }
+        let b = s.hash() as usize & (self.buckets.len() - 1);
+        s.0.hnext.set(self.buckets[b]);
+        self.buckets[b] = Some(s.0);
+        self.count += 1;
+    }
+
+    fn resize(&mut self, n: usize) {
+        let old = std::mem::replace(&mut self.buckets, vec![None; n]);
+        for mut cur in old {
+            while let Some(s) = cur {
+                cur = s.hnext.get();
+                let b = s.hash as usize & (n - 1);
+                s.hnext.set(self.buckets[b]);
+                self.buckets[b] = Some(s);
+            }
+        }
+    }
+
+    /// Unlinks every string whose mark bit is clear (called by the
+    /// collector between marking and sweeping), and shrinks the table when
+    /// it is mostly empty.
+    pub(crate) fn remove_unmarked(&mut self) {
+        for b in 0..self.buckets.len() {
+            let mut prev: Option<Gc<StrObj>> = None;
+            let mut cur = self.buckets[b];
+            while let Some(s) = cur {
+                let next = s.hnext.get();
+                if LuaStr(s).is_marked() {
+                    prev = Some(s);
+                } else {
+                    match prev {
+                        Some(p) => p.hnext.set(next),
+                        None => self.buckets[b] = next,
+                    }
+                    self.count -= 1;
+                }
+                cur = next;
+            }
+        }
+        let mut n = self.buckets.len();
+        while n > MIN_BUCKETS && self.count < n / 4 {
+            n /= 2;
+        }
+        if n != self.buckets.len() {
+            self.resize(n);
+        }
+    }
+
+    /// Bytes the bucket array takes (charged to the heap's count).
+    pub(crate) fn table_bytes(&self) -> usize {
+        self.buckets.len() * std::mem::size_of::<Option<Gc<StrObj>>>()
+    }
+
+    /// Drops every link (the heap is freeing all objects).
+    pub(crate) fn forget_all(&mut self) {
+        self.buckets.iter_mut().for_each(|b| *b = None);
+        self.count = 0;
+    }
+}
+
+/// A per-state random seed, so that hash collisions cannot be planned.
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u64(0x5eed);
+    h.finish()
+}
+
+const K0: u64 = 0x9e37_79b9_7f4a_7c15;
+const K1: u64 = 0xbf58_476d_1ce4_e5b9;
+const K2: u64 = 0x94d0_49bb_1331_11eb;
+
+/// Multiplies to 128 bits and folds the halves together.
+#[inline]
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let r = (a as u128).wrapping_mul(b as u128);
+    (r as u64) ^ ((r >> 64) as u64)
+}
+
+/// Hashes bytes: a multiply-fold over 16-byte blocks with a per-state
+/// seed. Every byte counts (long strings too: the cost is that of the copy
+/// that made the string).
+pub fn hash_bytes(seed: u64, b: &[u8]) -> u64 {
+    let mut h = seed ^ (b.len() as u64).wrapping_mul(K0);
+    let mut rest = b;
+    while rest.len() >= 16 {
+        let w0 = u64::from_le_bytes(rest[..8].try_into().unwrap());
+        let w1 = u64::from_le_bytes(rest[8..16].try_into().unwrap());
+        h = fold_mul(w0 ^ K1 ^ h, w1 ^ K2);
+        rest = &rest[16..];
+    }
+    let (w0, w1) = if rest.len() >= 8 {
+        (
+            u64::from_le_bytes(rest[..8].try_into().unwrap()),
+            read_tail(&rest[8..]),
+        )
+    } else {
+        (read_tail(rest), 0)
+    };
+    h = fold_mul(w0 ^ K1 ^ h, w1 ^ K2 ^ seed);
+    fold_mul(h ^ K0, K1 ^ (b.len() as u64))
+}
+
+/// Reads up to 7 bytes as a little-endian number.
+#[inline]
+fn read_tail(b: &[u8]) -> u64 {
+    let mut w = 0u64;
+    for (i, &c) in b.iter().enumerate() {
+        w |= (c as u64) << (8 * i);
+    }
+    w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gc::Heap;
+
+    #[test]
+    fn short_strings_are_interned() {
+        let mut heap = Heap::new();
+        let a = heap.new_str(b"hello");
+        let b = heap.new_str(b"hello");
+        let c = heap.new_str(b"hellp");
+        assert!(a.ptr_eq(&b));
+        assert!(a == b);
+        assert!(a != c);
+        assert_eq!(a.as_bytes(), b"hello");
+        assert_eq!(heap.strings.len(), 2);
+        let e1 = heap.new_str(b"");
+        let e2 = heap.new_str(b"");
+        assert!(e1.ptr_eq(&e2) && e1.is_empty());
+    }
+
+    #[test]
+    fn long_strings_compare_by_contents() {
+        let mut heap = Heap::new();
+        let text = vec![b'x'; MAX_SHORT_LEN + 1];
+        let a = heap.new_str(&text);
+        let b = heap.new_str(&text);
+        assert!(!a.ptr_eq(&b));
+        assert!(a == b);
+        assert_eq!(a.hash(), b.hash());
+        let mut other = text.clone();
+        other[3] = b'y';
+        let c = heap.new_str_from_vec(other);
+        assert!(a != c);
+        // The boundary: 40 bytes interned, 41 not.
+        let s40 = heap.new_str(&text[..MAX_SHORT_LEN]);
+        let t40 = heap.new_str(&text[..MAX_SHORT_LEN]);
+        assert!(s40.ptr_eq(&t40) && s40.is_short() && !a.is_short());
+    }
+
+    #[test]
+    fn embedded_zeros_and_high_bytes() {
+        let mut heap = Heap::new();
+        let a = heap.new_str(b"a\0b\xff");
+        let b = heap.new_str(b"a\0b\xfe");
+        assert!(a != b);
+        assert_eq!(a.len(), 4);
+        assert!(a.ptr_eq(&heap.new_str(b"a\0b\xff")));
+    }
+
+    #[test]
+    fn table_grows_and_finds_everything() {
+        let mut heap = Heap::new();
+        let strs: Vec<LuaStr> = (0..5000)
+            .map(|i| heap.new_str(format!("k{i}").as_bytes()))
+            .collect();
+        assert!(heap.strings.buckets.len() >= 4096);
+        for (i, s) in strs.iter().enumerate() {
+            let again = heap.new_str(format!("k{i}").as_bytes());
+            assert!(again.ptr_eq(s));
+        }
+        assert_eq!(heap.strings.len(), 5000);
+    }
+
+    #[test]
+    fn hash_depends_on_every_byte_and_seed() {
+        let base: Vec<u8> = (0..100u8).collect();
+        let h0 = hash_bytes(1, &base);
+        for i in 0..base.len() {
+            let mut b = base.clone();
+            b[i] ^= 1;
+            assert_ne!(hash_bytes(1, &b), h0, "byte {i}");
+        }
+        assert_ne!(hash_bytes(2, &base), h0);
+        // Prefixes of each other differ (the length is hashed).
+        assert_ne!(hash_bytes(1, b"a"), hash_bytes(1, b"a\0"));
+        // Low bits spread: 1000 keys over 1024 buckets use many buckets.
+        let mut used = [false; 1024];
+        for i in 0..1000 {
+            used[hash_bytes(7, format!("{i}").as_bytes()) as usize & 1023] = true;
+        }
+        assert!(used.iter().filter(|&&u| u).count() > 550);
+    }
+
+    #[test]
+    fn dead_strings_leave_the_table() {
+        let mut heap = Heap::new();
+        let keep = heap.new_str(b"keep");
+        for i in 0..1000 {
+            heap.new_str(format!("tmp{i}").as_bytes());
+        }
+        assert_eq!(heap.strings.len(), 1001);
+        heap.collect(&mut |m| m.mark_value(crate::value::Value::Str(keep)));
+        // "keep", and "__mode" that the collector itself keeps.
+        assert_eq!(heap.strings.len(), 2);
+        assert_eq!(heap.object_count(), 2);
+        assert!(heap.new_str(b"keep").ptr_eq(&keep));
+        let fresh = heap.new_str(b"tmp5");
+        assert_eq!(fresh.as_bytes(), b"tmp5");
+    }
+}

@@ -1,0 +1,1084 @@
+//! Lua tables: an array part and a hash part over `Value` keys (§2.1, §3.4.7
+//! for the border that `#` returns), sized as the reference sizes them.
+//!
+//! # Layout
+//! The array part holds the keys `1..=n` where `n` is its size; the hash
+//! part is open addressing with linear probing over a power-of-two node
+//! array. The parts are sized as the reference (`ltable.c`) sizes them, so
+//! that the length operator finds the same border in a table with holes:
+//! the array part has the reference's size and may hold nils; integer keys
+//! outside it live in the hash part; and when a new key finds the hash part
+//! "full", counting nodes as the reference does (`used` against
+//! `hash_nodes`), the table is rehashed with the array size chosen by
+//! `compute_sizes`. (The node storage is larger than the reference's node
+//! count: open addressing needs free slots; it is kept under 3/4 full.)
+//!
+//! # Removal and `next`
+//! Assigning nil to an existing key keeps the key in its slot, so that
+//! `next` goes on from a key the traversal has just cleared, and so that
+//! the slot goes on chaining probes. A collection turns the key of such an
+//! empty entry into a *dead key* (`Key::Dead`) when it is an object: the
+//! object may then be freed, and the dead key keeps only its address, which
+//! `next` compares (as the reference's dead keys do). Dead keys are never
+//! revived; they go at the next rehash.
+//!
+//! # Interior mutability
+//! Methods take `&self` (tables are shared through `Gc<Table>` handles);
+//! the parts live in an `UnsafeCell`. Every access goes through
+//! `Table::with`, which hands a `&mut Parts` to a closure: no method calls
+//! out to Lua or to another table's method while it holds it, and no
+//! reference into the parts escapes a method.
+//!
+//! # The metamethod cache
+//! A table used as a metatable caches which events it is known NOT to
+//! have a field for (a bit per `TagMethod`), as the reference's `flags`
+//! byte. See [`Table::fast_metamethod`]. The cache is cleared whenever a
+//! key is added to the table (a new key, or a removed key given a value
+//! again), so it is always safe.
+//!
+//! ```
+//! use lunar_vm::gc::Heap;
+//! use lunar_vm::{Table, Value};
+//! let mut heap = Heap::new();
+//! let t = heap.alloc(Table::new(0, 0));
+//! for i in 1..=3 {
+//!     t.set_int(&mut heap, i, Value::Int(i * 10));
+//! }
+//! let x = heap.new_str(b"x");
+//! t.set_str(&mut heap, x, Value::Bool(true));
+//! assert_eq!(t.len(), 3);
+//! assert!(t.get(Value::Float(2.0)).raw_eq(&Value::Int(20)));
+//! // An equal short string is the same (interned) key.
+//! assert!(t.get_str(heap.new_str(b"x")).truthy());
+//! // The fast path of an assignment to an existing field.
+//! assert!(t.replace_int(1, Value::Nil));
+//! assert_eq!(t.len(), 3); // a border: t[3] is present, t[4] is not
+//! ```
+
+use crate::gc::{Gc, Heap, Marker, Trace, header_of};
+use crate::number::float_to_int_exact;
+use crate::string::LuaStr;
+use crate::value::Value;
+use lunar_compile::TagMethod;
+use std::cell::UnsafeCell;
+
+/// Why a key cannot be stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyError {
+    /// The key is nil ("index is nil").
+    Nil,
+    /// The key is NaN ("index is NaN").
+    NaN,
+}
+
+impl KeyError {
+    /// The reference's message ("table index is nil"/"table index is NaN").
+    pub fn message(self) -> &'static str {
+        match self {
+            KeyError::Nil => "table index is nil",
+            KeyError::NaN => "table index is NaN",
+        }
+    }
+}
+
+/// The key of a hash slot.
+#[derive(Clone, Copy)]
+enum Key {
+    /// A free slot (ends a probe sequence).
+    Empty,
+    /// A key (its value may be nil: a removed entry).
+    Live(Value),
+    /// The key of a removed entry whose object the collector may have
+    /// freed: only its address remains, for `next`.
+    Dead(usize),
+}
+
+#[derive(Clone, Copy)]
+struct Node {
+    key: Key,
+    val: Value,
+}
+
+const EMPTY_NODE: Node = Node {
+    key: Key::Empty,
+    val: Value::Nil,
+};
+
+/// Weak mode bits (from `__mode`).
+const WEAK_KEYS: u8 = 1;
+const WEAK_VALUES: u8 = 2;
+
+/// The array part's keys are `1..=2^MAX_ARRAY_BITS` at most (the
+/// reference's MAXABITS for a 32-bit int).
+const MAX_ARRAY_BITS: usize = 31;
+
+/// Bytes of one array slot and of one hash node, for the heap's count.
+const VALUE_SIZE: usize = std::mem::size_of::<Value>();
+const NODE_SIZE: usize = std::mem::size_of::<Node>();
+
+/// Minimum hash storage once a hash part exists.
+const MIN_NODES: usize = 4;
+
+struct Parts {
+    /// The array part: keys `1..=arr.len()`.
+    arr: Box<[Value]>,
+    /// The hint the reference keeps to find a border quickly (its
+    /// `alimit`): `arr.len()`, or, when that is a power of two, a position
+    /// in its upper half. Reads past it move it (`get_int`).
+    alimit: usize,
+    /// Hash storage: empty or a power of two.
+    node: Box<[Node]>,
+    /// Occupied slots (live, removed or dead keys): the nodes the reference
+    /// has handed out since the last rehash.
+    used: usize,
+    /// The reference's node count: none when 0, `1 << (hlog - 1)` else.
+    hlog: u8,
+    /// The weak mode found by the last traversal (valid during a
+    /// collection only).
+    weak: u8,
+    /// Bit `e` set: no field named after event `e` (see module docs).
+    absent: u32,
+    meta: Option<Gc<Table>>,
+}
+
+/// A Lua table (heap object). All methods are raw (no metamethods).
+pub struct Table {
+    p: UnsafeCell<Parts>,
+}
+
+impl Trace for Table {
+    fn trace(&self, marker: &mut Marker) {
+        let meta = self.metatable();
+        let mut mode = 0;
+        if let Some(mt) = meta {
+            marker.mark(mt);
+            if let Some(key) = marker.mode_key
+                && let Value::Str(s) = mt.get_str(key)
+            {
+                for &c in s.as_bytes() {
+                    match c {
+                        b'k' => mode |= WEAK_KEYS,
+                        b'v' => mode |= WEAK_VALUES,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        self.with(|p| {
+            p.weak = mode;
+            p.trace(marker, mode)
+        });
+        if mode != 0 {
+            marker.add_weak(self);
+        }
+    }
+    fn extra_size(&self) -> usize {
+        self.with(|p| p.storage_bytes())
+    }
+}
+
+/// The murmur3 finaliser: spreads the bits of integer-like keys.
+#[inline]
+fn mix(mut x: u64) -> u64 {
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^= x >> 33;
+    x
+}
+
+/// The hash of a normalised key.
+#[inline]
+fn hash_value(k: &Value) -> u64 {
+    match *k {
+        Value::Int(i) => mix(i as u64),
+        Value::Str(s) => s.hash(),
+        Value::Float(f) => mix(f.to_bits() ^ 0x7ff0_dead_beef_0001),
+        Value::Bool(b) => mix(b as u64 ^ 0xb001),
+        Value::LightFn(f) => mix(f as usize as u64 ^ 0x1f),
+        Value::LightUserData(u) => mix(u as u64 ^ 0x1d),
+        Value::Nil => 0,
+        _ => mix(object_addr(k) as u64),
+    }
+}
+
+/// The address of a value's object (0 for values without one).
+#[inline]
+fn object_addr(v: &Value) -> usize {
+    header_of(*v).map_or(0, |h| h.as_ptr() as usize)
+}
+
+#[inline]
+fn hash_key(k: &Key) -> u64 {
+    match k {
+        Key::Live(v) => hash_value(v),
+        Key::Dead(a) => mix(*a as u64),
+        Key::Empty => 0,
+    }
+}
+
+/// Whether two normalised keys are the same key.
+#[inline]
+fn key_eq(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Str(x), Value::Str(y)) => x == y,
+        (Value::Float(x), Value::Float(y)) => x == y,
+        (Value::Int(_), _) | (_, Value::Int(_)) => false,
+        _ => a.raw_eq(b),
+    }
+}
+
+/// Float keys with integral values become integers.
+#[inline]
+fn norm_key(k: Value) -> Value {
+    if let Value::Float(f) = k
+        && let Some(i) = float_to_int_exact(f)
+    {
+        return Value::Int(i);
+    }
+    k
+}
+
+/// The power-of-two slot count for `n` keys at a load of at most 3/4.
+fn hash_size_for(n: usize) -> usize {
+    if n == 0 {
+        return 0;
+    }
+    let need = n + n / 3 + 1;
+    need.next_power_of_two().max(MIN_NODES)
+}
+
+/// The `hlog` of a hash part for `n` keys: the reference rounds `n` up to a
+/// power of two.
+fn nodes_log(n: usize) -> u8 {
+    if n == 0 {
+        return 0;
+    }
+    (usize::BITS - (n - 1).leading_zeros()) as u8 + 1
+}
+
+/// The bucket of `compute_sizes`'s count an integer key falls in (keys k
+/// with 2^(b-1) < k <= 2^b are in bucket b), or `None` for a key that
+/// cannot live in the array part.
+#[inline]
+fn array_bucket(k: &Value) -> Option<usize> {
+    match *k {
+        Value::Int(i) if (i as u64).wrapping_sub(1) < 1 << MAX_ARRAY_BITS => {
+            Some((u64::BITS - (i as u64 - 1).leading_zeros()) as usize)
+        }
+        _ => None,
+    }
+}
+
+/// The array size the reference picks: the largest power of two `n` such
+/// that more than `n/2` of the keys `1..=n` are present, given `nums[b]`,
+/// the count of keys in bucket `b`, and `ints`, the count of all of them.
+/// Also returns how many keys the array gets.
+fn compute_sizes(nums: &[usize; MAX_ARRAY_BITS + 1], ints: usize) -> (usize, usize) {
+    let (mut size, mut in_array) = (0, 0);
+    let mut a = 0;
+    let mut two_to_b = 1usize;
+    let mut b = 0;
+    while b <= MAX_ARRAY_BITS && ints > two_to_b / 2 {
+        a += nums[b];
+        if a > two_to_b / 2 {
+            size = two_to_b;
+            in_array = a;
+        }
+        b += 1;
+        two_to_b *= 2;
+    }
+    (size, in_array)
+}
+
+fn is_pow2(n: usize) -> bool {
+    n & n.wrapping_sub(1) == 0
+}
+
+/// A border in `arr` between `i` and `j`, given that `i` is 0 or
+/// `arr[i-1]` is present, and `arr[j-1]` is nil.
+fn binary_search(arr: &[Value], mut i: usize, mut j: usize) -> usize {
+    while j - i > 1 {
+        let m = (i + j) / 2;
+        if arr[m - 1].is_nil() {
+            j = m;
+        } else {
+            i = m;
+        }
+    }
+    i
+}
+
+impl Parts {
+    fn storage_bytes(&self) -> usize {
+        self.arr.len() * VALUE_SIZE + self.node.len() * NODE_SIZE
+    }
+
+    fn hash_nodes(&self) -> usize {
+        if self.hlog == 0 {
+            0
+        } else {
+            1 << (self.hlog - 1)
+        }
+    }
+
+    #[inline]
+    fn get_int(&mut self, i: i64) -> Value {
+        let u = (i as u64).wrapping_sub(1);
+        if u < self.alimit as u64 {
+            return self.arr[u as usize];
+        }
+        if u < self.arr.len() as u64 {
+            // Past the hint, inside the array part: the hint moves here, as
+            // the reference's does ('#t' is probably here now).
+            self.alimit = i as usize;
+            return self.arr[u as usize];
+        }
+        self.get_int_hash(i)
+    }
+
+    #[inline]
+    fn get_int_hash(&self, i: i64) -> Value {
+        if self.used == 0 {
+            return Value::Nil;
+        }
+        let mask = self.node.len() - 1;
+        let mut h = mix(i as u64) as usize & mask;
+        loop {
+            let n = &self.node[h];
+            match n.key {
+                Key::Live(Value::Int(k)) if k == i => return n.val,
+                Key::Empty => return Value::Nil,
+                _ => {}
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
+    #[inline]
+    fn get_str(&self, s: LuaStr) -> Value {
+        if self.used == 0 {
+            return Value::Nil;
+        }
+        let mask = self.node.len() - 1;
+        let mut h = s.hash() as usize & mask;
+        let short = s.is_short();
+        loop {
+            let n = &self.node[h];
+            match n.key {
+                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!short && k == s) => return n.val,
+                Key::Empty => return Value::Nil,
+                _ => {}
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
+    /// The slot holding the normalised, non-nil key `k`, if any.
+    #[inline]
+    fn find_slot(&self, k: &Value, h: u64) -> Option<usize> {
+        if self.used == 0 {
+            return None;
+        }
+        let mask = self.node.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            match &self.node[i].key {
+                Key::Live(nk) if key_eq(nk, k) => return Some(i),
+                Key::Empty => return None,
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Like `find_slot`, but a dead key matches the object it was (for
+    /// `next` going on from a key cleared during the traversal).
+    fn find_slot_for_next(&self, k: &Value, h: u64) -> Option<usize> {
+        if self.node.is_empty() {
+            return None;
+        }
+        let addr = object_addr(k);
+        let mask = self.node.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            match &self.node[i].key {
+                Key::Live(nk) if key_eq(nk, k) => return Some(i),
+                Key::Dead(a) if addr != 0 && *a == addr => return Some(i),
+                Key::Empty => return None,
+                _ => {}
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    fn get_generic(&self, k: &Value) -> Value {
+        match self.find_slot(k, hash_value(k)) {
+            Some(i) => self.node[i].val,
+            None => Value::Nil,
+        }
+    }
+
+    #[inline]
+    fn set_int(&mut self, heap: &mut Heap, i: i64, v: Value) {
+        let u = (i as u64).wrapping_sub(1);
+        if u < self.alimit as u64 {
+            self.arr[u as usize] = v;
+            return;
+        }
+        if u < self.arr.len() as u64 {
+            self.alimit = i as usize; // the hint moves, as in get_int
+            self.arr[u as usize] = v;
+            return;
+        }
+        let k = Value::Int(i);
+        self.set_hash(heap, k, mix(i as u64), v);
+    }
+
+    /// Overwrites the value of key `k` if it is present with a non-nil
+    /// value; reports whether it did.
+    #[inline]
+    fn replace_slot(&mut self, k: &Value, h: u64, v: Value) -> bool {
+        if let Some(i) = self.find_slot(k, h) {
+            let n = &mut self.node[i];
+            if !n.val.is_nil() {
+                n.val = v;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// `t[k] = v` for a normalised key that is not in the array part.
+    fn set_hash(&mut self, heap: &mut Heap, k: Value, h: u64, v: Value) {
+        if let Some(i) = self.find_slot(&k, h) {
+            let n = &mut self.node[i];
+            if !v.is_nil() && n.val.is_nil() {
+                // A removed key comes back to life: it may be a metamethod
+                // cached as absent.
+                self.absent = 0;
+            }
+            n.val = v;
+            return;
+        }
+        if v.is_nil() {
+            return; // assigning nil to an absent key changes nothing
+        }
+        self.absent = 0;
+        if self.used >= self.hash_nodes() {
+            // No free node left in the reference's terms: rehash, which may
+            // give the key a place in the array part.
+            self.rehash(heap, &k);
+            if let Value::Int(i) = k {
+                let u = (i as u64).wrapping_sub(1);
+                if u < self.arr.len() as u64 {
+                    self.arr[u as usize] = v;
+                    return;
+                }
+            }
+        }
+        if (self.used + 1) * 4 > self.node.len() * 3 {
+            self.grow_nodes(heap);
+        }
+        self.insert_new(Key::Live(k), h, v);
+    }
+
+    /// Puts a key known to be absent into a free slot.
+    fn insert_new(&mut self, k: Key, h: u64, v: Value) {
+        let mask = self.node.len() - 1;
+        let mut i = h as usize & mask;
+        loop {
+            let n = &mut self.node[i];
+            if let Key::Empty = n.key {
+                *n = Node { key: k, val: v };
+                self.used += 1;
+                return;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+
+    /// Doubles the hash storage, keeping every key, dead ones included: it
+    /// changes nothing the program can see, the reference's node count
+    /// included. Charges the heap for the growth.
+    fn grow_nodes(&mut self, heap: &mut Heap) {
+        let size = (2 * self.node.len()).max(MIN_NODES);
+        heap.charge(((size - self.node.len()) * NODE_SIZE) as isize);
+        self.grow_nodes_to(size);
+    }
+
+    /// Rebuilds the hash storage with `size` slots (no charge).
+    fn grow_nodes_to(&mut self, size: usize) {
+        let old = std::mem::replace(&mut self.node, vec![EMPTY_NODE; size].into_boxed_slice());
+        self.used = 0;
+        for n in old.iter() {
+            if !matches!(n.key, Key::Empty) {
+                self.insert_new(n.key, hash_key(&n.key), n.val);
+            }
+        }
+    }
+
+    /// Resizes the table for its keys and the new key `extra`, as the
+    /// reference does when a new key finds its hash part full.
+    fn rehash(&mut self, heap: &mut Heap, extra: &Value) {
+        let mut nums = [0usize; MAX_ARRAY_BITS + 1];
+        let mut ints = 0;
+        let (mut b, mut lo) = (0, 0);
+        while lo < self.arr.len() {
+            let hi = (1usize << b).min(self.arr.len());
+            let c = self.arr[lo..hi].iter().filter(|v| !v.is_nil()).count();
+            nums[b] += c;
+            ints += c;
+            lo = hi;
+            b += 1;
+        }
+        let in_use = ints; // values in the array part
+        let mut live = 0; // live keys in the hash part
+        for n in self.node.iter() {
+            if !n.val.is_nil() {
+                live += 1;
+                if let Key::Live(k) = &n.key
+                    && let Some(b) = array_bucket(k)
+                {
+                    nums[b] += 1;
+                    ints += 1;
+                }
+            }
+        }
+        if let Some(b) = array_bucket(extra) {
+            nums[b] += 1;
+            ints += 1;
+        }
+        let (size, in_array) = compute_sizes(&nums, ints);
+        let nhash = in_use + live + 1 - in_array; // all keys, the new one too, less the array's
+        if size == self.arr.len() && live == self.used {
+            // The common case of a growing record or dictionary: the array
+            // part stays and the hash part has no removed keys to drop, so
+            // its storage can stay too (growing when it must). The hint
+            // goes back to the array size, as after any rehash.
+            self.alimit = self.arr.len();
+            self.hlog = nodes_log(nhash);
+            if (self.used + 1) * 4 > self.node.len() * 3 {
+                self.grow_nodes(heap);
+            }
+            return;
+        }
+        self.resize(heap, size, nhash);
+    }
+
+    /// Rebuilds the table with an array part of `asize` slots and a hash
+    /// part sized for `nhash` keys, moving keys between the parts; the hint
+    /// goes back to the array size.
+    fn resize(&mut self, heap: &mut Heap, asize: usize, nhash: usize) {
+        let before = self.storage_bytes();
+        let old_len = self.arr.len();
+        let mut moved_out: Vec<(i64, Value)> = Vec::new();
+        if asize != old_len {
+            // Resized in place where the allocator can (realloc: a big
+            // array part grows without a copy).
+            let mut arr = std::mem::take(&mut self.arr).into_vec();
+            if asize < old_len {
+                for (i, v) in arr.iter().enumerate().skip(asize) {
+                    if !v.is_nil() {
+                        moved_out.push((i as i64 + 1, *v));
+                    }
+                }
+                arr.truncate(asize);
+                arr.shrink_to_fit();
+            } else {
+                arr.reserve_exact(asize - old_len);
+                arr.resize(asize, Value::Nil);
+            }
+            self.arr = arr.into_boxed_slice();
+        }
+        self.alimit = asize;
+        self.hlog = nodes_log(nhash);
+        let hsize = hash_size_for(nhash);
+        if self.used == 0 && moved_out.is_empty() {
+            // No keys to move: the hash storage can stay if it is big enough.
+            if self.node.len() < hsize {
+                self.node = vec![EMPTY_NODE; hsize].into_boxed_slice();
+            }
+        } else {
+            let old = std::mem::replace(&mut self.node, vec![EMPTY_NODE; hsize].into_boxed_slice());
+            self.used = 0;
+            for (i, v) in moved_out {
+                self.insert_new(Key::Live(Value::Int(i)), mix(i as u64), v);
+            }
+            for n in old.iter() {
+                if n.val.is_nil() {
+                    continue;
+                }
+                let Key::Live(k) = n.key else { continue };
+                if let Value::Int(i) = k {
+                    let u = (i as u64).wrapping_sub(1);
+                    if u < asize as u64 {
+                        self.arr[u as usize] = n.val;
+                        continue;
+                    }
+                }
+                if (self.used + 1) * 4 > self.node.len() * 3 {
+                    // Only when resizing by hand; charged below.
+                    self.grow_nodes_to((2 * self.node.len()).max(MIN_NODES));
+                }
+                self.insert_new(n.key, hash_value(&k), n.val);
+            }
+        }
+        heap.charge(self.storage_bytes() as isize - before as isize);
+    }
+
+    /// The border the reference's `luaH_getn` finds, moving the hint as it
+    /// does.
+    fn len(&mut self) -> i64 {
+        let mut limit = self.alimit;
+        if limit > 0 && self.arr[limit - 1].is_nil() {
+            // There is a border before the hint. Check first the case after
+            // a removal from the end, limit-1.
+            let pow2 = is_pow2(self.arr.len());
+            if limit >= 2 && !self.arr[limit - 2].is_nil() {
+                if pow2 && !is_pow2(limit - 1) {
+                    self.alimit = limit - 1;
+                }
+                return (limit - 1) as i64;
+            }
+            let b = binary_search(&self.arr, 0, limit);
+            if pow2 && b > self.arr.len() / 2 {
+                self.alimit = b;
+            }
+            return b as i64;
+        }
+        if limit < self.arr.len() {
+            // The hint is present (or 0) and the array goes on past it.
+            if self.arr[limit].is_nil() {
+                return limit as i64;
+            }
+            limit = self.arr.len();
+            if self.arr[limit - 1].is_nil() {
+                let b = binary_search(&self.arr, self.alimit, limit);
+                self.alimit = b;
+                return b as i64;
+            }
+            self.alimit = limit;
+        }
+        // limit is the array size, and t[limit] is present or limit is 0.
+        if self.used == 0 || self.get_int_hash(limit as i64 + 1).is_nil() {
+            return limit as i64;
+        }
+        self.hash_search(limit as u64)
+    }
+
+    /// A border past `j` in the hash part, given that `t[j+1]` is present
+    /// (and `t[j]` too unless `j` is 0): doubles `j` until `t[j]` is
+    /// absent, then searches between the last present index and it.
+    fn hash_search(&mut self, mut j: u64) -> i64 {
+        if j == 0 {
+            j = 1;
+        }
+        let mut i;
+        loop {
+            i = j;
+            if j <= i64::MAX as u64 / 2 {
+                j *= 2;
+            } else {
+                j = i64::MAX as u64;
+                if self.get_int(j as i64).is_nil() {
+                    break;
+                }
+                return j as i64; // t[maxinteger] present: a border
+            }
+            if self.get_int(j as i64).is_nil() {
+                break;
+            }
+        }
+        while j - i > 1 {
+            let m = (i + j) / 2;
+            if self.get_int(m as i64).is_nil() {
+                j = m;
+            } else {
+                i = m;
+            }
+        }
+        i as i64
+    }
+
+    fn next(&self, k: Value) -> Result<Option<(Value, Value)>, ()> {
+        let alen = self.arr.len();
+        let start = if k.is_nil() {
+            0
+        } else {
+            let k = norm_key(k);
+            match k {
+                Value::Int(i) if (i as u64).wrapping_sub(1) < alen as u64 => i as usize,
+                _ => match self.find_slot_for_next(&k, hash_value(&k)) {
+                    Some(i) => alen + i + 1,
+                    None => return Err(()),
+                },
+            }
+        };
+        for i in start..alen {
+            if !self.arr[i].is_nil() {
+                return Ok(Some((Value::Int(i as i64 + 1), self.arr[i])));
+            }
+        }
+        for n in self.node[start.saturating_sub(alen)..].iter() {
+            if !n.val.is_nil()
+                && let Key::Live(k) = n.key
+            {
+                return Ok(Some((k, n.val)));
+            }
+        }
+        Ok(None)
+    }
+
+    fn trace(&mut self, m: &mut Marker, mode: u8) {
+        if mode & WEAK_VALUES == 0 {
+            for v in self.arr.iter() {
+                m.mark_value(*v);
+            }
+        } else {
+            for v in self.arr.iter() {
+                if let Value::Str(s) = v {
+                    s.mark(m); // strings are values, never weak
+                }
+            }
+        }
+        for n in self.node.iter_mut() {
+            let Key::Live(k) = n.key else { continue };
+            if n.val.is_nil() {
+                // A removed entry must not keep its key's object alive.
+                let a = object_addr(&k);
+                if a != 0 {
+                    n.key = Key::Dead(a);
+                }
+                continue;
+            }
+            match k {
+                Value::Str(s) => s.mark(m),
+                _ if mode & WEAK_KEYS == 0 => m.mark_value(k),
+                _ => {}
+            }
+            if mode & WEAK_VALUES == 0 {
+                if mode & WEAK_KEYS == 0 || m.is_marked(k) {
+                    m.mark_value(n.val);
+                }
+                // (else an ephemeron: the value waits for its key)
+            } else if let Value::Str(s) = n.val {
+                s.mark(m);
+            }
+        }
+    }
+}
+
+impl Table {
+    /// A table with room for `narray` array items and `nhash` other keys.
+    pub fn new(narray: usize, nhash: usize) -> Table {
+        let hs = hash_size_for(nhash);
+        Table {
+            p: UnsafeCell::new(Parts {
+                arr: vec![Value::Nil; narray].into_boxed_slice(),
+                alimit: narray,
+                node: vec![EMPTY_NODE; hs].into_boxed_slice(),
+                used: 0,
+                hlog: nodes_log(nhash),
+                weak: 0,
+                absent: 0,
+                meta: None,
+            }),
+        }
+    }
+
+    /// Runs `f` on the parts. The only place the `UnsafeCell` is opened.
+    #[inline(always)]
+    fn with<R>(&self, f: impl FnOnce(&mut Parts) -> R) -> R {
+        // SAFETY: `Table` is not `Sync` (the UnsafeCell), so only this
+        // thread can be here; every closure passed to `with` works on the
+        // parts alone and never calls a method of this table (or anything
+        // that could reach it: no Lua, no callbacks), so no other reference
+        // to the parts exists while `f` runs, and none escapes it (the
+        // results are `Copy` values, not references into the parts).
+        f(unsafe { &mut *self.p.get() })
+    }
+
+    /// `t[key]` without metamethods.
+    #[inline]
+    pub fn get(&self, key: Value) -> Value {
+        match key {
+            Value::Int(i) => self.get_int(i),
+            Value::Str(s) => self.get_str(s),
+            Value::Nil => Value::Nil,
+            Value::Float(f) => match float_to_int_exact(f) {
+                Some(i) => self.get_int(i),
+                None => self.with(|p| p.get_generic(&key)),
+            },
+            _ => self.with(|p| p.get_generic(&key)),
+        }
+    }
+
+    /// `t[i]` without metamethods.
+    #[inline]
+    pub fn get_int(&self, i: i64) -> Value {
+        self.with(|p| p.get_int(i))
+    }
+
+    /// `t[s]` for a string key, without metamethods. Interned (short)
+    /// keys compare by pointer.
+    #[inline]
+    pub fn get_str(&self, key: LuaStr) -> Value {
+        self.with(|p| p.get_str(key))
+    }
+
+    /// `t[key] = value` without metamethods. Float keys with integral
+    /// values are stored as integers. Fails for a nil or NaN key (even when
+    /// `value` is nil, as the reference does).
+    pub fn set(&self, heap: &mut Heap, key: Value, value: Value) -> Result<(), KeyError> {
+        match key {
+            Value::Int(i) => self.set_int(heap, i, value),
+            Value::Float(f) => {
+                if let Some(i) = float_to_int_exact(f) {
+                    self.set_int(heap, i, value);
+                } else if f.is_nan() {
+                    return Err(KeyError::NaN);
+                } else {
+                    self.with(|p| p.set_hash(heap, key, hash_value(&key), value));
+                }
+            }
+            Value::Nil => return Err(KeyError::Nil),
+            _ => self.with(|p| p.set_hash(heap, key, hash_value(&key), value)),
+        }
+        Ok(())
+    }
+
+    /// `t[i] = value` without metamethods.
+    #[inline]
+    pub fn set_int(&self, heap: &mut Heap, i: i64, value: Value) {
+        self.with(|p| p.set_int(heap, i, value))
+    }
+
+    /// `t[s] = value` for a string key, without metamethods.
+    #[inline]
+    pub fn set_str(&self, heap: &mut Heap, key: LuaStr, value: Value) {
+        let k = Value::Str(key);
+        self.with(|p| p.set_hash(heap, k, key.hash(), value))
+    }
+
+    /// Overwrites `t[key]` if it holds a non-nil value, and reports whether
+    /// it did: the fast path of `SETFIELD`/`SETTABLE`/`SETI` (an existing
+    /// field takes no `__newindex`, so the VM needs no metatable check and
+    /// no second lookup). On `false`, the VM checks `__newindex` and then
+    /// calls [`Table::set`]. A nil or NaN key reports `false`.
+    #[inline]
+    pub fn replace(&self, key: Value, value: Value) -> bool {
+        match key {
+            Value::Int(i) => self.replace_int(i, value),
+            Value::Str(s) => self.replace_str(s, value),
+            Value::Nil => false,
+            _ => {
+                let k = norm_key(key);
+                if let Value::Int(i) = k {
+                    return self.replace_int(i, value);
+                }
+                self.with(|p| p.replace_slot(&k, hash_value(&k), value))
+            }
+        }
+    }
+
+    /// [`Table::replace`] for an integer key.
+    #[inline]
+    pub fn replace_int(&self, i: i64, value: Value) -> bool {
+        self.with(|p| {
+            let u = (i as u64).wrapping_sub(1);
+            if u < p.arr.len() as u64 {
+                let slot = &mut p.arr[u as usize];
+                if slot.is_nil() {
+                    return false;
+                }
+                if u >= p.alimit as u64 {
+                    p.alimit = i as usize;
+                }
+                *slot = value;
+                return true;
+            }
+            p.replace_slot(&Value::Int(i), mix(i as u64), value)
+        })
+    }
+
+    /// [`Table::replace`] for a string key.
+    #[inline]
+    pub fn replace_str(&self, key: LuaStr, value: Value) -> bool {
+        self.with(|p| p.replace_slot(&Value::Str(key), key.hash(), value))
+    }
+
+    /// The border `#t` returns (no `__len`).
+    pub fn len(&self) -> i64 {
+        self.with(|p| p.len())
+    }
+
+    /// Whether the table has no entries (O(n)).
+    pub fn is_empty(&self) -> bool {
+        matches!(self.next(Value::Nil), Ok(None))
+    }
+
+    /// The entry after `key` in traversal order (`next`); `Ok(None)` at the
+    /// end, `Err(())` when `key` is not in the table. Assigning to or
+    /// clearing existing fields during a traversal is allowed.
+    #[allow(clippy::result_unit_err)]
+    pub fn next(&self, key: Value) -> Result<Option<(Value, Value)>, ()> {
+        self.with(|p| p.next(key))
+    }
+
+    /// The metatable.
+    #[inline]
+    pub fn metatable(&self) -> Option<Gc<Table>> {
+        self.with(|p| p.meta)
+    }
+
+    /// Sets (or removes) the metatable. (The weak mode is read from the
+    /// metatable's `__mode` by each collection; a `__gc` field must be
+    /// registered by the caller with `Heap::register_finalizer`.)
+    pub fn set_metatable(&self, mt: Option<Gc<Table>>) {
+        self.with(|p| p.meta = mt)
+    }
+
+    /// Whether this table (used as a metatable) is known to have no field
+    /// for event `tm` (a cached negative lookup).
+    #[inline]
+    pub fn metamethod_absent(&self, tm: TagMethod) -> bool {
+        self.with(|p| p.absent & (1 << tm as u32) != 0)
+    }
+
+    /// Records that this table has no field for event `tm` (it stays
+    /// recorded until a key is added to the table).
+    #[inline]
+    pub fn set_metamethod_absent(&self, tm: TagMethod) {
+        self.with(|p| p.absent |= 1 << tm as u32)
+    }
+
+    /// The reference's `fasttm`: the field for event `tm` (whose name, as
+    /// an interned string, is `name`) of this table used as a metatable,
+    /// or `None` when it is nil. A miss is cached, so the next lookup of
+    /// an absent metamethod is one bit test.
+    #[inline]
+    pub fn fast_metamethod(&self, tm: TagMethod, name: LuaStr) -> Option<Value> {
+        self.with(|p| {
+            let bit = 1 << tm as u32;
+            if p.absent & bit != 0 {
+                return None;
+            }
+            let v = p.get_str(name);
+            if v.is_nil() {
+                p.absent |= bit;
+                None
+            } else {
+                Some(v)
+            }
+        })
+    }
+
+    /// The size of the array part (for sizing decisions; not `#`).
+    pub fn array_size(&self) -> usize {
+        self.with(|p| p.arr.len())
+    }
+
+    /// Gives the array part at least `n` slots, keeping the hash part's
+    /// node count (OP_SETLIST's and `table.move`'s preallocation).
+    pub fn ensure_array(&self, heap: &mut Heap, n: usize) {
+        self.with(|p| {
+            if p.arr.len() < n {
+                let nh = p.hash_nodes();
+                p.resize(heap, n, nh);
+            }
+        })
+    }
+
+    /// Resizes both parts (`lua_createtable`-style sizing of an existing
+    /// table): `narray` array slots and room for `nhash` other keys.
+    pub fn resize(&self, heap: &mut Heap, narray: usize, nhash: usize) {
+        self.with(|p| p.resize(heap, narray, nhash))
+    }
+
+    /// Number of non-nil entries (O(n)).
+    pub fn count(&self) -> usize {
+        self.with(|p| {
+            p.arr.iter().filter(|v| !v.is_nil()).count()
+                + p.node.iter().filter(|n| !n.val.is_nil()).count()
+        })
+    }
+
+    /// Whether the last collection found this table weak-keyed only (an
+    /// ephemeron table).
+    pub(crate) fn is_ephemeron(&self) -> bool {
+        self.with(|p| p.weak == WEAK_KEYS)
+    }
+
+    /// Marks the values whose keys are marked; reports whether anything
+    /// new was marked.
+    pub(crate) fn mark_ephemeron_values(&self, m: &mut Marker) -> bool {
+        self.with(|p| {
+            let mut changed = false;
+            for n in p.node.iter() {
+                if n.val.is_nil() {
+                    continue;
+                }
+                if let Key::Live(k) = n.key
+                    && m.is_marked(k)
+                    && !m.is_marked(n.val)
+                {
+                    m.mark_value(n.val);
+                    changed = true;
+                }
+            }
+            changed
+        })
+    }
+
+    /// Clears the entries whose values are unmarked objects (a weak-valued
+    /// table, after marking).
+    pub(crate) fn clear_weak_values(&self, m: &Marker) {
+        self.with(|p| {
+            if p.weak & WEAK_VALUES == 0 {
+                return;
+            }
+            for v in p.arr.iter_mut() {
+                if !m.is_marked(*v) {
+                    *v = Value::Nil;
+                }
+            }
+            for n in p.node.iter_mut() {
+                if !n.val.is_nil() && !m.is_marked(n.val) {
+                    n.val = Value::Nil;
+                    if let Key::Live(k) = n.key {
+                        let a = object_addr(&k);
+                        if a != 0 {
+                            n.key = Key::Dead(a);
+                        }
+                    }
+                }
+            }
+        })
+    }
+
+    /// Clears the entries whose keys are unmarked objects (a weak-keyed
+    /// table, after marking).
+    pub(crate) fn clear_weak_keys(&self, m: &Marker) {
+        self.with(|p| {
+            if p.weak & WEAK_KEYS == 0 {
+                return;
+            }
+            for n in p.node.iter_mut() {
+                if let Key::Live(k) = n.key
+                    && !n.val.is_nil()
+                    && !m.is_marked(k)
+                {
+                    n.val = Value::Nil;
+                    n.key = Key::Dead(object_addr(&k));
+                }
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+#[path = "table/tests.rs"]
+mod tests;

@@ -1,0 +1,243 @@
+//! `Value`, the 16-byte Lua value (§2.1): nil, booleans, integers and
+//! floats inline; strings, tables, functions, userdata and threads as
+//! pointers into the state's heap.
+
+use crate::function::{LuaClosure, NativeClosure, NativeFn};
+use crate::gc::Gc;
+use crate::string::LuaStr;
+use crate::table::Table;
+use crate::userdata::UserData;
+
+/// A Lua value. `Copy`, 16 bytes, no `Drop`: heap objects are owned by the
+/// state's heap and freed by its collector, never by a `Value`.
+#[derive(Clone, Copy, Default)]
+pub enum Value {
+    /// `nil`.
+    #[default]
+    Nil,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer (the number subtype of §2.1).
+    Int(i64),
+    /// A float (the number subtype of §2.1).
+    Float(f64),
+    /// A string (immutable bytes).
+    Str(LuaStr),
+    /// A table.
+    Table(Gc<Table>),
+    /// A Lua function (a closure over a prototype).
+    LuaFn(Gc<LuaClosure>),
+    /// A native function with upvalues (or a name) on the heap.
+    NativeFn(Gc<NativeClosure>),
+    /// A native function with no upvalues: a plain function pointer, like
+    /// the reference's light C functions. Costs no allocation.
+    LightFn(NativeFn),
+    /// A full userdata.
+    UserData(Gc<UserData>),
+    /// A light userdata: an opaque address-sized number.
+    LightUserData(usize),
+    /// A coroutine.
+    Thread(Gc<crate::state::Thread>),
+}
+
+/// The basic types of §2.1, numbered as the reference numbers them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Hash)]
+#[repr(i8)]
+pub enum Type {
+    /// No value (an absent argument).
+    None = -1,
+    /// nil
+    Nil = 0,
+    /// boolean
+    Boolean = 1,
+    /// light userdata (named "userdata")
+    LightUserData = 2,
+    /// number
+    Number = 3,
+    /// string
+    String = 4,
+    /// table
+    Table = 5,
+    /// function
+    Function = 6,
+    /// userdata
+    UserData = 7,
+    /// thread
+    Thread = 8,
+}
+
+impl Type {
+    /// The name `type()` returns ("no value" for [`Type::None`]).
+    pub fn name(self) -> &'static str {
+        match self {
+            Type::None => "no value",
+            Type::Nil => "nil",
+            Type::Boolean => "boolean",
+            Type::LightUserData | Type::UserData => "userdata",
+            Type::Number => "number",
+            Type::String => "string",
+            Type::Table => "table",
+            Type::Function => "function",
+            Type::Thread => "thread",
+        }
+    }
+}
+
+impl Value {
+    /// The value's basic type.
+    #[inline]
+    pub fn type_of(&self) -> Type {
+        match self {
+            Value::Nil => Type::Nil,
+            Value::Bool(_) => Type::Boolean,
+            Value::Int(_) | Value::Float(_) => Type::Number,
+            Value::Str(_) => Type::String,
+            Value::Table(_) => Type::Table,
+            Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_) => Type::Function,
+            Value::UserData(_) => Type::UserData,
+            Value::LightUserData(_) => Type::LightUserData,
+            Value::Thread(_) => Type::Thread,
+        }
+    }
+
+    /// The name of the value's type, as `type()` returns it.
+    #[inline]
+    pub fn type_name(&self) -> &'static str {
+        self.type_of().name()
+    }
+
+    /// Lua truthiness: everything but `nil` and `false` is true.
+    #[inline]
+    pub fn truthy(&self) -> bool {
+        !matches!(self, Value::Nil | Value::Bool(false))
+    }
+
+    /// Whether the value is `nil`.
+    #[inline]
+    pub fn is_nil(&self) -> bool {
+        matches!(self, Value::Nil)
+    }
+
+    /// Whether the value is a number (integer or float).
+    #[inline]
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Int(_) | Value::Float(_))
+    }
+
+    /// Whether the value is a function (Lua, native or light).
+    #[inline]
+    pub fn is_function(&self) -> bool {
+        matches!(
+            self,
+            Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_)
+        )
+    }
+
+    /// Whether the value refers to a heap object (and so may be collected).
+    #[inline]
+    pub fn is_collectable(&self) -> bool {
+        crate::gc::header_of(*self).is_some()
+    }
+
+    /// The string, if the value is one.
+    #[inline]
+    pub fn as_str(&self) -> Option<LuaStr> {
+        match self {
+            Value::Str(s) => Some(*s),
+            _ => None,
+        }
+    }
+
+    /// The table, if the value is one.
+    #[inline]
+    pub fn as_table(&self) -> Option<Gc<Table>> {
+        match self {
+            Value::Table(t) => Some(*t),
+            _ => None,
+        }
+    }
+
+    /// The integer, if the value is an integer (no conversion).
+    #[inline]
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// The number as a float, if the value is a number (no strings).
+    #[inline]
+    pub fn as_float(&self) -> Option<f64> {
+        match self {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            _ => None,
+        }
+    }
+
+    /// Raw equality (`rawequal`, §3.4.4 without metamethods): numbers by
+    /// mathematical value across subtypes, strings by contents, everything
+    /// else by identity.
+    pub fn raw_eq(&self, other: &Value) -> bool {
+        match (self, other) {
+            (Value::Nil, Value::Nil) => true,
+            (Value::Bool(a), Value::Bool(b)) => a == b,
+            (Value::Int(a), Value::Int(b)) => a == b,
+            (Value::Float(a), Value::Float(b)) => a == b,
+            (Value::Int(i), Value::Float(f)) | (Value::Float(f), Value::Int(i)) => {
+                crate::number::int_eq_float(*i, *f)
+            }
+            (Value::Str(a), Value::Str(b)) => a == b,
+            (Value::Table(a), Value::Table(b)) => a.ptr_eq(*b),
+            (Value::LuaFn(a), Value::LuaFn(b)) => a.ptr_eq(*b),
+            (Value::NativeFn(a), Value::NativeFn(b)) => a.ptr_eq(*b),
+            (Value::LightFn(a), Value::LightFn(b)) => std::ptr::fn_addr_eq(*a, *b),
+            (Value::UserData(a), Value::UserData(b)) => a.ptr_eq(*b),
+            (Value::LightUserData(a), Value::LightUserData(b)) => a == b,
+            (Value::Thread(a), Value::Thread(b)) => a.ptr_eq(*b),
+            _ => false,
+        }
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Nil => write!(f, "nil"),
+            Value::Bool(b) => write!(f, "{b}"),
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Float(x) => write!(f, "{x:?}"),
+            Value::Str(s) => write!(f, "{:?}", String::from_utf8_lossy(s.as_bytes())),
+            other => write!(f, "{}", other.type_name()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 16);
+    }
+
+    #[test]
+    fn accessors_and_raw_equality() {
+        let mut heap = crate::gc::Heap::new();
+        let s = Value::Str(heap.new_str(b"x"));
+        let t = Value::Table(heap.alloc(Table::new(0, 0)));
+        assert!(s.as_str().is_some() && s.as_table().is_none() && s.is_collectable());
+        assert!(t.as_table().is_some() && !Value::Int(1).is_collectable());
+        assert_eq!(Value::Int(3).as_float(), Some(3.0));
+        assert_eq!(Value::Float(3.5).as_int(), None);
+        assert!(Value::Int(1).raw_eq(&Value::Float(1.0)));
+        assert!(!Value::Int(1).raw_eq(&Value::Float(1.5)));
+        assert!(!Value::Int(i64::MAX).raw_eq(&Value::Float(9.223372036854776e18)));
+        assert!(!Value::Float(f64::NAN).raw_eq(&Value::Float(f64::NAN)));
+        assert!(s.raw_eq(&Value::Str(heap.new_str(b"x"))));
+        assert!(!t.raw_eq(&Value::Table(heap.alloc(Table::new(0, 0)))));
+        assert!(!Value::Nil.truthy() && !Value::Bool(false).truthy() && Value::Int(0).truthy());
+    }
+}

@@ -1,0 +1,1144 @@
+//! The dispatch loop: runs Lua frames of the running thread (the
+//! reference's `luaV_execute`). One long function on purpose: the
+//! program counter, the register base, the code and the constants stay in
+//! locals, and the `match` on the opcode compiles to a jump table.
+//!
+//! Calls between Lua functions push a frame and `continue 'newframe`;
+//! metamethods that are functions are pushed as frames flagged `F_FINISH`
+//! (see `meta.rs`), so nothing here recurses in Rust.
+//!
+//! Register and constant indices are not bounds-checked: the bytecode
+//! verifier proves every register operand is below the prototype's
+//! `max_stack_size` and every constant index below the number of
+//! constants, and `push_lua_frame` makes the stack at least `base +
+//! max_stack_size + EXTRA_STACK` slots long (the stack never shrinks while
+//! a frame uses it).
+
+use crate::error::Error;
+use crate::function::{LuaClosure, UpVal};
+use crate::gc::Gc;
+use crate::hooks::{HOOK_COUNT, HOOK_LINE};
+use crate::meta::{
+    float_mod, float_pow, int_floor_div, int_mod, shift_left, to_float, to_int_strict, to_number,
+};
+use crate::state::{EXTRA_STACK, F_FINISH, F_TAIL, State};
+use crate::table::Table;
+use crate::value::Value;
+use lunar_compile::{Instruction, OpCode, TagMethod};
+use std::cell::Cell;
+
+impl State {
+    /// Runs frames until the frame count drops to `entry` (see
+    /// `execute`, which wraps this with error recovery).
+    pub(crate) fn run(&mut self, entry: usize) -> Result<(), Error> {
+        // Two copies of the loop: one that checks for line and count hooks
+        // before each instruction, one that does not; they hand over to
+        // each other when hooks are set or removed.
+        loop {
+            let hooked = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+            let done = if hooked {
+                self.run_loop::<true>(entry)?
+            } else {
+                self.run_loop::<false>(entry)?
+            };
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The dispatch loop; `HOOKED`: line or count hooks are set. Returns
+    /// `Ok(true)` when the frame count drops to `entry`, `Ok(false)` to
+    /// switch to the other copy.
+    fn run_loop<const HOOKED: bool>(&mut self, entry: usize) -> Result<bool, Error> {
+        'newframe: loop {
+            let fi = self.th.frames.len() - 1;
+            let f = self.th.frames[fi];
+            let cl = match f.cl {
+                Some(cl) => cl,
+                None => {
+                    if f.flags & crate::state::F_CLOSING != 0 {
+                        // A closing method of a failed protected call
+                        // returned: close the next variable.
+                        self.close_step(fi)?;
+                        if self.th.frames.len() <= entry {
+                            return Ok(true);
+                        }
+                        continue 'newframe;
+                    }
+                    // A native frame whose pending call returned.
+                    let r = self.continue_native(true);
+                    self.native_result(r)?;
+                    if self.th.frames.len() <= entry {
+                        return Ok(true);
+                    }
+                    continue 'newframe;
+                }
+            };
+            let rp = cl.proto;
+            let k: *const Value = rp.k.as_ptr();
+            let code: *const Instruction = rp.p.code.as_ptr();
+            let base = f.base;
+            let ftop = f.top;
+            let mut pc = f.pc;
+            if self.th.hook.mask != 0 && pc == 0 && !rp.p.is_vararg {
+                self.hook_call(f.flags & F_TAIL != 0)?;
+            }
+            let mut trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+            if trap != HOOKED {
+                return Ok(false);
+            }
+
+            macro_rules! reg {
+                ($i:expr) => {{
+                    let ix = base + ($i) as usize;
+                    debug_assert!(ix < self.th.stack.len());
+                    // SAFETY: register operands are below max_stack_size
+                    // (verifier) and the stack holds base + max_stack_size
+                    // slots (push_lua_frame).
+                    unsafe { *self.th.stack.get_unchecked(ix) }
+                }};
+            }
+            macro_rules! set_reg {
+                ($i:expr, $v:expr) => {{
+                    let v = $v;
+                    let ix = base + ($i) as usize;
+                    debug_assert!(ix < self.th.stack.len());
+                    // SAFETY: as in `reg!`.
+                    unsafe {
+                        *self.th.stack.get_unchecked_mut(ix) = v;
+                    }
+                }};
+            }
+            macro_rules! kst {
+                ($i:expr) => {{
+                    debug_assert!(($i as usize) < rp.k.len());
+                    // SAFETY: constant operands are below the number of
+                    // constants (verifier); `rp` is alive (the closure is
+                    // in the frame's function slot).
+                    unsafe { *k.add($i as usize) }
+                }};
+            }
+            macro_rules! save {
+                () => {
+                    self.th.frames[fi].pc = pc
+                };
+            }
+            macro_rules! cond_jump {
+                ($cond:expr, $i:expr) => {{
+                    if $cond != $i.k() {
+                        pc += 1;
+                    } else {
+                        // SAFETY: a test is always followed by a jump
+                        // (verifier).
+                        let ni = unsafe { *code.add(pc) };
+                        pc = (pc as i64 + ni.sj() as i64 + 1) as usize;
+                    }
+                }};
+            }
+            macro_rules! arith {
+                ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr) => {{
+                    match ($x, $y) {
+                        (Value::Int(a), Value::Int(b)) => {
+                            set_reg!($i.a(), Value::Int($iop(a, b)));
+                            pc += 1;
+                        }
+                        (Value::Float(a), Value::Float(b)) => {
+                            set_reg!($i.a(), Value::Float($fop(a, b)));
+                            pc += 1;
+                        }
+                        (Value::Int(a), Value::Float(b)) => {
+                            set_reg!($i.a(), Value::Float($fop(a as f64, b)));
+                            pc += 1;
+                        }
+                        (Value::Float(a), Value::Int(b)) => {
+                            set_reg!($i.a(), Value::Float($fop(a, b as f64)));
+                            pc += 1;
+                        }
+                        _ => {}
+                    }
+                }};
+            }
+            macro_rules! arith_f {
+                ($i:expr, $x:expr, $y:expr, $fop:expr) => {{
+                    let x = match $x {
+                        Value::Int(a) => Some(a as f64),
+                        Value::Float(a) => Some(a),
+                        _ => None,
+                    };
+                    let y = match $y {
+                        Value::Int(a) => Some(a as f64),
+                        Value::Float(a) => Some(a),
+                        _ => None,
+                    };
+                    if let (Some(x), Some(y)) = (x, y) {
+                        set_reg!($i.a(), Value::Float($fop(x, y)));
+                        pc += 1;
+                    }
+                }};
+            }
+            macro_rules! arith_div {
+                ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr, $is_mod:expr) => {{
+                    match ($x, $y) {
+                        (Value::Int(a), Value::Int(b)) => {
+                            if b == 0 {
+                                // The line of this instruction, as Lua
+                                // 5.4.5+ report it (5.4.4 names the last
+                                // saved pc's).
+                                save!();
+                                return Err(self.div_by_zero($is_mod));
+                            }
+                            set_reg!($i.a(), Value::Int($iop(a, b)));
+                            pc += 1;
+                        }
+                        (x, y) => arith_f!($i, x, y, $fop),
+                    }
+                }};
+            }
+            macro_rules! bitwise {
+                ($i:expr, $x:expr, $y:expr, $op:expr) => {{
+                    if let (Some(a), Some(b)) = (to_int_strict($x), to_int_strict($y)) {
+                        set_reg!($i.a(), Value::Int($op(a, b)));
+                        pc += 1;
+                    }
+                }};
+            }
+
+            loop {
+                if HOOKED && trap {
+                    self.hook_instruction(pc)?;
+                    trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+                }
+                // SAFETY: verified code never runs off its end (every path
+                // ends in a return or a jump inside the code).
+                let i = unsafe { *code.add(pc) };
+                pc += 1;
+                // SAFETY: verified code holds only valid opcodes, and
+                // `OpCode` is a dense `repr(u8)` enum.
+                let op: OpCode = unsafe { std::mem::transmute::<u8, OpCode>(i.opcode_byte()) };
+                match op {
+                    OpCode::Move => set_reg!(i.a(), reg!(i.b())),
+                    OpCode::LoadI => set_reg!(i.a(), Value::Int(i.sbx() as i64)),
+                    OpCode::LoadF => set_reg!(i.a(), Value::Float(i.sbx() as f64)),
+                    OpCode::LoadK => set_reg!(i.a(), kst!(i.bx())),
+                    OpCode::LoadKX => {
+                        // SAFETY: LOADKX is followed by EXTRAARG (verifier).
+                        let ax = unsafe { *code.add(pc) }.ax();
+                        pc += 1;
+                        set_reg!(i.a(), kst!(ax));
+                    }
+                    OpCode::LoadFalse => set_reg!(i.a(), Value::Bool(false)),
+                    OpCode::LFalseSkip => {
+                        set_reg!(i.a(), Value::Bool(false));
+                        pc += 1;
+                    }
+                    OpCode::LoadTrue => set_reg!(i.a(), Value::Bool(true)),
+                    OpCode::LoadNil => {
+                        for j in 0..=i.b() {
+                            set_reg!(i.a() + j, Value::Nil);
+                        }
+                    }
+                    OpCode::GetUpval => set_reg!(i.a(), cl.upvals[i.b() as usize].get().get()),
+                    OpCode::SetUpval => cl.upvals[i.b() as usize].get().set(reg!(i.a())),
+                    OpCode::GetTabUp => {
+                        let t = cl.upvals[i.b() as usize].get().get();
+                        let key = kst!(i.c());
+                        if let (Value::Table(tt), Value::Str(s)) = (t, key) {
+                            let v = tt.get_str(s);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
+                        save!();
+                        match self.get_slow(t, key, Some(ftop))? {
+                            Some(v) => set_reg!(i.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::GetTable => {
+                        let t = reg!(i.b());
+                        let key = reg!(i.c());
+                        if let Value::Table(tt) = t {
+                            let v = match key {
+                                Value::Int(n) => tt.get_int(n),
+                                _ => tt.get(key),
+                            };
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
+                        save!();
+                        match self.get_slow(t, key, Some(ftop))? {
+                            Some(v) => set_reg!(i.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::GetI => {
+                        let t = reg!(i.b());
+                        if let Value::Table(tt) = t {
+                            let v = tt.get_int(i.c() as i64);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
+                        save!();
+                        match self.get_slow(t, Value::Int(i.c() as i64), Some(ftop))? {
+                            Some(v) => set_reg!(i.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::GetField => {
+                        let t = reg!(i.b());
+                        let key = kst!(i.c());
+                        if let (Value::Table(tt), Value::Str(s)) = (t, key) {
+                            let v = tt.get_str(s);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
+                        save!();
+                        match self.get_slow(t, key, Some(ftop))? {
+                            Some(v) => set_reg!(i.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::SetTabUp => {
+                        let t = cl.upvals[i.a() as usize].get().get();
+                        let key = kst!(i.b());
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if let (Value::Table(tt), Value::Str(s)) = (t, key)
+                            && tt.replace_str(s, v)
+                        {
+                            continue;
+                        }
+                        save!();
+                        if self.set_slow(t, key, v, Some(ftop))? {
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::SetTable => {
+                        let t = reg!(i.a());
+                        let key = reg!(i.b());
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if let Value::Table(tt) = t
+                            && tt.replace(key, v)
+                        {
+                            continue;
+                        }
+                        save!();
+                        if self.set_slow(t, key, v, Some(ftop))? {
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::SetI => {
+                        let t = reg!(i.a());
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if let Value::Table(tt) = t
+                            && tt.replace_int(i.b() as i64, v)
+                        {
+                            continue;
+                        }
+                        save!();
+                        if self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop))? {
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::SetField => {
+                        let t = reg!(i.a());
+                        let key = kst!(i.b());
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if let (Value::Table(tt), Value::Str(s)) = (t, key)
+                            && tt.replace_str(s, v)
+                        {
+                            continue;
+                        }
+                        save!();
+                        if self.set_slow(t, key, v, Some(ftop))? {
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::NewTable => {
+                        let b = i.b();
+                        let nhash = if b > 0 { 1usize << (b - 1) } else { 0 };
+                        let mut narr = i.c() as usize;
+                        if i.k() {
+                            // SAFETY: NEWTABLE is followed by EXTRAARG.
+                            narr += unsafe { *code.add(pc) }.ax() as usize * 256;
+                        }
+                        pc += 1;
+                        let t = self.heap.alloc(Table::new(narr, nhash));
+                        set_reg!(i.a(), Value::Table(t));
+                        if self.heap.should_collect() {
+                            save!();
+                            self.gc_safe_point(base + i.a() as usize + 1)?;
+                        }
+                    }
+                    OpCode::SelfOp => {
+                        let t = reg!(i.b());
+                        let key = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        set_reg!(i.a() + 1, t);
+                        if let (Value::Table(tt), Value::Str(s)) = (t, key) {
+                            let v = tt.get_str(s);
+                            if !v.is_nil() || tt.metatable().is_none() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
+                        save!();
+                        match self.get_slow(t, key, Some(ftop))? {
+                            Some(v) => set_reg!(i.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::AddI => {
+                        let imm = i.sc() as i64;
+                        match reg!(i.b()) {
+                            Value::Int(a) => {
+                                set_reg!(i.a(), Value::Int(a.wrapping_add(imm)));
+                                pc += 1;
+                            }
+                            Value::Float(a) => {
+                                set_reg!(i.a(), Value::Float(a + imm as f64));
+                                pc += 1;
+                            }
+                            _ => {}
+                        }
+                    }
+                    OpCode::AddK => arith!(
+                        i,
+                        reg!(i.b()),
+                        kst!(i.c()),
+                        i64::wrapping_add,
+                        |a: f64, b: f64| a + b
+                    ),
+                    OpCode::SubK => arith!(
+                        i,
+                        reg!(i.b()),
+                        kst!(i.c()),
+                        i64::wrapping_sub,
+                        |a: f64, b: f64| a - b
+                    ),
+                    OpCode::MulK => arith!(
+                        i,
+                        reg!(i.b()),
+                        kst!(i.c()),
+                        i64::wrapping_mul,
+                        |a: f64, b: f64| a * b
+                    ),
+                    OpCode::ModK => {
+                        arith_div!(i, reg!(i.b()), kst!(i.c()), int_mod, float_mod, true)
+                    }
+                    OpCode::PowK => arith_f!(i, reg!(i.b()), kst!(i.c()), float_pow),
+                    OpCode::DivK => arith_f!(i, reg!(i.b()), kst!(i.c()), |a: f64, b: f64| a / b),
+                    OpCode::IDivK => {
+                        arith_div!(
+                            i,
+                            reg!(i.b()),
+                            kst!(i.c()),
+                            int_floor_div,
+                            |a: f64, b: f64| (a / b).floor(),
+                            false
+                        )
+                    }
+                    OpCode::BAndK => bitwise!(i, reg!(i.b()), kst!(i.c()), |a: i64, b: i64| a & b),
+                    OpCode::BOrK => bitwise!(i, reg!(i.b()), kst!(i.c()), |a: i64, b: i64| a | b),
+                    OpCode::BXorK => bitwise!(i, reg!(i.b()), kst!(i.c()), |a: i64, b: i64| a ^ b),
+                    OpCode::ShrI => {
+                        let ic = i.sc() as i64;
+                        if let Some(b) = to_int_strict(reg!(i.b())) {
+                            set_reg!(i.a(), Value::Int(shift_left(b, -ic)));
+                            pc += 1;
+                        }
+                    }
+                    OpCode::ShlI => {
+                        let ic = i.sc() as i64;
+                        if let Some(b) = to_int_strict(reg!(i.b())) {
+                            set_reg!(i.a(), Value::Int(shift_left(ic, b)));
+                            pc += 1;
+                        }
+                    }
+                    OpCode::Add => arith!(
+                        i,
+                        reg!(i.b()),
+                        reg!(i.c()),
+                        i64::wrapping_add,
+                        |a: f64, b: f64| a + b
+                    ),
+                    OpCode::Sub => arith!(
+                        i,
+                        reg!(i.b()),
+                        reg!(i.c()),
+                        i64::wrapping_sub,
+                        |a: f64, b: f64| a - b
+                    ),
+                    OpCode::Mul => arith!(
+                        i,
+                        reg!(i.b()),
+                        reg!(i.c()),
+                        i64::wrapping_mul,
+                        |a: f64, b: f64| a * b
+                    ),
+                    OpCode::Mod => {
+                        arith_div!(i, reg!(i.b()), reg!(i.c()), int_mod, float_mod, true)
+                    }
+                    OpCode::Pow => arith_f!(i, reg!(i.b()), reg!(i.c()), float_pow),
+                    OpCode::Div => arith_f!(i, reg!(i.b()), reg!(i.c()), |a: f64, b: f64| a / b),
+                    OpCode::IDiv => {
+                        arith_div!(
+                            i,
+                            reg!(i.b()),
+                            reg!(i.c()),
+                            int_floor_div,
+                            |a: f64, b: f64| (a / b).floor(),
+                            false
+                        )
+                    }
+                    OpCode::BAnd => bitwise!(i, reg!(i.b()), reg!(i.c()), |a: i64, b: i64| a & b),
+                    OpCode::BOr => bitwise!(i, reg!(i.b()), reg!(i.c()), |a: i64, b: i64| a | b),
+                    OpCode::BXor => bitwise!(i, reg!(i.b()), reg!(i.c()), |a: i64, b: i64| a ^ b),
+                    OpCode::Shl => bitwise!(i, reg!(i.b()), reg!(i.c()), shift_left),
+                    OpCode::Shr => bitwise!(i, reg!(i.b()), reg!(i.c()), |a: i64, b: i64| if b
+                        == i64::MIN
+                    {
+                        0
+                    } else {
+                        shift_left(a, -b)
+                    }),
+                    OpCode::MmBin | OpCode::MmBinI | OpCode::MmBinK => {
+                        let tm = TagMethod::from_u8(i.c() as u8).unwrap_or(TagMethod::Add);
+                        let ra = reg!(i.a());
+                        let (rb, rbreg) = match op {
+                            OpCode::MmBin => (reg!(i.b()), Some(i.b() as usize)),
+                            OpCode::MmBinI => (Value::Int(i.sb() as i64), None),
+                            _ => (kst!(i.b()), None),
+                        };
+                        let flip = op != OpCode::MmBin && i.k();
+                        let (x, y, rx, ry) = if flip {
+                            (rb, ra, rbreg, Some(i.a() as usize))
+                        } else {
+                            (ra, rb, Some(i.a() as usize), rbreg)
+                        };
+                        save!();
+                        // SAFETY: an MMBIN follows its arithmetic
+                        // instruction (verifier), so pc - 2 is in range.
+                        let prev = unsafe { *code.add(pc - 2) };
+                        match self.arith_slow(tm, x, y, rx, ry, Some(ftop))? {
+                            Some(v) => set_reg!(prev.a(), v),
+                            None => continue 'newframe,
+                        }
+                    }
+                    OpCode::Unm => {
+                        let rb = reg!(i.b());
+                        match rb {
+                            Value::Int(a) => set_reg!(i.a(), Value::Int(a.wrapping_neg())),
+                            Value::Float(a) => set_reg!(i.a(), Value::Float(-a)),
+                            _ => {
+                                save!();
+                                let r = Some(i.b() as usize);
+                                match self.arith_slow(TagMethod::Unm, rb, rb, r, r, Some(ftop))? {
+                                    Some(v) => set_reg!(i.a(), v),
+                                    None => continue 'newframe,
+                                }
+                            }
+                        }
+                    }
+                    OpCode::BNot => {
+                        let rb = reg!(i.b());
+                        match rb {
+                            Value::Int(a) => set_reg!(i.a(), Value::Int(!a)),
+                            _ => {
+                                save!();
+                                let r = Some(i.b() as usize);
+                                match self.arith_slow(TagMethod::BNot, rb, rb, r, r, Some(ftop))? {
+                                    Some(v) => set_reg!(i.a(), v),
+                                    None => continue 'newframe,
+                                }
+                            }
+                        }
+                    }
+                    OpCode::Not => set_reg!(i.a(), Value::Bool(!reg!(i.b()).truthy())),
+                    OpCode::Len => {
+                        let rb = reg!(i.b());
+                        match rb {
+                            Value::Str(s) => set_reg!(i.a(), Value::Int(s.len() as i64)),
+                            Value::Table(t) if t.metatable().is_none() => {
+                                set_reg!(i.a(), Value::Int(t.len()))
+                            }
+                            _ => {
+                                save!();
+                                match self.len_slow(rb, Some(i.b() as usize), Some(ftop))? {
+                                    Some(v) => set_reg!(i.a(), v),
+                                    None => continue 'newframe,
+                                }
+                            }
+                        }
+                    }
+                    OpCode::Concat => {
+                        let n = {
+                            let fr = &mut self.th.frames[fi];
+                            if fr.aux > 0 {
+                                let n = fr.aux;
+                                fr.aux = 0;
+                                n as usize
+                            } else {
+                                i.b() as usize
+                            }
+                        };
+                        save!();
+                        let first = base + i.a() as usize;
+                        if self.concat_values(first, n, Some(ftop))? {
+                            continue 'newframe;
+                        }
+                        if self.heap.should_collect() {
+                            self.gc_safe_point(first + 1)?;
+                        }
+                    }
+                    OpCode::Close => {
+                        save!();
+                        if self.close_in_loop(base + i.a() as usize, ftop)? {
+                            continue 'newframe;
+                        }
+                    }
+                    OpCode::Tbc => {
+                        save!();
+                        self.mark_tbc(base + i.a() as usize)?;
+                    }
+                    OpCode::Jmp => pc = (pc as i64 + i.sj() as i64) as usize,
+                    OpCode::Eq => {
+                        let a = reg!(i.a());
+                        let b = reg!(i.b());
+                        let cond = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => x == y,
+                            (Value::Table(x), Value::Table(y)) if x.ptr_eq(y) => true,
+                            (Value::Table(_), Value::Table(_))
+                            | (Value::UserData(_), Value::UserData(_)) => {
+                                save!();
+                                match self.equals_slow(a, b, Some(ftop))? {
+                                    Some(c) => c,
+                                    None => continue 'newframe,
+                                }
+                            }
+                            _ => a.raw_eq(&b),
+                        };
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::Lt | OpCode::Le => {
+                        let a = reg!(i.a());
+                        let b = reg!(i.b());
+                        let le = op == OpCode::Le;
+                        let cond = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            _ => {
+                                save!();
+                                match self.less_slow(a, b, le, Some(ftop))? {
+                                    Some(c) => c,
+                                    None => continue 'newframe,
+                                }
+                            }
+                        };
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::EqK => {
+                        let cond = reg!(i.a()).raw_eq(&kst!(i.b()));
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::EqI => {
+                        let imm = i.sb() as i64;
+                        let cond = match reg!(i.a()) {
+                            Value::Int(x) => x == imm,
+                            Value::Float(x) => x == imm as f64,
+                            _ => false,
+                        };
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::LtI | OpCode::LeI | OpCode::GtI | OpCode::GeI => {
+                        let imm = i.sb() as i64;
+                        let a = reg!(i.a());
+                        let cond = match a {
+                            Value::Int(x) => match op {
+                                OpCode::LtI => x < imm,
+                                OpCode::LeI => x <= imm,
+                                OpCode::GtI => x > imm,
+                                _ => x >= imm,
+                            },
+                            Value::Float(x) => {
+                                let y = imm as f64;
+                                match op {
+                                    OpCode::LtI => x < y,
+                                    OpCode::LeI => x <= y,
+                                    OpCode::GtI => x > y,
+                                    _ => x >= y,
+                                }
+                            }
+                            _ => {
+                                let iv = if i.c() != 0 {
+                                    Value::Float(imm as f64)
+                                } else {
+                                    Value::Int(imm)
+                                };
+                                save!();
+                                let r = match op {
+                                    OpCode::LtI => self.less_slow(a, iv, false, Some(ftop))?,
+                                    OpCode::LeI => self.less_slow(a, iv, true, Some(ftop))?,
+                                    OpCode::GtI => self.less_slow(iv, a, false, Some(ftop))?,
+                                    _ => self.less_slow(iv, a, true, Some(ftop))?,
+                                };
+                                match r {
+                                    Some(c) => c,
+                                    None => continue 'newframe,
+                                }
+                            }
+                        };
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::Test => {
+                        let cond = reg!(i.a()).truthy();
+                        cond_jump!(cond, i);
+                    }
+                    OpCode::TestSet => {
+                        let rb = reg!(i.b());
+                        if rb.truthy() == i.k() {
+                            set_reg!(i.a(), rb);
+                            // SAFETY: TESTSET is followed by a jump.
+                            let ni = unsafe { *code.add(pc) };
+                            pc = (pc as i64 + ni.sj() as i64 + 1) as usize;
+                        } else {
+                            pc += 1;
+                        }
+                    }
+                    OpCode::Call => {
+                        let ra = base + i.a() as usize;
+                        let b = i.b() as usize;
+                        if b != 0 {
+                            self.th.top = ra + b;
+                        }
+                        save!();
+                        // Lua callees (the common case) without the
+                        // general precall.
+                        if let Value::LuaFn(ncl) = self.th.stack[ra] {
+                            self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
+                            continue 'newframe;
+                        }
+                        if self.precall(ra, i.c() as i32 - 1, 0)? {
+                            continue 'newframe;
+                        }
+                        trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+                        if trap != HOOKED {
+                            save!();
+                            return Ok(false);
+                        }
+                    }
+                    OpCode::TailCall => {
+                        let ra = base + i.a() as usize;
+                        let b = i.b() as usize;
+                        if b != 0 {
+                            self.th.top = ra + b;
+                        }
+                        save!();
+                        if i.k() {
+                            self.close_upvals(base);
+                        }
+                        // Resolve __call first so that the callee is known.
+                        let mut callee = self.th.stack[ra];
+                        while !matches!(
+                            callee,
+                            Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_)
+                        ) {
+                            let h = self.tm(callee, TagMethod::Call);
+                            if h.is_nil() {
+                                return Err(self.call_error(ra, callee));
+                            }
+                            self.ensure_stack(self.th.top + 1 + EXTRA_STACK)?;
+                            let top = self.th.top;
+                            self.th.stack.copy_within(ra..top, ra + 1);
+                            self.th.top = top + 1;
+                            self.th.stack[ra] = h;
+                            callee = h;
+                        }
+                        if let Value::LuaFn(ncl) = callee {
+                            let fr = self.th.frames[fi];
+                            let dst = if fr.nextra > 0 {
+                                fr.func - fr.nextra - rp.p.num_params as usize - 1
+                            } else {
+                                fr.func
+                            };
+                            let n = self.th.top - ra;
+                            self.th.stack.copy_within(ra..ra + n, dst);
+                            self.th.top = dst + n;
+                            self.th.frames.pop();
+                            self.push_lua_frame(
+                                ncl,
+                                dst,
+                                fr.nresults,
+                                (fr.flags & F_FINISH) | F_TAIL,
+                            )?;
+                            continue 'newframe;
+                        }
+                        // A native callee: an ordinary call; the RETURN
+                        // that follows returns its results.
+                        if self.precall(ra, -1, 0)? {
+                            continue 'newframe;
+                        }
+                        trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+                        if trap != HOOKED {
+                            save!();
+                            return Ok(false);
+                        }
+                    }
+                    OpCode::Return => {
+                        let ra = base + i.a() as usize;
+                        let b = i.b() as usize;
+                        let n = if b != 0 { b - 1 } else { self.th.top - ra };
+                        // With no values A need not be a register.
+                        let ra = if n == 0 { base } else { ra };
+                        if i.k() {
+                            save!();
+                            self.th.frames[fi].aux = n as u32;
+                            let at = (ra + n).max(ftop);
+                            self.th.top = at;
+                            if self.close_in_loop(base, at)? {
+                                continue 'newframe;
+                            }
+                        }
+                        if self.th.hook.mask != 0 {
+                            save!();
+                            self.hook_return(ra, n)?;
+                        }
+                        self.poscall(ra, n);
+                        if self.th.frames.len() <= entry {
+                            return Ok(true);
+                        }
+                        continue 'newframe;
+                    }
+                    OpCode::Return0 => {
+                        if self.th.hook.mask != 0 {
+                            save!();
+                            self.hook_return(base, 0)?;
+                        }
+                        self.poscall(base, 0);
+                        if self.th.frames.len() <= entry {
+                            return Ok(true);
+                        }
+                        continue 'newframe;
+                    }
+                    OpCode::Return1 => {
+                        if self.th.hook.mask != 0 {
+                            save!();
+                            self.hook_return(base + i.a() as usize, 1)?;
+                        }
+                        self.poscall(base + i.a() as usize, 1);
+                        if self.th.frames.len() <= entry {
+                            return Ok(true);
+                        }
+                        continue 'newframe;
+                    }
+                    OpCode::ForLoop => {
+                        let a = i.a();
+                        match reg!(a + 2) {
+                            Value::Int(step) => {
+                                let count = match reg!(a + 1) {
+                                    Value::Int(c) => c as u64,
+                                    _ => 0,
+                                };
+                                if count > 0 {
+                                    let idx = match reg!(a) {
+                                        Value::Int(x) => x.wrapping_add(step),
+                                        _ => 0,
+                                    };
+                                    set_reg!(a + 1, Value::Int((count - 1) as i64));
+                                    set_reg!(a, Value::Int(idx));
+                                    set_reg!(a + 3, Value::Int(idx));
+                                    pc -= i.bx() as usize;
+                                }
+                            }
+                            Value::Float(step) => {
+                                let (Value::Float(idx), Value::Float(lim)) = (reg!(a), reg!(a + 1))
+                                else {
+                                    continue;
+                                };
+                                let idx = idx + step;
+                                if if step > 0.0 { idx <= lim } else { lim <= idx } {
+                                    set_reg!(a, Value::Float(idx));
+                                    set_reg!(a + 3, Value::Float(idx));
+                                    pc -= i.bx() as usize;
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                    OpCode::ForPrep => {
+                        save!();
+                        if self.for_prep(base + i.a() as usize)? {
+                            pc += i.bx() as usize + 1;
+                        }
+                    }
+                    OpCode::TForPrep => {
+                        save!();
+                        self.mark_tbc(base + i.a() as usize + 3)?;
+                        pc += i.bx() as usize;
+                    }
+                    OpCode::TForCall => {
+                        let ra = base + i.a() as usize;
+                        self.th.stack.copy_within(ra..ra + 3, ra + 4);
+                        self.th.top = ra + 4 + 3;
+                        save!();
+                        if self.precall(ra + 4, i.c() as i32, 0)? {
+                            continue 'newframe;
+                        }
+                        trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+                        if trap != HOOKED {
+                            save!();
+                            return Ok(false);
+                        }
+                    }
+                    OpCode::TForLoop => {
+                        let v = reg!(i.a() + 4);
+                        if !v.is_nil() {
+                            set_reg!(i.a() + 2, v);
+                            pc -= i.bx() as usize;
+                        }
+                    }
+                    OpCode::SetList => {
+                        let ra = base + i.a() as usize;
+                        let n = if i.b() == 0 {
+                            self.th.top - ra - 1
+                        } else {
+                            i.b() as usize
+                        };
+                        let mut last = i.c() as usize;
+                        if i.k() {
+                            // SAFETY: a SETLIST with k is followed by
+                            // EXTRAARG (verifier).
+                            last += unsafe { *code.add(pc) }.ax() as usize * 256;
+                            pc += 1;
+                        }
+                        if let Value::Table(t) = self.th.stack[ra] {
+                            if t.array_size() < last + n {
+                                t.ensure_array(&mut self.heap, last + n);
+                            }
+                            for j in 1..=n {
+                                t.set_int(&mut self.heap, (last + j) as i64, self.th.stack[ra + j]);
+                            }
+                        }
+                        self.th.top = ftop;
+                    }
+                    OpCode::Closure => {
+                        let child = rp.children[i.bx() as usize];
+                        let ncl = self.make_closure(child, cl, base);
+                        set_reg!(i.a(), Value::LuaFn(ncl));
+                        if self.heap.should_collect() {
+                            save!();
+                            self.gc_safe_point(base + i.a() as usize + 1)?;
+                        }
+                    }
+                    OpCode::Vararg => {
+                        let fr = self.th.frames[fi];
+                        let nextra = fr.nextra;
+                        let ra = base + i.a() as usize;
+                        let wanted = i.c() as i64 - 1;
+                        let n = if wanted < 0 {
+                            save!();
+                            self.ensure_stack(ra + nextra + EXTRA_STACK)?;
+                            self.th.top = ra + nextra;
+                            nextra
+                        } else {
+                            wanted as usize
+                        };
+                        for j in 0..n {
+                            let v = if j < nextra {
+                                self.th.stack[fr.func - nextra + j]
+                            } else {
+                                Value::Nil
+                            };
+                            self.th.stack[ra + j] = v;
+                        }
+                    }
+                    OpCode::VarargPrep => {
+                        // The reference saves pc here (the position of
+                        // errors raised before the next save).
+                        save!();
+                        if self.th.hook.mask != 0 {
+                            save!();
+                            self.hook_call(self.th.frames[fi].flags & F_TAIL != 0)?;
+                            // The next instruction is seen as a new line.
+                            self.th.old_pc = 1;
+                            trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
+                            if trap != HOOKED {
+                                save!();
+                                return Ok(false);
+                            }
+                        }
+                    }
+                    OpCode::ExtraArg => {}
+                }
+            }
+        }
+    }
+
+    /// Closes upvalues at or above `level` and the next pending
+    /// to-be-closed variable there, whose `__close` is pushed as a
+    /// finishing frame at `at` (returns true; the instruction runs again
+    /// to close the others).
+    fn close_in_loop(&mut self, level: usize, at: usize) -> Result<bool, Error> {
+        self.close_upvals(level);
+        if let Some(&idx) = self.th.tbc.last()
+            && idx >= level
+        {
+            self.th.tbc.pop();
+            let v = self.th.stack[idx];
+            let h = self.tm(v, TagMethod::Close);
+            self.call_tm(Some(at), h, &[v, Value::Nil], 0)?;
+            return Ok(true);
+        }
+        Ok(false)
+    }
+
+    /// Makes a closure of `p` in the frame of `parent` based at `base`.
+    pub(crate) fn make_closure(
+        &mut self,
+        p: Gc<crate::proto::RtProto>,
+        parent: Gc<LuaClosure>,
+        base: usize,
+    ) -> Gc<LuaClosure> {
+        let mut ups: Vec<Gc<UpVal>> = Vec::with_capacity(p.p.upvalues.len());
+        for d in p.p.upvalues.iter() {
+            if d.in_stack {
+                ups.push(self.find_upval(base + d.index as usize));
+            } else {
+                ups.push(parent.upvals[d.index as usize].get());
+            }
+        }
+        self.heap.alloc(LuaClosure {
+            proto: p,
+            upvals: ups.into_iter().map(Cell::new).collect(),
+        })
+    }
+
+    /// Makes a closure of a main chunk, its upvalues fresh and closed
+    /// (the first, `_ENV`, set to `env`).
+    pub(crate) fn make_main_closure(
+        &mut self,
+        p: Gc<crate::proto::RtProto>,
+        env: Value,
+    ) -> Gc<LuaClosure> {
+        let mut ups: Vec<Gc<UpVal>> = Vec::with_capacity(p.p.upvalues.len());
+        for j in 0..p.p.upvalues.len() {
+            let uv = self.heap.alloc(UpVal {
+                p: Cell::new(std::ptr::null_mut()),
+                closed: Cell::new(if j == 0 { env } else { Value::Nil }),
+                idx: Cell::new(0),
+                thread: Cell::new(None),
+            });
+            uv.p.set(uv.closed.as_ptr());
+            ups.push(uv);
+        }
+        self.heap.alloc(LuaClosure {
+            proto: p,
+            upvals: ups.into_iter().map(Cell::new).collect(),
+        })
+    }
+
+    /// Prepares a numeric for loop over the four slots at `ra` (§3.3.5);
+    /// true when the loop must not run.
+    fn for_prep(&mut self, ra: usize) -> Result<bool, Error> {
+        let init = self.th.stack[ra];
+        let limit = self.th.stack[ra + 1];
+        let step = self.th.stack[ra + 2];
+        if let (Value::Int(i0), Value::Int(st)) = (init, step) {
+            if st == 0 {
+                return Err(self.runtime_error("'for' step is zero"));
+            }
+            let (lim, skip) = self.for_limit(limit, i0, st)?;
+            if skip {
+                return Ok(true);
+            }
+            let count: u64 = if st > 0 {
+                let c = (lim as u64).wrapping_sub(i0 as u64);
+                if st != 1 { c / st as u64 } else { c }
+            } else {
+                let c = (i0 as u64).wrapping_sub(lim as u64);
+                c / ((-(st + 1)) as u64 + 1)
+            };
+            self.th.stack[ra + 1] = Value::Int(count as i64);
+            self.th.stack[ra + 3] = init;
+            return Ok(false);
+        }
+        let Some(fl) = to_float(limit) else {
+            return Err(self.for_error("limit", limit));
+        };
+        let Some(fs) = to_float(step) else {
+            return Err(self.for_error("step", step));
+        };
+        let Some(fi) = to_float(init) else {
+            return Err(self.for_error("initial value", init));
+        };
+        if fs == 0.0 {
+            return Err(self.runtime_error("'for' step is zero"));
+        }
+        if (fs > 0.0 && fl < fi) || (fs < 0.0 && fi < fl) {
+            return Ok(true);
+        }
+        self.th.stack[ra] = Value::Float(fi);
+        self.th.stack[ra + 1] = Value::Float(fl);
+        self.th.stack[ra + 2] = Value::Float(fs);
+        self.th.stack[ra + 3] = Value::Float(fi);
+        Ok(false)
+    }
+
+    fn for_limit(&mut self, limit: Value, init: i64, step: i64) -> Result<(i64, bool), Error> {
+        let limit = match limit {
+            Value::Str(_) => to_number(limit).unwrap_or(limit),
+            v => v,
+        };
+        let lim = match limit {
+            Value::Int(l) => l,
+            Value::Float(fl) => {
+                let fl = if step < 0 { fl.ceil() } else { fl.floor() };
+                match crate::number::float_to_int_exact(fl) {
+                    Some(v) => v,
+                    None => {
+                        if fl > 0.0 {
+                            if step < 0 {
+                                return Ok((0, true));
+                            }
+                            i64::MAX
+                        } else {
+                            if step > 0 {
+                                return Ok((0, true));
+                            }
+                            i64::MIN
+                        }
+                    }
+                }
+            }
+            _ => return Err(self.for_error("limit", limit)),
+        };
+        Ok((lim, if step > 0 { init > lim } else { init < lim }))
+    }
+
+    #[cold]
+    fn for_error(&mut self, what: &str, v: Value) -> Error {
+        let msg = format!(
+            "bad 'for' {what} (number expected, got {})",
+            self.type_name_meta(v)
+        );
+        self.runtime_error(&msg)
+    }
+}
