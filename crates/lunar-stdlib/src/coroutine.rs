@@ -1,0 +1,160 @@
+//! The coroutine library (§6.2): create, resume, yield, status, close,
+//! isyieldable, running and wrap, over the VM's coroutine API.
+
+use lunar_vm::{Error, Gc, State, Thread, Value};
+
+/// Opens the coroutine library (`coroutine` global and module).
+pub fn open_coroutine(st: &mut State) {
+    let t = st.new_table(0, 8);
+    let funcs: &[(&str, lunar_vm::NativeFn)] = &[
+        ("create", create),
+        ("resume", resume),
+        ("yield", yield_),
+        ("status", status),
+        ("wrap", wrap),
+        ("isyieldable", isyieldable),
+        ("running", running),
+        ("close", close),
+    ];
+    for (name, f) in funcs {
+        st.set_field(t, name, Value::LightFn(*f));
+    }
+    st.set_global("coroutine", Value::Table(t));
+    if let Value::Table(loaded) = st.get_field(st.registry(), "_LOADED") {
+        st.set_field(loaded, "coroutine", Value::Table(t));
+    }
+}
+
+fn check_function(st: &mut State, n: usize) -> Result<Value, Error> {
+    let v = st.arg(n);
+    if matches!(v, Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_)) {
+        Ok(v)
+    } else {
+        Err(st.type_error(n, "function"))
+    }
+}
+
+fn check_co(st: &mut State, n: usize) -> Result<Gc<Thread>, Error> {
+    match st.arg(n) {
+        Value::Thread(t) => Ok(t),
+        _ => Err(st.type_error(n, "thread")),
+    }
+}
+
+fn create(st: &mut State) -> Result<usize, Error> {
+    let f = check_function(st, 1)?;
+    let co = st.new_thread(f);
+    st.push(Value::Thread(co));
+    Ok(1)
+}
+
+fn resume(st: &mut State) -> Result<usize, Error> {
+    let co = check_co(st, 1)?;
+    let args = st.args_from(2).to_vec();
+    match st.resume(co, &args) {
+        Ok(vals) => {
+            st.push(Value::Bool(true));
+            for v in vals {
+                st.push(v);
+            }
+            Ok(st.top() - 1 - args.len())
+        }
+        Err(e) => {
+            st.push(Value::Bool(false));
+            st.push(e);
+            Ok(2)
+        }
+    }
+}
+
+fn yield_(st: &mut State) -> Result<usize, Error> {
+    Err(st.yield_values())
+}
+
+fn status(st: &mut State) -> Result<usize, Error> {
+    let co = check_co(st, 1)?;
+    let s = st.thread_status(co);
+    let v = st.str_value(s.as_bytes());
+    st.push(v);
+    Ok(1)
+}
+
+fn running(st: &mut State) -> Result<usize, Error> {
+    let t = st.current_thread();
+    let is_main = t.ptr_eq(st.main_thread());
+    st.push(Value::Thread(t));
+    st.push(Value::Bool(is_main));
+    Ok(2)
+}
+
+fn isyieldable(st: &mut State) -> Result<usize, Error> {
+    let r = if st.top() > 0 {
+        let co = check_co(st, 1)?;
+        if co.ptr_eq(st.current_thread()) {
+            st.is_yieldable()
+        } else {
+            !co.ptr_eq(st.main_thread())
+        }
+    } else {
+        st.is_yieldable()
+    };
+    st.push(Value::Bool(r));
+    Ok(1)
+}
+
+fn wrap_aux(st: &mut State) -> Result<usize, Error> {
+    let Value::Thread(co) = st.upvalue(1) else {
+        return Ok(0);
+    };
+    let args = st.args_from(1).to_vec();
+    match st.resume(co, &args) {
+        Ok(vals) => {
+            let n = vals.len();
+            for v in vals {
+                st.push(v);
+            }
+            Ok(n)
+        }
+        Err(mut ev) => {
+            if co.status() == lunar_vm::CoStatus::Dead
+                && let Err(cev) = st.close_thread(co)
+            {
+                ev = cev;
+            }
+            if let Value::Str(s) = ev {
+                let mut out = st.where_(1);
+                out.extend_from_slice(s.as_bytes());
+                ev = st.str_value(&out);
+            }
+            Err(st.raise(ev))
+        }
+    }
+}
+
+fn wrap(st: &mut State) -> Result<usize, Error> {
+    let f = check_function(st, 1)?;
+    let co = st.new_thread(f);
+    let w = st.new_native(wrap_aux, &[Value::Thread(co)]);
+    st.push(w);
+    Ok(1)
+}
+
+fn close(st: &mut State) -> Result<usize, Error> {
+    let co = check_co(st, 1)?;
+    match st.thread_status(co) {
+        "running" => return Err(st.error_str("cannot close a running coroutine")),
+        "normal" => return Err(st.error_str("cannot close a normal coroutine")),
+        _ => {}
+    }
+    match st.close_thread(co) {
+        Ok(()) => {
+            st.push(Value::Bool(true));
+            Ok(1)
+        }
+        Err(e) => {
+            st.push(Value::Bool(false));
+            st.push(e);
+            Ok(2)
+        }
+    }
+}

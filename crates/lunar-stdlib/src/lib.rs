@@ -1,0 +1,244 @@
+//! Lunar's Lua 5.4 standard library, written against `lunar-vm`'s native
+//! API. `open_all` opens every library into a state; each `open_*`
+//! opens one.
+
+#![forbid(unsafe_code)]
+
+pub mod base;
+pub mod coroutine;
+pub mod debug;
+pub mod io;
+pub mod math;
+pub mod os;
+pub mod os_date;
+pub mod package;
+pub mod string;
+pub mod table;
+pub mod utf8;
+
+pub use base::open_base;
+pub use coroutine::open_coroutine;
+pub use debug::open_debug;
+
+use lunar_vm::State;
+
+/// Opens every standard library into `state` (as `luaL_openlibs`).
+pub fn open_all(state: &mut State) {
+    open_base(state);
+    package::open_package(state);
+    open_coroutine(state);
+    table::open_table(state);
+    string::open_string(state);
+    math::open_math(state);
+    utf8::open_utf8(state);
+    os::open_os(state);
+    io::open_io(state);
+    open_debug(state);
+}
+
+#[cfg(test)]
+mod conformance {
+    //! Runs the `core_*` and `lib_base*` conformance scripts of
+    //! testdata/lua (as `lua5.4 NAME.lua` would from that folder) and
+    //! compares their output with the golden `.out` files.
+
+    use lunar_vm::{Error, State, Value};
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Runs one script; returns its output (stdout and stderr).
+    fn run_script(dir: &std::path::Path, name: &str) -> String {
+        let src = std::fs::read(dir.join(name)).unwrap();
+        let sink = Sink(Arc::new(Mutex::new(Vec::new())));
+        let mut st = State::new();
+        st.set_stdout(Box::new(sink.clone()));
+        st.set_stderr(Box::new(sink.clone()));
+        super::open_all(&mut st);
+        // The standalone lua starts its collector in generational mode.
+        st.heap().set_generational(0, 0);
+        let argt = st.new_table(0, 1);
+        let n = st.str_value(name.as_bytes());
+        argt.set_int(st.heap(), 0, n);
+        st.set_global("arg", Value::Table(argt));
+        fn depth(st: &mut State) -> Result<usize, Error> {
+            let d = st.native_depth();
+            st.push(Value::Int(d as i64));
+            Ok(1)
+        }
+        if std::env::var_os("LUNAR_DEPTH").is_some() {
+            st.set_global("__depth", Value::LightFn(depth));
+        }
+        let chunk = format!("@{name}");
+        match st.load(&src, chunk.as_bytes(), "bt", None) {
+            Ok(f) => {
+                if let Err(e) = st.pcall(f, &[], None) {
+                    let msg = if e == Error::Runtime {
+                        let v = st.take_error_value();
+                        match v {
+                            Value::Str(s) => s.to_str_lossy().into_owned(),
+                            other => format!("({other:?})"),
+                        }
+                    } else {
+                        format!("{e:?}")
+                    };
+                    let _ = writeln!(st.stderr(), "lua: {msg}");
+                }
+            }
+            Err(_) => {
+                let v = st.take_error_value();
+                let _ = writeln!(st.stderr(), "lua: {v:?}");
+            }
+        }
+        drop(st);
+        let out = sink.0.lock().unwrap().clone();
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// A development runner (one script at a time with LUNAR_SCRIPTS=NAME,
+    /// output shown with LUNAR_SHOW=1); the official conformance test is
+    /// crates/lunar/tests/conformance.rs.
+    #[test]
+    #[ignore = "development runner: LUNAR_SCRIPTS=name cargo test -p lunar-stdlib core_scripts -- --ignored"]
+    fn core_scripts() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/lua");
+        let filter = std::env::var("LUNAR_SCRIPTS").unwrap_or_default();
+        let mut names: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .filter(|n| n.ends_with(".lua"))
+            .filter(|n| {
+                if filter.is_empty() {
+                    n.starts_with("core_")
+                } else {
+                    n.contains(&filter)
+                }
+            })
+            .collect();
+        names.sort();
+        let cwd = std::env::current_dir().unwrap();
+        std::env::set_current_dir(&dir).unwrap();
+        let mut failed = Vec::new();
+        for name in &names {
+            let want = String::from_utf8_lossy(
+                &std::fs::read(dir.join(format!("{name}.out"))).unwrap_or_default(),
+            )
+            .into_owned();
+            let n = name.clone();
+            let d = dir.clone();
+            let got = std::thread::Builder::new()
+                .stack_size(64 << 20)
+                .spawn(move || std::panic::catch_unwind(|| run_script(&d, &n)))
+                .unwrap()
+                .join()
+                .unwrap();
+            match got {
+                Ok(got) if got == want => eprintln!("PASS {name}"),
+                Ok(got) => {
+                    if std::env::var_os("LUNAR_SHOW").is_some() {
+                        eprintln!("{got}");
+                    }
+                    let line = got.lines().zip(want.lines()).position(|(a, b)| a != b);
+                    let at = line.unwrap_or(got.lines().count().min(want.lines().count()));
+                    eprintln!(
+                        "FAIL {name} at line {}: got {:?} want {:?}",
+                        at + 1,
+                        got.lines().nth(at),
+                        want.lines().nth(at)
+                    );
+                    failed.push(name.clone());
+                }
+                Err(_) => {
+                    eprintln!("PANIC {name}");
+                    failed.push(name.clone());
+                }
+            }
+        }
+        std::env::set_current_dir(cwd).unwrap();
+        eprintln!(
+            "{} of {} passed; failing: {failed:?}",
+            names.len() - failed.len(),
+            names.len()
+        );
+        if std::env::var("LUNAR_STRICT").is_ok() {
+            assert!(failed.is_empty());
+        }
+    }
+
+    /// Runs bench/programs/*.lua with the arguments their expected files
+    /// name (the smaller ones, or with LUNAR_BENCH_BIG the larger), checks
+    /// the output and prints the time of each.
+    #[test]
+    #[ignore = "a benchmark runner: cargo test --release bench_programs -- --ignored"]
+    fn bench_programs() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/programs");
+        let big = std::env::var_os("LUNAR_BENCH_BIG").is_some();
+        let only = std::env::var("LUNAR_BENCH_ONLY").unwrap_or_default();
+        let mut exp: Vec<String> = std::fs::read_dir(dir.join("expected"))
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.file_name().to_string_lossy().into_owned()))
+            .collect();
+        exp.sort();
+        let mut by_prog: std::collections::BTreeMap<String, Vec<(u64, String)>> =
+            Default::default();
+        for e in exp {
+            let stem = e.trim_end_matches(".txt");
+            let Some((prog, n)) = stem.rsplit_once('.') else {
+                continue;
+            };
+            if let Ok(n) = n.parse::<u64>() {
+                by_prog
+                    .entry(prog.to_string())
+                    .or_default()
+                    .push((n, e.clone()));
+            }
+        }
+        let mut failed = Vec::new();
+        for (prog, mut runs) in by_prog {
+            if !only.is_empty() && !prog.contains(&only) {
+                continue;
+            }
+            runs.sort();
+            let (n, file) = if big {
+                runs.last().unwrap().clone()
+            } else {
+                runs[0].clone()
+            };
+            let src = std::fs::read(dir.join(format!("{prog}.lua"))).unwrap();
+            let want = std::fs::read(dir.join("expected").join(&file)).unwrap();
+            let sink = Sink(Arc::new(Mutex::new(Vec::new())));
+            let mut st = State::new();
+            st.set_stdout(Box::new(sink.clone()));
+            st.set_stderr(Box::new(sink.clone()));
+            super::open_all(&mut st);
+            let argt = st.new_table(0, 1);
+            let a = st.str_value(n.to_string().as_bytes());
+            argt.set_int(st.heap(), 1, a);
+            st.set_global("arg", Value::Table(argt));
+            let t0 = std::time::Instant::now();
+            let r = st.do_string(format!("@{prog}.lua").as_bytes(), &src);
+            let dt = t0.elapsed().as_secs_f64();
+            let got = sink.0.lock().unwrap().clone();
+            let ok = r.is_ok() && got == want;
+            if let Err(e) = r {
+                eprintln!("{prog}: error {}", e.message);
+            }
+            eprintln!("{} {prog} {n}: {dt:.3}s", if ok { "ok  " } else { "FAIL" });
+            if !ok {
+                failed.push(prog);
+            }
+        }
+        assert!(failed.is_empty(), "{failed:?}");
+    }
+}
