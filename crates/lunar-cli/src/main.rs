@@ -1,0 +1,325 @@
+//! The `lunar` command: runs Lua 5.4 programs and behaves like the
+//! standard `lua` command (§7 of the reference manual):
+//!
+//! ```text
+//! lunar [options] [script [args]]
+//! ```
+//!
+//! with the options `-e`, `-i`, `-l`, `-v`, `-E`, `-W`, `--` and `-`, the
+//! global `arg`, `LUA_INIT_5_4` and `LUA_INIT`, errors with tracebacks on
+//! stderr and the same exit statuses. Without a script it runs the program
+//! on stdin (the interactive loop is not there yet).
+
+#![forbid(unsafe_code)]
+
+mod load;
+mod options;
+mod output;
+mod report;
+
+use lunar::{State, Value};
+use options::{Options, RunOption, collect_args, option_args, print_usage};
+use report::Failure;
+use std::io::{IsTerminal, Write};
+
+/// The text `-v` prints, in the reference's format.
+const VERSION_TEXT: &str = concat!(
+    "Lua 5.4.7 (Lunar ",
+    env!("CARGO_PKG_VERSION"),
+    ")  Copyright (C) 1994-2024 Lua.org, PUC-Rio; Lunar in Rust"
+);
+
+fn main() {
+    let args = command_line();
+    let status = run(args);
+    std::process::exit(status);
+}
+
+/// The command line as byte strings (Lua strings are bytes; a file name
+/// need not be UTF-8).
+fn command_line() -> Vec<Vec<u8>> {
+    std::env::args_os().map(os_bytes).collect()
+}
+
+#[cfg(unix)]
+fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
+    use std::os::unix::ffi::OsStringExt;
+    s.into_vec()
+}
+
+#[cfg(not(unix))]
+fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
+    s.to_string_lossy().into_owned().into_bytes()
+}
+
+/// One run of the standalone interpreter: its state and how far it got.
+pub struct Interp {
+    /// Prefixes error messages: the command's name as invoked (`argv[0]`,
+    /// as lua does).
+    progname: Vec<u8>,
+    state: State,
+    /// The exit status so far: 0, or 1 after an error. (`os.exit` ends the
+    /// process itself, after flushing the output.)
+    status: i32,
+}
+
+/// The command: `args` as the process got them. Returns the exit status.
+fn run(args: Vec<Vec<u8>>) -> i32 {
+    let progname = match args.first() {
+        Some(a) if !a.is_empty() => a.clone(),
+        _ => b"lunar".to_vec(),
+    };
+    let opts = collect_args(&args);
+    if opts.bad > 0 {
+        print_usage(&mut std::io::stderr().lock(), &progname, &args[opts.bad]);
+        return 1;
+    }
+    if opts.version {
+        print_version();
+    }
+    let mut state = State::new();
+    let terminal = std::io::stdout().is_terminal();
+    state.set_stdout(Box::new(output::Stdout::new(terminal)));
+    if opts.no_env {
+        // Tells the package library to ignore LUA_PATH_5_4 and LUA_PATH,
+        // as lua.c does for -E (before the libraries open).
+        let reg = state.registry();
+        state.set_field(reg, "LUA_NOENV", Value::Bool(true));
+    }
+    lunar::open_libs(&mut state);
+    lunar::stdlib::os::set_exit_hook(&mut state, exit_hook);
+    // lua.c runs scripts with the generational collector (what
+    // collectgarbage reports as the previous mode).
+    state.heap().set_generational(0, 0);
+    let mut it = Interp {
+        progname,
+        state,
+        status: 0,
+    };
+    // Any failure has been reported (and has set the status) by then.
+    let _ = it.main(&args, &opts);
+    it.finish()
+}
+
+/// Registry key set while the state closes at the end of the run.
+const CLOSING_KEY: &str = "lunar.cli.closing";
+
+/// Registry key of the exit status that `os.exit` asked for while the
+/// state was closing.
+const EXIT_STATUS_KEY: &str = "lunar.cli.exit_status";
+
+/// What `os.exit(code, close)` does in the command: as C's `exit`, write
+/// the buffered output and end the process with `code`, after closing the
+/// state when `close` is true. Called by a finalizer while the state
+/// closes at the end of the run, it only sets the exit status: lua.c then
+/// exits with that status once the other finalizers ran (its nested
+/// `lua_close` runs them).
+fn exit_hook(state: &mut State) -> Result<usize, lunar::Error> {
+    let code = match state.arg(1) {
+        Value::Int(i) => i as i32,
+        _ => 0,
+    };
+    let reg = state.registry();
+    if state.get_field(reg, CLOSING_KEY).truthy() {
+        state.set_field(reg, EXIT_STATUS_KEY, Value::Int(code as i64));
+        return Ok(0);
+    }
+    if state.arg(2).truthy() {
+        // TODO: the VM's close runs only between runs; os.exit(code, true)
+        // must also close the pending to-be-closed variables of the
+        // running code, as lua_close does from inside os.exit.
+        state.close();
+    }
+    lunar::flush_output(state);
+    std::process::exit(code)
+}
+
+/// Prints the version line on stdout.
+fn print_version() {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{VERSION_TEXT}");
+    let _ = out.flush();
+}
+
+impl Interp {
+    /// Does what lua.c's `pmain` does once the options are known; it stops
+    /// at the first error (already reported).
+    fn main(&mut self, args: &[Vec<u8>], opts: &Options) -> Result<(), ()> {
+        self.create_arg_table(args, opts.script);
+        if !opts.no_env {
+            self.run_init()?;
+        }
+        for o in option_args(args, opts.script) {
+            match o {
+                RunOption::Exec(code) => self.do_string(&code, b"=(command line)")?,
+                RunOption::Library(spec) => self.do_library(&spec)?,
+                RunOption::Warnings => self.warnings_on(),
+            }
+        }
+        if opts.script < args.len() {
+            self.handle_script(args, opts.script)?;
+        }
+        if opts.interactive {
+            self.no_repl();
+        } else if opts.script == args.len() && !opts.exec && !opts.version {
+            if std::io::stdin().is_terminal() {
+                print_version();
+                self.no_repl();
+            } else {
+                // The program on stdin. As lua.c does, an error there is
+                // reported but leaves the exit status alone.
+                if self.do_file(None).is_err() {
+                    self.status = 0;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Stands in for the interactive loop, which is not there yet.
+    fn no_repl(&mut self) {
+        self.message(b"interactive mode not yet available");
+        self.status = 1;
+    }
+
+    /// Closes the state as `lua_close` does (pending to-be-closed
+    /// variables close, pending finalizers run), writes the output buffered
+    /// in the files the script left open and returns the exit status.
+    fn finish(mut self) -> i32 {
+        self.flush();
+        let reg = self.state.registry();
+        self.state.set_field(reg, CLOSING_KEY, Value::Bool(true));
+        self.state.close();
+        if let Value::Int(code) = self.state.get_field(reg, EXIT_STATUS_KEY) {
+            self.status = code as i32;
+        }
+        lunar::flush_output(&mut self.state);
+        let _ = std::io::stdout().flush();
+        self.status
+    }
+
+    /// Writes what the state buffered for stdout.
+    pub fn flush(&mut self) {
+        let _ = self.state.stdout().flush();
+    }
+
+    /// Makes the global `arg`: the script name at index 0, its arguments
+    /// at 1, 2, ..., and the interpreter and its options at negative
+    /// indices. Without a script, the interpreter's name is at 0.
+    fn create_arg_table(&mut self, args: &[Vec<u8>], script: usize) {
+        let script = if script == args.len() { 0 } else { script };
+        let t = self
+            .state
+            .new_table(args.len().saturating_sub(script + 1), script + 1);
+        for (i, a) in args.iter().enumerate() {
+            let v = self.state.str_value(a);
+            // An integer key is never nil or NaN.
+            let _ = self
+                .state
+                .raw_set(t, Value::Int(i as i64 - script as i64), v);
+        }
+        self.state.set_global("arg", Value::Table(t));
+    }
+
+    /// Runs `LUA_INIT_5_4`, or `LUA_INIT` when that is not set: Lua code,
+    /// or "@file" for a file to run.
+    fn run_init(&mut self) -> Result<(), ()> {
+        let (name, code) = match std::env::var_os("LUA_INIT_5_4") {
+            Some(code) => ("LUA_INIT_5_4", code),
+            None => match std::env::var_os("LUA_INIT") {
+                Some(code) => ("LUA_INIT", code),
+                None => return Ok(()),
+            },
+        };
+        let code = os_bytes(code);
+        match code.strip_prefix(b"@") {
+            Some(file) => self.do_file(Some(file)),
+            None => self.do_string(&code, format!("={name}").as_bytes()),
+        }
+    }
+
+    /// Runs a chunk of source text.
+    fn do_string(&mut self, src: &[u8], chunk_name: &[u8]) -> Result<(), ()> {
+        let f = match load::load_chunk(&mut self.state, src, chunk_name) {
+            Ok(f) => f,
+            Err(e) => return self.fail(e.into()),
+        };
+        self.docall(f, &[]).map(drop)
+    }
+
+    /// Runs a file; `None` is stdin.
+    fn do_file(&mut self, name: Option<&[u8]>) -> Result<(), ()> {
+        let f = match self.load_file(name) {
+            Ok(f) => f,
+            Err(e) => return self.fail(e.into()),
+        };
+        self.docall(f, &[]).map(drop)
+    }
+
+    /// Runs `g = require(mod)` for `-l g=mod`, or `mod = require(mod)` for
+    /// `-l mod`.
+    fn do_library(&mut self, spec: &[u8]) -> Result<(), ()> {
+        let (global, module) = match spec.iter().position(|&b| b == b'=') {
+            Some(i) => (&spec[..i], &spec[i + 1..]),
+            None => (spec, spec),
+        };
+        let require = self.state.get_global("require");
+        let name = self.state.str_value(module);
+        let res = self.docall(require, &[name])?;
+        let v = res.first().copied().unwrap_or(Value::Nil);
+        let key = self.state.str_value(global);
+        let globals = self.state.globals();
+        // A string key is never nil or NaN.
+        let _ = self.state.raw_set(globals, key, v);
+        Ok(())
+    }
+
+    /// Turns warnings on for `-W`, as `lua_warning(L, "@on", 0)`.
+    fn warnings_on(&mut self) {
+        self.state.set_warnings(true);
+    }
+
+    /// Runs the script at `args[script]` with the positive entries of the
+    /// global `arg` as its arguments (`...`).
+    fn handle_script(&mut self, args: &[Vec<u8>], script: usize) -> Result<(), ()> {
+        let name = &args[script];
+        let name = if name == b"-" && args[script - 1] != b"--" {
+            None // stdin
+        } else {
+            Some(&name[..])
+        };
+        let f = match self.load_file(name) {
+            Ok(f) => f,
+            Err(e) => return self.fail(e.into()),
+        };
+        let Value::Table(argt) = self.state.get_global("arg") else {
+            return self.fail(load::LoadError(b"'arg' is not a table".to_vec()).into());
+        };
+        // As lua.c: the length with __len, the items raw.
+        let n = match self.state.length_int(Value::Table(argt)) {
+            Ok(n) => n,
+            Err(_) => {
+                let value = self.state.take_error_value();
+                let err = lunar::CallError::new(value, None);
+                return self.fail(Failure::Call(err));
+            }
+        };
+        let sargs: Vec<Value> = (1..=n).map(|i| argt.get_int(i)).collect();
+        self.docall(f, &sargs).map(drop)
+    }
+
+    /// Calls `f` as lua.c's `docall` does: protected, with a traceback; an
+    /// error is reported.
+    fn docall(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, ()> {
+        match lunar::call_traced(&mut self.state, f, args) {
+            Ok(res) => Ok(res),
+            Err(e) => self.fail(Failure::Call(e)),
+        }
+    }
+
+    /// Reports a failure and stops the run.
+    fn fail<T>(&mut self, failure: Failure) -> Result<T, ()> {
+        self.report(failure);
+        Err(())
+    }
+}
