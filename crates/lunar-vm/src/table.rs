@@ -364,12 +364,46 @@ impl Parts {
         }
         let mask = self.node.len() - 1;
         let mut h = s.hash() as usize & mask;
-        let short = s.is_short();
         loop {
-            let n = &self.node[h];
+            debug_assert!(h < self.node.len());
+            // SAFETY: `used > 0`, so the node array is a non-empty power of
+            // two long and `h` is masked by its length minus one.
+            let n = unsafe { self.node.get_unchecked(h) };
             match n.key {
-                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!short && k == s) => return n.val,
+                // Short strings are interned: a pointer compare decides;
+                // the length is read only on a mismatch.
+                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s) => {
+                    return n.val;
+                }
                 Key::Empty => return Value::Nil,
+                _ => {}
+            }
+            h = (h + 1) & mask;
+        }
+    }
+
+    /// [`Table::replace_str`]: overwrites the value of the present string
+    /// key `s` (a non-nil value) and returns true; false otherwise.
+    #[inline]
+    fn replace_str(&mut self, s: LuaStr, v: Value) -> bool {
+        if self.used == 0 {
+            return false;
+        }
+        let mask = self.node.len() - 1;
+        let mut h = s.hash() as usize & mask;
+        loop {
+            debug_assert!(h < self.node.len());
+            // SAFETY: as in `get_str`.
+            let n = unsafe { self.node.get_unchecked_mut(h) };
+            match n.key {
+                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s) => {
+                    if n.val.is_nil() {
+                        return false;
+                    }
+                    n.val = v;
+                    return true;
+                }
+                Key::Empty => return false,
                 _ => {}
             }
             h = (h + 1) & mask;
@@ -907,7 +941,7 @@ impl Table {
     /// [`Table::replace`] for a string key.
     #[inline]
     pub fn replace_str(&self, key: LuaStr, value: Value) -> bool {
-        self.with(|p| p.replace_slot(&Value::Str(key), key.hash(), value))
+        self.with(|p| p.replace_str(key, value))
     }
 
     /// The border `#t` returns (no `__len`).
