@@ -89,24 +89,43 @@ impl State {
                 return Ok(false);
             }
 
+            // The registers: a pointer to stack slot `base`, kept in a
+            // local so that register access needs no load of the stack's
+            // address. Anything that may run Lua code or grow the stack
+            // moves the stack, so every such call is wrapped in
+            // `protect!`, which derives the pointer again.
+            // SAFETY: the stack is longer than `base` (push_lua_frame).
+            let mut regs: *mut Value = unsafe { self.th.stack.as_mut_ptr().add(base) };
+            macro_rules! protect {
+                ($e:expr) => {{
+                    let r = $e;
+                    // SAFETY: as above; the frame's base is still inside
+                    // the (possibly moved) stack.
+                    regs = unsafe { self.th.stack.as_mut_ptr().add(base) };
+                    r
+                }};
+            }
             macro_rules! reg {
                 ($i:expr) => {{
-                    let ix = base + ($i) as usize;
-                    debug_assert!(ix < self.th.stack.len());
+                    let ix = ($i) as usize;
+                    debug_assert!(base + ix < self.th.stack.len());
+                    debug_assert!(std::ptr::eq(regs, self.th.stack.as_ptr().wrapping_add(base)));
                     // SAFETY: register operands are below max_stack_size
-                    // (verifier) and the stack holds base + max_stack_size
-                    // slots (push_lua_frame).
-                    unsafe { *self.th.stack.get_unchecked(ix) }
+                    // (verifier), the stack holds base + max_stack_size
+                    // slots (push_lua_frame), and `regs` points at slot
+                    // `base` of the current stack (`protect!`).
+                    unsafe { *regs.add(ix) }
                 }};
             }
             macro_rules! set_reg {
                 ($i:expr, $v:expr) => {{
                     let v = $v;
-                    let ix = base + ($i) as usize;
-                    debug_assert!(ix < self.th.stack.len());
+                    let ix = ($i) as usize;
+                    debug_assert!(base + ix < self.th.stack.len());
+                    debug_assert!(std::ptr::eq(regs, self.th.stack.as_ptr().wrapping_add(base)));
                     // SAFETY: as in `reg!`.
                     unsafe {
-                        *self.th.stack.get_unchecked_mut(ix) = v;
+                        *regs.add(ix) = v;
                     }
                 }};
             }
@@ -206,7 +225,7 @@ impl State {
 
             loop {
                 if HOOKED && trap {
-                    self.hook_instruction(pc)?;
+                    protect!(self.hook_instruction(pc)?);
                     trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
                 }
                 // SAFETY: verified code never runs off its end (every path
@@ -251,7 +270,7 @@ impl State {
                             }
                         }
                         save!();
-                        match self.get_slow(t, key, Some(ftop))? {
+                        match protect!(self.get_slow(t, key, Some(ftop))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -270,7 +289,7 @@ impl State {
                             }
                         }
                         save!();
-                        match self.get_slow(t, key, Some(ftop))? {
+                        match protect!(self.get_slow(t, key, Some(ftop))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -285,7 +304,7 @@ impl State {
                             }
                         }
                         save!();
-                        match self.get_slow(t, Value::Int(i.c() as i64), Some(ftop))? {
+                        match protect!(self.get_slow(t, Value::Int(i.c() as i64), Some(ftop))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -301,7 +320,7 @@ impl State {
                             }
                         }
                         save!();
-                        match self.get_slow(t, key, Some(ftop))? {
+                        match protect!(self.get_slow(t, key, Some(ftop))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -316,7 +335,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if self.set_slow(t, key, v, Some(ftop))? {
+                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
                             continue 'newframe;
                         }
                     }
@@ -330,7 +349,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if self.set_slow(t, key, v, Some(ftop))? {
+                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
                             continue 'newframe;
                         }
                     }
@@ -343,7 +362,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop))? {
+                        if protect!(self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop))?) {
                             continue 'newframe;
                         }
                     }
@@ -357,7 +376,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if self.set_slow(t, key, v, Some(ftop))? {
+                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
                             continue 'newframe;
                         }
                     }
@@ -374,7 +393,7 @@ impl State {
                         set_reg!(i.a(), Value::Table(t));
                         if self.heap.should_collect() {
                             save!();
-                            self.gc_safe_point(base + i.a() as usize + 1)?;
+                            protect!(self.gc_safe_point(base + i.a() as usize + 1)?);
                         }
                     }
                     OpCode::SelfOp => {
@@ -389,7 +408,7 @@ impl State {
                             }
                         }
                         save!();
-                        match self.get_slow(t, key, Some(ftop))? {
+                        match protect!(self.get_slow(t, key, Some(ftop))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -526,7 +545,7 @@ impl State {
                         // SAFETY: an MMBIN follows its arithmetic
                         // instruction (verifier), so pc - 2 is in range.
                         let prev = unsafe { *code.add(pc - 2) };
-                        match self.arith_slow(tm, x, y, rx, ry, Some(ftop))? {
+                        match protect!(self.arith_slow(tm, x, y, rx, ry, Some(ftop))?) {
                             Some(v) => set_reg!(prev.a(), v),
                             None => continue 'newframe,
                         }
@@ -539,7 +558,7 @@ impl State {
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
-                                match self.arith_slow(TagMethod::Unm, rb, rb, r, r, Some(ftop))? {
+                                match protect!(self.arith_slow(TagMethod::Unm, rb, rb, r, r, Some(ftop))?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -553,7 +572,7 @@ impl State {
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
-                                match self.arith_slow(TagMethod::BNot, rb, rb, r, r, Some(ftop))? {
+                                match protect!(self.arith_slow(TagMethod::BNot, rb, rb, r, r, Some(ftop))?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -570,7 +589,7 @@ impl State {
                             }
                             _ => {
                                 save!();
-                                match self.len_slow(rb, Some(i.b() as usize), Some(ftop))? {
+                                match protect!(self.len_slow(rb, Some(i.b() as usize), Some(ftop))?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -590,22 +609,22 @@ impl State {
                         };
                         save!();
                         let first = base + i.a() as usize;
-                        if self.concat_values(first, n, Some(ftop))? {
+                        if protect!(self.concat_values(first, n, Some(ftop))?) {
                             continue 'newframe;
                         }
                         if self.heap.should_collect() {
-                            self.gc_safe_point(first + 1)?;
+                            protect!(self.gc_safe_point(first + 1)?);
                         }
                     }
                     OpCode::Close => {
                         save!();
-                        if self.close_in_loop(base + i.a() as usize, ftop)? {
+                        if protect!(self.close_in_loop(base + i.a() as usize, ftop)?) {
                             continue 'newframe;
                         }
                     }
                     OpCode::Tbc => {
                         save!();
-                        self.mark_tbc(base + i.a() as usize)?;
+                        protect!(self.mark_tbc(base + i.a() as usize)?);
                     }
                     OpCode::Jmp => pc = (pc as i64 + i.sj() as i64) as usize,
                     OpCode::Eq => {
@@ -617,7 +636,7 @@ impl State {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UserData(_), Value::UserData(_)) => {
                                 save!();
-                                match self.equals_slow(a, b, Some(ftop))? {
+                                match protect!(self.equals_slow(a, b, Some(ftop))?) {
                                     Some(c) => c,
                                     None => continue 'newframe,
                                 }
@@ -647,7 +666,7 @@ impl State {
                             }
                             _ => {
                                 save!();
-                                match self.less_slow(a, b, le, Some(ftop))? {
+                                match protect!(self.less_slow(a, b, le, Some(ftop))?) {
                                     Some(c) => c,
                                     None => continue 'newframe,
                                 }
@@ -694,12 +713,12 @@ impl State {
                                     Value::Int(imm)
                                 };
                                 save!();
-                                let r = match op {
+                                let r = protect!(match op {
                                     OpCode::LtI => self.less_slow(a, iv, false, Some(ftop))?,
                                     OpCode::LeI => self.less_slow(a, iv, true, Some(ftop))?,
                                     OpCode::GtI => self.less_slow(iv, a, false, Some(ftop))?,
                                     _ => self.less_slow(iv, a, true, Some(ftop))?,
-                                };
+                                });
                                 match r {
                                     Some(c) => c,
                                     None => continue 'newframe,
@@ -736,7 +755,7 @@ impl State {
                             self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
                             continue 'newframe;
                         }
-                        if self.precall(ra, i.c() as i32 - 1, 0)? {
+                        if protect!(self.precall(ra, i.c() as i32 - 1, 0)?) {
                             continue 'newframe;
                         }
                         trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
@@ -793,7 +812,7 @@ impl State {
                         }
                         // A native callee: an ordinary call; the RETURN
                         // that follows returns its results.
-                        if self.precall(ra, -1, 0)? {
+                        if protect!(self.precall(ra, -1, 0)?) {
                             continue 'newframe;
                         }
                         trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
@@ -885,13 +904,13 @@ impl State {
                     }
                     OpCode::ForPrep => {
                         save!();
-                        if self.for_prep(base + i.a() as usize)? {
+                        if protect!(self.for_prep(base + i.a() as usize)?) {
                             pc += i.bx() as usize + 1;
                         }
                     }
                     OpCode::TForPrep => {
                         save!();
-                        self.mark_tbc(base + i.a() as usize + 3)?;
+                        protect!(self.mark_tbc(base + i.a() as usize + 3)?);
                         pc += i.bx() as usize;
                     }
                     OpCode::TForCall => {
@@ -899,7 +918,7 @@ impl State {
                         self.th.stack.copy_within(ra..ra + 3, ra + 4);
                         self.th.top = ra + 4 + 3;
                         save!();
-                        if self.precall(ra + 4, i.c() as i32, 0)? {
+                        if protect!(self.precall(ra + 4, i.c() as i32, 0)?) {
                             continue 'newframe;
                         }
                         trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
@@ -941,11 +960,11 @@ impl State {
                     }
                     OpCode::Closure => {
                         let child = rp.children[i.bx() as usize];
-                        let ncl = self.make_closure(child, cl, base);
+                        let ncl = protect!(self.make_closure(child, cl, base));
                         set_reg!(i.a(), Value::LuaFn(ncl));
                         if self.heap.should_collect() {
                             save!();
-                            self.gc_safe_point(base + i.a() as usize + 1)?;
+                            protect!(self.gc_safe_point(base + i.a() as usize + 1)?);
                         }
                     }
                     OpCode::Vararg => {
@@ -955,7 +974,7 @@ impl State {
                         let wanted = i.c() as i64 - 1;
                         let n = if wanted < 0 {
                             save!();
-                            self.ensure_stack(ra + nextra + EXTRA_STACK)?;
+                            protect!(self.ensure_stack(ra + nextra + EXTRA_STACK)?);
                             self.th.top = ra + nextra;
                             nextra
                         } else {
@@ -976,7 +995,7 @@ impl State {
                         save!();
                         if self.th.hook.mask != 0 {
                             save!();
-                            self.hook_call(self.th.frames[fi].flags & F_TAIL != 0)?;
+                            protect!(self.hook_call(self.th.frames[fi].flags & F_TAIL != 0)?);
                             // The next instruction is seen as a new line.
                             self.th.old_pc = 1;
                             trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
