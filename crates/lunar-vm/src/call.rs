@@ -78,7 +78,10 @@ impl State {
             self.ensure_stack(need)?;
         }
         for i in nargs..nfix {
-            self.th.stack[func + 1 + i] = Value::Nil;
+            debug_assert!(func + 1 + i < self.th.stack.len());
+            // SAFETY: the stack is at least `need` long, past every
+            // parameter slot.
+            unsafe { *self.th.stack.get_unchecked_mut(func + 1 + i) = Value::Nil };
         }
         let mut fpos = func;
         let mut nextra = 0;
