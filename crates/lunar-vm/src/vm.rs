@@ -751,7 +751,7 @@ impl State {
                         save!();
                         // Lua callees (the common case) without the
                         // general precall.
-                        if let Value::LuaFn(ncl) = self.th.stack[ra] {
+                        if let Value::LuaFn(ncl) = reg!(i.a()) {
                             self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
                             continue 'newframe;
                         }
@@ -847,6 +847,20 @@ impl State {
                         continue 'newframe;
                     }
                     OpCode::Return0 => {
+                        // SAFETY: `fi` is the index of the current frame,
+                        // the last one.
+                        let f = unsafe { *self.th.frames.get_unchecked(fi) };
+                        if self.th.hook.mask == 0 && f.nextra == 0 && f.flags & F_FINISH == 0 {
+                            // The common return, as `poscall` does it
+                            // without its hook and finishing work.
+                            debug_assert!(fi + 1 == self.th.frames.len());
+                            self.th.frames.truncate(fi);
+                            self.move_results(f.func, base, 0, f.nresults);
+                            if fi <= entry {
+                                return Ok(true);
+                            }
+                            continue 'newframe;
+                        }
                         if self.th.hook.mask != 0 {
                             save!();
                             self.hook_return(base, 0)?;
@@ -858,6 +872,26 @@ impl State {
                         continue 'newframe;
                     }
                     OpCode::Return1 => {
+                        // SAFETY: as in RETURN0.
+                        let f = unsafe { *self.th.frames.get_unchecked(fi) };
+                        if self.th.hook.mask == 0 && f.nextra == 0 && f.flags & F_FINISH == 0 {
+                            debug_assert!(fi + 1 == self.th.frames.len());
+                            debug_assert!(f.func + 1 == base);
+                            self.th.frames.truncate(fi);
+                            let v = reg!(i.a());
+                            if f.nresults == 1 {
+                                // SAFETY: without extra arguments the
+                                // function slot is just below `base`.
+                                unsafe { *regs.sub(1) = v };
+                                self.th.top = base;
+                            } else {
+                                self.move_results(f.func, base + i.a() as usize, 1, f.nresults);
+                            }
+                            if fi <= entry {
+                                return Ok(true);
+                            }
+                            continue 'newframe;
+                        }
                         if self.th.hook.mask != 0 {
                             save!();
                             self.hook_return(base + i.a() as usize, 1)?;
