@@ -268,6 +268,12 @@ impl State {
                                 set_reg!(i.a(), v);
                                 continue;
                             }
+                            save!();
+                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                                Some(v) => set_reg!(i.a(), v),
+                                None => continue 'newframe,
+                            }
+                            continue;
                         }
                         save!();
                         match protect!(self.get_slow(t, key, Some(ftop))?) {
@@ -318,6 +324,12 @@ impl State {
                                 set_reg!(i.a(), v);
                                 continue;
                             }
+                            save!();
+                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                                Some(v) => set_reg!(i.a(), v),
+                                None => continue 'newframe,
+                            }
+                            continue;
                         }
                         save!();
                         match protect!(self.get_slow(t, key, Some(ftop))?) {
@@ -406,6 +418,12 @@ impl State {
                                 set_reg!(i.a(), v);
                                 continue;
                             }
+                            save!();
+                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                                Some(v) => set_reg!(i.a(), v),
+                                None => continue 'newframe,
+                            }
+                            continue;
                         }
                         save!();
                         match protect!(self.get_slow(t, key, Some(ftop))?) {
@@ -1043,6 +1061,36 @@ impl State {
                 }
             }
         }
+    }
+
+    /// `t[s]` after the fast path of GETFIELD, GETTABUP or SELF found nil
+    /// in table `t`, which has a metatable: follows an `__index` table one
+    /// step with the string lookup before handing over to `get_slow`
+    /// (method calls through a class table take this path).
+    #[inline]
+    fn get_str_miss(
+        &mut self,
+        t: Gc<Table>,
+        s: crate::string::LuaStr,
+        lp: Option<usize>,
+    ) -> Result<Option<Value>, Error> {
+        if let Some(mt) = t.metatable() {
+            let h = mt
+                .fast_metamethod(TagMethod::Index, self.tm_names[0])
+                .unwrap_or(Value::Nil);
+            match h {
+                Value::Nil => return Ok(Some(Value::Nil)),
+                Value::Table(ht) => {
+                    let v = ht.get_str(s);
+                    if !v.is_nil() || ht.metatable().is_none() {
+                        return Ok(Some(v));
+                    }
+                    return self.get_slow(h, Value::Str(s), lp);
+                }
+                _ => {}
+            }
+        }
+        self.get_slow(Value::Table(t), Value::Str(s), lp)
     }
 
     /// Closes upvalues at or above `level` and the next pending
