@@ -27,6 +27,65 @@ use crate::value::Value;
 use lunar_compile::{Instruction, OpCode, TagMethod};
 use std::cell::Cell;
 
+/// The tag byte of `Value::Int` and of `Value::Float`, read from the
+/// compiler's layout of `Value` at compile time.
+const TAG_INT: u8 = {
+    let v = Value::Int(0);
+    // SAFETY: byte 0 of an enum with a payload-carrying variant is its tag
+    // (checked with the payload offset by the assertions below).
+    unsafe { *(&v as *const Value as *const u8) }
+};
+const TAG_FLOAT: u8 = {
+    let v = Value::Float(0.0);
+    // SAFETY: as for TAG_INT.
+    unsafe { *(&v as *const Value as *const u8) }
+};
+
+// The layout `store_num` relies on: 16 bytes, the tag in byte 0 (distinct
+// for the two variants), the payload in bytes 8..16.
+const _: () = {
+    assert!(std::mem::size_of::<Value>() == 16);
+    assert!(TAG_INT != TAG_FLOAT);
+    let i = Value::Int(0x0102_0304_0506_0708);
+    let f = Value::Float(1.5);
+    // SAFETY: reads of initialised bytes (the payloads) of local values.
+    unsafe {
+        assert!(*(&i as *const Value as *const u64).add(1) == 0x0102_0304_0506_0708);
+        assert!(*(&f as *const Value as *const u64).add(1) == 1.5f64.to_bits());
+    }
+};
+
+/// Writes a number with tag byte `tag` and payload bits `bits` to `dst` as
+/// one 16-byte store (the bytes between the tag and the payload are
+/// padding of `Value` and may be anything).
+///
+/// # Safety
+/// `dst` must be valid for a write of one `Value`; `tag` must be
+/// `TAG_INT` with integer bits or `TAG_FLOAT` with float bits.
+#[inline(always)]
+unsafe fn store_num(dst: *mut Value, tag: u8, bits: u64) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{__m128i, _mm_set_epi64x, _mm_storeu_si128};
+        // SAFETY: SSE2 is part of x86_64; `dst` is valid for 16 bytes
+        // (caller), and the bytes written form a valid `Value` (layout
+        // checked above).
+        unsafe {
+            _mm_storeu_si128(dst.cast::<__m128i>(), _mm_set_epi64x(bits as i64, tag as i64))
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let v = if tag == TAG_INT {
+            Value::Int(bits as i64)
+        } else {
+            Value::Float(f64::from_bits(bits))
+        };
+        // SAFETY: `dst` is valid for a write (caller).
+        unsafe { dst.write(v) };
+    }
+}
+
 impl State {
     /// Runs frames until the frame count drops to `entry` (see
     /// `execute`, which wraps this with error recovery).
@@ -129,6 +188,29 @@ impl State {
                     }
                 }};
             }
+            // Numeric results are stored as one 16-byte write (tag word
+            // and payload): a later whole-value copy of the register (a
+            // MOVE, an argument, a table store) then reads what one store
+            // wrote, which the CPU forwards; a byte-sized tag store plus a
+            // payload store would stall that wide load.
+            macro_rules! set_int {
+                ($i:expr, $x:expr) => {{
+                    let x: i64 = $x;
+                    let ix = ($i) as usize;
+                    debug_assert!(base + ix < self.th.stack.len());
+                    // SAFETY: as in `reg!`.
+                    unsafe { store_num(regs.add(ix), TAG_INT, x as u64) }
+                }};
+            }
+            macro_rules! set_flt {
+                ($i:expr, $x:expr) => {{
+                    let x: f64 = $x;
+                    let ix = ($i) as usize;
+                    debug_assert!(base + ix < self.th.stack.len());
+                    // SAFETY: as in `reg!`.
+                    unsafe { store_num(regs.add(ix), TAG_FLOAT, x.to_bits()) }
+                }};
+            }
             macro_rules! kst {
                 ($i:expr) => {{
                     debug_assert!(($i as usize) < rp.k.len());
@@ -159,19 +241,19 @@ impl State {
                 ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr) => {{
                     match ($x, $y) {
                         (Value::Int(a), Value::Int(b)) => {
-                            set_reg!($i.a(), Value::Int($iop(a, b)));
+                            set_int!($i.a(), $iop(a, b));
                             pc += 1;
                         }
                         (Value::Float(a), Value::Float(b)) => {
-                            set_reg!($i.a(), Value::Float($fop(a, b)));
+                            set_flt!($i.a(), $fop(a, b));
                             pc += 1;
                         }
                         (Value::Int(a), Value::Float(b)) => {
-                            set_reg!($i.a(), Value::Float($fop(a as f64, b)));
+                            set_flt!($i.a(), $fop(a as f64, b));
                             pc += 1;
                         }
                         (Value::Float(a), Value::Int(b)) => {
-                            set_reg!($i.a(), Value::Float($fop(a, b as f64)));
+                            set_flt!($i.a(), $fop(a, b as f64));
                             pc += 1;
                         }
                         _ => {}
@@ -191,7 +273,7 @@ impl State {
                         _ => None,
                     };
                     if let (Some(x), Some(y)) = (x, y) {
-                        set_reg!($i.a(), Value::Float($fop(x, y)));
+                        set_flt!($i.a(), $fop(x, y));
                         pc += 1;
                     }
                 }};
@@ -207,7 +289,7 @@ impl State {
                                 save!();
                                 return Err(self.div_by_zero($is_mod));
                             }
-                            set_reg!($i.a(), Value::Int($iop(a, b)));
+                            set_int!($i.a(), $iop(a, b));
                             pc += 1;
                         }
                         (x, y) => arith_f!($i, x, y, $fop),
@@ -217,7 +299,7 @@ impl State {
             macro_rules! bitwise {
                 ($i:expr, $x:expr, $y:expr, $op:expr) => {{
                     if let (Some(a), Some(b)) = (to_int_strict($x), to_int_strict($y)) {
-                        set_reg!($i.a(), Value::Int($op(a, b)));
+                        set_int!($i.a(), $op(a, b));
                         pc += 1;
                     }
                 }};
@@ -237,8 +319,8 @@ impl State {
                 let op: OpCode = unsafe { std::mem::transmute::<u8, OpCode>(i.opcode_byte()) };
                 match op {
                     OpCode::Move => set_reg!(i.a(), reg!(i.b())),
-                    OpCode::LoadI => set_reg!(i.a(), Value::Int(i.sbx() as i64)),
-                    OpCode::LoadF => set_reg!(i.a(), Value::Float(i.sbx() as f64)),
+                    OpCode::LoadI => set_int!(i.a(), i.sbx() as i64),
+                    OpCode::LoadF => set_flt!(i.a(), i.sbx() as f64),
                     OpCode::LoadK => set_reg!(i.a(), kst!(i.bx())),
                     OpCode::LoadKX => {
                         // SAFETY: LOADKX is followed by EXTRAARG (verifier).
@@ -435,11 +517,11 @@ impl State {
                         let imm = i.sc() as i64;
                         match reg!(i.b()) {
                             Value::Int(a) => {
-                                set_reg!(i.a(), Value::Int(a.wrapping_add(imm)));
+                                set_int!(i.a(), a.wrapping_add(imm));
                                 pc += 1;
                             }
                             Value::Float(a) => {
-                                set_reg!(i.a(), Value::Float(a + imm as f64));
+                                set_flt!(i.a(), a + imm as f64);
                                 pc += 1;
                             }
                             _ => {}
@@ -487,14 +569,14 @@ impl State {
                     OpCode::ShrI => {
                         let ic = i.sc() as i64;
                         if let Some(b) = to_int_strict(reg!(i.b())) {
-                            set_reg!(i.a(), Value::Int(shift_left(b, -ic)));
+                            set_int!(i.a(), shift_left(b, -ic));
                             pc += 1;
                         }
                     }
                     OpCode::ShlI => {
                         let ic = i.sc() as i64;
                         if let Some(b) = to_int_strict(reg!(i.b())) {
-                            set_reg!(i.a(), Value::Int(shift_left(ic, b)));
+                            set_int!(i.a(), shift_left(ic, b));
                             pc += 1;
                         }
                     }
@@ -571,8 +653,8 @@ impl State {
                     OpCode::Unm => {
                         let rb = reg!(i.b());
                         match rb {
-                            Value::Int(a) => set_reg!(i.a(), Value::Int(a.wrapping_neg())),
-                            Value::Float(a) => set_reg!(i.a(), Value::Float(-a)),
+                            Value::Int(a) => set_int!(i.a(), a.wrapping_neg()),
+                            Value::Float(a) => set_flt!(i.a(), -a),
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
@@ -586,7 +668,7 @@ impl State {
                     OpCode::BNot => {
                         let rb = reg!(i.b());
                         match rb {
-                            Value::Int(a) => set_reg!(i.a(), Value::Int(!a)),
+                            Value::Int(a) => set_int!(i.a(), !a),
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
@@ -601,9 +683,9 @@ impl State {
                     OpCode::Len => {
                         let rb = reg!(i.b());
                         match rb {
-                            Value::Str(s) => set_reg!(i.a(), Value::Int(s.len() as i64)),
+                            Value::Str(s) => set_int!(i.a(), s.len() as i64),
                             Value::Table(t) if t.metatable().is_none() => {
-                                set_reg!(i.a(), Value::Int(t.len()))
+                                set_int!(i.a(), t.len())
                             }
                             _ => {
                                 save!();
@@ -924,18 +1006,23 @@ impl State {
                         let a = i.a();
                         match reg!(a + 2) {
                             Value::Int(step) => {
-                                let count = match reg!(a + 1) {
-                                    Value::Int(c) => c as u64,
-                                    _ => 0,
-                                };
-                                if count > 0 {
-                                    let idx = match reg!(a) {
-                                        Value::Int(x) => x.wrapping_add(step),
-                                        _ => 0,
-                                    };
-                                    set_reg!(a + 1, Value::Int((count - 1) as i64));
-                                    set_reg!(a, Value::Int(idx));
-                                    set_reg!(a + 3, Value::Int(idx));
+                                // FORPREP left integers in the index and
+                                // count slots.
+                                if let (Value::Int(count), Value::Int(x)) = (reg!(a + 1), reg!(a))
+                                    && count as u64 > 0
+                                {
+                                    let idx = x.wrapping_add(step);
+                                    // SAFETY: both slots hold integers
+                                    // (just matched) and a `Value::Int`'s
+                                    // payload is its bytes 8..16 (checked
+                                    // at compile time beside
+                                    // `store_num`), so writing the payload
+                                    // alone leaves valid integers.
+                                    unsafe {
+                                        *(regs.add(a as usize + 1) as *mut i64).add(1) = count - 1;
+                                        *(regs.add(a as usize) as *mut i64).add(1) = idx;
+                                    }
+                                    set_int!(a + 3, idx);
                                     pc -= i.bx() as usize;
                                 }
                             }
@@ -946,8 +1033,8 @@ impl State {
                                 };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
-                                    set_reg!(a, Value::Float(idx));
-                                    set_reg!(a + 3, Value::Float(idx));
+                                    set_flt!(a, idx);
+                                    set_flt!(a + 3, idx);
                                     pc -= i.bx() as usize;
                                 }
                             }
