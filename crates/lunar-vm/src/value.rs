@@ -10,7 +10,13 @@ use crate::userdata::UserData;
 
 /// A Lua value. `Copy`, 16 bytes, no `Drop`: heap objects are owned by the
 /// state's heap and freed by its collector, never by a `Value`.
+///
+/// `repr(C, u64)`: the tag is word 0 and every payload starts at byte 8, so
+/// a copy moves two words (the tag word and the payload word). (With the
+/// default layout the tag was a byte and `Bool`'s payload sat at byte 1,
+/// and copies moved bytes 1..16 in overlapping pieces through the stack.)
 #[derive(Clone, Copy, Default)]
+#[repr(C, u64)]
 pub enum Value {
     /// `nil`.
     #[default]

@@ -27,64 +27,16 @@ use crate::value::Value;
 use lunar_compile::{Instruction, OpCode, TagMethod};
 use std::cell::Cell;
 
-/// The tag byte of `Value::Int` and of `Value::Float`, read from the
-/// compiler's layout of `Value` at compile time.
-const TAG_INT: u8 = {
-    let v = Value::Int(0);
-    // SAFETY: byte 0 of an enum with a payload-carrying variant is its tag
-    // (checked with the payload offset by the assertions below).
-    unsafe { *(&v as *const Value as *const u8) }
-};
-const TAG_FLOAT: u8 = {
-    let v = Value::Float(0.0);
-    // SAFETY: as for TAG_INT.
-    unsafe { *(&v as *const Value as *const u8) }
-};
-
-// The layout `store_num` relies on: 16 bytes, the tag in byte 0 (distinct
-// for the two variants), the payload in bytes 8..16.
+// FORLOOP writes the payload of integer slots alone: `Value` is
+// `repr(C, u64)`, 16 bytes, and an integer's payload is bytes 8..16.
 const _: () = {
     assert!(std::mem::size_of::<Value>() == 16);
-    assert!(TAG_INT != TAG_FLOAT);
     let i = Value::Int(0x0102_0304_0506_0708);
-    let f = Value::Float(1.5);
-    // SAFETY: reads of initialised bytes (the payloads) of local values.
+    // SAFETY: a read of the initialised payload word of a local value.
     unsafe {
         assert!(*(&i as *const Value as *const u64).add(1) == 0x0102_0304_0506_0708);
-        assert!(*(&f as *const Value as *const u64).add(1) == 1.5f64.to_bits());
     }
 };
-
-/// Writes a number with tag byte `tag` and payload bits `bits` to `dst` as
-/// one 16-byte store (the bytes between the tag and the payload are
-/// padding of `Value` and may be anything).
-///
-/// # Safety
-/// `dst` must be valid for a write of one `Value`; `tag` must be
-/// `TAG_INT` with integer bits or `TAG_FLOAT` with float bits.
-#[inline(always)]
-unsafe fn store_num(dst: *mut Value, tag: u8, bits: u64) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{__m128i, _mm_set_epi64x, _mm_storeu_si128};
-        // SAFETY: SSE2 is part of x86_64; `dst` is valid for 16 bytes
-        // (caller), and the bytes written form a valid `Value` (layout
-        // checked above).
-        unsafe {
-            _mm_storeu_si128(dst.cast::<__m128i>(), _mm_set_epi64x(bits as i64, tag as i64))
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        let v = if tag == TAG_INT {
-            Value::Int(bits as i64)
-        } else {
-            Value::Float(f64::from_bits(bits))
-        };
-        // SAFETY: `dst` is valid for a write (caller).
-        unsafe { dst.write(v) };
-    }
-}
 
 impl State {
     /// Runs frames until the frame count drops to `entry` (see
@@ -168,7 +120,10 @@ impl State {
                 ($i:expr) => {{
                     let ix = ($i) as usize;
                     debug_assert!(base + ix < self.th.stack.len());
-                    debug_assert!(std::ptr::eq(regs, self.th.stack.as_ptr().wrapping_add(base)));
+                    debug_assert!(std::ptr::eq(
+                        regs,
+                        self.th.stack.as_ptr().wrapping_add(base)
+                    ));
                     // SAFETY: register operands are below max_stack_size
                     // (verifier), the stack holds base + max_stack_size
                     // slots (push_lua_frame), and `regs` points at slot
@@ -181,25 +136,24 @@ impl State {
                     let v = $v;
                     let ix = ($i) as usize;
                     debug_assert!(base + ix < self.th.stack.len());
-                    debug_assert!(std::ptr::eq(regs, self.th.stack.as_ptr().wrapping_add(base)));
+                    debug_assert!(std::ptr::eq(
+                        regs,
+                        self.th.stack.as_ptr().wrapping_add(base)
+                    ));
                     // SAFETY: as in `reg!`.
                     unsafe {
                         *regs.add(ix) = v;
                     }
                 }};
             }
-            // Numeric results are stored as one 16-byte write (tag word
-            // and payload): a later whole-value copy of the register (a
-            // MOVE, an argument, a table store) then reads what one store
-            // wrote, which the CPU forwards; a byte-sized tag store plus a
-            // payload store would stall that wide load.
+            // Numeric results.
             macro_rules! set_int {
                 ($i:expr, $x:expr) => {{
                     let x: i64 = $x;
                     let ix = ($i) as usize;
                     debug_assert!(base + ix < self.th.stack.len());
                     // SAFETY: as in `reg!`.
-                    unsafe { store_num(regs.add(ix), TAG_INT, x as u64) }
+                    unsafe { *regs.add(ix) = Value::Int(x) }
                 }};
             }
             macro_rules! set_flt {
@@ -208,7 +162,7 @@ impl State {
                     let ix = ($i) as usize;
                     debug_assert!(base + ix < self.th.stack.len());
                     // SAFETY: as in `reg!`.
-                    unsafe { store_num(regs.add(ix), TAG_FLOAT, x.to_bits()) }
+                    unsafe { *regs.add(ix) = Value::Float(x) }
                 }};
             }
             macro_rules! kst {
@@ -658,7 +612,14 @@ impl State {
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
-                                match protect!(self.arith_slow(TagMethod::Unm, rb, rb, r, r, Some(ftop))?) {
+                                match protect!(self.arith_slow(
+                                    TagMethod::Unm,
+                                    rb,
+                                    rb,
+                                    r,
+                                    r,
+                                    Some(ftop)
+                                )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -672,7 +633,14 @@ impl State {
                             _ => {
                                 save!();
                                 let r = Some(i.b() as usize);
-                                match protect!(self.arith_slow(TagMethod::BNot, rb, rb, r, r, Some(ftop))?) {
+                                match protect!(self.arith_slow(
+                                    TagMethod::BNot,
+                                    rb,
+                                    rb,
+                                    r,
+                                    r,
+                                    Some(ftop)
+                                )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -689,7 +657,11 @@ impl State {
                             }
                             _ => {
                                 save!();
-                                match protect!(self.len_slow(rb, Some(i.b() as usize), Some(ftop))?) {
+                                match protect!(self.len_slow(
+                                    rb,
+                                    Some(i.b() as usize),
+                                    Some(ftop)
+                                )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
                                 }
@@ -1015,9 +987,9 @@ impl State {
                                     // SAFETY: both slots hold integers
                                     // (just matched) and a `Value::Int`'s
                                     // payload is its bytes 8..16 (checked
-                                    // at compile time beside
-                                    // `store_num`), so writing the payload
-                                    // alone leaves valid integers.
+                                    // at compile time, top of this file),
+                                    // so writing the payload alone leaves
+                                    // valid integers.
                                     unsafe {
                                         *(regs.add(a as usize + 1) as *mut i64).add(1) = count - 1;
                                         *(regs.add(a as usize) as *mut i64).add(1) = idx;
