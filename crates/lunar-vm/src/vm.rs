@@ -165,6 +165,17 @@ impl State {
                     unsafe { *regs.add(ix) = Value::Float(x) }
                 }};
             }
+            macro_rules! upv {
+                ($n:expr) => {{
+                    let n = ($n) as usize;
+                    debug_assert!(n < cl.upvals.len());
+                    // SAFETY: upvalue operands are below the prototype's
+                    // upvalue count (verifier), which is the length of
+                    // every closure's upvalue array (make_closure,
+                    // make_main_closure).
+                    unsafe { cl.upvals.get_unchecked(n) }.get()
+                }};
+            }
             macro_rules! kst {
                 ($i:expr) => {{
                     debug_assert!(($i as usize) < rp.k.len());
@@ -293,10 +304,10 @@ impl State {
                             set_reg!(i.a() + j, Value::Nil);
                         }
                     }
-                    OpCode::GetUpval => set_reg!(i.a(), cl.upvals[i.b() as usize].get().get()),
-                    OpCode::SetUpval => cl.upvals[i.b() as usize].get().set(reg!(i.a())),
+                    OpCode::GetUpval => set_reg!(i.a(), upv!(i.b()).get()),
+                    OpCode::SetUpval => upv!(i.b()).set(reg!(i.a())),
                     OpCode::GetTabUp => {
-                        let t = cl.upvals[i.b() as usize].get().get();
+                        let t = upv!(i.b()).get();
                         let key = kst!(i.c());
                         if let (Value::Table(tt), Value::Str(s)) = (t, key) {
                             let v = tt.get_str(s);
@@ -374,7 +385,7 @@ impl State {
                         }
                     }
                     OpCode::SetTabUp => {
-                        let t = cl.upvals[i.a() as usize].get().get();
+                        let t = upv!(i.a()).get();
                         let key = kst!(i.b());
                         let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
                         if let (Value::Table(tt), Value::Str(s)) = (t, key)
