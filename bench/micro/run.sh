@@ -4,7 +4,7 @@
 # and lua5.4, alternating,
 # and prints the ratio of the best user-CPU time of each (best of N runs,
 # default 3). Usage, from the repository root:
-#   go build -o /tmp/lunar ./cmd/lunar && bench/micro/run.sh /tmp/lunar [N]
+#   cargo build --release -p lunar-cli && bench/micro/run.sh target/release/lunar [N]
 set -euo pipefail
 lunar=${1:?path to the lunar binary}
 n=${2:-3}

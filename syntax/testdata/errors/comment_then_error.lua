@@ -1,3 +1,0 @@
--- comment
---[[ long
-comment ]] x = = 2

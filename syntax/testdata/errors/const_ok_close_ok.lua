@@ -1,1 +1,0 @@
-local a <const>, b <close> = 1, 2 x

@@ -1,1 +1,0 @@
-for i = 1 do end

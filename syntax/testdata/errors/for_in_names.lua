@@ -1,1 +1,0 @@
-for a, 1 in x do end

@@ -1,1 +1,0 @@
-for i=1,2 do goto continue ::continue:: end x

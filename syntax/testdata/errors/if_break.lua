@@ -1,1 +1,0 @@
-while true do if x then break; ; y() end end return

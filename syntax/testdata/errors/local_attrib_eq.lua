@@ -1,1 +1,0 @@
-local x < const > = 1 +

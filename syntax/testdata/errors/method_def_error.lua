@@ -1,1 +1,0 @@
-function a.b.c:d(x) return self + end

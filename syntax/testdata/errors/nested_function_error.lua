@@ -1,5 +1,0 @@
-local t = {
-  f = function(a)
-    return a +
-  end
-}

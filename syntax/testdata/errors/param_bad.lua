@@ -1,1 +1,0 @@
-function f(a, 1) end

@@ -1,1 +1,0 @@
-do return end return 1; x

@@ -1,1 +1,0 @@
-function f(a b) end

@@ -1,1 +1,0 @@
-if x y() end

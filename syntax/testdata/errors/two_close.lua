@@ -1,1 +1,0 @@
-local x <close>, y <close> = 1

@@ -1,1 +1,0 @@
-local x <foo> = 1

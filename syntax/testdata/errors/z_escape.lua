@@ -1,3 +1,0 @@
-x = 'abc\z   
-
-  def' y
