@@ -93,7 +93,7 @@ pub fn dump(p: &Proto, strip: bool) -> Vec<u8> {
     d.b.extend_from_slice(&CHECK_INT.to_le_bytes());
     d.b.extend_from_slice(&CHECK_NUM.to_bits().to_le_bytes());
     d.b.push(p.upvalues.len() as u8);
-    d.function(p, b"");
+    d.function(p, None);
     d.b
 }
 
@@ -126,7 +126,11 @@ impl Dumper {
         self.b.extend_from_slice(s);
     }
 
-    fn function(&mut self, p: &Proto, parent_source: &[u8]) {
+    /// `parent_source` is `None` for the main function, whose source is
+    /// always written (unless stripping), even when it is empty, as the
+    /// reference's dumper does: only a nested function that shares its
+    /// parent's source leaves it out.
+    fn function(&mut self, p: &Proto, parent_source: Option<&[u8]>) {
         // Name every field, so that a field added to Proto or UpvalueDesc
         // fails to compile here until the format learns to carry it.
         let Proto {
@@ -156,7 +160,7 @@ impl Dumper {
             end_pc: _,
         } in &p.loc_vars
         {}
-        self.str(&p.source, !self.strip && *p.source != *parent_source);
+        self.str(&p.source, !self.strip && parent_source != Some(&*p.source));
         self.uvarint(p.line_defined as u64);
         self.uvarint(p.last_line_defined as u64);
         self.b
@@ -192,7 +196,7 @@ impl Dumper {
         }
         self.uvarint(p.protos.len() as u64);
         for sub in &p.protos {
-            self.function(sub, &p.source);
+            self.function(sub, Some(&p.source));
         }
         // Debug information.
         if self.strip {
