@@ -1,0 +1,1 @@
+goto a; do ::a:: end ::a::

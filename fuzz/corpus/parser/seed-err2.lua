@@ -1,0 +1,1 @@
+local a <close> <const> = 1
