@@ -3,7 +3,7 @@
 //! upvaluejoin, getmetatable, setmetatable, getregistry, getuservalue,
 //! setuservalue, sethook and gethook (hooks are stored, not yet called).
 
-use lunar_vm::{Error, Gc, State, Thread, Value};
+use lunar_vm::{Error, Gc, State, Table, Thread, Value};
 
 /// Opens the debug library (`debug` global and module).
 pub fn open_debug(st: &mut State) {
@@ -299,9 +299,8 @@ fn upvalueid(st: &mut State) -> Result<usize, Error> {
     let n = st.check_integer(2)?;
     match (n >= 1).then(|| st.upvalue_id(f, n as usize)).flatten() {
         Some(id) => st.push(Value::LightUserData(id)),
-        None => {
-            return Err(st.arg_error(2, "invalid upvalue index"));
-        }
+        // An index out of range gives fail, not an error (5.4.7).
+        None => st.push(Value::Nil),
     }
     Ok(1)
 }
@@ -436,13 +435,34 @@ fn sethook(st: &mut State) -> Result<usize, Error> {
         let count = st.opt_integer(off + 3, 0)?;
         (f, mask, count)
     };
+    let key = Value::Thread(th.unwrap_or_else(|| st.current_thread()));
     match th {
         Some(co) if !co.ptr_eq(st.current_thread()) => {
             st.with_thread(co, |s| s.set_hook(func, &mask, count))
         }
         _ => st.set_hook(func, &mask, count),
     }
+    // The hooks live in the threads; the reference's table of hooks by
+    // thread (`_HOOKKEY` in the registry, weak keys) is kept as well, for
+    // the programs that look at it.
+    let table = hook_table(st);
+    st.raw_set(table, key, func)?;
     Ok(0)
+}
+
+/// The registry's `_HOOKKEY` table (thread -> hook function, weak keys),
+/// made on first use; as in the reference, it is its own metatable.
+fn hook_table(st: &mut State) -> Gc<Table> {
+    let reg = st.registry();
+    if let Value::Table(t) = st.get_field(reg, "_HOOKKEY") {
+        return t;
+    }
+    let t = st.new_table(0, 2);
+    let k = st.str_value(b"k");
+    st.set_field(t, "__mode", k);
+    t.set_metatable(Some(t));
+    st.set_field(reg, "_HOOKKEY", Value::Table(t));
+    t
 }
 
 fn gethook(st: &mut State) -> Result<usize, Error> {

@@ -709,7 +709,9 @@ impl State {
         self.ensure_stack(args.len() + 2 + MIN_STACK)?;
         self.th.stack[0] = Value::LightFn(host);
         self.th.top = 1;
-        self.th.frames.push(crate::state::Frame::native(0, -1));
+        let mut base = crate::state::Frame::native(0, -1);
+        base.flags |= crate::state::F_HOST;
+        self.th.frames.push(base);
         // The host's call counts as one native level (and the call itself
         // one more), as the reference's standalone interpreter runs a
         // script under pmain.

@@ -91,8 +91,21 @@ impl State {
             } else {
                 self.th.stack[top..top + args.len()].copy_from_slice(args);
                 self.th.top = top + args.len();
-                self.poscall(top, args.len());
-                self.execute(0, Ok(()))
+                // The native function that yielded returns now: its return
+                // event comes first (the reference's `luaD_poscall`).
+                let hooked = self.th.hook.mask & crate::hooks::HOOK_RET != 0
+                    && self.th.frames.last().is_some_and(|f| f.cl.is_none());
+                match if hooked {
+                    self.hook_return(top, args.len())
+                } else {
+                    Ok(())
+                } {
+                    Ok(()) => {
+                        self.poscall(top, args.len());
+                        self.execute(0, Ok(()))
+                    }
+                    Err(e) => self.execute(0, Err(e)),
+                }
             }
         };
         let out = match r {

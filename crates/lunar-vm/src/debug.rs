@@ -44,7 +44,8 @@ impl State {
             Some(cl) => {
                 let p = &cl.proto.p;
                 let pc = f.pc.saturating_sub(1);
-                p.line_info.get(pc).map(|&l| l as i64).unwrap_or(-1)
+                // Line 0: stripped debug information, unknown (-1).
+                p.line_at(pc).map_or(-1, |l| l as i64)
             }
             None => -1,
         }
@@ -292,6 +293,9 @@ impl State {
     /// What function runs at `level`, as tracebacks describe it.
     fn function_description(&self, level: usize) -> String {
         let f = self.frame_at(level).unwrap();
+        if f.flags & crate::state::F_HOST != 0 {
+            return "?".to_string();
+        }
         let fv = self.th.stack[f.func];
         if let Some(name) = self.loaded_func_name(fv) {
             return format!("function '{name}'");
@@ -643,7 +647,7 @@ impl State {
                     .line_info
                     .iter()
                     .enumerate()
-                    .filter(|(i, _)| !(*i == 0 && p.is_vararg))
+                    .filter(|(i, l)| !(*i == 0 && p.is_vararg) && **l > 0)
                     .map(|(_, l)| *l)
                     .collect();
                 lines.sort_unstable();
@@ -754,7 +758,7 @@ impl State {
     }
 
     /// Upvalue `n` (1-based) of function `f`: its name ("" for natives'
-    /// upvalues, "?" when stripped) and value.
+    /// upvalues, "(no name)" when stripped) and value.
     pub fn get_upvalue(&self, f: Value, n: usize) -> Option<(Vec<u8>, Value)> {
         match f {
             Value::LuaFn(cl) => {
@@ -766,7 +770,11 @@ impl State {
                     .get(n - 1)
                     .map(|d| d.name.to_vec())
                     .unwrap_or_default();
-                let name = if name.is_empty() { b"?".to_vec() } else { name };
+                let name = if name.is_empty() {
+                    b"(no name)".to_vec() // stripped, as the reference names it
+                } else {
+                    name
+                };
                 Some((name, u.get().get()))
             }
             Value::NativeFn(c) => {

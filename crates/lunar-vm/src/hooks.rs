@@ -110,10 +110,8 @@ impl State {
             self.th.old_pc = pc;
             let changed = pc < li.len() && old < li.len() && li[pc] != li[old];
             if pc <= old || changed {
-                let line = li
-                    .get(pc)
-                    .map(|&l| Value::Int(l as i64))
-                    .unwrap_or(Value::Nil);
+                // Line 0 (stripped debug information) is unknown: nil.
+                let line = p.line_at(pc).map_or(Value::Nil, |l| Value::Int(l as i64));
                 self.run_hook(b"line", line)?;
             }
         }

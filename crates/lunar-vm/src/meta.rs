@@ -50,8 +50,7 @@ pub(crate) fn int_mod(a: i64, b: i64) -> i64 {
 /// divisor's sign).
 #[inline]
 pub(crate) fn float_mod(a: f64, b: f64) -> f64 {
-    let m = a % b;
-    if m * b < 0.0 { m + b } else { m }
+    crate::number::float_mod(a, b)
 }
 
 /// Lua's `^` (C's pow, which Rust's `powf` calls).

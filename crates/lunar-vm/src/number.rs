@@ -134,7 +134,9 @@ pub fn int_mod(a: i64, b: i64) -> i64 {
 pub fn float_mod(a: f64, b: f64) -> f64 {
     // Rust's `%` on floats is C's fmod (LLVM's frem).
     let m = a % b;
-    if if m > 0.0 { b < 0.0 } else { m < 0.0 && b != m } {
+    // Signs compared, never the product `m * b`, which underflows to 0 for
+    // tiny operands; a zero or NaN result is never moved.
+    if (m > 0.0 && b < 0.0) || (m < 0.0 && b > 0.0) {
         m + b
     } else {
         m

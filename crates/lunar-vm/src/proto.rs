@@ -5,8 +5,10 @@
 
 use crate::gc::{Gc, Marker, Trace};
 use crate::state::State;
+use crate::string::LuaStr;
 use crate::value::Value;
 use lunar_compile::{Constant, Proto};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A prototype ready to run in one state (heap object).
@@ -35,7 +37,19 @@ impl Trace for RtProto {
 
 impl State {
     /// Converts a compiled prototype (and its nested ones) for this state.
+    /// Equal long strings among the constants of the whole chunk become
+    /// one string object, as the reference's compiler anchors each string
+    /// of a chunk once (`string.format("%p")` tells them apart).
     pub(crate) fn runtime_proto(&mut self, p: &Arc<Proto>) -> Gc<RtProto> {
+        let mut long = HashMap::new();
+        self.runtime_proto_in(p, &mut long)
+    }
+
+    fn runtime_proto_in<'a>(
+        &mut self,
+        p: &'a Arc<Proto>,
+        long: &mut HashMap<&'a [u8], LuaStr>,
+    ) -> Gc<RtProto> {
         let k: Box<[Value]> = p
             .constants
             .iter()
@@ -44,12 +58,25 @@ impl State {
                 Constant::Bool(b) => Value::Bool(*b),
                 Constant::Int(i) => Value::Int(*i),
                 Constant::Float(f) => Value::Float(*f),
-                Constant::Str(s) => Value::Str(self.new_str(s)),
+                Constant::Str(s) => match long.get(&**s) {
+                    Some(l) => Value::Str(*l),
+                    None => {
+                        let l = self.new_str(s);
+                        if !l.is_short() {
+                            long.insert(&**s, l);
+                        }
+                        Value::Str(l)
+                    }
+                },
             })
             .collect();
-        // Constants are reachable only from this Rust local until the
-        // object exists; no safe point happens in between.
-        let children: Box<[Gc<RtProto>]> = p.protos.iter().map(|c| self.runtime_proto(c)).collect();
+        // Constants are reachable only from this Rust local (and `long`)
+        // until the objects exist; no safe point happens in between.
+        let children: Box<[Gc<RtProto>]> = p
+            .protos
+            .iter()
+            .map(|c| self.runtime_proto_in(c, long))
+            .collect();
         self.heap.alloc(RtProto {
             p: p.clone(),
             k,

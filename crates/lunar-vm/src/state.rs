@@ -43,6 +43,10 @@ pub(crate) const F_HOOKED: u8 = 16;
 /// Frame flag: a native frame whose protected call failed, closing the
 /// pending to-be-closed variables (`call::close_step`).
 pub(crate) const F_CLOSING: u8 = 32;
+/// Frame flag: the host's base frame (`pcall_host`), always "[C]: in ?" in
+/// tracebacks: its function is a stub that may share its address with
+/// another native function, so it is never looked up by value.
+pub(crate) const F_HOST: u8 = 64;
 
 /// A native function's continuation (see `State::call_k`): called when the
 /// call it asked for has returned (`ok` true, results on the stack) or, for
@@ -485,7 +489,19 @@ impl State {
             return Ok(());
         }
         let saved = self.th.top;
-        self.th.top = top.max(self.th.frames.last().map(|f| f.top).unwrap_or(0));
+        let ftop = self.th.frames.last().map(|f| f.top).unwrap_or(0);
+        // The registers from `top` up are dead here (the compiler allocates
+        // registers as a stack): cleared, as the reference's atomic phase
+        // clears the stack above `L->top`, so that a stale temporary (the
+        // argument of a call whose results were dropped) does not keep an
+        // object alive, or its finalizer from ever running.
+        let end = ftop.min(self.th.stack.len());
+        if top < end {
+            for v in &mut self.th.stack[top..end] {
+                *v = Value::Nil;
+            }
+        }
+        self.th.top = top.max(ftop);
         self.collect_garbage();
         self.th.top = saved;
         Ok(())

@@ -437,15 +437,21 @@ impl Parts {
         let addr = object_addr(k);
         let mask = self.node.len() - 1;
         let mut i = h as usize & mask;
-        loop {
+        // A key removed, made dead by a collection and then set again has
+        // a dead slot and a live one in the same probe chain: the live one
+        // wins, else `next` would go from the dead slot to the live one and
+        // back forever.
+        let mut dead = None;
+        for _ in 0..self.node.len() {
             match &self.node[i].key {
                 Key::Live(nk) if key_eq(nk, k) => return Some(i),
-                Key::Dead(a) if addr != 0 && *a == addr => return Some(i),
-                Key::Empty => return None,
+                Key::Dead(a) if addr != 0 && *a == addr && dead.is_none() => dead = Some(i),
+                Key::Empty => break,
                 _ => {}
             }
             i = (i + 1) & mask;
         }
+        dead
     }
 
     fn get_generic(&self, k: &Value) -> Value {

@@ -223,6 +223,38 @@ fn tracebacks() {
     );
 }
 
+/// The host's base frame ends a traceback as "[C]: in ?" even when a
+/// loaded module holds a function equal to its stub (the stub used to be
+/// looked up by value and named after it, e.g. "function 'debug.debug'").
+#[test]
+fn traceback_host_frame_is_never_named() {
+    let (mut st, _) = new_state();
+    fn tb(st: &mut State) -> Result<usize, Error> {
+        // The host's stub, as a field of a loaded module "m".
+        let host = st.th.stack[0];
+        let m = st.new_table(0, 1);
+        st.set_field(m, "alias", host);
+        let loaded = st.new_table(0, 1);
+        st.set_field(loaded, "m", Value::Table(m));
+        let reg = st.registry;
+        st.set_field(reg, "_LOADED", Value::Table(loaded));
+        let t = st.traceback(None, 1);
+        let v = st.str_value(&t);
+        st.push(v);
+        Ok(1)
+    }
+    st.set_global("tb", Value::LightFn(tb));
+    let f = st
+        .load(b"local s = tb() return s", b"=input", "t", None)
+        .unwrap();
+    let r = st.pcall(f, &[], None).unwrap();
+    let Value::Str(s) = r[0] else { panic!() };
+    assert_eq!(
+        s.to_str_lossy(),
+        "stack traceback:\n\tinput:1: in main chunk\n\t[C]: in ?"
+    );
+}
+
 #[test]
 fn state_is_send_and_protos_are_shared() {
     fn assert_send<T: Send>() {}

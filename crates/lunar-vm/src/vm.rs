@@ -841,6 +841,16 @@ impl State {
                         if protect!(self.precall(ra, i.c() as i32 - 1, 0)?) {
                             continue 'newframe;
                         }
+                        // A native function returned: what it allocated is
+                        // collected here (natives have no safe point of
+                        // their own, where the reference's API calls
+                        // luaC_checkGC). Its results are the live top.
+                        if self.heap.should_collect() {
+                            let c = i.c() as usize;
+                            let live = if c != 0 { ra + c - 1 } else { self.th.top };
+                            save!();
+                            protect!(self.gc_safe_point(live)?);
+                        }
                         trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
                         if trap != HOOKED {
                             save!();

@@ -853,3 +853,22 @@ fn nested_coroutine_errors() {
         ],
     );
 }
+
+/// A coroutine hooked with "clr" sees the return event of `yield` when it
+/// is resumed (coroutine.lua's "single trace of coroutines").
+#[test]
+fn hook_return_event_of_yield() {
+    check(
+        r#"
+        local co = coroutine.create(function ()
+          coroutine.yield(10)
+          return 20
+        end)
+        local trace = {}
+        debug.sethook(co, function (e) trace[#trace + 1] = e end, "clr")
+        repeat until not coroutine.resume(co)
+        print(table.concat(trace, " "))
+        "#,
+        &["call line call return line return"],
+    );
+}

@@ -247,6 +247,11 @@ fn value_int_arith() {
     assert_eq!(float_mod(-7.0, 3.0), 2.0);
     assert_eq!(float_mod(5.5, f64::INFINITY), 5.5);
     assert_eq!(float_mod(-5.5, f64::INFINITY), f64::INFINITY);
+    // Tiny operands (the product of remainder and divisor underflows) and
+    // an infinite divisor of the remainder's sign.
+    assert_eq!(float_mod(-1e-300, 1e-299), 9e-300);
+    assert_eq!(float_mod(-5.5, f64::NEG_INFINITY), -5.5);
+    assert_eq!(float_mod(5.5, f64::NEG_INFINITY), f64::NEG_INFINITY);
 }
 
 /// A small deterministic generator for the table model test.
@@ -719,6 +724,159 @@ fn table_many_float_keys() {
         print(ok, count, t[1.5], t[0.5])
         "#,
         &["true\t5000\t1\tnil"],
+    );
+}
+
+/// Float `%` in the dispatch loop and through `__mod`-free arithmetic on
+/// values the compiler cannot fold: tiny operands, infinite divisors.
+#[test]
+fn float_mod_tiny_and_infinite() {
+    check(
+        r#"
+        local a, b, h = -1e-300, 1e-299, math.huge
+        print(a % b, -5.5 % -h, 5.5 % -h, -5.5 % h, a % 1e-299)
+        "#,
+        &["9e-300\t-5.5\t-inf\tinf\t9e-300"],
+    );
+}
+
+/// `debug.upvalueid` with an index out of range gives fail (5.4.7), not
+/// an error.
+#[test]
+fn debug_upvalueid_out_of_range() {
+    check(
+        r#"
+        local x = 1
+        local function f() return x end
+        print(debug.upvalueid(f, 2), debug.upvalueid(f, 0),
+              type(debug.upvalueid(f, 1)), debug.upvalueid(print, 1))
+        "#,
+        &["nil\tnil\tuserdata\tnil"],
+    );
+}
+
+/// A pending `__gc` runs at the collections of a tight allocation loop:
+/// the dropped argument of an earlier call, left in a dead register, does
+/// not keep the object alive (gc.lua's "collected when all other objects
+/// are marked").
+#[test]
+fn finalizer_runs_in_allocation_loop() {
+    check(
+        r#"
+        local name
+        setmetatable({}, {__gc = function () name = 1 end})
+        local n = 0
+        repeat local a = {}; n = n + 1 until name or n > 2000000
+        print(name)
+        "#,
+        &["1"],
+    );
+}
+
+/// A stripped function (`string.dump(f, true)`) has no line information:
+/// current line -1 (errors read `?:-1:`), no active lines, nil lines for
+/// the line hook, and upvalues named "(no name)".
+#[test]
+fn stripped_function_debug_info() {
+    check(
+        r#"
+        local function f(a) local y = 1; if a then y = y .. {} end; return print end
+        local g = load(string.dump(f, true))
+        print(pcall(g, true))
+        local t = debug.getinfo(g, "SL")
+        print(t.linedefined, t.short_src, next(t.activelines))
+        print((debug.getupvalue(g, 1)))
+        local lines = {}
+        debug.sethook(function(_, l) lines[#lines + 1] = tostring(l) end, "l")
+        g()
+        debug.sethook()
+        print(table.concat(lines, " "))
+        "#,
+        &[
+            "false\t?:-1: attempt to concatenate a table value",
+            "2\t?\tnil",
+            "(no name)",
+            "10 nil 11",
+        ],
+    );
+}
+
+/// `debug.sethook` keeps the reference's registry table of hooks
+/// (`_HOOKKEY`: weak keys, its own metatable), as db.lua checks.
+#[test]
+fn debug_hook_table_in_registry() {
+    check(
+        r#"
+        local function h() end
+        debug.sethook(h, "l")
+        local t = debug.getregistry()._HOOKKEY
+        local hooked = t[coroutine.running()] == h
+        debug.sethook()
+        print(getmetatable(t) == t, t.__mode, hooked, t[coroutine.running()])
+        "#,
+        &["true\tk\ttrue\tnil"],
+    );
+}
+
+/// Equal long string constants of one chunk are one object, in nested
+/// functions too (literals.lua's "reuse of long strings").
+#[test]
+fn long_string_constants_shared_in_chunk() {
+    check(
+        r#"
+        local function getadd (s) return string.format("%p", s) end
+        local s1 <const> = "01234567890123456789012345678901234567890123456789"
+        local s3 = "01234567890123456789012345678901234567890123456789"
+        local function foo() return s1 end
+        local function foo2()
+          return "01234567890123456789012345678901234567890123456789"
+        end
+        local a1 = getadd(s1)
+        print(a1 == getadd(foo()), a1 == getadd(s3), a1 == getadd(foo2()))
+        "#,
+        &["true\ttrue\ttrue"],
+    );
+}
+
+/// A loop that allocates only in native functions (`string.rep`) is
+/// collected too: its memory stays bounded and a pending `__gc` runs.
+#[test]
+fn finalizer_runs_when_natives_allocate() {
+    check(
+        r#"
+        local name
+        setmetatable({}, {__gc = function () name = 1 end})
+        local n = 0
+        repeat
+          local a = string.rep("x", 100, tostring(n)); n = n + 1
+        until name or n > 200000
+        print(name, collectgarbage("count") < 10000)
+        "#,
+        &["1\ttrue"],
+    );
+}
+
+/// A key removed, made dead by a collection and set again is seen once
+/// by `next` (the traversal used to loop between its dead and live slots).
+#[test]
+fn table_next_after_dead_key_revived() {
+    check(
+        r#"
+        local t = {}
+        for i = 1, 20 do t["x" .. i] = i end
+        t.x5 = 1
+        t.x5 = nil
+        collectgarbage()
+        t.x5 = 0
+        local n, seen = 0, 0
+        for k, v in next, t do
+          n = n + 1
+          if k == "x5" then seen = seen + 1 end
+          if n > 100 then break end
+        end
+        print(n, seen, t.x5)
+        "#,
+        &["20\t1\t0"],
     );
 }
 
