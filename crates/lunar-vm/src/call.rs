@@ -106,12 +106,6 @@ impl State {
             cl: Some(cl),
             flags,
             aux: 0,
-            k: None,
-            ctx: 0,
-            kfunc: 0,
-            knres: 0,
-            kcc: 0,
-            handler: 0,
         });
         self.th.top = base + maxs;
         Ok(())
@@ -170,8 +164,8 @@ impl State {
                     return Ok(false);
                 }
                 Err(Error::CallK) => {
-                    let f = *self.th.frames.last().unwrap();
-                    if self.precall(f.kfunc, f.knres, 0)? {
+                    let c = self.th.cont(self.th.frames.len() - 1);
+                    if self.precall(c.kfunc, c.knres, 0)? {
                         return Ok(true);
                     }
                     r = self.continue_native(true);
@@ -184,12 +178,10 @@ impl State {
     /// Calls the continuation of the native frame on top.
     pub(crate) fn continue_native(&mut self, ok: bool) -> Result<usize, Error> {
         let fi = self.th.frames.len() - 1;
-        let f = &mut self.th.frames[fi];
-        f.flags &= !F_PROTECTED;
-        let k = f.k.take().expect("native frame without continuation");
-        let ctx = f.ctx;
-        self.n_ccalls = f.kcc;
-        k(self, ok, ctx)
+        self.th.frames[fi].flags &= !F_PROTECTED;
+        let c = self.th.cont(fi);
+        self.n_ccalls = c.kcc;
+        (c.k)(self, ok, c.ctx)
     }
 
     /// Pops the top frame, moving its `n` results from `src` to where
@@ -334,15 +326,16 @@ impl State {
     fn recover(&mut self, fi: usize) -> Result<(), Error> {
         let mut ev = std::mem::take(&mut self.error_value);
         let f = self.th.frames[fi];
-        let handler = if f.handler != 0 {
-            Some(self.th.stack[f.handler])
+        let c = self.th.cont(fi);
+        let handler = if c.handler != 0 {
+            Some(self.th.stack[c.handler])
         } else {
             None
         };
         if let Some(h) = handler {
             ev = self.run_handler(h, ev);
         }
-        let level = f.kfunc;
+        let level = c.kfunc;
         // Where the closing methods are called: above every variable still
         // to close (the first error's high-water mark, kept while closing).
         let at = if f.flags & F_CLOSING != 0 {
@@ -352,7 +345,7 @@ impl State {
         };
         self.th.frames.truncate(fi + 1);
         self.in_stack_error = false;
-        self.n_ccalls = f.kcc + 1;
+        self.n_ccalls = c.kcc + 1;
         self.th.stack[level] = ev;
         let fr = &mut self.th.frames[fi];
         fr.flags |= F_CLOSING;
@@ -368,7 +361,7 @@ impl State {
     pub(crate) fn close_step(&mut self, fi: usize) -> Result<(), Error> {
         loop {
             let f = self.th.frames[fi];
-            let level = f.kfunc;
+            let level = self.th.cont(fi).kfunc;
             let at = level + f.aux as usize;
             self.close_upvals(level + 1);
             if let Some(&idx) = self.th.tbc.last()
@@ -599,15 +592,17 @@ impl State {
         let cc = self.n_ccalls;
         self.n_ccalls += 1;
         let fi = self.th.frames.len() - 1;
-        let f = &mut self.th.frames[fi];
-        f.kfunc = kfunc;
-        f.knres = nresults;
-        f.kcc = cc;
-        f.ctx = ctx;
-        f.k = Some(k);
-        f.handler = handler;
+        self.th.set_cont(crate::state::NativeCont {
+            level: fi,
+            k,
+            ctx,
+            kfunc,
+            knres: nresults,
+            kcc: cc,
+            handler,
+        });
         if protected {
-            f.flags |= F_PROTECTED;
+            self.th.frames[fi].flags |= F_PROTECTED;
         }
         Error::CallK
     }

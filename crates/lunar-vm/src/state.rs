@@ -57,6 +57,28 @@ pub type ContFn = fn(&mut State, ok: bool, ctx: isize) -> Result<usize, Error>;
 /// A loader of binary chunks: the bytes to a prototype, or a message.
 pub type Undump = fn(&[u8]) -> Result<std::sync::Arc<lunar_compile::Proto>, String>;
 
+/// The pending call of a native frame (`State::request_call`), kept
+/// beside the frames (`ThreadData::conts`) so that `Frame`, pushed by every
+/// Lua call, carries no native-only fields.
+#[derive(Clone, Copy)]
+pub(crate) struct NativeCont {
+    /// Index of the native frame in `ThreadData::frames`.
+    pub(crate) level: usize,
+    /// The continuation of the pending call.
+    pub(crate) k: ContFn,
+    /// The continuation's context.
+    pub(crate) ctx: isize,
+    /// Stack index of the function of the pending call.
+    pub(crate) kfunc: usize,
+    /// Results wanted from the pending call.
+    pub(crate) knres: i32,
+    /// The native-call depth before the pending call.
+    pub(crate) kcc: u32,
+    /// Stack index of the message handler of a protected pending call
+    /// (0: none).
+    pub(crate) handler: usize,
+}
+
 /// One activation record (the reference's CallInfo).
 #[derive(Clone, Copy)]
 pub(crate) struct Frame {
@@ -79,19 +101,6 @@ pub(crate) struct Frame {
     /// Scratch for finishing interrupted instructions (CONCAT's remaining
     /// count, RETURN's result count).
     pub(crate) aux: u32,
-    /// Native frames: the continuation of the pending call.
-    pub(crate) k: Option<ContFn>,
-    /// Native frames: the continuation's context.
-    pub(crate) ctx: isize,
-    /// Native frames: stack index of the function of the pending call.
-    pub(crate) kfunc: usize,
-    /// Native frames: results wanted from the pending call.
-    pub(crate) knres: i32,
-    /// Native frames: the native-call depth before the pending call.
-    pub(crate) kcc: u32,
-    /// Native frames: stack index of the message handler of a protected
-    /// pending call (0: none).
-    pub(crate) handler: usize,
 }
 
 impl Frame {
@@ -106,12 +115,6 @@ impl Frame {
             cl: None,
             flags: 0,
             aux: 0,
-            k: None,
-            ctx: 0,
-            kfunc: 0,
-            knres: 0,
-            kcc: 0,
-            handler: 0,
         }
     }
 }
@@ -134,6 +137,10 @@ pub enum CoStatus {
 pub(crate) struct ThreadData {
     pub(crate) stack: Vec<Value>,
     pub(crate) frames: Vec<Frame>,
+    /// Pending calls of native frames, by increasing frame index; an
+    /// entry whose frame was popped stays until a frame at or below its
+    /// level records a new one.
+    pub(crate) conts: Vec<NativeCont>,
     /// First free slot (meaningful in native frames and after variable
     /// results in Lua frames).
     pub(crate) top: usize,
@@ -155,6 +162,26 @@ pub(crate) struct ThreadData {
 }
 
 impl ThreadData {
+    /// Records the pending call of native frame `c.level`, dropping the
+    /// entries of frames at or above it (popped frames' leftovers).
+    pub(crate) fn set_cont(&mut self, c: NativeCont) {
+        while self.conts.last().is_some_and(|e| e.level >= c.level) {
+            self.conts.pop();
+        }
+        self.conts.push(c);
+    }
+
+    /// The pending call recorded by native frame `fi`.
+    pub(crate) fn cont(&self, fi: usize) -> NativeCont {
+        *self
+            .conts
+            .iter()
+            .rev()
+            .find(|e| e.level <= fi)
+            .filter(|e| e.level == fi)
+            .expect("native frame without continuation")
+    }
+
     fn trace(&self, marker: &mut Marker) {
         let hw = self.high_water();
         for v in &self.stack[..hw] {
