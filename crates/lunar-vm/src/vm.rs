@@ -92,10 +92,14 @@ impl State {
             let base = f.base;
             let ftop = f.top;
             let mut pc = f.pc;
-            if self.th.hook.mask != 0 && pc == 0 && !rp.p.is_vararg {
-                self.hook_call(f.flags & F_TAIL != 0)?;
+            // One test of the hook mask on the common, hook-free path.
+            let mut trap = false;
+            if self.th.hook.mask != 0 {
+                if pc == 0 && !rp.p.is_vararg {
+                    self.hook_call(f.flags & F_TAIL != 0)?;
+                }
+                trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
             }
-            let mut trap = self.th.hook.mask & (HOOK_LINE | HOOK_COUNT) != 0;
             if trap != HOOKED {
                 return Ok(false);
             }
@@ -186,9 +190,14 @@ impl State {
                 }};
             }
             macro_rules! save {
-                () => {
-                    self.th.frames[fi].pc = pc
-                };
+                () => {{
+                    debug_assert!(fi < self.th.frames.len());
+                    // SAFETY: frame `fi` is the running frame; frames
+                    // above it are pushed only by calls that leave this
+                    // loop iteration ('newframe), and none below it is
+                    // popped while it runs.
+                    unsafe { self.th.frames.get_unchecked_mut(fi) }.pc = pc
+                }};
             }
             macro_rules! cond_jump {
                 ($cond:expr, $i:expr) => {{
