@@ -29,9 +29,13 @@ impl State {
     /// Makes `co` the running thread (saving the current one's data).
     fn switch_to(&mut self, co: Gc<Thread>) -> Gc<Thread> {
         let prev = self.current;
-        let co_data = std::mem::take(&mut *co.data.borrow_mut());
-        let prev_data = std::mem::replace(&mut self.th, co_data);
-        *prev.data.borrow_mut() = prev_data;
+        // Two in-place swaps (the running thread's cell holds an empty
+        // `ThreadData`): no default value is built and no temporary is
+        // copied through memcpy.
+        let mut co_cell = co.data.borrow_mut();
+        std::mem::swap(&mut self.th, &mut *co_cell);
+        std::mem::swap(&mut *prev.data.borrow_mut(), &mut *co_cell);
+        drop(co_cell);
         self.current = co;
         prev
     }
@@ -39,9 +43,11 @@ impl State {
     /// Makes `prev` the running thread again.
     fn switch_back(&mut self, prev: Gc<Thread>) {
         let co = self.current;
-        let prev_data = std::mem::take(&mut *prev.data.borrow_mut());
-        let co_data = std::mem::replace(&mut self.th, prev_data);
-        *co.data.borrow_mut() = co_data;
+        // As in `switch_to`.
+        let mut prev_cell = prev.data.borrow_mut();
+        std::mem::swap(&mut self.th, &mut *prev_cell);
+        std::mem::swap(&mut *co.data.borrow_mut(), &mut *prev_cell);
+        drop(prev_cell);
         self.current = prev;
     }
 
