@@ -90,7 +90,6 @@ impl State {
             let k: *const Value = rp.k.as_ptr();
             let code: *const Instruction = rp.p.code.as_ptr();
             let base = f.base;
-            let ftop = f.top;
             let mut pc = f.pc;
             // One test of the hook mask on the common, hook-free path.
             let mut trap = false;
@@ -187,6 +186,15 @@ impl State {
                     // constants (verifier); `rp` is alive (the closure is
                     // in the frame's function slot).
                     unsafe { *k.add($i as usize) }
+                }};
+            }
+            // The frame's top, read where needed (slow paths) rather than
+            // kept in a local that every frame entry would load and spill.
+            macro_rules! ftop {
+                () => {{
+                    debug_assert!(fi < self.th.frames.len());
+                    // SAFETY: as in `save!`.
+                    unsafe { self.th.frames.get_unchecked(fi) }.top
                 }};
             }
             macro_rules! save {
@@ -325,14 +333,14 @@ impl State {
                                 continue;
                             }
                             save!();
-                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                            match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
                                 Some(v) => set_reg!(i.a(), v),
                                 None => continue 'newframe,
                             }
                             continue;
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop))?) {
+                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -351,7 +359,7 @@ impl State {
                             }
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop))?) {
+                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -366,7 +374,7 @@ impl State {
                             }
                         }
                         save!();
-                        match protect!(self.get_slow(t, Value::Int(i.c() as i64), Some(ftop))?) {
+                        match protect!(self.get_slow(t, Value::Int(i.c() as i64), Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -381,14 +389,14 @@ impl State {
                                 continue;
                             }
                             save!();
-                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                            match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
                                 Some(v) => set_reg!(i.a(), v),
                                 None => continue 'newframe,
                             }
                             continue;
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop))?) {
+                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -403,7 +411,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
+                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
@@ -417,7 +425,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
+                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
@@ -430,7 +438,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop))?) {
+                        if protect!(self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
@@ -444,7 +452,7 @@ impl State {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop))?) {
+                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
@@ -475,14 +483,14 @@ impl State {
                                 continue;
                             }
                             save!();
-                            match protect!(self.get_str_miss(tt, s, Some(ftop))?) {
+                            match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
                                 Some(v) => set_reg!(i.a(), v),
                                 None => continue 'newframe,
                             }
                             continue;
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop))?) {
+                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
@@ -619,7 +627,7 @@ impl State {
                         // SAFETY: an MMBIN follows its arithmetic
                         // instruction (verifier), so pc - 2 is in range.
                         let prev = unsafe { *code.add(pc - 2) };
-                        match protect!(self.arith_slow(tm, x, y, rx, ry, Some(ftop))?) {
+                        match protect!(self.arith_slow(tm, x, y, rx, ry, Some(ftop!()))?) {
                             Some(v) => set_reg!(prev.a(), v),
                             None => continue 'newframe,
                         }
@@ -638,7 +646,7 @@ impl State {
                                     rb,
                                     r,
                                     r,
-                                    Some(ftop)
+                                    Some(ftop!())
                                 )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
@@ -659,7 +667,7 @@ impl State {
                                     rb,
                                     r,
                                     r,
-                                    Some(ftop)
+                                    Some(ftop!())
                                 )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
@@ -680,7 +688,7 @@ impl State {
                                 match protect!(self.len_slow(
                                     rb,
                                     Some(i.b() as usize),
-                                    Some(ftop)
+                                    Some(ftop!())
                                 )?) {
                                     Some(v) => set_reg!(i.a(), v),
                                     None => continue 'newframe,
@@ -701,7 +709,7 @@ impl State {
                         };
                         save!();
                         let first = base + i.a() as usize;
-                        if protect!(self.concat_values(first, n, Some(ftop))?) {
+                        if protect!(self.concat_values(first, n, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                         if self.heap.should_collect() {
@@ -710,7 +718,7 @@ impl State {
                     }
                     OpCode::Close => {
                         save!();
-                        if protect!(self.close_in_loop(base + i.a() as usize, ftop)?) {
+                        if protect!(self.close_in_loop(base + i.a() as usize, ftop!())?) {
                             continue 'newframe;
                         }
                     }
@@ -728,7 +736,7 @@ impl State {
                             (Value::Table(_), Value::Table(_))
                             | (Value::UserData(_), Value::UserData(_)) => {
                                 save!();
-                                match protect!(self.equals_slow(a, b, Some(ftop))?) {
+                                match protect!(self.equals_slow(a, b, Some(ftop!()))?) {
                                     Some(c) => c,
                                     None => continue 'newframe,
                                 }
@@ -758,7 +766,7 @@ impl State {
                             }
                             _ => {
                                 save!();
-                                match protect!(self.less_slow(a, b, le, Some(ftop))?) {
+                                match protect!(self.less_slow(a, b, le, Some(ftop!()))?) {
                                     Some(c) => c,
                                     None => continue 'newframe,
                                 }
@@ -806,10 +814,10 @@ impl State {
                                 };
                                 save!();
                                 let r = protect!(match op {
-                                    OpCode::LtI => self.less_slow(a, iv, false, Some(ftop))?,
-                                    OpCode::LeI => self.less_slow(a, iv, true, Some(ftop))?,
-                                    OpCode::GtI => self.less_slow(iv, a, false, Some(ftop))?,
-                                    _ => self.less_slow(iv, a, true, Some(ftop))?,
+                                    OpCode::LtI => self.less_slow(a, iv, false, Some(ftop!()))?,
+                                    OpCode::LeI => self.less_slow(a, iv, true, Some(ftop!()))?,
+                                    OpCode::GtI => self.less_slow(iv, a, false, Some(ftop!()))?,
+                                    _ => self.less_slow(iv, a, true, Some(ftop!()))?,
                                 });
                                 match r {
                                     Some(c) => c,
@@ -932,7 +940,7 @@ impl State {
                         if i.k() {
                             save!();
                             self.th.frames[fi].aux = n as u32;
-                            let at = (ra + n).max(ftop);
+                            let at = (ra + n).max(ftop!());
                             self.th.top = at;
                             if self.close_in_loop(base, at)? {
                                 continue 'newframe;
@@ -1097,7 +1105,7 @@ impl State {
                                 t.set_int(&mut self.heap, (last + j) as i64, self.th.stack[ra + j]);
                             }
                         }
-                        self.th.top = ftop;
+                        self.th.top = ftop!();
                     }
                     OpCode::Closure => {
                         let child = rp.children[i.bx() as usize];
