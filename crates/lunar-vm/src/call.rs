@@ -64,10 +64,10 @@ impl State {
         nresults: i32,
         flags: u8,
     ) -> Result<(), Error> {
-        let p = &cl.proto.p;
+        let p = &*cl.proto;
         let nargs = self.th.top - func - 1;
         let nfix = p.num_params as usize;
-        let maxs = p.max_stack_size as usize;
+        let maxs = p.max_stack as usize;
         let need = func + 1 + nargs + maxs + nfix + EXTRA_STACK + 1;
         // The reference's limit counts the frame's registers only; the
         // stack of its standalone interpreter holds 6 more slots below a

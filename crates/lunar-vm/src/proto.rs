@@ -19,6 +19,16 @@ pub struct RtProto {
     pub(crate) k: Box<[Value]>,
     /// The nested functions' runtime prototypes (CLOSURE's Bx indexes them).
     pub(crate) children: Box<[Gc<RtProto>]>,
+    /// `p.code`'s first instruction, so that entering a frame reaches the
+    /// code with one load less (the code never changes and `p` keeps it).
+    pub(crate) code: *const lunar_compile::Instruction,
+    /// `p.num_params`, `p.max_stack_size` and `p.is_vararg`, read by every
+    /// call, kept here for the same reason.
+    pub(crate) num_params: u8,
+    /// See `num_params`.
+    pub(crate) max_stack: u8,
+    /// See `num_params`.
+    pub(crate) is_vararg: bool,
 }
 
 impl Trace for RtProto {
@@ -81,6 +91,10 @@ impl State {
             p: p.clone(),
             k,
             children,
+            code: p.code.as_ptr(),
+            num_params: p.num_params,
+            max_stack: p.max_stack_size,
+            is_vararg: p.is_vararg,
         })
     }
 }

@@ -88,7 +88,8 @@ impl State {
             };
             let rp = cl.proto;
             let k: *const Value = rp.k.as_ptr();
-            let code: *const Instruction = rp.p.code.as_ptr();
+            // `rp.code` points at `rp.p.code`, alive as long as `rp`.
+            let code: *const Instruction = rp.code;
             let base = f.base;
             let mut pc = f.pc;
             // One test of the hook mask on the common, hook-free path.
