@@ -470,7 +470,13 @@ impl State {
                         set_reg!(i.a(), Value::Table(t));
                         if self.heap.should_collect() {
                             save!();
-                            protect!(self.gc_safe_point(base + i.a() as usize + 1)?);
+                            // black_box: keeps LLVM from hoisting `base + const` out of
+                            // this cold path into every frame entry (a spilled local).
+                            protect!(
+                                self.gc_safe_point(
+                                    std::hint::black_box(base) + i.a() as usize + 1
+                                )?
+                            );
                         }
                     }
                     OpCode::SelfOp => {
@@ -1060,7 +1066,9 @@ impl State {
                     }
                     OpCode::TForPrep => {
                         save!();
-                        protect!(self.mark_tbc(base + i.a() as usize + 3)?);
+                        // black_box: keeps LLVM from hoisting `base + const` out of
+                        // this cold path into every frame entry (a spilled local).
+                        protect!(self.mark_tbc(std::hint::black_box(base) + i.a() as usize + 3)?);
                         pc += i.bx() as usize;
                     }
                     OpCode::TForCall => {
@@ -1114,7 +1122,13 @@ impl State {
                         set_reg!(i.a(), Value::LuaFn(ncl));
                         if self.heap.should_collect() {
                             save!();
-                            protect!(self.gc_safe_point(base + i.a() as usize + 1)?);
+                            // black_box: keeps LLVM from hoisting `base + const` out of
+                            // this cold path into every frame entry (a spilled local).
+                            protect!(
+                                self.gc_safe_point(
+                                    std::hint::black_box(base) + i.a() as usize + 1
+                                )?
+                            );
                         }
                     }
                     OpCode::Vararg => {
