@@ -300,6 +300,85 @@ impl State {
                 // SAFETY: verified code holds only valid opcodes, and
                 // `OpCode` is a dense `repr(u8)` enum.
                 let op: OpCode = unsafe { std::mem::transmute::<u8, OpCode>(i.opcode_byte()) };
+                // One copy of the arm per opcode, so that `op` is a
+                // constant in each (no second opcode test after dispatch).
+                macro_rules! cmp_imm {
+                    ($op:expr) => {{
+                        let op: OpCode = $op;
+                        let imm = i.sb() as i64;
+                        let a = reg!(i.a());
+                        let cond = match a {
+                            Value::Int(x) => match op {
+                                OpCode::LtI => x < imm,
+                                OpCode::LeI => x <= imm,
+                                OpCode::GtI => x > imm,
+                                _ => x >= imm,
+                            },
+                            Value::Float(x) => {
+                                let y = imm as f64;
+                                match op {
+                                    OpCode::LtI => x < y,
+                                    OpCode::LeI => x <= y,
+                                    OpCode::GtI => x > y,
+                                    _ => x >= y,
+                                }
+                            }
+                            _ => {
+                                let iv = if i.c() != 0 {
+                                    Value::Float(imm as f64)
+                                } else {
+                                    Value::Int(imm)
+                                };
+                                save!();
+                                let r = protect!(match op {
+                                    OpCode::LtI => self.less_slow(a, iv, false, Some(ftop!()))?,
+                                    OpCode::LeI => self.less_slow(a, iv, true, Some(ftop!()))?,
+                                    OpCode::GtI => self.less_slow(iv, a, false, Some(ftop!()))?,
+                                    _ => self.less_slow(iv, a, true, Some(ftop!()))?,
+                                });
+                                match r {
+                                    Some(c) => c,
+                                    None => continue 'newframe,
+                                }
+                            }
+                        };
+                        cond_jump!(cond, i);
+                    }};
+                }
+                // One copy of the arm per opcode, so that `op` is a
+                // constant in each (no second opcode test after dispatch).
+                macro_rules! cmp_reg {
+                    ($op:expr) => {{
+                        let op: OpCode = $op;
+                        let a = reg!(i.a());
+                        let b = reg!(i.b());
+                        let le = op == OpCode::Le;
+                        let cond = match (a, b) {
+                            (Value::Int(x), Value::Int(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            (Value::Float(x), Value::Float(y)) => {
+                                if le {
+                                    x <= y
+                                } else {
+                                    x < y
+                                }
+                            }
+                            _ => {
+                                save!();
+                                match protect!(self.less_slow(a, b, le, Some(ftop!()))?) {
+                                    Some(c) => c,
+                                    None => continue 'newframe,
+                                }
+                            }
+                        };
+                        cond_jump!(cond, i);
+                    }};
+                }
                 match op {
                     OpCode::Move => set_reg!(i.a(), reg!(i.b())),
                     OpCode::LoadI => set_int!(i.a(), i.sbx() as i64),
@@ -752,35 +831,8 @@ impl State {
                         };
                         cond_jump!(cond, i);
                     }
-                    OpCode::Lt | OpCode::Le => {
-                        let a = reg!(i.a());
-                        let b = reg!(i.b());
-                        let le = op == OpCode::Le;
-                        let cond = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
-                            }
-                            (Value::Float(x), Value::Float(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
-                            }
-                            _ => {
-                                save!();
-                                match protect!(self.less_slow(a, b, le, Some(ftop!()))?) {
-                                    Some(c) => c,
-                                    None => continue 'newframe,
-                                }
-                            }
-                        };
-                        cond_jump!(cond, i);
-                    }
+                    OpCode::Lt => cmp_reg!(OpCode::Lt),
+                    OpCode::Le => cmp_reg!(OpCode::Le),
                     OpCode::EqK => {
                         let cond = reg!(i.a()).raw_eq(&kst!(i.b()));
                         cond_jump!(cond, i);
@@ -794,46 +846,10 @@ impl State {
                         };
                         cond_jump!(cond, i);
                     }
-                    OpCode::LtI | OpCode::LeI | OpCode::GtI | OpCode::GeI => {
-                        let imm = i.sb() as i64;
-                        let a = reg!(i.a());
-                        let cond = match a {
-                            Value::Int(x) => match op {
-                                OpCode::LtI => x < imm,
-                                OpCode::LeI => x <= imm,
-                                OpCode::GtI => x > imm,
-                                _ => x >= imm,
-                            },
-                            Value::Float(x) => {
-                                let y = imm as f64;
-                                match op {
-                                    OpCode::LtI => x < y,
-                                    OpCode::LeI => x <= y,
-                                    OpCode::GtI => x > y,
-                                    _ => x >= y,
-                                }
-                            }
-                            _ => {
-                                let iv = if i.c() != 0 {
-                                    Value::Float(imm as f64)
-                                } else {
-                                    Value::Int(imm)
-                                };
-                                save!();
-                                let r = protect!(match op {
-                                    OpCode::LtI => self.less_slow(a, iv, false, Some(ftop!()))?,
-                                    OpCode::LeI => self.less_slow(a, iv, true, Some(ftop!()))?,
-                                    OpCode::GtI => self.less_slow(iv, a, false, Some(ftop!()))?,
-                                    _ => self.less_slow(iv, a, true, Some(ftop!()))?,
-                                });
-                                match r {
-                                    Some(c) => c,
-                                    None => continue 'newframe,
-                                }
-                            }
-                        };
-                        cond_jump!(cond, i);
-                    }
+                    OpCode::LtI => cmp_imm!(OpCode::LtI),
+                    OpCode::LeI => cmp_imm!(OpCode::LeI),
+                    OpCode::GtI => cmp_imm!(OpCode::GtI),
+                    OpCode::GeI => cmp_imm!(OpCode::GeI),
                     OpCode::Test => {
                         let cond = reg!(i.a()).truthy();
                         cond_jump!(cond, i);
