@@ -903,36 +903,55 @@ impl State {
             }
         };
         let env = env.unwrap_or(Value::Table(self.globals));
-        Ok(self.load_proto(&proto, env))
+        self.load_proto(&proto, env)
     }
 
     /// Makes a function of a compiled main chunk, its `_ENV` set to `env`.
-    /// The prototype must come from the compiler or from `undump` (both
-    /// verified): the VM runs it without bounds checks.
+    ///
+    /// The VM runs code without bounds checks, so a prototype is verified
+    /// (`lunar_compile::verify`) the first time a state sees it; one that
+    /// fails (a hand-built `Proto`, say) is refused with an error, never
+    /// run.
     pub fn load_proto(
         &mut self,
         proto: &std::sync::Arc<lunar_compile::Proto>,
         env: Value,
-    ) -> Value {
-        let key = std::sync::Arc::as_ptr(proto) as usize;
-        let rp = match self.proto_cache.iter().find(|(k, _)| *k == key) {
-            Some((_, rp)) => *rp,
-            None => {
-                debug_assert!(lunar_compile::verify(proto).is_ok(), "unverified prototype");
-                self.runtime_proto(proto)
-            }
-        };
-        Value::LuaFn(self.make_main_closure(rp, env))
+    ) -> Result<Value, Error> {
+        let rp = self.verified_runtime_proto(proto, false)?;
+        Ok(Value::LuaFn(self.make_main_closure(rp, env)))
     }
 
     /// Keeps the runtime form of `proto` for later `load_proto` calls (a
-    /// host running one program many times).
-    pub fn cache_proto(&mut self, proto: &std::sync::Arc<lunar_compile::Proto>) {
+    /// host running one program many times); verifies it first, as
+    /// `load_proto` does.
+    pub fn cache_proto(
+        &mut self,
+        proto: &std::sync::Arc<lunar_compile::Proto>,
+    ) -> Result<(), Error> {
+        self.verified_runtime_proto(proto, true).map(|_| ())
+    }
+
+    /// The runtime form of `proto`: the cached one (`cache_proto`), or one
+    /// made after verification, kept in the cache when `keep` (only hosts
+    /// ask for that: a script that calls `load` in a loop must not fill
+    /// it).
+    fn verified_runtime_proto(
+        &mut self,
+        proto: &std::sync::Arc<lunar_compile::Proto>,
+        keep: bool,
+    ) -> Result<crate::gc::Gc<crate::proto::RtProto>, Error> {
         let key = std::sync::Arc::as_ptr(proto) as usize;
-        if !self.proto_cache.iter().any(|(k, _)| *k == key) {
-            let rp = self.runtime_proto(proto);
+        if let Some((_, rp)) = self.proto_cache.iter().find(|(k, _)| *k == key) {
+            return Ok(*rp);
+        }
+        if let Err(e) = lunar_compile::verify(proto) {
+            return Err(self.raise_str(&format!("invalid prototype: {e}")));
+        }
+        let rp = self.runtime_proto(proto);
+        if keep {
             self.proto_cache.push((key, rp));
         }
+        Ok(rp)
     }
 
     // ----- output (print, io.write, warnings) -----

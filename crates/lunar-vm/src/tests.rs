@@ -270,7 +270,7 @@ fn state_is_send_and_protos_are_shared() {
             std::thread::spawn(move || {
                 let mut st = State::new();
                 let g = Value::Table(st.globals());
-                let f = st.load_proto(&p, g);
+                let f = st.load_proto(&p, g).unwrap();
                 let r = st.pcall(f, &[], None).unwrap();
                 match r[0] {
                     Value::Int(i) => i,
@@ -376,4 +376,27 @@ fn close_runs_pending_finalizers() {
         String::from_utf8(sink.0.lock().unwrap().clone()).unwrap(),
         "bye\n"
     );
+}
+
+/// A hand-built prototype that the verifier rejects (a register past the
+/// frame) is refused with an error, never run without bounds checks.
+#[test]
+fn unverified_prototype_is_refused() {
+    use lunar_compile::{Instruction, OpCode, Proto};
+    let bad = Proto {
+        max_stack_size: 2,
+        is_vararg: true,
+        code: vec![
+            Instruction::abc(OpCode::VarargPrep, 0, 0, 0, false),
+            Instruction::abc(OpCode::Move, 200, 0, 0, false),
+            Instruction::abc(OpCode::Return, 0, 1, 1, false),
+        ],
+        line_info: vec![1, 1, 1],
+        ..Proto::default()
+    };
+    let mut st = State::new();
+    let g = Value::Table(st.globals());
+    assert!(st.load_proto(&std::sync::Arc::new(bad), g).is_err());
+    let msg = st.take_error_value();
+    assert!(matches!(msg, Value::Str(s) if s.as_bytes().starts_with(b"invalid prototype")));
 }

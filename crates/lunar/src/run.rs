@@ -61,10 +61,16 @@ impl std::fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// Makes the main function of `program` on `state` (a closure whose
-/// `_ENV` is the state's globals).
-pub fn load_program(state: &mut State, program: &Program) -> Value {
+/// `_ENV` is the state's globals). Fails only for a prototype that does
+/// not pass the verifier (see `State::load_proto`).
+pub fn load_program(state: &mut State, program: &Program) -> Result<Value, CallError> {
     let env = Value::Table(state.globals());
-    state.load_proto(program.proto(), env)
+    state
+        .load_proto(program.proto(), env)
+        .map_err(|_| CallError {
+            value: state.take_error_value(),
+            traceback: None,
+        })
 }
 
 /// The registry key where the message handler of [`call_traced`] leaves
@@ -109,7 +115,7 @@ fn message_handler(state: &mut State) -> Result<usize, Error> {
 /// Runs `program` on `state` with `args` as its `...`, returning its
 /// results.
 pub fn run(state: &mut State, program: &Program, args: &[Value]) -> Result<Vec<Value>, RunError> {
-    let f = load_program(state, program);
+    let f = load_program(state, program).map_err(|e| error_to_text(state, e))?;
     match call_traced(state, f, args) {
         Ok(res) => Ok(res),
         Err(e) => Err(error_to_text(state, e)),

@@ -148,7 +148,7 @@ fn lunar_output(source: &str) -> String {
                 Err(e) => return e.to_string(),
             };
             let mut state = lunar::new_state();
-            let f = lunar::load_program(&mut state, &program);
+            let f = lunar::load_program(&mut state, &program).expect("a compiled program verifies");
             match lunar::call_traced(&mut state, f, &[]) {
                 Ok(_) => NO_ERROR.to_string(),
                 Err(e) => {
