@@ -44,8 +44,8 @@ fn run_lunar(file: &Path, size: &str) -> Result<(), String> {
     let name = format!("@{}", file.display());
     let program = Program::compile(&name, &src).map_err(|e| e.to_string())?;
     let mut state = lunar::new_state();
-    // The harness's call `lunar::set_buffered_stdout(&mut state, false)`
-    // waits for that function in the lunar crate (not there yet).
+    // Buffered, as the lunar command's output is when it is not a terminal.
+    state.set_stdout(Box::new(std::io::BufWriter::new(std::io::stdout())));
     let arg = state.new_table(2, 0);
     let script = state.str_value(file.display().to_string().as_bytes());
     let size_v = state.str_value(size.as_bytes());
@@ -57,6 +57,7 @@ fn run_lunar(file: &Path, size: &str) -> Result<(), String> {
         .map_err(|_| "cannot set arg[1]".to_string())?;
     state.set_global("arg", Value::Table(arg));
     state.run(&program, &[size_v]).map_err(|e| e.to_string())?;
+    lunar::flush_output(&mut state);
     lunar::close_state(state);
     Ok(())
 }
