@@ -329,34 +329,9 @@ impl Thread {
     }
 }
 
-/// The metamethod events, in the reference's order (TM_INDEX …).
-pub(crate) const TM_NAMES: [&str; 25] = [
-    "__index",
-    "__newindex",
-    "__gc",
-    "__mode",
-    "__len",
-    "__eq",
-    "__add",
-    "__sub",
-    "__mul",
-    "__mod",
-    "__pow",
-    "__div",
-    "__idiv",
-    "__band",
-    "__bor",
-    "__bxor",
-    "__shl",
-    "__shr",
-    "__unm",
-    "__bnot",
-    "__lt",
-    "__le",
-    "__concat",
-    "__call",
-    "__close",
-];
+/// The metamethod events' keys, in the reference's order (TM_INDEX …):
+/// the compiler's table, so the two never disagree.
+pub(crate) use lunar_compile::opcodes::TAG_METHOD_NAMES as TM_NAMES;
 
 impl Default for State {
     fn default() -> Self {
