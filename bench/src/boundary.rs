@@ -147,8 +147,9 @@ const FIELD_LOOP: &[u8] = b"local u, n = ...\nfor i = 1, n do u.x = i end\nretur
 const ADD1: &[u8] = b"return function(x) return x + 1 end";
 
 fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
-    use lunar::{Program, StateExt, Value};
-    let mut st = lunar::new_state();
+    use lunar::Program;
+    use lunar::raw::{StateExt, Value};
+    let mut st = lunar::raw::new_state();
     let compile = |src: &[u8]| Program::compile("=boundary", src).map_err(|e| e.to_string());
     let want = n as i64;
     let (elapsed, got) = match case {
@@ -194,31 +195,31 @@ fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
             (t.elapsed(), r.first().copied().unwrap_or(Value::Nil))
         }
     };
-    lunar::close_state(st);
+    lunar::raw::close_state(st);
     match got {
         Value::Int(x) if x == want => Ok(elapsed),
         other => Err(format!("the loop ended with {other:?}, not {want}")),
     }
 }
 
-fn lunar_add1(st: &mut lunar::State) -> Result<usize, lunar::Error> {
+fn lunar_add1(st: &mut lunar::raw::State) -> Result<usize, lunar::raw::Error> {
     let x = st.check_integer(1)?;
-    st.push(lunar::Value::Int(x + 1));
+    st.push(lunar::raw::Value::Int(x + 1));
     Ok(1)
 }
 
 /// Checks that key `n` is the string "x", as a userdata with one field does.
-fn lunar_key_is_x(st: &mut lunar::State, n: usize) -> Result<(), lunar::Error> {
+fn lunar_key_is_x(st: &mut lunar::raw::State, n: usize) -> Result<(), lunar::raw::Error> {
     match st.arg(n) {
-        lunar::Value::Str(s) if s.as_bytes() == b"x" => Ok(()),
+        lunar::raw::Value::Str(s) if s.as_bytes() == b"x" => Ok(()),
         _ => Err(st.error_str("no such field")),
     }
 }
 
-fn lunar_point_newindex(st: &mut lunar::State) -> Result<usize, lunar::Error> {
+fn lunar_point_newindex(st: &mut lunar::raw::State) -> Result<usize, lunar::raw::Error> {
     lunar_key_is_x(st, 2)?;
     let v = st.check_integer(3)?;
-    let lunar::Value::UserData(u) = st.arg(1) else {
+    let lunar::raw::Value::UserData(u) = st.arg(1) else {
         return Err(st.type_error(1, "userdata"));
     };
     let mut data = u.data.borrow_mut();
@@ -230,15 +231,15 @@ fn lunar_point_newindex(st: &mut lunar::State) -> Result<usize, lunar::Error> {
     Ok(0)
 }
 
-fn lunar_point_index(st: &mut lunar::State) -> Result<usize, lunar::Error> {
+fn lunar_point_index(st: &mut lunar::raw::State) -> Result<usize, lunar::raw::Error> {
     lunar_key_is_x(st, 2)?;
-    let lunar::Value::UserData(u) = st.arg(1) else {
+    let lunar::raw::Value::UserData(u) = st.arg(1) else {
         return Err(st.type_error(1, "userdata"));
     };
     let x = u.data.borrow().downcast_ref::<Point>().map(|p| p.x);
     match x {
         Some(x) => {
-            st.push(lunar::Value::Int(x));
+            st.push(lunar::raw::Value::Int(x));
             Ok(1)
         }
         None => Err(st.type_error(1, "Point")),

@@ -39,11 +39,12 @@ pub fn run_once(engine: &str, file: &Path, size: &str) -> ExitCode {
 /// Lunar through its embedding crate: a state with the standard library,
 /// `arg` set as the command would set it, the program compiled and run.
 fn run_lunar(file: &Path, size: &str) -> Result<(), String> {
-    use lunar::{Program, StateExt, Value};
+    use lunar::Program;
+    use lunar::raw::{StateExt, Value};
     let src = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
     let name = format!("@{}", file.display());
     let program = Program::compile(&name, &src).map_err(|e| e.to_string())?;
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     // Buffered, as the lunar command's output is when it is not a terminal.
     state.set_stdout(Box::new(std::io::BufWriter::new(std::io::stdout())));
     let arg = state.new_table(2, 0);
@@ -57,7 +58,7 @@ fn run_lunar(file: &Path, size: &str) -> Result<(), String> {
         .map_err(|_| "cannot set arg[1]".to_string())?;
     state.set_global("arg", Value::Table(arg));
     state.run(&program, &[size_v]).map_err(|e| e.to_string())?;
-    lunar::flush_output(&mut state);
-    lunar::close_state(state);
+    lunar::raw::flush_output(&mut state);
+    lunar::raw::close_state(state);
     Ok(())
 }

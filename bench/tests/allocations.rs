@@ -7,7 +7,8 @@
 //! the allocations per operation, printed (`cargo test -p lunar-bench
 //! --test allocations -- --nocapture`) and required to be 0.
 
-use lunar::{Program, StateExt, Value};
+use lunar::Program;
+use lunar::raw::{StateExt, Value};
 
 /// Lua source defining `run(n)`: n iterations of one operation.
 const CASES: &[(&str, &str)] = &[
@@ -37,7 +38,7 @@ const CASES: &[(&str, &str)] = &[
     ),
 ];
 
-fn allocations_for(state: &mut lunar::State, f: Value, n: i64) -> u64 {
+fn allocations_for(state: &mut lunar::raw::State, f: Value, n: i64) -> u64 {
     // Warm up first, so that the stack and any caches have grown.
     state.call(f, &[Value::Int(n)]).expect("warm-up run");
     let info = allocation_counter::measure(|| {
@@ -51,7 +52,7 @@ fn hot_paths_allocate_nothing_per_operation() {
     let mut failures = Vec::new();
     for (name, src) in CASES {
         let program = Program::compile("=alloc", src.as_bytes()).expect("compiles");
-        let mut state = lunar::new_state();
+        let mut state = lunar::raw::new_state();
         let f = state.run(&program, &[]).expect("runs")[0];
         let small = allocations_for(&mut state, f, 1_000);
         let big = allocations_for(&mut state, f, 101_000);

@@ -3,7 +3,7 @@
 //! for files that cannot be read.
 
 use crate::Interp;
-use lunar::{State, Value};
+use lunar::raw::{State, Value};
 use std::io::Read;
 
 /// A chunk that could not be loaded: an unreadable file or a syntax

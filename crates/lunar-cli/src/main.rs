@@ -17,7 +17,7 @@ mod options;
 mod output;
 mod report;
 
-use lunar::{State, Value};
+use lunar::raw::{State, Value};
 use options::{Options, RunOption, collect_args, option_args, print_usage};
 use report::Failure;
 use std::io::{IsTerminal, Write};
@@ -86,7 +86,7 @@ fn run(args: Vec<Vec<u8>>) -> i32 {
         let reg = state.registry();
         state.set_field(reg, "LUA_NOENV", Value::Bool(true));
     }
-    lunar::open_libs(&mut state);
+    lunar::raw::open_libs(&mut state);
     lunar::stdlib::os::set_exit_hook(&mut state, exit_hook);
     // lua.c runs scripts with the generational collector (what
     // collectgarbage reports as the previous mode).
@@ -114,7 +114,7 @@ const EXIT_STATUS_KEY: &str = "lunar.cli.exit_status";
 /// closes at the end of the run, it only sets the exit status: lua.c then
 /// exits with that status once the other finalizers ran (its nested
 /// `lua_close` runs them).
-fn exit_hook(state: &mut State) -> Result<usize, lunar::Error> {
+fn exit_hook(state: &mut State) -> Result<usize, lunar::raw::Error> {
     let code = match state.arg(1) {
         Value::Int(i) => i as i32,
         _ => 0,
@@ -130,7 +130,7 @@ fn exit_hook(state: &mut State) -> Result<usize, lunar::Error> {
         // running code, as lua_close does from inside os.exit.
         state.close();
     }
-    lunar::flush_output(state);
+    lunar::raw::flush_output(state);
     std::process::exit(code)
 }
 
@@ -193,7 +193,7 @@ impl Interp {
         if let Value::Int(code) = self.state.get_field(reg, EXIT_STATUS_KEY) {
             self.status = code as i32;
         }
-        lunar::flush_output(&mut self.state);
+        lunar::raw::flush_output(&mut self.state);
         let _ = std::io::stdout().flush();
         self.status
     }
@@ -300,7 +300,7 @@ impl Interp {
             Ok(n) => n,
             Err(_) => {
                 let value = self.state.take_error_value();
-                let err = lunar::CallError::new(value, None);
+                let err = lunar::raw::CallError::new(value, None);
                 return self.fail(Failure::Call(err));
             }
         };
@@ -311,7 +311,7 @@ impl Interp {
     /// Calls `f` as lua.c's `docall` does: protected, with a traceback; an
     /// error is reported.
     fn docall(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, ()> {
-        match lunar::call_traced(&mut self.state, f, args) {
+        match lunar::raw::call_traced(&mut self.state, f, args) {
             Ok(res) => Ok(res),
             Err(e) => self.fail(Failure::Call(e)),
         }

@@ -4,7 +4,7 @@
 
 use crate::Interp;
 use crate::load::LoadError;
-use lunar::CallError;
+use lunar::raw::CallError;
 use std::io::Write;
 
 /// Why running something failed.
@@ -28,7 +28,7 @@ impl Interp {
     /// traceback; any other value described by its type, with the
     /// traceback.
     fn error_text(&mut self, err: &CallError) -> Vec<u8> {
-        let (mut msg, traceback_follows) = lunar::describe_error(&mut self.state, err.value);
+        let (mut msg, traceback_follows) = lunar::raw::describe_error(&mut self.state, err.value);
         if traceback_follows && let Some(tb) = &err.traceback {
             msg.push(b'\n');
             msg.extend_from_slice(tb.as_bytes());

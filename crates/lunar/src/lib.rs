@@ -5,7 +5,8 @@
 //! Lua universe with its own heap, on any number of threads at once.
 //!
 //! ```
-//! use lunar::{Program, StateExt, Value};
+//! use lunar::Program;
+//! use lunar::raw::{StateExt, Value};
 //!
 //! let program = Program::compile("sum.lua", b"
 //!     local n = ...
@@ -14,7 +15,7 @@
 //!     return 'total', total
 //! ").unwrap();
 //!
-//! let mut state = lunar::new_state(); // the standard library is open
+//! let mut state = lunar::raw::new_state(); // the standard library is open
 //! let results = state.run(&program, &[Value::Int(100)]).unwrap();
 //! assert!(matches!(results[1], Value::Int(5050)));
 //!
@@ -30,17 +31,15 @@
 #![forbid(unsafe_code)]
 
 mod program;
-mod run;
+pub mod raw;
 
 pub use program::{BINARY_SIGNATURE, Program, skip_comment};
-pub use run::{
-    CallError, RunError, StateExt, call_traced, close_state, describe_error, flush_output,
-    load_program, new_state, open_libs, run,
-};
 
 pub use lunar_compile::Proto;
 pub use lunar_syntax::SyntaxError;
-pub use lunar_vm::{Error, Gc, LuaStr, NativeFn, RuntimeError, State, Table, Type, Value};
+
+/// The virtual machine, for hosts that need its native API directly.
+pub use lunar_vm as vm;
 
 /// The standard library, for hosts that open libraries one by one or set
 /// its hooks (`stdlib::os::set_exit_hook`).

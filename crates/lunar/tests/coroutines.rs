@@ -8,7 +8,8 @@
 
 mod snippets;
 
-use lunar::{Error, Program, State, StateExt, Value};
+use lunar::Program;
+use lunar::raw::{Error, State, StateExt, Value};
 use snippets::*;
 
 // ----- the host's side -----
@@ -32,7 +33,7 @@ fn text(state: &mut State, v: Value) -> String {
 /// (the fuzz seed `co(1), co(2)` driven from Rust).
 #[test]
 fn host_resume_and_status() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let body = first_result(
         &mut state,
         "return function(a) local b = coroutine.yield(a + 1) return b * 2, 'done' end",
@@ -54,7 +55,7 @@ fn host_resume_and_status() {
 /// and the coroutine is dead.
 #[test]
 fn host_resume_error() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let body = first_result(
         &mut state,
         "return function() coroutine.yield() error('boom') end",
@@ -73,7 +74,7 @@ fn host_resume_error() {
 /// methods; closing one that died in error gives that error.
 #[test]
 fn host_close_thread() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let body = first_result(
         &mut state,
         "return function()
@@ -109,7 +110,7 @@ fn apply(state: &mut State) -> Result<usize, Error> {
 /// and "no yield across a callback").
 #[test]
 fn no_yield_across_a_native_call() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     state.set_global("apply", Value::LightFn(apply));
     let out = lunar_output_on(
         &mut state,
@@ -131,7 +132,7 @@ fn no_yield_across_a_native_call() {
 #[test]
 fn states_with_suspended_coroutines_drop() {
     for _ in 0..20 {
-        let mut state = lunar::new_state();
+        let mut state = lunar::raw::new_state();
         let out = lunar_output_on(
             &mut state,
             "for i = 1, 20 do

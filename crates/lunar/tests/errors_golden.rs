@@ -147,12 +147,13 @@ fn lunar_output(source: &str) -> String {
                 Ok(p) => p,
                 Err(e) => return e.to_string(),
             };
-            let mut state = lunar::new_state();
-            let f = lunar::load_program(&mut state, &program).expect("a compiled program verifies");
-            match lunar::call_traced(&mut state, f, &[]) {
+            let mut state = lunar::raw::new_state();
+            let f = lunar::raw::load_program(&mut state, &program)
+                .expect("a compiled program verifies");
+            match lunar::raw::call_traced(&mut state, f, &[]) {
                 Ok(_) => NO_ERROR.to_string(),
                 Err(e) => {
-                    let (msg, with_traceback) = lunar::describe_error(&mut state, e.value);
+                    let (msg, with_traceback) = lunar::raw::describe_error(&mut state, e.value);
                     let mut out = String::from_utf8_lossy(&msg).into_owned();
                     if with_traceback && let Some(tb) = e.traceback {
                         out.push('\n');

@@ -4,7 +4,8 @@
 //! that interpreter. Each chunk returns the string "ok" when all is right.
 //! (Ported from the Go version's fixed_bugs_test.go.)
 
-use lunar::{Program, StateExt, Value};
+use lunar::Program;
+use lunar::raw::{StateExt, Value};
 
 /// Runs `src` on a fresh state and checks that it returns "ok". The run
 /// has a thread with a main thread's stack (8 MiB, as the standalone
@@ -30,7 +31,7 @@ fn check_on_stack(name: &str, src: &str, stack: usize) {
 fn run_ok(name: &str, src: &str) {
     let program = Program::compile(&format!("={name}"), src.as_bytes())
         .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let res = state
         .run(&program, &[])
         .unwrap_or_else(|e| panic!("{name}: {e}"));

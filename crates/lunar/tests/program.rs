@@ -1,7 +1,8 @@
 //! `Program` and running it: compiled once, run on many states and
 //! threads at once; arguments, results and errors at the host boundary.
 
-use lunar::{Program, StateExt, Value};
+use lunar::Program;
+use lunar::raw::{StateExt, Value};
 use std::sync::{Arc, Barrier};
 
 fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
@@ -15,9 +16,9 @@ fn program_is_send_sync_and_clone() {
 #[test]
 fn a_state_moves_between_threads() {
     fn assert_send<T: Send>() {}
-    assert_send::<lunar::State>();
+    assert_send::<lunar::raw::State>();
     let p = Program::compile("inc.lua", b"n = (n or 0) + 1 return n").unwrap();
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     state.run(&p, &[]).unwrap();
     let p2 = p.clone();
     let n = std::thread::spawn(move || {
@@ -50,7 +51,7 @@ fn one_program_two_threads_at_once() {
             let program = program.clone();
             let start = start.clone();
             std::thread::spawn(move || {
-                let mut state = lunar::new_state();
+                let mut state = lunar::raw::new_state();
                 start.wait();
                 let mut out = Vec::new();
                 for round in 0..50 {
@@ -86,7 +87,7 @@ fn one_program_two_threads_at_once() {
 #[test]
 fn runtime_errors_come_back_with_the_message() {
     let p = Program::compile("=boom", b"local x = ...\nerror('bad ' .. x)").unwrap();
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let arg = state.str_value(b"thing");
     let err = state.run(&p, &[arg]).unwrap_err();
     assert_eq!(err.message, "boom:2: bad thing");
@@ -117,7 +118,7 @@ fn syntax_errors_name_the_chunk() {
 
 #[test]
 fn a_state_runs_many_programs_and_keeps_its_globals() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let set = Program::compile("set.lua", b"greeting = 'hello'").unwrap();
     let get = Program::compile("get.lua", b"return greeting .. ', ' .. select('#', ...)").unwrap();
     state.run(&set, &[]).unwrap();

@@ -9,7 +9,8 @@
 
 mod snippets;
 
-use lunar::{Program, StateExt, Type, Value};
+use lunar::Program;
+use lunar::raw::{StateExt, Type, Value};
 use lunar_vm::number::{float_mod, fmt_number, int_floor_div, int_mod, str_to_number};
 use snippets::*;
 use std::collections::HashMap;
@@ -25,7 +26,7 @@ fn value_size() {
 /// Each kind of value has its type (TestValueKinds).
 #[test]
 fn value_kinds() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let s = state.str_value(b"abc");
     let empty = state.str_value(b"");
     let t = Value::Table(state.new_table(0, 0));
@@ -54,7 +55,7 @@ fn value_kinds() {
 /// Raw equality across number subtypes and strings (TestRawEqual).
 #[test]
 fn value_raw_equal() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     let ab = state.str_value(b"ab");
     let ab2 = state.str_value(&b"abc"[..2]);
     let abc = state.str_value(b"abc");
@@ -189,13 +190,13 @@ impl Rng {
 /// fixed pseudo-random inputs).
 #[test]
 fn table_model() {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     for seed in 1..=24u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
         let t = state.new_table(0, 0);
         // The model, by a key's description: the values it should hold.
         let mut model: HashMap<String, (Value, i64)> = HashMap::new();
-        let key = |state: &mut lunar::State, b: u8| -> (String, Value) {
+        let key = |state: &mut lunar::raw::State, b: u8| -> (String, Value) {
             match b % 4 {
                 0 | 1 => {
                     let i = i64::from(b >> 2) - 4;
@@ -819,11 +820,11 @@ fn states_do_not_share_values() {
               tostring(math.pi == 3), tostring(undefined)}, ' ')",
     )
     .unwrap();
-    let mut a = lunar::new_state();
-    let mut b = lunar::new_state();
+    let mut a = lunar::raw::new_state();
+    let mut b = lunar::raw::new_state();
     let res = a.run(&vandal, &[]).expect("vandal runs");
     assert!(matches!(res[..], [Value::Int(42)]), "{res:?}");
-    let text = |state: &mut lunar::State| -> String {
+    let text = |state: &mut lunar::raw::State| -> String {
         let res = state.run(&check, &[]).expect("check runs");
         match res.first() {
             Some(Value::Str(s)) => s.to_str_lossy().into_owned(),
@@ -831,7 +832,10 @@ fn states_do_not_share_values() {
         }
     };
     assert_eq!(text(&mut b), "nil A 3 function false nil");
-    assert_eq!(text(&mut lunar::new_state()), "nil A 3 function false nil");
+    assert_eq!(
+        text(&mut lunar::raw::new_state()),
+        "nil A 3 function false nil"
+    );
 }
 
 /// Each state has its own random generator and its own output
@@ -844,8 +848,8 @@ fn states_have_their_own_library_data() {
     )
     .unwrap();
     let (out1, out2) = (Capture::default(), Capture::default());
-    let mut s1 = lunar::new_state();
-    let mut s2 = lunar::new_state();
+    let mut s1 = lunar::raw::new_state();
+    let mut s2 = lunar::raw::new_state();
     s1.set_stdout(Box::new(out1.clone()));
     s2.set_stdout(Box::new(out2.clone()));
     for s in [&mut s1, &mut s2] {

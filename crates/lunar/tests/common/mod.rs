@@ -5,7 +5,8 @@
 
 #![allow(dead_code)] // each test file uses its own subset
 
-use lunar::{Program, StateExt, Value};
+use lunar::Program;
+use lunar::raw::{StateExt, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
@@ -120,7 +121,7 @@ fn run_script(
     out: Capture,
     err: Capture,
 ) -> Result<(), String> {
-    let mut state = lunar::new_state();
+    let mut state = lunar::raw::new_state();
     // As the standalone interpreter, which runs scripts with the
     // generational collector.
     state.heap().set_generational(0, 0);
@@ -149,7 +150,7 @@ fn run_script(
 
 /// `os.exit` in an in-process run: an error instead of the end of the
 /// test process.
-fn refuse_exit(state: &mut lunar::State) -> Result<usize, lunar::Error> {
+fn refuse_exit(state: &mut lunar::raw::State) -> Result<usize, lunar::raw::Error> {
     Err(state.error_str("os.exit called (not allowed in an in-process test run)"))
 }
 

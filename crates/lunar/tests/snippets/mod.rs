@@ -4,7 +4,8 @@
 
 #![allow(dead_code)]
 
-use lunar::{Program, StateExt};
+use lunar::Program;
+use lunar::raw::StateExt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -27,11 +28,11 @@ impl Write for Capture {
 /// What Lunar prints running `src` (the chunk `=input`) on a new state,
 /// then an `error: MESSAGE` line if it fails.
 pub fn lunar_output(src: &str) -> String {
-    lunar_output_on(&mut lunar::new_state(), src)
+    lunar_output_on(&mut lunar::raw::new_state(), src)
 }
 
 /// [`lunar_output`] on a given state.
-pub fn lunar_output_on(state: &mut lunar::State, src: &str) -> String {
+pub fn lunar_output_on(state: &mut lunar::raw::State, src: &str) -> String {
     let out = Capture::default();
     state.set_stdout(Box::new(out.clone()));
     let res = Program::compile("=input", src.as_bytes())

@@ -1,9 +1,15 @@
-//! Running code on a state from the host: states with the standard library
-//! open, running a [`Program`], protected calls that keep the error value
-//! and its traceback, and the error type hosts see.
+//! The VM-level host API: a `lunar_vm::State` with the standard library
+//! open, running a [`Program`] on it, protected calls that keep the error
+//! value and its traceback.
+//!
+//! This is the layer the `lunar` command and the standard library's own
+//! tests use. Its values are the VM's raw values: a `Value` holding a
+//! table or a string is valid only while the object is reachable from
+//! Lua (see `lunar_vm::gc`). Hosts that keep values between calls use the
+//! crate root's API, whose handles keep their objects alive.
 
 use crate::Program;
-use lunar_vm::{Error, State, Value};
+pub use lunar_vm::{Error, Gc, LuaStr, NativeFn, RuntimeError, State, Table, Type, Value};
 
 /// A new state with the whole standard library open.
 pub fn new_state() -> State {
