@@ -64,7 +64,7 @@ pub fn load_chunk(state: &mut State, src: &[u8], chunk_name: &[u8]) -> Result<Va
 }
 
 /// "cannot open NAME: reason", worded as lua.c words it.
-fn file_error(what: &str, name: &[u8], err: &std::io::Error) -> LoadError {
+pub fn file_error(what: &str, name: &[u8], err: &std::io::Error) -> LoadError {
     let mut msg = format!("cannot {what} ").into_bytes();
     msg.extend_from_slice(name);
     msg.extend_from_slice(system_error(err).as_bytes());
@@ -89,6 +89,19 @@ pub fn system_error(err: &std::io::Error) -> String {
         .map(|c| c.to_uppercase().collect::<String>())
         .unwrap_or_default();
     format!(": {first}{}", chars.as_str())
+}
+
+/// A command-line word given as bytes, as an OS string.
+#[cfg(unix)]
+pub fn to_os(word: &[u8]) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::OsStr::from_bytes(word).to_os_string()
+}
+
+/// A command-line word given as bytes, as an OS string.
+#[cfg(not(unix))]
+pub fn to_os(word: &[u8]) -> std::ffi::OsString {
+    String::from_utf8_lossy(word).into_owned().into()
 }
 
 /// A file name given as bytes, as a path.

@@ -7,27 +7,33 @@
 //!
 //! with the options `-e`, `-i`, `-l`, `-v`, `-E`, `-W`, `--` and `-`, the
 //! global `arg`, `LUA_INIT_5_4` and `LUA_INIT`, errors with tracebacks on
-//! stderr and the same exit statuses. Without a script it runs the program
-//! on stdin (the interactive loop is not there yet).
+//! stderr and the same exit statuses, Ctrl-C stopping the running chunk.
+//! Without a script it runs the interactive loop when stdin is a terminal
+//! (line editing, history, completion), and the program on stdin
+//! otherwise.
+//!
+//! Lunar's own tools are subcommands: `lunar compile`, `lunar disasm`,
+//! `lunar version` and `lunar help` (`tools.rs`). A script named like one
+//! of them runs as `lunar ./name` or `lunar -- name`.
 
 #![forbid(unsafe_code)]
 
+mod complete;
+mod interrupt;
+mod lineinput;
 mod load;
 mod options;
 mod output;
+mod repl;
 mod report;
+mod tools;
 
+use interrupt::Interrupts;
 use lunar::raw::{State, Value};
 use options::{Options, RunOption, collect_args, option_args, print_usage};
 use report::Failure;
 use std::io::{IsTerminal, Write};
-
-/// The text `-v` prints, in the reference's format.
-const VERSION_TEXT: &str = concat!(
-    "Lua 5.4.7 (Lunar ",
-    env!("CARGO_PKG_VERSION"),
-    ")  Copyright (C) 1994-2024 Lua.org, PUC-Rio; Lunar in Rust"
-);
+use tools::VERSION_TEXT;
 
 fn main() {
     let args = command_line();
@@ -41,23 +47,28 @@ fn command_line() -> Vec<Vec<u8>> {
     std::env::args_os().map(os_bytes).collect()
 }
 
+/// An OS string as bytes.
 #[cfg(unix)]
-fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
+pub fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
     use std::os::unix::ffi::OsStringExt;
     s.into_vec()
 }
 
+/// An OS string as bytes.
 #[cfg(not(unix))]
-fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
+pub fn os_bytes(s: std::ffi::OsString) -> Vec<u8> {
     s.to_string_lossy().into_owned().into_bytes()
 }
 
 /// One run of the standalone interpreter: its state and how far it got.
 pub struct Interp {
     /// Prefixes error messages: the command's name as invoked (`argv[0]`,
-    /// as lua does).
+    /// as lua does); empty in the interactive loop, whose messages have no
+    /// prefix.
     progname: Vec<u8>,
     state: State,
+    /// Makes Ctrl-C stop the running chunk.
+    interrupts: Interrupts,
     /// The exit status so far: 0, or 1 after an error. (`os.exit` ends the
     /// process itself, after flushing the output.)
     status: i32,
@@ -65,6 +76,9 @@ pub struct Interp {
 
 /// The command: `args` as the process got them. Returns the exit status.
 fn run(args: Vec<Vec<u8>>) -> i32 {
+    if let Some(tool) = args.get(1).and_then(|a| tools::find(a)) {
+        return tool(&args[2..]);
+    }
     let progname = match args.first() {
         Some(a) if !a.is_empty() => a.clone(),
         _ => b"lunar".to_vec(),
@@ -78,6 +92,7 @@ fn run(args: Vec<Vec<u8>>) -> i32 {
         print_version();
     }
     let mut state = State::new();
+    let interrupts = Interrupts::install(state.interrupt_handle());
     let terminal = std::io::stdout().is_terminal();
     state.set_stdout(Box::new(output::Stdout::new(terminal)));
     if opts.no_env {
@@ -94,6 +109,7 @@ fn run(args: Vec<Vec<u8>>) -> i32 {
     let mut it = Interp {
         progname,
         state,
+        interrupts,
         status: 0,
     };
     // Any failure has been reported (and has set the status) by then.
@@ -160,11 +176,11 @@ impl Interp {
             self.handle_script(args, opts.script)?;
         }
         if opts.interactive {
-            self.no_repl();
+            self.repl()?;
         } else if opts.script == args.len() && !opts.exec && !opts.version {
             if std::io::stdin().is_terminal() {
                 print_version();
-                self.no_repl();
+                self.repl()?;
             } else {
                 // The program on stdin. As lua.c does, an error there is
                 // reported but leaves the exit status alone.
@@ -174,12 +190,6 @@ impl Interp {
             }
         }
         Ok(())
-    }
-
-    /// Stands in for the interactive loop, which is not there yet.
-    fn no_repl(&mut self) {
-        self.message(b"interactive mode not yet available");
-        self.status = 1;
     }
 
     /// Closes the state as `lua_close` does (pending to-be-closed
@@ -308,10 +318,13 @@ impl Interp {
         self.docall(f, &sargs).map(drop)
     }
 
-    /// Calls `f` as lua.c's `docall` does: protected, with a traceback; an
-    /// error is reported.
+    /// Calls `f` as lua.c's `docall` does: protected, with a traceback and
+    /// Ctrl-C stopping it; an error is reported.
     fn docall(&mut self, f: Value, args: &[Value]) -> Result<Vec<Value>, ()> {
-        match lunar::raw::call_traced(&mut self.state, f, args) {
+        let r = self
+            .interrupts
+            .run(|| lunar::raw::call_traced(&mut self.state, f, args));
+        match r {
             Ok(res) => Ok(res),
             Err(e) => self.fail(Failure::Call(e)),
         }

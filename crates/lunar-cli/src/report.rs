@@ -53,11 +53,14 @@ impl Interp {
         }
     }
 
-    /// Prints `msg` on stderr after the program name.
+    /// Prints `msg` on stderr after the program name (none in the
+    /// interactive loop).
     pub fn message(&mut self, msg: &[u8]) {
         self.flush();
         let mut line = self.progname.clone();
-        line.extend_from_slice(b": ");
+        if !line.is_empty() {
+            line.extend_from_slice(b": ");
+        }
         line.extend_from_slice(msg);
         line.push(b'\n');
         let mut err = std::io::stderr().lock();

@@ -723,17 +723,6 @@ fn w_turns_warnings_on() {
 }
 
 #[test]
-fn interactive_mode_is_not_there_yet() {
-    let sb = Sandbox::new(&[]);
-    let r = sb.lunar(&["-i"], None);
-    assert!(r.stdout.starts_with("Lua 5.4"), "{r:?}");
-    assert!(
-        r.stderr.contains("interactive mode not yet available"),
-        "{r:?}"
-    );
-}
-
-#[test]
 fn a_closed_stdout_ends_the_run_as_sigpipe_would() {
     use std::io::{BufRead, BufReader};
     use std::process::{Command, Stdio};

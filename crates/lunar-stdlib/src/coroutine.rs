@@ -48,10 +48,34 @@ fn create(st: &mut State) -> Result<usize, Error> {
     Ok(1)
 }
 
+/// Whether `vals` is a host's asynchronous function waiting (see
+/// `lunar_vm::coroutine::HOST_WAIT`) and the running coroutine can pass
+/// the wait on to its own resumer.
+fn passes_wait_on(st: &State, vals: &[Value]) -> bool {
+    vals.first()
+        .is_some_and(|v| v.raw_eq(&lunar_vm::coroutine::HOST_WAIT))
+        && st.is_yieldable()
+}
+
+/// `coroutine.resume` after a host wait it passed on: its arguments are
+/// the coroutine and the driver's answer, as for a new resume.
+fn resume_k(st: &mut State, _ok: bool, _ctx: isize) -> Result<usize, Error> {
+    resume(st)
+}
+
 fn resume(st: &mut State) -> Result<usize, Error> {
     let co = check_co(st, 1)?;
     let args = st.args_from(2).to_vec();
     match st.resume(co, &args) {
+        Ok(vals) if passes_wait_on(st, &vals) => {
+            // Wait for the host too, then resume the coroutine with what
+            // the host answers.
+            st.set_top(1);
+            for v in vals {
+                st.push(v);
+            }
+            Err(st.yield_k(2, 0, resume_k))
+        }
         Ok(vals) => {
             st.push(Value::Bool(true));
             for v in vals {
@@ -59,6 +83,8 @@ fn resume(st: &mut State) -> Result<usize, Error> {
             }
             Ok(st.top() - 1 - args.len())
         }
+        // A limit that stopped the coroutine stops its resumer too.
+        Err(_) if st.limit_tripped() => Err(Error::Limit),
         Err(e) => {
             st.push(Value::Bool(false));
             st.push(e);
@@ -108,6 +134,13 @@ fn wrap_aux(st: &mut State) -> Result<usize, Error> {
     };
     let args = st.args_from(1).to_vec();
     match st.resume(co, &args) {
+        Ok(vals) if passes_wait_on(st, &vals) => {
+            st.set_top(0);
+            for v in vals {
+                st.push(v);
+            }
+            Err(st.yield_k(1, 0, wrap_k))
+        }
         Ok(vals) => {
             let n = vals.len();
             for v in vals {
@@ -115,6 +148,7 @@ fn wrap_aux(st: &mut State) -> Result<usize, Error> {
             }
             Ok(n)
         }
+        Err(_) if st.limit_tripped() => Err(Error::Limit),
         Err(mut ev) => {
             if co.status() == lunar_vm::CoStatus::Dead
                 && let Err(cev) = st.close_thread(co)
@@ -129,6 +163,12 @@ fn wrap_aux(st: &mut State) -> Result<usize, Error> {
             Err(st.raise(ev))
         }
     }
+}
+
+/// A wrapped coroutine's function after a host wait it passed on: its
+/// arguments are the driver's answer.
+fn wrap_k(st: &mut State, _ok: bool, _ctx: isize) -> Result<usize, Error> {
+    wrap_aux(st)
 }
 
 fn wrap(st: &mut State) -> Result<usize, Error> {
@@ -151,6 +191,7 @@ fn close(st: &mut State) -> Result<usize, Error> {
             st.push(Value::Bool(true));
             Ok(1)
         }
+        Err(_) if st.limit_tripped() => Err(Error::Limit),
         Err(e) => {
             st.push(Value::Bool(false));
             st.push(e);

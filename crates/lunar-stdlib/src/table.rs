@@ -286,8 +286,17 @@ fn table_concat(state: &mut State) -> Result<usize, Error> {
         return Ok(1);
     }
     let mut buf: Vec<u8> = Vec::new();
+    // The buffer is not in the heap's count: the memory limit is checked
+    // as it grows (every 64 KB), and each item is charged to the work
+    // budget (limits).
+    let mut next_check = 1 << 16;
     let mut k = i;
     loop {
+        state.charge(1 + buf.len() as u64 / (1 << 20))?;
+        if buf.len() >= next_check {
+            state.check_memory(buf.len())?;
+            next_check = buf.len() + (1 << 16);
+        }
         let v = a.get(state, k)?;
         match v {
             Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
@@ -301,6 +310,8 @@ fn table_concat(state: &mut State) -> Result<usize, Error> {
         buf.extend_from_slice(&sep);
         k += 1;
     }
+    state.check_memory(buf.len())?;
+    state.charge(buf.len() as u64 / 64)?;
     let s = state.str_value(&buf);
     state.push(s);
     Ok(1)

@@ -706,6 +706,9 @@ impl State {
             let v = self.str_value(b"state unusable after an internal error");
             return Err(self.throw(v));
         }
+        if !self.control.continuing {
+            self.begin_run();
+        }
         self.ensure_stack(args.len() + 2 + MIN_STACK)?;
         self.th.stack[0] = Value::LightFn(host);
         self.th.top = 1;

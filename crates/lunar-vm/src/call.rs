@@ -96,6 +96,9 @@ impl State {
             fpos = newf;
         }
         let base = fpos + 1;
+        if self.th.frames.len() >= self.frame_limit {
+            return Err(self.call_depth_exceeded());
+        }
         self.th.frames.push(Frame {
             func: fpos,
             base,
@@ -306,6 +309,9 @@ impl State {
                     }
                     r = self.run(entry);
                 }
+                // After a limit tripped, no error is caught: it unwinds
+                // to the host (limits.rs).
+                Err(Error::Runtime) if self.limit_tripped() => return Err(Error::Limit),
                 Err(Error::Runtime) => match self.find_protected(entry) {
                     Some(fi) => r = self.recover(fi),
                     None => return Err(Error::Runtime),
@@ -545,7 +551,10 @@ impl State {
         let nframes = self.th.frames.len();
         let nny = self.th.nny;
         let ncc = self.n_ccalls;
-        let r = self.call_at(func, wanted);
+        let r = match self.call_at(func, wanted) {
+            Err(Error::Runtime) if self.limit_tripped() => Err(Error::Limit),
+            r => r,
+        };
         match r {
             Ok(()) => Ok(()),
             Err(Error::Runtime) => {
@@ -570,6 +579,13 @@ impl State {
                 self.th.nny = nny;
                 self.n_ccalls = ncc;
                 self.th.frames.truncate(nframes);
+                if e == Error::Limit {
+                    // Unwinding without running closing methods: the
+                    // variables above the call are just dropped.
+                    self.close_upvals(func);
+                    self.th.tbc.retain(|&i| i < func);
+                    self.in_stack_error = false;
+                }
                 self.th.top = func;
                 Err(e)
             }

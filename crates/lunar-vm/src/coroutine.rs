@@ -9,8 +9,15 @@
 
 use crate::error::Error;
 use crate::gc::Gc;
-use crate::state::{CoStatus, MAX_CCALLS, MIN_STACK, State, Thread};
+use crate::state::{CoStatus, ContFn, F_YIELDK, MAX_CCALLS, MIN_STACK, NativeCont, State, Thread};
 use crate::value::Value;
+
+/// The value a host's asynchronous function yields while its future is
+/// pending (first of the yielded values). `coroutine.resume` and
+/// `coroutine.wrap` pass such a yield on to their own resumer, so that it
+/// reaches the host's driver through any nesting of coroutines, and give
+/// the driver's answer back to the coroutine that waits.
+pub const HOST_WAIT: Value = Value::LightUserData(usize::MAX);
 
 impl State {
     /// A new coroutine running `body` (`coroutine.create`).
@@ -92,8 +99,30 @@ impl State {
             }
         } else {
             let top = self.th.top;
+            let yield_k = self
+                .th
+                .frames
+                .last()
+                .is_some_and(|f| f.cl.is_none() && f.flags & F_YIELDK != 0);
             if self.ensure_stack(top + args.len() + MIN_STACK).is_err() {
                 Err(Error::Runtime)
+            } else if yield_k {
+                // The native that yielded goes on in its continuation,
+                // with the resume's arguments where it asked for them.
+                let fi = self.th.frames.len() - 1;
+                self.th.frames[fi].flags &= !F_YIELDK;
+                let c = self.th.cont(fi);
+                self.th.stack[c.kfunc..c.kfunc + args.len()].copy_from_slice(args);
+                self.th.top = c.kfunc + args.len();
+                self.th.set_cont(NativeCont {
+                    kcc: self.n_ccalls,
+                    ..c
+                });
+                let r = self.continue_native(true);
+                match self.native_result(r) {
+                    Ok(_) => self.execute(0, Ok(())),
+                    Err(e) => self.execute(0, Err(e)),
+                }
             } else {
                 self.th.stack[top..top + args.len()].copy_from_slice(args);
                 self.th.top = top + args.len();
@@ -154,6 +183,37 @@ impl State {
             return self.raise_str("attempt to yield across a C-call boundary");
         }
         self.th.nyield = self.arg_count().min(self.top());
+        Error::Yield
+    }
+
+    /// Yields from the running native function the values from its
+    /// argument `first` (1-based) up to the top, as `lua_yieldk`: when
+    /// the coroutine is resumed, `k(state, true, ctx)` runs as the rest of
+    /// the native function, with its arguments before `first` as they were
+    /// and the resume's values as its arguments from `first` on; what `k`
+    /// returns is what the native returns. Use as `return
+    /// Err(state.yield_k(...))`.
+    pub fn yield_k(&mut self, first: usize, ctx: isize, k: ContFn) -> Error {
+        if self.current.is_main {
+            return self.raise_str("attempt to yield from outside a coroutine");
+        }
+        if self.th.nny > 0 {
+            return self.raise_str("attempt to yield across a C-call boundary");
+        }
+        let fi = self.th.frames.len() - 1;
+        let kfunc = self.th.frames[fi].func + first;
+        let n = self.th.top.saturating_sub(kfunc);
+        self.th.set_cont(NativeCont {
+            level: fi,
+            k,
+            ctx,
+            kfunc,
+            knres: -1,
+            kcc: self.n_ccalls,
+            handler: 0,
+        });
+        self.th.frames[fi].flags |= F_YIELDK;
+        self.th.nyield = n;
         Error::Yield
     }
 

@@ -19,6 +19,10 @@ pub enum Error {
     /// A native function asked the VM to call a function and then its
     /// continuation (`State::call_k`/`State::pcall_k`): return it as is.
     CallK,
+    /// A limit stopped the run, or the host interrupted it
+    /// (`State::tripped_limit` says which): it unwinds to the host,
+    /// whatever protected calls are on the way.
+    Limit,
 }
 
 /// An error as a host sees it: the error value rendered as text, plus the

@@ -47,6 +47,9 @@ pub(crate) const F_CLOSING: u8 = 32;
 /// tracebacks: its function is a stub that may share its address with
 /// another native function, so it is never looked up by value.
 pub(crate) const F_HOST: u8 = 64;
+/// The native frame yielded with a continuation (`State::yield_k`): a
+/// resume calls it instead of returning.
+pub(crate) const F_YIELDK: u8 = 128;
 
 /// A native function's continuation (see `State::call_k`): called when the
 /// call it asked for has returned (`ok` true, results on the stack) or, for
@@ -298,6 +301,18 @@ pub struct State {
     pub(crate) transfer: (usize, usize),
     /// Loader for binary chunks (set by a host that supports them).
     pub(crate) undump: Option<Undump>,
+    /// Work left before the next look at the limits (see `limits`).
+    pub(crate) budget: i64,
+    /// The most frames a thread may hold (the call-depth limit).
+    pub(crate) frame_limit: usize,
+    /// Limits, counters and the interrupt flag.
+    pub(crate) control: crate::limits::RunControl,
+    /// Values rooted for the host.
+    pub(crate) roots: crate::roots::Roots,
+    /// This state's id (for roots).
+    pub(crate) id: u64,
+    /// Data the embedding layer keeps with the state.
+    pub(crate) host_data: Option<Box<dyn std::any::Any + Send>>,
 }
 
 // SAFETY: a State owns its whole heap (every object reachable from it is in
@@ -369,6 +384,12 @@ impl State {
             in_finalizer: 0,
             broken: false,
             last_traceback: None,
+            budget: crate::limits::BUDGET_CHUNK,
+            frame_limit: usize::MAX,
+            control: Default::default(),
+            roots: Default::default(),
+            id: crate::roots::new_state_id(),
+            host_data: None,
         };
         s.th.stack = vec![Value::Nil; 2 * MIN_STACK];
         s.tm_names = TM_NAMES.iter().map(|n| s.new_str(n.as_bytes())).collect();
@@ -406,6 +427,16 @@ impl State {
     /// Installs the loader `load` uses for binary chunks.
     pub fn set_undump(&mut self, f: Undump) {
         self.undump = Some(f);
+    }
+    /// Removes the loader of binary chunks: `load` then refuses them
+    /// ("attempt to load a binary chunk").
+    pub fn clear_undump(&mut self) {
+        self.undump = None;
+    }
+    /// Data the embedding layer keeps with the state (the VM never looks
+    /// inside).
+    pub fn host_data(&mut self) -> &mut Option<Box<dyn std::any::Any + Send>> {
+        &mut self.host_data
     }
 
     /// Marks every root of the state: the running thread, the main
@@ -453,9 +484,11 @@ impl State {
             pinned,
             proto_cache,
             to_finalize,
+            roots,
             ..
         } = self;
         heap.collect(&mut |m: &mut Marker| {
+            roots.trace(m);
             th.trace(m);
             m.mark(*current);
             m.mark(*main);
@@ -478,6 +511,13 @@ impl State {
                 m.mark_value(*v);
             }
         });
+        // With a memory limit, the next collection comes no later than
+        // the limit, so that the limit is checked where it is reached.
+        if let Some(max) = self.control.limits.memory
+            && self.heap.threshold() > max
+        {
+            self.heap.set_threshold(max);
+        }
         self.run_finalizers();
     }
 
@@ -506,6 +546,11 @@ impl State {
         self.th.top = top.max(ftop);
         self.collect_garbage();
         self.th.top = saved;
+        if let Some(max) = self.control.limits.memory
+            && self.heap.bytes_in_use() > max
+        {
+            return Err(self.trip(crate::limits::Limit::Memory));
+        }
         Ok(())
     }
 

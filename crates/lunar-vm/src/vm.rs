@@ -103,6 +103,12 @@ impl State {
             if trap != HOOKED {
                 return Ok(false);
             }
+            // Entering or resuming a Lua function costs one unit of the
+            // work budget (limits.rs).
+            self.budget -= 1;
+            if self.budget < 0 {
+                self.check_budget()?;
+            }
 
             // The registers: a pointer to stack slot `base`, kept in a
             // local so that register access needs no load of the stack's
@@ -198,6 +204,20 @@ impl State {
                     unsafe { self.th.frames.get_unchecked(fi) }.top
                 }};
             }
+            // Takes `n` units from the work budget at a backward jump;
+            // when it runs out, the limits are checked (may raise).
+            macro_rules! charge {
+                ($n:expr) => {{
+                    self.budget -= ($n) as i64;
+                    if self.budget < 0 {
+                        // As the reference's count hook sees it: the
+                        // instruction at the jump's target is running.
+                        // SAFETY: as in `save!`.
+                        unsafe { self.th.frames.get_unchecked_mut(fi) }.pc = pc + 1;
+                        protect!(self.check_budget()?);
+                    }
+                }};
+            }
             macro_rules! save {
                 () => {{
                     debug_assert!(fi < self.th.frames.len());
@@ -216,7 +236,13 @@ impl State {
                         // SAFETY: a test is always followed by a jump
                         // (verifier).
                         let ni = unsafe { *code.add(pc) };
-                        pc = (pc as i64 + ni.sj() as i64 + 1) as usize;
+                        let sj = ni.sj() as i64;
+                        pc = (pc as i64 + sj + 1) as usize;
+                        if sj < 0 {
+                            // The back edge of a `repeat ... until` or
+                            // `while` loop (limits.rs).
+                            charge!(-sj);
+                        }
                     }
                 }};
             }
@@ -812,7 +838,15 @@ impl State {
                         save!();
                         protect!(self.mark_tbc(base + i.a() as usize)?);
                     }
-                    OpCode::Jmp => pc = (pc as i64 + i.sj() as i64) as usize,
+                    OpCode::Jmp => {
+                        let sj = i.sj() as i64;
+                        pc = (pc as i64 + sj) as usize;
+                        if sj < 0 {
+                            // A loop made with goto or `while`/`repeat`:
+                            // each iteration costs the body's length.
+                            charge!(-sj);
+                        }
+                    }
                     OpCode::Eq => {
                         let a = reg!(i.a());
                         let b = reg!(i.b());
@@ -860,7 +894,11 @@ impl State {
                             set_reg!(i.a(), rb);
                             // SAFETY: TESTSET is followed by a jump.
                             let ni = unsafe { *code.add(pc) };
-                            pc = (pc as i64 + ni.sj() as i64 + 1) as usize;
+                            let sj = ni.sj() as i64;
+                            pc = (pc as i64 + sj + 1) as usize;
+                            if sj < 0 {
+                                charge!(-sj);
+                            }
                         } else {
                             pc += 1;
                         }
@@ -1057,6 +1095,7 @@ impl State {
                                     }
                                     set_int!(a + 3, idx);
                                     pc -= i.bx() as usize;
+                                    charge!(i.bx());
                                 }
                             }
                             Value::Float(step) => {
@@ -1069,6 +1108,7 @@ impl State {
                                     set_flt!(a, idx);
                                     set_flt!(a + 3, idx);
                                     pc -= i.bx() as usize;
+                                    charge!(i.bx());
                                 }
                             }
                             _ => {}
@@ -1106,6 +1146,7 @@ impl State {
                         if !v.is_nil() {
                             set_reg!(i.a() + 2, v);
                             pc -= i.bx() as usize;
+                            charge!(i.bx());
                         }
                     }
                     OpCode::SetList => {

@@ -1,42 +1,80 @@
 //! Lunar: a Lua 5.4 interpreter to embed in Rust programs.
 //!
-//! Compile a script once into a [`Program`] (immutable, `Send + Sync`,
-//! cheap to clone), then run it on any number of [`State`]s, each one a
-//! Lua universe with its own heap, on any number of threads at once.
+//! The whole host loop: compile a script once into a [`Program`]
+//! (immutable, `Send + Sync`, cheap to clone), make a [`State`] per
+//! thread or per request (each one a Lua universe with its own heap), set
+//! its [`Limits`], give it Rust functions, run, and read the results as
+//! Rust values.
 //!
 //! ```
-//! use lunar::Program;
-//! use lunar::raw::{StateExt, Value};
+//! use lunar::{Limits, Program, State};
 //!
-//! let program = Program::compile("sum.lua", b"
-//!     local n = ...
-//!     local total = 0
-//!     for i = 1, n do total = total + i end
-//!     return 'total', total
-//! ").unwrap();
+//! let program = Program::compile("filter.lua", r#"
+//!     local request = ...
+//!     if not allowed(request.path) then
+//!         return false, "forbidden: " .. request.path
+//!     end
+//!     return true
+//! "#).unwrap();
 //!
-//! let mut state = lunar::raw::new_state(); // the standard library is open
-//! let results = state.run(&program, &[Value::Int(100)]).unwrap();
-//! assert!(matches!(results[1], Value::Int(5050)));
+//! let mut state = State::new();
+//! state.set_limits(Limits { instructions: Some(10_000_000), ..Default::default() });
+//! state.register("allowed", |_, path: String| Ok(!path.starts_with("/admin"))).unwrap();
 //!
-//! let failing = Program::compile("fail.lua", b"local t = nil\nreturn t.x").unwrap();
-//! let err = state.run(&failing, &[]).unwrap_err();
-//! assert_eq!(err.message, "fail.lua:2: attempt to index a nil value (local 't')");
+//! let request = std::collections::HashMap::from([("path", "/admin/users")]);
+//! let (ok, why): (bool, Option<String>) = state.run_with(&program, request).unwrap();
+//! assert!(!ok);
+//! assert_eq!(why.as_deref(), Some("forbidden: /admin/users"));
+//!
+//! // Errors name the chunk, line and variable; limits name the limit.
+//! let err = state.exec::<()>("bad.lua", "local t = nil\nreturn t.x").unwrap_err();
+//! assert_eq!(err.message(), "bad.lua:2: attempt to index a nil value (local 't')");
+//! let err = state.exec::<()>("spin.lua", "while true do end").unwrap_err();
+//! assert_eq!(err.limit(), Some(lunar::Limit::Instructions));
 //! ```
 //!
-//! This is the first, small version of the embedding API: compiling,
-//! states with the standard library, running programs, and what hosts need
-//! from the VM ([`State`]'s native API, [`Value`]) re-exported.
+//! With the `async` feature (on by default), `async fn`s become Lua
+//! functions ([`State::register_async`]) and [`State::run_async`] returns a
+//! future that is pending while the script waits on one: a server runs
+//! thousands of waiting scripts on a few threads.
+//!
+//! Values that stay with the host ([`Table`], [`Function`],
+//! [`LuaString`]…) are handles that keep their object alive; they belong
+//! to the state that made them. Rust functions receive a [`Ctx`], which
+//! offers what [`State`] offers. [`raw`] and [`vm`] are the lower layers,
+//! for hosts that need the VM's native API.
 
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "async")]
+mod async_host;
+mod convert;
+mod error;
+mod handles;
+mod host;
+mod pool;
 mod program;
 pub mod raw;
+#[cfg(feature = "serde")]
+mod serde;
+mod state;
+mod userdata;
+mod value;
 
+pub use convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, MultiValue, Variadic};
+pub use error::{Error, ErrorKind, Result, TraceFrame};
 pub use program::{BINARY_SIGNATURE, Program, skip_comment};
+pub use state::{Ctx, Lua, State, StateBuilder, StdLib};
+pub use value::{AnyUserData, Function, LuaString, Table, Thread, Value};
+
+#[cfg(feature = "serde")]
+pub use self::serde::Serde;
+pub use pool::{Pool, PooledState};
+pub use userdata::{MetaMethod, UserData, UserDataFields, UserDataMethods};
 
 pub use lunar_compile::Proto;
 pub use lunar_syntax::SyntaxError;
+pub use lunar_vm::{InterruptHandle, Limit, Limits};
 
 /// The virtual machine, for hosts that need its native API directly.
 pub use lunar_vm as vm;

@@ -31,7 +31,8 @@ impl Program {
     ///
     /// As for script files (`luaL_loadfile`), a UTF-8 byte order mark and a
     /// first line starting with `#` are skipped; line numbers stay right.
-    pub fn compile(name: &str, source: &[u8]) -> Result<Program, SyntaxError> {
+    pub fn compile(name: &str, source: impl AsRef<[u8]>) -> Result<Program, SyntaxError> {
+        let source = source.as_ref();
         let chunk_name = if name.starts_with('@') || name.starts_with('=') {
             name.to_string()
         } else {

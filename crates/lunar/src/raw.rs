@@ -130,6 +130,12 @@ pub fn run(state: &mut State, program: &Program, args: &[Value]) -> Result<Vec<V
 
 /// Converts a caught error to text, as lua.c's message handler does.
 fn error_to_text(state: &mut State, e: CallError) -> RunError {
+    if let Some(limit) = state.tripped_limit() {
+        return RunError {
+            message: limit.message(),
+            traceback: state.limit_traceback().map(str::to_string),
+        };
+    }
     let (message, _) = describe_error(state, e.value);
     RunError {
         message: String::from_utf8_lossy(&message).into_owned(),

@@ -140,7 +140,10 @@ fn find_aux(state: &mut State, find: bool) -> Result<usize, Error> {
     } else {
         let (anchor, pat) = split_anchor(pat);
         let mut m = Matcher::new(src, pat);
-        match m.find(init, anchor) {
+        let found = m.find(init, anchor);
+        // The matcher's steps are work for the run's budget (limits).
+        state.charge(m.steps_used().max(0) as u64)?;
+        match found {
             Err(e) => return Err(pattern_error(state, e)),
             Ok(Some((start, end))) => {
                 if find {
@@ -202,6 +205,7 @@ fn gmatch_next(state: &mut State) -> Result<usize, Error> {
     let (src, pat) = (s.as_bytes(), p.as_bytes());
     let mut m = Matcher::new(src, pat);
     let first = first_byte(pat);
+    let mut charged = 0u64;
     let mut at = pos.max(0) as usize;
     while at <= src.len() {
         if let Some(first) = first
@@ -217,7 +221,11 @@ fn gmatch_next(state: &mut State) -> Result<usize, Error> {
             state.set_upvalue(GM_TRIED, Value::Bool(true));
         }
         m.prepare();
-        let r = m.match_at(at).map_err(|e| pattern_error(state, e))?;
+        let r = m.match_at(at);
+        let used = m.steps_used().max(0) as u64;
+        state.charge(used - charged.min(used) + 1)?;
+        charged = used;
+        let r = r.map_err(|e| pattern_error(state, e))?;
         if let Some(e) = r
             && e as i64 != last
         {
@@ -260,6 +268,8 @@ pub(crate) fn str_gsub(state: &mut State) -> Result<usize, Error> {
     let mut n = 0i64;
     let mut s = 0usize;
     let mut last_match: Option<usize> = None;
+    let mut charged = 0u64;
+    let mut next_check = 1usize << 16;
     while n < max_n {
         if let Some(first) = first
             && (s > 0 || last_match.is_some())
@@ -271,7 +281,17 @@ pub(crate) fn str_gsub(state: &mut State) -> Result<usize, Error> {
             }
         }
         m.prepare();
-        let r = m.match_at(s).map_err(|e| pattern_error(state, e))?;
+        let r = m.match_at(s);
+        // The steps of this attempt and the bytes copied so far are work
+        // for the run's budget (limits).
+        let used = m.steps_used().max(0) as u64;
+        state.charge(used - charged.min(used) + 1)?;
+        charged = used;
+        if b.len() >= next_check {
+            state.check_memory(b.len())?;
+            next_check = b.len() + (1 << 16);
+        }
+        let r = r.map_err(|e| pattern_error(state, e))?;
         match r {
             Some(e) if Some(e) != last_match => {
                 n += 1;

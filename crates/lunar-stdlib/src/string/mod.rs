@@ -69,7 +69,10 @@ pub(crate) fn check_string_size(state: &mut State, n: usize) -> Result<(), Error
     if n > MAX_STRING_SIZE {
         return Err(state.error_str("resulting string too large"));
     }
-    Ok(())
+    // A string of n bytes is about to be built: it must fit the memory
+    // limit, and copying it is work (64 bytes a unit) for the budget.
+    state.check_memory(n)?;
+    state.charge(n as u64 / 64)
 }
 
 /// Turns a start position into a 1-based index: negative counts from the

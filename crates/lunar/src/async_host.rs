@@ -1,0 +1,339 @@
+//! Asynchronous hosts (feature `async`): Rust `async fn`s as Lua
+//! functions, and runs that suspend while such a function waits.
+//!
+//! An asynchronous run executes the chunk (or the function) as a
+//! coroutine. When Lua calls an asynchronous Rust function, the function's
+//! future is stored with the state and the coroutine yields a marker
+//! (`lunar_vm::coroutine::HOST_WAIT`); `coroutine.resume` and
+//! `coroutine.wrap` pass that marker on to their own resumer, so it reaches
+//! the driver whatever coroutines the script nests. The driver (the future
+//! [`State::run_async`] returns) awaits the stored future, then resumes
+//! the script with its results (or makes the waiting call raise its
+//! error). `pcall`, metamethods and iterators work across the wait as
+//! they work across `coroutine.yield`; a wait inside a function Lua calls
+//! where yields are not allowed (a `table.sort` comparator, a `__gc`)
+//! fails with "attempt to yield across a C-call boundary".
+//!
+//! Nothing here depends on a runtime: the futures run on the host's
+//! executor (tokio, async-std...). The state is `Send`, so a run's future
+//! is `Send` too and may move between the executor's threads while it
+//! waits. Limits apply to the run as a whole; time spent waiting counts
+//! against the deadline, which is checked each time the script goes on.
+
+use crate::Program;
+use crate::convert::{FromLuaMulti, IntoLuaMulti, MultiValue};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host::{self, host_data};
+use crate::state::{Ctx, State};
+use crate::value::{Function, Value, raw_of};
+use lunar_vm::coroutine::HOST_WAIT;
+use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
+use std::future::Future;
+use std::pin::Pin;
+
+/// What a finished asynchronous Rust function leaves: its results, to be
+/// converted on the state.
+type Converter = Box<dyn FnOnce(&mut Ctx<'_>) -> Result<MultiValue> + Send>;
+
+/// The future of an asynchronous Rust function that the run waits on.
+pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Converter>> + Send>>;
+
+/// An asynchronous Rust function, as its trampoline calls it.
+type AsyncCallback = Box<dyn Fn(&mut Ctx<'_>, MultiValue) -> Result<Pending> + Send + Sync>;
+
+/// The userdata that holds an asynchronous Rust function.
+struct AsyncFn(std::sync::Arc<AsyncCallback>);
+
+impl Ctx<'_> {
+    /// Makes a Rust `async` function a Lua function. Its arguments are
+    /// converted to `A` before the future is made (so the future owns
+    /// them); while the future is pending the script is suspended, and
+    /// the run's future ([`State::run_async`]) is pending too. Callable
+    /// only from an asynchronous run; elsewhere it raises an error.
+    pub fn create_async_function<A, R, F, Fut>(&mut self, f: F) -> Function
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R>> + Send + 'static,
+    {
+        let cb: AsyncCallback = Box::new(move |cx: &mut Ctx<'_>, args: MultiValue| {
+            let a = A::from_lua_args(args, cx)?;
+            let fut = f(a);
+            let pending: Pending = Box::pin(async move {
+                let r = fut.await?;
+                Ok(Box::new(move |cx: &mut Ctx<'_>| r.into_lua_multi(cx)) as Converter)
+            });
+            Ok(pending)
+        });
+        let vm = &mut *self.vm;
+        let ud = vm.new_userdata(Box::new(AsyncFn(std::sync::Arc::new(cb))));
+        let fv = vm.new_native(call_async_fn, &[ud]);
+        Function(vm.root(fv))
+    }
+
+    /// Calls `f` as an asynchronous run (see [`State::call_async`]).
+    pub async fn call_async<A: IntoLuaMulti, R: FromLuaMulti>(
+        &mut self,
+        f: &Function,
+        args: A,
+    ) -> Result<R> {
+        let args = args.into_lua_multi(self)?;
+        let fv = raw_of(self.vm, &f.0)?;
+        let co = self.vm.new_thread(fv);
+        let co = Value::from_raw(self.vm, Raw::Thread(co));
+        let nested = host_data(self.vm).async_active;
+        if nested {
+            return Err(Error::new(
+                ErrorKind::Usage,
+                "an asynchronous run is already under way on this state",
+            ));
+        }
+        let guard = RunGuard::start(self.vm);
+        let mut resume = args;
+        loop {
+            if let Some(d) = guard.vm.limits().deadline
+                && std::time::Instant::now() >= d
+            {
+                return Err(Error::new(
+                    ErrorKind::Limit(lunar_vm::Limit::Deadline),
+                    lunar_vm::Limit::Deadline.message(),
+                ));
+            }
+            let mut call_args = MultiValue(vec![co.clone()]);
+            call_args.extend(resume.0);
+            let out = host::call_raw(guard.vm, Raw::LightFn(drive), &call_args)?;
+            let mut out = out.0.into_iter();
+            let status = out.next().and_then(|v| v.as_integer()).unwrap_or(0);
+            let rest = MultiValue(out.collect());
+            match status {
+                STATUS_DONE => {
+                    let mut cx = Ctx { vm: &mut *guard.vm };
+                    return R::from_lua_multi(rest, &mut cx);
+                }
+                STATUS_ERROR => {
+                    let mut it = rest.0.into_iter();
+                    let ev = it.next().unwrap_or_default();
+                    let tb = it.next().and_then(|v| v.as_str().map(str::to_string));
+                    return Err(host::error_from_value(guard.vm, ev, tb));
+                }
+                _ => {}
+            }
+            // The script waits: on the function's future, or on nothing
+            // (a plain yield from the main function, which has no
+            // resumer to go to).
+            let Some(pending) = host_data(guard.vm).pending.take() else {
+                return Err(Error::runtime("attempt to yield from outside a coroutine"));
+            };
+            let result = pending.await;
+            resume = match result {
+                Ok(convert) => {
+                    let mut cx = Ctx { vm: &mut *guard.vm };
+                    let mut vals = convert(&mut cx)?;
+                    vals.insert(0, Value::Boolean(true));
+                    vals
+                }
+                Err(e) => {
+                    host_data(guard.vm).pending_error = Some(e);
+                    MultiValue(vec![Value::Boolean(false)])
+                }
+            };
+        }
+    }
+}
+
+/// Marks the state as driven by an asynchronous run for as long as the
+/// run lasts, even if its future is dropped while it waits.
+struct RunGuard<'a> {
+    vm: &'a mut Vm,
+}
+
+impl<'a> RunGuard<'a> {
+    fn start(vm: &'a mut Vm) -> RunGuard<'a> {
+        vm.begin_run();
+        vm.set_continuing_run(true);
+        let d = host_data(vm);
+        d.async_active = true;
+        d.pending = None;
+        d.pending_error = None;
+        RunGuard { vm }
+    }
+}
+
+impl Drop for RunGuard<'_> {
+    fn drop(&mut self) {
+        self.vm.set_continuing_run(false);
+        let d = host_data(self.vm);
+        d.async_active = false;
+        d.pending = None;
+        d.pending_error = None;
+    }
+}
+
+/// `drive`'s first result: the coroutine waits (more values follow: what
+/// it yielded).
+const STATUS_WAIT: i64 = 0;
+/// The coroutine returned (its results follow).
+const STATUS_DONE: i64 = 1;
+/// The coroutine died in error (the error value and its traceback follow).
+const STATUS_ERROR: i64 = 2;
+
+/// Resumes the run's coroutine (argument 1) with the other arguments, as
+/// a native function so that the host runs it protected.
+fn drive(vm: &mut Vm) -> std::result::Result<usize, VmError> {
+    let Raw::Thread(co) = vm.arg(1) else {
+        return Err(vm.error_str("lunar: bad asynchronous run"));
+    };
+    let args = vm.args_from(2).to_vec();
+    match vm.resume(co, &args) {
+        Ok(vals) => {
+            let status = if co.status() == lunar_vm::CoStatus::Dead {
+                STATUS_DONE
+            } else {
+                STATUS_WAIT
+            };
+            vm.push(Raw::Int(status));
+            let n = vals.len();
+            for v in vals {
+                vm.push(v);
+            }
+            Ok(n + 1)
+        }
+        Err(_) if vm.limit_tripped() => Err(VmError::Limit),
+        Err(ev) => {
+            let tb = vm.thread_traceback(co, None, 0);
+            let tb = vm.str_value(&tb);
+            vm.push(Raw::Int(STATUS_ERROR));
+            vm.push(ev);
+            vm.push(tb);
+            Ok(3)
+        }
+    }
+}
+
+/// The native function behind every asynchronous Rust function: makes
+/// its future, leaves it with the state, and yields the wait marker; the
+/// driver resumes it with `true, results...` or `false` (the error is
+/// then in the host data).
+fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
+    if !host_data(vm).async_active {
+        return Err(host::raise(
+            vm,
+            Error::new(
+                ErrorKind::Usage,
+                "an asynchronous function was called outside an asynchronous run (use run_async or call_async)",
+            ),
+        ));
+    }
+    let cb = match vm.upvalue(1) {
+        Raw::UserData(u) => u
+            .data
+            .try_borrow()
+            .ok()
+            .and_then(|d| d.downcast_ref::<AsyncFn>().map(|f| f.0.clone())),
+        _ => None,
+    };
+    let Some(cb) = cb else {
+        return Err(vm.error_str("lunar: not an asynchronous Rust function"));
+    };
+    let n = vm.arg_count();
+    let args: Vec<Raw> = (1..=n).map(|i| vm.arg(i)).collect();
+    let args = MultiValue::from_raw(vm, &args);
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut cx = Ctx { vm: &mut *vm };
+        cb(&mut cx, args)
+    }));
+    let pending = match made {
+        Ok(Ok(p)) => p,
+        Ok(Err(e)) => return Err(host::raise(vm, e)),
+        Err(_) => {
+            return Err(host::raise(
+                vm,
+                Error::new(ErrorKind::Panic, "Rust function panicked"),
+            ));
+        }
+    };
+    host_data(vm).pending = Some(pending);
+    vm.set_top(n);
+    vm.push(HOST_WAIT);
+    Err(vm.yield_k(n + 1, (n + 1) as isize, async_done))
+}
+
+/// The rest of an asynchronous function once the driver resumes it:
+/// arguments from `first` on are `true, results...` or `false`.
+fn async_done(vm: &mut Vm, _ok: bool, first: isize) -> std::result::Result<usize, VmError> {
+    let first = first as usize;
+    if vm.arg(first).truthy() {
+        return Ok(vm.top() - first);
+    }
+    let e = host_data(vm)
+        .pending_error
+        .take()
+        .unwrap_or_else(|| Error::runtime("asynchronous function failed"));
+    Err(host::raise(vm, e))
+}
+
+impl State {
+    /// Makes a Rust `async` function a Lua function (see
+    /// [`Ctx::create_async_function`]).
+    pub fn create_async_function<A, R, F, Fut>(&mut self, f: F) -> Function
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R>> + Send + 'static,
+    {
+        self.ctx().create_async_function(f)
+    }
+
+    /// Registers a Rust `async` function as global function `name`.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// state.register_async("fetch", |id: i64| async move {
+    ///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    ///     Ok(format!("item {id}"))
+    /// }).unwrap();
+    /// let p = lunar::Program::compile("t.lua", "return fetch(1) .. ', ' .. fetch(2)").unwrap();
+    /// let s: String = state.run_async(&p).await.unwrap();
+    /// assert_eq!(s, "item 1, item 2");
+    /// # });
+    /// ```
+    pub fn register_async<A, R, F, Fut>(&mut self, name: &str, f: F) -> Result<()>
+    where
+        A: FromLuaMulti,
+        R: IntoLuaMulti + Send + 'static,
+        F: Fn(A) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<R>> + Send + 'static,
+    {
+        let f = self.create_async_function(f);
+        self.set_global(name, f)
+    }
+
+    /// Runs `program` (no arguments) as an asynchronous run: the future
+    /// is pending while the script waits on an asynchronous Rust
+    /// function.
+    pub async fn run_async<R: FromLuaMulti>(&mut self, program: &Program) -> Result<R> {
+        self.run_async_with(program, ()).await
+    }
+
+    /// Runs `program` with `args` as an asynchronous run.
+    pub async fn run_async_with<A: IntoLuaMulti, R: FromLuaMulti>(
+        &mut self,
+        program: &Program,
+        args: A,
+    ) -> Result<R> {
+        let f = self.ctx().load(program)?;
+        self.ctx().call_async(&f, args).await
+    }
+
+    /// Calls `f` as an asynchronous run.
+    pub async fn call_async<A: IntoLuaMulti, R: FromLuaMulti>(
+        &mut self,
+        f: &Function,
+        args: A,
+    ) -> Result<R> {
+        self.ctx().call_async(f, args).await
+    }
+}

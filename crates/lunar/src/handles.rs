@@ -1,0 +1,221 @@
+//! Methods of the handles: reading and writing tables (with or without
+//! metamethods), calling functions, metatables.
+//!
+//! Each method takes the [`State`](crate::State) or the
+//! [`Ctx`](crate::Ctx) that made the handle (anything that is [`Lua`]).
+//! Operations that may run Lua code (metamethods) run protected: a Lua
+//! error comes back as an [`Error`].
+
+use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, MultiValue};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host;
+use crate::state::{Ctx, Lua};
+use crate::value::{Function, Table, Value, raw_of};
+use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
+
+/// `t[k]` with metamethods, as a native function (so that it runs
+/// protected).
+fn op_index(vm: &mut Vm) -> Result<usize, VmError> {
+    let v = vm.index(vm.arg(1), vm.arg(2))?;
+    vm.push(v);
+    Ok(1)
+}
+
+/// `t[k] = v` with metamethods.
+fn op_set_index(vm: &mut Vm) -> Result<usize, VmError> {
+    vm.set_index(vm.arg(1), vm.arg(2), vm.arg(3))?;
+    Ok(0)
+}
+
+/// `#v` with metamethods.
+fn op_len(vm: &mut Vm) -> Result<usize, VmError> {
+    let v = vm.length(vm.arg(1))?;
+    vm.push(v);
+    Ok(1)
+}
+
+/// Runs a native operation protected, with `args`.
+fn protected(cx: &mut Ctx<'_>, op: lunar_vm::NativeFn, args: MultiValue) -> Result<MultiValue> {
+    host::call_raw(cx.vm, Raw::LightFn(op), &args)
+}
+
+impl Table {
+    fn raw(&self, cx: &Ctx<'_>) -> Result<lunar_vm::Gc<lunar_vm::Table>> {
+        match raw_of(cx.vm, &self.0)? {
+            Raw::Table(t) => Ok(t),
+            _ => unreachable!("a Table handle holds a table"),
+        }
+    }
+
+    /// `t[key]`, with the `__index` metamethod.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return setmetatable({}, {__index = function(_, k) return k * 2 end})").unwrap();
+    /// let v: i64 = t.get(&mut state, 21).unwrap();
+    /// assert_eq!(v, 42);
+    /// ```
+    pub fn get<K: IntoLua, V: FromLua>(&self, lua: &mut impl Lua, key: K) -> Result<V> {
+        let mut cx = lua.ctx();
+        let k = key.into_lua(&mut cx)?;
+        let r = protected(
+            &mut cx,
+            op_index,
+            MultiValue(vec![Value::Table(self.clone()), k]),
+        )?;
+        V::from_lua(r.0.into_iter().next().unwrap_or_default(), &mut cx)
+    }
+
+    /// `t[key] = value`, with the `__newindex` metamethod.
+    pub fn set<K: IntoLua, V: IntoLua>(&self, lua: &mut impl Lua, key: K, value: V) -> Result<()> {
+        let mut cx = lua.ctx();
+        let k = key.into_lua(&mut cx)?;
+        let v = value.into_lua(&mut cx)?;
+        protected(
+            &mut cx,
+            op_set_index,
+            MultiValue(vec![Value::Table(self.clone()), k, v]),
+        )?;
+        Ok(())
+    }
+
+    /// `rawget(t, key)`.
+    pub fn raw_get<K: IntoLua, V: FromLua>(&self, lua: &mut impl Lua, key: K) -> Result<V> {
+        let mut cx = lua.ctx();
+        let k = key.into_lua(&mut cx)?.to_raw(cx.vm)?;
+        let t = self.raw(&cx)?;
+        let v = t.get(k);
+        let v = Value::from_raw(cx.vm, v);
+        V::from_lua(v, &mut cx)
+    }
+
+    /// `rawset(t, key, value)`; a `nil` or NaN key is an error.
+    pub fn raw_set<K: IntoLua, V: IntoLua>(
+        &self,
+        lua: &mut impl Lua,
+        key: K,
+        value: V,
+    ) -> Result<()> {
+        let mut cx = lua.ctx();
+        let k = key.into_lua(&mut cx)?;
+        let v = value.into_lua(&mut cx)?;
+        let (k, v) = (k.to_raw(cx.vm)?, v.to_raw(cx.vm)?);
+        let t = self.raw(&cx)?;
+        t.set(cx.vm.heap(), k, v)
+            .map_err(|e| Error::new(ErrorKind::Runtime, e.message()))
+    }
+
+    /// `#t` with the `__len` metamethod, as an integer.
+    pub fn len(&self, lua: &mut impl Lua) -> Result<i64> {
+        let mut cx = lua.ctx();
+        let r = protected(
+            &mut cx,
+            op_len,
+            MultiValue(vec![Value::Table(self.clone())]),
+        )?;
+        i64::from_lua(r.0.into_iter().next().unwrap_or_default(), &mut cx)
+    }
+
+    /// `rawlen(t)`: the border of the table's sequence.
+    pub fn raw_len(&self, lua: &mut impl Lua) -> Result<i64> {
+        let cx = lua.ctx();
+        Ok(self.raw(&cx)?.len())
+    }
+
+    /// Appends `value` at `rawlen(t) + 1`.
+    pub fn push<V: IntoLua>(&self, lua: &mut impl Lua, value: V) -> Result<()> {
+        let mut cx = lua.ctx();
+        let n = self.raw_len(&mut cx)?;
+        self.raw_set(&mut cx, n + 1, value)
+    }
+
+    /// Every key-value pair (raw, in `next` order), converted.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return {a = 1, b = 2}").unwrap();
+    /// let mut pairs: Vec<(String, i64)> = t.pairs(&mut state).unwrap();
+    /// pairs.sort();
+    /// assert_eq!(pairs, [("a".to_string(), 1), ("b".to_string(), 2)]);
+    /// ```
+    pub fn pairs<K: FromLua, V: FromLua>(&self, lua: &mut impl Lua) -> Result<Vec<(K, V)>> {
+        let mut cx = lua.ctx();
+        let t = self.raw(&cx)?;
+        let mut raw = Vec::new();
+        let mut key = Raw::Nil;
+        while let Ok(Some((k, v))) = t.next(key) {
+            raw.push((k, v));
+            key = k;
+        }
+        let rooted: Vec<(Value, Value)> = raw
+            .into_iter()
+            .map(|(k, v)| (Value::from_raw(cx.vm, k), Value::from_raw(cx.vm, v)))
+            .collect();
+        let mut out = Vec::with_capacity(rooted.len());
+        for (k, v) in rooted {
+            out.push((K::from_lua(k, &mut cx)?, V::from_lua(v, &mut cx)?));
+        }
+        Ok(out)
+    }
+
+    /// The values `t[1]`, `t[2]`… up to the first `nil` (raw), converted.
+    pub fn sequence_values<V: FromLua>(&self, lua: &mut impl Lua) -> Result<Vec<V>> {
+        let mut cx = lua.ctx();
+        let t = self.raw(&cx)?;
+        let mut rooted = Vec::new();
+        let mut i = 1;
+        loop {
+            let v = t.get_int(i);
+            if v.is_nil() {
+                break;
+            }
+            rooted.push(Value::from_raw(cx.vm, v));
+            i += 1;
+        }
+        rooted
+            .into_iter()
+            .map(|v| V::from_lua(v, &mut cx))
+            .collect()
+    }
+
+    /// The metatable, if any.
+    pub fn metatable(&self, lua: &mut impl Lua) -> Result<Option<Table>> {
+        let cx = lua.ctx();
+        Ok(match self.raw(&cx)?.metatable() {
+            Some(mt) => Some(Table(cx.vm.root(Raw::Table(mt)))),
+            None => None,
+        })
+    }
+
+    /// Sets (or with `None` removes) the metatable, as `setmetatable`
+    /// does (a `__gc` field marks the table for finalization).
+    pub fn set_metatable(&self, lua: &mut impl Lua, mt: Option<&Table>) -> Result<()> {
+        let cx = lua.ctx();
+        let t = self.raw(&cx)?;
+        let m = match mt {
+            Some(m) => Some(m.raw(&cx)?),
+            None => None,
+        };
+        t.set_metatable(m);
+        if let Some(m) = m
+            && !cx.vm.get_field(m, "__gc").is_nil()
+        {
+            cx.vm.heap().register_finalizer(Raw::Table(t));
+        }
+        Ok(())
+    }
+}
+
+impl Function {
+    /// Calls the function with `args`, converting its results; protected.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let f: lunar::Function = state.exec("f.lua", "return function(a, b) return a .. b, #a end").unwrap();
+    /// let (s, n): (String, i64) = f.call(&mut state, ("ab", "cd")).unwrap();
+    /// assert_eq!((s.as_str(), n), ("abcd", 2));
+    /// ```
+    pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&self, lua: &mut impl Lua, args: A) -> Result<R> {
+        lua.ctx().call(self, args)
+    }
+}

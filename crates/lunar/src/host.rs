@@ -1,0 +1,263 @@
+//! The boundary between the host and the VM: protected calls that turn
+//! VM errors into [`Error`]s (with the value and a traceback), Rust
+//! closures as Lua functions, and errors raised from Rust into Lua.
+
+use crate::convert::{FromLuaMulti, IntoLuaMulti, MultiValue};
+use crate::error::{Error, ErrorKind, Result, TraceFrame};
+use crate::state::Ctx;
+use crate::value::{Function, Value};
+use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
+use std::sync::Arc;
+
+/// What the embedding layer keeps in the VM state (`Vm::host_data`).
+#[derive(Default)]
+pub(crate) struct HostData {
+    /// The traceback the message handler took for the error under way.
+    traceback: Option<String>,
+    /// Set while an asynchronous run drives the state.
+    #[cfg(feature = "async")]
+    pub(crate) async_active: bool,
+    /// The future of the asynchronous function the run waits on.
+    #[cfg(feature = "async")]
+    pub(crate) pending: Option<crate::async_host::Pending>,
+    /// The error that future ended with, for the waiting function to raise.
+    #[cfg(feature = "async")]
+    pub(crate) pending_error: Option<Error>,
+}
+
+pub(crate) fn host_data(vm: &mut Vm) -> &mut HostData {
+    let slot = vm.host_data();
+    if !slot.as_ref().is_some_and(|d| d.is::<HostData>()) {
+        *slot = Some(Box::new(HostData::default()));
+    }
+    slot.as_mut()
+        .and_then(|d| d.downcast_mut::<HostData>())
+        .expect("host data was just set")
+}
+
+/// The message handler of host calls: takes the traceback where the
+/// error was raised (level 1 up), leaves the value unchanged.
+fn message_handler(vm: &mut Vm) -> Result<usize, VmError> {
+    let v = vm.arg(1);
+    if !vm.limit_tripped() {
+        let tb = vm.traceback(None, 1);
+        host_data(vm).traceback = Some(String::from_utf8_lossy(&tb).into_owned());
+    }
+    vm.push(v);
+    Ok(1)
+}
+
+/// Calls `f` with `args`, protected, from the host or from a Rust
+/// function; results rooted.
+pub(crate) fn call_raw(vm: &mut Vm, f: Raw, args: &MultiValue) -> Result<MultiValue> {
+    let raw: Vec<Raw> = args.iter().map(|v| v.to_raw(vm)).collect::<Result<_>>()?;
+    host_data(vm).traceback = None;
+    match vm.pcall(f, &raw, Some(Raw::LightFn(message_handler))) {
+        Ok(res) => Ok(MultiValue::from_raw(vm, &res)),
+        Err(_) => Err(error_from_vm(vm)),
+    }
+}
+
+/// The [`Error`] for the failure of a protected call.
+pub(crate) fn error_from_vm(vm: &mut Vm) -> Error {
+    let ev = vm.take_error_value();
+    if let Some(limit) = vm.tripped_limit() {
+        let text = vm.limit_traceback().map(str::to_string);
+        let frames = text.as_deref().map(parse_traceback).unwrap_or_default();
+        return Error::build(
+            ErrorKind::Limit(limit),
+            limit.message(),
+            None,
+            frames,
+            text,
+            None,
+        );
+    }
+    let text = host_data(vm).traceback.take();
+    error_from_raw(vm, ev, text)
+}
+
+/// The [`Error`] for a Lua error value `ev` (already rooted) with the
+/// traceback `text`.
+#[cfg(feature = "async")]
+pub(crate) fn error_from_value(vm: &mut Vm, ev: Value, text: Option<String>) -> Error {
+    match ev.to_raw(vm) {
+        Ok(raw) => error_from_raw(vm, raw, text),
+        Err(e) => e,
+    }
+}
+
+/// The [`Error`] for a raw Lua error value `ev` with the traceback `text`.
+fn error_from_raw(vm: &mut Vm, ev: Raw, text: Option<String>) -> Error {
+    let frames = text.as_deref().map(parse_traceback).unwrap_or_default();
+    if let Raw::UserData(u) = ev
+        && let Ok(data) = u.data.try_borrow()
+        && let Some(b) = data.downcast_ref::<ErrorBox>()
+    {
+        return b.0.with_trace(None, frames, text);
+    }
+    let message = vm.error_message(ev);
+    let value = Value::from_raw(vm, ev);
+    Error::build(ErrorKind::Runtime, message, Some(value), frames, text, None)
+}
+
+/// Reads a traceback as `lua` prints it into levels.
+fn parse_traceback(text: &str) -> Vec<TraceFrame> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix('\t'))
+        .filter(|l| !l.starts_with("..."))
+        .map(|l| {
+            let (place, function) = l.split_once(": in ").unwrap_or((l, "?"));
+            let (chunk, line) = match place.rsplit_once(':') {
+                Some((c, n)) if n.parse::<u32>().is_ok() => (c, n.parse().ok()),
+                _ => (place, None),
+            };
+            TraceFrame {
+                chunk: chunk.to_string(),
+                line,
+                function: function.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// A Rust error travelling through Lua as an error value (a userdata
+/// whose `__tostring` is the error's message).
+struct ErrorBox(Error);
+
+/// The registry key of the metatable of error values made from Rust
+/// errors.
+const ERROR_MT: &str = "lunar.Error";
+
+fn error_tostring(vm: &mut Vm) -> Result<usize, VmError> {
+    let msg = match vm.arg(1) {
+        Raw::UserData(u) => u.data.try_borrow().ok().and_then(|d| {
+            d.downcast_ref::<ErrorBox>()
+                .map(|b| b.0.message().to_string())
+        }),
+        _ => None,
+    };
+    let v = vm.str_value(msg.unwrap_or_else(|| "lunar.Error".into()).as_bytes());
+    vm.push(v);
+    Ok(1)
+}
+
+/// Raises `e` in Lua from a native function: a Lua error (with its value
+/// when it came from Lua), a bad-argument error for a failed argument
+/// conversion, or the Rust error itself as an error value.
+pub(crate) fn raise(vm: &mut Vm, e: Error) -> VmError {
+    if vm.limit_tripped() {
+        return VmError::Limit;
+    }
+    if let Some((pos, expected, detail)) = e.argument() {
+        return match detail {
+            Some(d) => vm.arg_error(pos, d),
+            None => vm.type_error(pos, expected),
+        };
+    }
+    match e.kind() {
+        ErrorKind::Runtime | ErrorKind::Conversion if e.cause().is_none() => {
+            if let Some(v) = e.value()
+                && let Ok(raw) = v.to_raw(vm)
+            {
+                return vm.raise(raw);
+            }
+            vm.error_str(e.message())
+        }
+        _ => {
+            let reg = vm.registry();
+            let mt = match vm.get_field(reg, ERROR_MT) {
+                Raw::Table(t) => t,
+                _ => {
+                    let t = vm.new_table(0, 2);
+                    let f = Raw::LightFn(error_tostring);
+                    vm.set_field(t, "__tostring", f);
+                    let name = vm.str_value(ERROR_MT.as_bytes());
+                    vm.set_field(t, "__name", name);
+                    vm.set_field(reg, ERROR_MT, Raw::Table(t));
+                    t
+                }
+            };
+            let ud = vm.new_userdata(Box::new(ErrorBox(e)));
+            if let Raw::UserData(u) = ud {
+                u.metatable.set(Some(mt));
+            }
+            vm.raise(ud)
+        }
+    }
+}
+
+/// A Rust function as Lua calls it: arguments in, results out.
+type Callback = Arc<dyn Fn(&mut Ctx<'_>, MultiValue) -> Result<MultiValue> + Send + Sync>;
+
+/// The userdata that holds a Rust function (upvalue 1 of its native
+/// closure).
+struct RustFn(Callback);
+
+/// Makes `f` a Lua function.
+pub(crate) fn create_function<A, R, F>(cx: &mut Ctx<'_>, f: F) -> Function
+where
+    A: FromLuaMulti,
+    R: IntoLuaMulti,
+    F: Fn(&mut Ctx<'_>, A) -> Result<R> + Send + Sync + 'static,
+{
+    let cb: Callback = Arc::new(move |cx: &mut Ctx<'_>, args: MultiValue| {
+        let a = A::from_lua_args(args, cx)?;
+        f(cx, a)?.into_lua_multi(cx)
+    });
+    let vm = &mut *cx.vm;
+    let ud = vm.new_userdata(Box::new(RustFn(cb)));
+    let fv = vm.new_native(call_rust, &[ud]);
+    Function(vm.root(fv))
+}
+
+/// The native function behind every Rust function: finds the closure,
+/// converts the arguments, calls it with panics caught, and pushes its
+/// results or raises its error.
+fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
+    let cb = match vm.upvalue(1) {
+        Raw::UserData(u) => u
+            .data
+            .try_borrow()
+            .ok()
+            .and_then(|d| d.downcast_ref::<RustFn>().map(|f| f.0.clone())),
+        _ => None,
+    };
+    let Some(cb) = cb else {
+        return Err(vm.error_str("lunar: not a Rust function"));
+    };
+    let n = vm.arg_count();
+    let args: Vec<Raw> = (1..=n).map(|i| vm.arg(i)).collect();
+    let args = MultiValue::from_raw(vm, &args);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut cx = Ctx { vm: &mut *vm };
+        cb(&mut cx, args)
+    }));
+    match outcome {
+        Ok(Ok(results)) => {
+            let base = vm.top();
+            for v in results.iter() {
+                match v.to_raw(vm) {
+                    Ok(raw) => vm.push(raw),
+                    Err(e) => {
+                        vm.set_top(base);
+                        return Err(raise(vm, e));
+                    }
+                }
+            }
+            Ok(results.len())
+        }
+        Ok(Err(e)) => Err(raise(vm, e)),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "a Rust function panicked".to_string());
+            Err(raise(
+                vm,
+                Error::new(ErrorKind::Panic, format!("Rust function panicked: {what}")),
+            ))
+        }
+    }
+}

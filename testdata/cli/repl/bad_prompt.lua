@@ -1,0 +1,3 @@
+print("before")
+_PROMPT = setmetatable({}, {__tostring = function() error("bad prompt") end})
+print("not reached")

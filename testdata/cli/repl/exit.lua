@@ -1,0 +1,3 @@
+print(1)
+os.exit(3)
+print(2)
