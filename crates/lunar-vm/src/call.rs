@@ -96,8 +96,10 @@ impl State {
             fpos = newf;
         }
         let base = fpos + 1;
-        if self.th.frames.len() >= self.frame_limit {
-            return Err(self.call_depth_exceeded());
+        // The call-depth limit is checked only when the frame list must
+        // grow (its capacity never passes the limit: limits.rs).
+        if self.th.frames.len() == self.th.frames.capacity() {
+            self.grow_frames()?;
         }
         self.th.frames.push(Frame {
             func: fpos,
@@ -144,6 +146,9 @@ impl State {
         let mut fr = Frame::native(func, nresults);
         fr.flags = flags;
         fr.aux = (self.th.top - func - 1) as u32;
+        if self.th.frames.len() == self.th.frames.capacity() {
+            self.grow_frames()?;
+        }
         self.th.frames.push(fr);
         self.ensure_stack(self.th.top + MIN_STACK)?;
         if self.th.hook.mask & crate::hooks::HOOK_CALL != 0 {

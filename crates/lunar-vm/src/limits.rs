@@ -201,6 +201,12 @@ impl State {
     pub fn set_limits(&mut self, limits: Limits) {
         self.control.limits = limits;
         self.frame_limit = limits.call_depth.unwrap_or(usize::MAX);
+        // The frame list's capacity stays within the limit (see
+        // `grow_frames`).
+        let keep = self.th.frames.len().max(self.frame_limit.min(1 << 20));
+        if self.th.frames.capacity() > keep {
+            self.th.frames.shrink_to(keep);
+        }
         if let Some(max) = limits.memory
             && self.heap.threshold() > max
         {
@@ -364,11 +370,20 @@ impl State {
         Ok(())
     }
 
-    /// The call-depth limit was reached (from `push_lua_frame`).
+    /// Makes room for more frames on the running thread, up to the
+    /// call-depth limit (a full list at the limit trips it). The list's
+    /// capacity never passes the limit, so `push_lua_frame` needs no
+    /// check of its own.
     #[cold]
     #[inline(never)]
-    pub(crate) fn call_depth_exceeded(&mut self) -> Error {
-        self.trip(Limit::CallDepth)
+    pub(crate) fn grow_frames(&mut self) -> Result<(), Error> {
+        let len = self.th.frames.len();
+        if len >= self.frame_limit {
+            return Err(self.trip(Limit::CallDepth));
+        }
+        let want = (len * 2).clamp(8, self.frame_limit);
+        self.th.frames.reserve_exact(want - len);
+        Ok(())
     }
 
     /// Records that `limit` stopped the run and returns the error that

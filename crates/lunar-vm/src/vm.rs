@@ -103,13 +103,6 @@ impl State {
             if trap != HOOKED {
                 return Ok(false);
             }
-            // Entering or resuming a Lua function costs one unit of the
-            // work budget (limits.rs).
-            self.budget -= 1;
-            if self.budget < 0 {
-                self.check_budget()?;
-            }
-
             // The registers: a pointer to stack slot `base`, kept in a
             // local so that register access needs no load of the stack's
             // address. Anything that may run Lua code or grow the stack
@@ -913,6 +906,12 @@ impl State {
                         // Lua callees (the common case) without the
                         // general precall.
                         if let Value::LuaFn(ncl) = reg!(i.a()) {
+                            // A call costs one unit of the work budget
+                            // (limits.rs).
+                            self.budget -= 1;
+                            if self.budget < 0 {
+                                self.check_budget()?;
+                            }
                             self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
                             continue 'newframe;
                         }
@@ -963,6 +962,10 @@ impl State {
                             callee = h;
                         }
                         if let Value::LuaFn(ncl) = callee {
+                            self.budget -= 1;
+                            if self.budget < 0 {
+                                self.check_budget()?;
+                            }
                             let fr = self.th.frames[fi];
                             let dst = if fr.nextra > 0 {
                                 fr.func - fr.nextra - rp.p.num_params as usize - 1
