@@ -682,7 +682,6 @@ fn w_takes_effect_where_it_stands() {
 }
 
 #[test]
-#[ignore = "needs the standard library: debug.debug is still a stub that returns at once"]
 fn debug_debug_reads_commands_from_stdin() {
     // debug.debug runs the lines of stdin, prompting on stderr, until a
     // line "cont"; errors are reported and the loop goes on. The input

@@ -1,7 +1,8 @@
 //! The debug library (§6.10), over the VM's debug API: getinfo,
 //! traceback, getlocal, setlocal, getupvalue, setupvalue, upvalueid,
 //! upvaluejoin, getmetatable, setmetatable, getregistry, getuservalue,
-//! setuservalue, sethook and gethook (hooks are stored, not yet called).
+//! setuservalue, sethook, gethook, and debug.debug (a prompt reading
+//! commands from the standard input).
 
 use lunar_vm::{Error, Gc, State, Table, Thread, Value};
 
@@ -54,6 +55,9 @@ fn getinfo(st: &mut State) -> Result<usize, Error> {
         Some(s) => s.as_bytes().to_vec(),
         None => b"flnSrtu".to_vec(),
     };
+    if what.first() == Some(&b'>') {
+        return Err(st.arg_error(off + 2, "invalid option '>'"));
+    }
     let target = st.arg(off + 1);
     let info = if is_function(target) {
         st.debug_info_func(target)
@@ -142,10 +146,9 @@ fn getinfo(st: &mut State) -> Result<usize, Error> {
                 }
             }
             b'f' => st.set_field(t, "func", info.func),
-            _ => {
-                let msg = format!("invalid option '{}'", c as char);
-                return Err(st.arg_error(off + 2, &msg));
-            }
+            // lua_getinfo refuses the whole request; the message does
+            // not name the option (unlike a leading '>').
+            _ => return Err(st.arg_error(off + 2, "invalid option")),
         }
     }
     st.push(Value::Table(t));
@@ -294,9 +297,17 @@ fn setupvalue(st: &mut State) -> Result<usize, Error> {
     }
 }
 
+/// The function at `argf` and the upvalue index at `argnup`, checked in the
+/// reference's order (`checkupval`: the index first); the index is an
+/// `int` there, so it is truncated as C does.
+fn check_upval(st: &mut State, argf: usize, argnup: usize) -> Result<(Value, i32), Error> {
+    let n = st.check_integer(argnup)? as i32;
+    let f = check_function(st, argf)?;
+    Ok((f, n))
+}
+
 fn upvalueid(st: &mut State) -> Result<usize, Error> {
-    let f = check_function(st, 1)?;
-    let n = st.check_integer(2)?;
+    let (f, n) = check_upval(st, 1, 2)?;
     match (n >= 1).then(|| st.upvalue_id(f, n as usize)).flatten() {
         Some(id) => st.push(Value::LightUserData(id)),
         // An index out of range gives fail, not an error (5.4.7).
@@ -306,21 +317,21 @@ fn upvalueid(st: &mut State) -> Result<usize, Error> {
 }
 
 fn upvaluejoin(st: &mut State) -> Result<usize, Error> {
-    let f1 = check_function(st, 1)?;
-    let n1 = st.check_integer(2)?;
-    let f2 = check_function(st, 3)?;
-    let n2 = st.check_integer(4)?;
+    // As the reference: each (function, index) pair is checked in full,
+    // then the kinds of the functions.
+    let (f1, n1) = check_upval(st, 1, 2)?;
+    if n1 < 1 || st.upvalue_id(f1, n1 as usize).is_none() {
+        return Err(st.arg_error(2, "invalid upvalue index"));
+    }
+    let (f2, n2) = check_upval(st, 3, 4)?;
+    if n2 < 1 || st.upvalue_id(f2, n2 as usize).is_none() {
+        return Err(st.arg_error(4, "invalid upvalue index"));
+    }
     if !matches!(f1, Value::LuaFn(_)) {
         return Err(st.arg_error(1, "Lua function expected"));
     }
     if !matches!(f2, Value::LuaFn(_)) {
         return Err(st.arg_error(3, "Lua function expected"));
-    }
-    if n1 < 1 || st.get_upvalue(f1, n1 as usize).is_none() {
-        return Err(st.arg_error(2, "invalid upvalue index"));
-    }
-    if n2 < 1 || st.get_upvalue(f2, n2 as usize).is_none() {
-        return Err(st.arg_error(4, "invalid upvalue index"));
     }
     st.upvalue_join(f1, n1 as usize, f2, n2 as usize);
     Ok(0)
@@ -486,6 +497,147 @@ fn gethook(st: &mut State) -> Result<usize, Error> {
     }
 }
 
-fn debug(_st: &mut State) -> Result<usize, Error> {
-    Ok(0)
+/// `debug.debug()`: runs the lines of the process's standard input as
+/// commands until a line `cont` or the end of the input (the reference's
+/// `db_debug`).
+fn debug(st: &mut State) -> Result<usize, Error> {
+    // Through the process-wide stdin buffer, which `io.stdin` reads from
+    // too: what follows "cont" stays for the script.
+    let stdin = std::io::stdin();
+    debug_loop(st, &mut stdin.lock())
+}
+
+/// The loop of `debug.debug` over `input`: prompts with "lua_debug> " on
+/// the state's stderr, runs each line as a chunk named "=(debug command)"
+/// (text or binary, with the globals as its environment), and prints the
+/// message of an error on stderr (converted as `tostring` does; an error
+/// in that conversion ends the loop with it, as in the reference). A limit
+/// that stops the run ends it too.
+fn debug_loop(st: &mut State, input: &mut dyn std::io::BufRead) -> Result<usize, Error> {
+    let mut line = Vec::new();
+    loop {
+        write_stderr(st, b"lua_debug> ");
+        line.clear();
+        // A read error ends the input, as fgets returning NULL does.
+        let n = input.read_until(b'\n', &mut line).unwrap_or(0);
+        if n == 0 || line == b"cont\n" {
+            return Ok(0);
+        }
+        let r = match st.load(&line, b"=(debug command)", "bt", None) {
+            Ok(f) => st.pcall(f, &[], None).map(drop),
+            Err(e) => Err(e),
+        };
+        match r {
+            Ok(()) => {}
+            Err(Error::Runtime) => {
+                let v = st.take_error_value();
+                let msg = st.to_display(v)?;
+                let mut out = msg.as_bytes().to_vec();
+                out.push(b'\n');
+                write_stderr(st, &out);
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Writes to the state's stderr and flushes it (as `lua_writestringerror`
+/// does); a failed write is ignored, as there.
+fn write_stderr(st: &mut State, b: &[u8]) {
+    let w = st.stderr();
+    let _ = w.write_all(b);
+    let _ = w.flush();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+    use std::sync::{Arc, Mutex};
+
+    #[derive(Clone)]
+    struct Sink(Arc<Mutex<Vec<u8>>>);
+    impl Write for Sink {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Runs `debug_loop` over `input` in a fresh state; returns its result,
+    /// what went to stdout and to stderr, and what is left of the input.
+    fn session(input: &[u8]) -> (Result<usize, String>, String, String, String) {
+        let (out, err) = (Sink(Arc::default()), Sink(Arc::default()));
+        let mut st = State::new();
+        st.set_stdout(Box::new(out.clone()));
+        st.set_stderr(Box::new(err.clone()));
+        crate::open_all(&mut st);
+        let mut cursor = std::io::Cursor::new(input);
+        let r = debug_loop(&mut st, &mut cursor).map_err(|e| match e {
+            Error::Runtime => match st.take_error_value() {
+                Value::Str(s) => s.to_str_lossy().into_owned(),
+                v => format!("{v:?}"),
+            },
+            e => format!("{e:?}"),
+        });
+        let rest = &input[cursor.position() as usize..];
+        let text = |s: &Sink| String::from_utf8_lossy(&s.0.lock().unwrap()).into_owned();
+        (
+            r,
+            text(&out),
+            text(&err),
+            String::from_utf8_lossy(rest).into_owned(),
+        )
+    }
+
+    #[test]
+    fn debug_runs_commands_until_cont() {
+        // The session of the Go version's debugdebug.txtar, plus other
+        // error values; stderr as lua5.4 writes it.
+        let (r, out, err, rest) = session(
+            b"print(\"in debug\")\nerror(\"oops\")\n\
+              error(setmetatable({}, {__tostring = function () return \"custom\" end}))\n\
+              x(\nerror()\nx = 1 return x, 2\nprint(x)\ncont\nprint(\"after\")\n",
+        );
+        assert_eq!(r, Ok(0));
+        assert_eq!(out, "in debug\n1\n");
+        assert_eq!(
+            err,
+            "lua_debug> lua_debug> (debug command):1: oops\n\
+             lua_debug> custom\n\
+             lua_debug> (debug command):2: unexpected symbol near <eof>\n\
+             lua_debug> nil\nlua_debug> lua_debug> lua_debug> "
+        );
+        assert_eq!(rest, "print(\"after\")\n");
+    }
+
+    #[test]
+    fn debug_ends_at_end_of_input() {
+        // A last line without a newline still runs; "cont" must be a
+        // whole line.
+        let (r, out, err, _) = session(b"print('from debug')\nprint('last')");
+        assert_eq!(r, Ok(0));
+        assert_eq!(out, "from debug\nlast\n");
+        assert_eq!(err, "lua_debug> lua_debug> lua_debug> ");
+        let (r, _, err, _) = session(b"cont");
+        assert_eq!(r, Ok(0));
+        assert_eq!(
+            err,
+            "lua_debug> (debug command):1: syntax error near <eof>\nlua_debug> "
+        );
+    }
+
+    #[test]
+    fn debug_propagates_a_failed_conversion() {
+        // luaL_tolstring's error is not caught by db_debug.
+        let (r, _, err, rest) = session(
+            b"error(setmetatable({}, {__tostring = function () return {} end}))\nprint(1)\n",
+        );
+        assert_eq!(r, Err("'__tostring' must return a string".into()));
+        assert_eq!(err, "lua_debug> ");
+        assert_eq!(rest, "print(1)\n");
+    }
 }

@@ -77,7 +77,7 @@ fn is_leap(y: i64) -> bool {
 /// `None` when the year does not fit the int of `struct tm`.
 pub fn gmtime(t: i64) -> Option<Tm> {
     let days = floor_div(t, 86400);
-    let secs = t - days * 86400;
+    let secs = floor_mod(t, 86400);
     let (y, m, d) = civil_from_days(days);
     if y - 1900 > i32::MAX as i64 || y - 1900 < i32::MIN as i64 {
         return None;

@@ -184,8 +184,8 @@ pub struct IndexExpr {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CallExpr {
     /// Position of the first token of the whole suffixed expression the call
-    /// belongs to (the reference attributes a call to the line where its
-    /// prefix expression starts).
+    /// belongs to (luac 5.4.4 attributes a call to the line where its prefix
+    /// expression starts; later versions to the line of its arguments).
     pub pos: Pos,
     /// The called expression.
     pub func: Expr,

@@ -194,9 +194,6 @@ impl Parser<'_> {
     /// Parses a primary expression followed by field selections, indexing,
     /// calls and method calls.
     pub(crate) fn suffixed_exp(&mut self) -> PResult<Expr> {
-        // The line where the reference's scanner is: past a lookahead token
-        // when the expression starts a table field.
-        let line = self.scanner_line();
         let pos = self.tok.pos;
         let mut e = self.primary_exp()?;
         // Each suffix is parsed by its own function, which keeps this
@@ -205,8 +202,8 @@ impl Parser<'_> {
             e = match self.tok.kind {
                 Kind::Dot => self.field_sel(e)?,
                 Kind::LBracket => self.index_suffix(e)?,
-                Kind::Colon => self.method_call_suffix(e, pos, line)?,
-                Kind::LParen | Kind::String | Kind::LBrace => self.call_suffix(e, pos, line)?,
+                Kind::Colon => self.method_call_suffix(e, pos)?,
+                Kind::LParen | Kind::String | Kind::LBrace => self.call_suffix(e, pos)?,
                 _ => return Ok(e),
             };
         }
@@ -227,12 +224,12 @@ impl Parser<'_> {
         })))
     }
 
-    /// Parses `:Name args` after `obj`; `pos` and `line` are where the
-    /// suffixed expression starts.
-    fn method_call_suffix(&mut self, obj: Expr, pos: Pos, line: u32) -> PResult<Expr> {
+    /// Parses `:Name args` after `obj`; `pos` is where the suffixed
+    /// expression starts.
+    fn method_call_suffix(&mut self, obj: Expr, pos: Pos) -> PResult<Expr> {
         self.next()?;
         let (name, name_pos) = self.check_name()?;
-        let a = self.func_args(line)?;
+        let a = self.func_args()?;
         Ok(Expr::MethodCall(Box::new(MethodCallExpr {
             pos,
             obj,
@@ -245,10 +242,10 @@ impl Parser<'_> {
         })))
     }
 
-    /// Parses the arguments of a call to `func`; `pos` and `line` are where
-    /// the suffixed expression starts.
-    fn call_suffix(&mut self, func: Expr, pos: Pos, line: u32) -> PResult<Expr> {
-        let a = self.func_args(line)?;
+    /// Parses the arguments of a call to `func`; `pos` is where the
+    /// suffixed expression starts.
+    fn call_suffix(&mut self, func: Expr, pos: Pos) -> PResult<Expr> {
+        let a = self.func_args()?;
         Ok(Expr::Call(Box::new(CallExpr {
             pos,
             func,
@@ -277,12 +274,15 @@ impl Parser<'_> {
     }
 
     /// Parses the arguments of a call: `(` [explist] `)`, a table
-    /// constructor or a string. `line` is where the called expression
-    /// starts.
-    fn func_args(&mut self, line: u32) -> PResult<Args> {
+    /// constructor or a string.
+    fn func_args(&mut self) -> PResult<Args> {
         if self.tok.kind != Kind::LParen {
             return self.sugar_args();
         }
+        // Lua 5.4.6 and later name the line of the '(' in "(to close '('
+        // at line N)"; 5.4.4 named the line where the called expression
+        // starts.
+        let line = self.scanner_line();
         let mut a = Args {
             list: Vec::new(),
             commas: Vec::new(),
@@ -417,6 +417,12 @@ impl Parser<'_> {
         if is_method {
             f.params.push(b"self"[..].into());
         }
+        let (outer_nvars, outer_line) = (self.nvars, self.fn_line);
+        self.nvars = 0;
+        self.fn_line = line;
+        if is_method {
+            self.declare_locals(1);
+        }
         self.check_next(Kind::LParen)?;
         self.par_list(&mut f)?;
         self.check_next(Kind::RParen)?;
@@ -426,6 +432,7 @@ impl Parser<'_> {
         f.end_pos = self.tok.pos;
         self.check_match(Kind::End, Kind::Function, line)?;
         self.vararg = outer;
+        (self.nvars, self.fn_line) = (outer_nvars, outer_line);
         Ok(f)
     }
 
@@ -440,6 +447,7 @@ impl Parser<'_> {
                 Kind::Name => {
                     f.params.push(std::mem::take(&mut self.tok.str));
                     self.next()?;
+                    self.declare_locals(1);
                 }
                 Kind::Dots => {
                     self.next()?;

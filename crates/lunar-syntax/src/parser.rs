@@ -68,6 +68,15 @@ pub fn parse_all(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk, 
         p.s.skip_first_line();
     }
     let block = p.main_block();
+    if let Some(err) = p.limit_err.take()
+        && !p.errs.is_empty()
+    {
+        // The reference reads and compiles in one pass: a chunk that
+        // declares too many locals before its first syntax error fails
+        // with the limit.
+        p.errs.insert(0, err);
+        p.errs.truncate(MAX_ERRORS);
+    }
     match block {
         Ok(block) if p.errs.is_empty() => Ok(Chunk {
             name: chunk_name.into(),
@@ -87,6 +96,11 @@ const MAX_LEVEL: u32 = 200;
 /// standalone interpreter (`load()` called from a Lua chunk starts one
 /// higher).
 const INITIAL_LEVEL: u32 = 1;
+
+/// The reference's limit on the local variables of one function
+/// (`MAXVARS`), counting those of enclosing blocks and those declared by
+/// the statement being read.
+const MAX_VARS: usize = 200;
 
 /// The number of errors after which the parser gives up.
 pub const MAX_ERRORS: usize = 10;
@@ -108,6 +122,8 @@ struct Mark {
     line_start: usize,
     level: u32,
     vararg: bool,
+    nvars: usize,
+    fn_line: u32,
 }
 
 /// A recursive-descent parser following the reference's `lparser.c`.
@@ -126,6 +142,19 @@ pub(crate) struct Parser<'a> {
     pub(crate) level: u32,
     /// Whether the function being parsed is vararg.
     pub(crate) vararg: bool,
+    /// The number of local variables the function being parsed has
+    /// declared in the blocks open now (the reference's `actvar.n -
+    /// firstlocal`), hidden loop variables included.
+    pub(crate) nvars: usize,
+    /// The line of the function being parsed (0 for the main function),
+    /// which messages about its limits name.
+    pub(crate) fn_line: u32,
+    /// The first "too many local variables" error, when it came before any
+    /// syntax error. The compiler checks that limit for complete chunks (in
+    /// the reference's order relative to its other errors); the parser
+    /// reports it only when a later syntax error stops the chunk from
+    /// reaching the compiler.
+    limit_err: Option<SyntaxError>,
     errs: Vec<SyntaxError>,
     /// Source offset of the last error.
     err_off: usize,
@@ -144,6 +173,9 @@ impl<'a> Parser<'a> {
             has_ahead: false,
             level: INITIAL_LEVEL,
             vararg: true,
+            nvars: 0,
+            fn_line: 0,
+            limit_err: None,
             errs: Vec::new(),
             err_off: 0,
             fatal: false,
@@ -229,16 +261,38 @@ impl<'a> Parser<'a> {
 
     /// Reports `msg` about the current token ("msg near 'tok'").
     pub(crate) fn syntax_error<T>(&mut self, msg: impl Into<Vec<u8>>) -> PResult<T> {
-        let mut msg = msg.into();
         self.err_off = self.tok.off;
+        let err = self.error_near(msg.into());
+        self.add_error(err)
+    }
+
+    /// The error `msg` about the current token, as [`Parser::syntax_error`]
+    /// reports it.
+    fn error_near(&self, mut msg: Vec<u8>) -> SyntaxError {
         if self.tok.kind != Kind::Char || self.tok.ch != 0 {
             // The reference scans a zero byte as token 0, which its error
             // function takes for "no token": the message has no near part.
             msg.extend_from_slice(b" near ");
             msg.extend_from_slice(&self.token_text());
         }
-        let err = SyntaxError::new(self.chunk, self.error_pos(), msg);
-        self.add_error(err)
+        SyntaxError::new(self.chunk, self.error_pos(), msg)
+    }
+
+    /// Counts a local variable declared by the function being parsed, just
+    /// after its name is read (where the reference's `new_localvar` checks
+    /// the limit), and remembers the first time the count passes
+    /// [`MAX_VARS`] (see `limit_err`).
+    pub(crate) fn declare_locals(&mut self, n: usize) {
+        self.nvars += n;
+        if self.nvars > MAX_VARS && self.limit_err.is_none() && self.errs.is_empty() {
+            let what = if self.fn_line == 0 {
+                "main function".to_string()
+            } else {
+                format!("function at line {}", self.fn_line)
+            };
+            let msg = format!("too many local variables (limit is {MAX_VARS}) in {what}");
+            self.limit_err = Some(self.error_near(msg.into_bytes()));
+        }
     }
 
     /// Reports `msg` at the current line without a "near" part, as the
@@ -384,6 +438,8 @@ impl<'a> Parser<'a> {
             line_start: self.s.line_start,
             level: self.level,
             vararg: self.vararg,
+            nvars: self.nvars,
+            fn_line: self.fn_line,
         }
     }
 
@@ -413,6 +469,8 @@ impl<'a> Parser<'a> {
         self.has_ahead = false;
         self.level = m.level;
         self.vararg = m.vararg;
+        self.nvars = m.nvars;
+        self.fn_line = m.fn_line;
         let mut depth = 0;
         loop {
             let k = self.tok.kind;

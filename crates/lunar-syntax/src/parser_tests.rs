@@ -695,3 +695,174 @@ fn node_sizes() {
         std::mem::size_of::<Stat>()
     );
 }
+
+/// `n` names `p1, p2, ...` separated by commas.
+fn names(p: &str, n: usize) -> String {
+    (1..=n)
+        .map(|i| format!("{p}{i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[test]
+fn local_limit_before_syntax_error() {
+    // The reference reads and compiles in one pass, so a chunk that declares
+    // too many locals fails with the limit even if a syntax error follows
+    // (the test suite's errors.lua checks it); messages from lua5.4.
+    let cases = [
+        (
+            format!("\nfunction foo ()\n  local {}, b\n", names("a", 300)),
+            "input:3: too many local variables (limit is 200) in function at line 2 near ','",
+        ),
+        (
+            format!("local {} = = 1", names("a", 201)),
+            "input:1: too many local variables (limit is 200) in main function near '='",
+        ),
+        (
+            format!("local {}\nlocal function f() end x x", names("a", 200)),
+            "input:2: too many local variables (limit is 200) in main function near '('",
+        ),
+        (
+            format!("local {}\nlocal function f() end x x", names("a", 199)),
+            "input:2: syntax error near 'x'",
+        ),
+        (
+            format!("for i = 1, 2 do local {}\n x x", names("a", 196)),
+            "input:2: syntax error near 'x'",
+        ),
+        (
+            format!("for i = 1, 2 do local {}\n x x", names("a", 197)),
+            "input:2: too many local variables (limit is 200) in main function near 'x'",
+        ),
+        (
+            format!("for k, v in x do local {}\n x x", names("a", 194)),
+            "input:2: syntax error near 'x'",
+        ),
+        (
+            format!("for k, v in x do local {}\n x x", names("a", 195)),
+            "input:2: too many local variables (limit is 200) in main function near 'x'",
+        ),
+        (
+            format!("local {}\nfor k, v, w in x do", names("a", 195)),
+            "input:2: too many local variables (limit is 200) in main function near ','",
+        ),
+        (
+            format!("local {}\nfor k = 1, 2 do", names("a", 196)),
+            "input:2: 'end' expected near <eof>",
+        ),
+        (
+            format!("local {}\nfor k = 1, 2 do", names("a", 197)),
+            "input:2: too many local variables (limit is 200) in main function near '='",
+        ),
+        (
+            format!(
+                "local {}\ndo local {} end local {} x x",
+                names("a", 150),
+                names("b", 50),
+                names("c", 50)
+            ),
+            "input:2: syntax error near 'x'",
+        ),
+        (
+            format!(
+                "local {}\nif x then local {} else local {} end x x",
+                names("a", 150),
+                names("b", 50),
+                names("c", 51)
+            ),
+            "input:2: too many local variables (limit is 200) in main function near 'end'",
+        ),
+        (
+            format!(
+                "local {}\nrepeat local {} until x x x",
+                names("a", 150),
+                names("b", 51)
+            ),
+            "input:2: too many local variables (limit is 200) in main function near 'until'",
+        ),
+        (
+            format!("f = function({}) x x", names("p", 201)),
+            "input:1: too many local variables (limit is 200) in function at line 1 near ')'",
+        ),
+        (
+            format!("local t = {{}}\nfunction t:m({}) x x", names("p", 199)),
+            "input:2: syntax error near 'x'",
+        ),
+        (
+            format!("local t = {{}}\nfunction t:m({}) x x", names("p", 200)),
+            "input:2: too many local variables (limit is 200) in function at line 2 near ')'",
+        ),
+        (
+            format!(
+                "local {}\nlocal f = function({}) end x x",
+                names("a", 200),
+                names("p", 200)
+            ),
+            "input:2: too many local variables (limit is 200) in main function near '='",
+        ),
+        (
+            format!("local {} <foo> = 1", names("a", 201)),
+            "input:1: too many local variables (limit is 200) in main function near '<'",
+        ),
+        (
+            format!("local {}\n\n\n= =", names("a", 201)),
+            "input:4: too many local variables (limit is 200) in main function near '='",
+        ),
+        (
+            format!("local x = 1 x x local {}", names("a", 201)),
+            "input:1: syntax error near 'x'",
+        ),
+        (
+            format!(
+                "local {}\nlocal function f() local {} end local {} x",
+                names("a", 50),
+                names("b", 199),
+                names("c", 151)
+            ),
+            "input:2: too many local variables (limit is 200) in main function near ','",
+        ),
+    ];
+    for (src, want) in &cases {
+        let got = parse_mode(b"=input", src.as_bytes(), Mode::LOAD).map(|_| ());
+        let got = got.map_err(|e| e.to_string()).expect_err(want);
+        assert_eq!(got, *want, "{}", &src[..src.len().min(40)]);
+    }
+    // A complete chunk is the compiler's to check, in its order.
+    let src = format!("local {}", names("a", 201));
+    assert!(parse_mode(b"=input", src.as_bytes(), Mode::LOAD).is_ok());
+    // The limit error comes first in the list of all errors.
+    let src = format!("local {} = = 1\nlocal y = = 2", names("a", 201));
+    let errs = parse_all(b"=input", src.as_bytes(), Mode::LOAD).unwrap_err();
+    let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "input:1: too many local variables (limit is 200) in main function near '='",
+            "input:1: unexpected symbol near '='",
+            "input:2: unexpected symbol near '='",
+        ]
+    );
+}
+
+#[test]
+fn unclosed_call_names_its_parenthesis() {
+    // Since Lua 5.4.6 the line named is the one of the '(' (lua5.4 5.4.4
+    // names the line where the called expression starts).
+    for (src, want) in [
+        (
+            "f\n(\n1",
+            "input:3: ')' expected (to close '(' at line 2) near <eof>",
+        ),
+        (
+            "local x = a.b\n  :c(\n1",
+            "input:3: ')' expected (to close '(' at line 2) near <eof>",
+        ),
+        (
+            "f(\n1",
+            "input:2: ')' expected (to close '(' at line 1) near <eof>",
+        ),
+    ] {
+        let e = parse_mode(b"=input", src.as_bytes(), Mode::LOAD).unwrap_err();
+        assert_eq!(e.to_string(), want);
+    }
+}

@@ -19,7 +19,9 @@ impl Parser<'_> {
     /// Parses a block up to the token that ends it, which it leaves current.
     pub(crate) fn block(&mut self) -> PResult<Block> {
         let mut b = Block::default();
+        let nvars = self.nvars;
         self.stat_list(&mut b)?;
+        self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
         Ok(b)
@@ -140,7 +142,9 @@ impl Parser<'_> {
             }
             break_end = self.prev_line;
         }
+        let nvars = self.nvars;
         self.stat_list(&mut b)?;
+        self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
         s.blocks.push(b);
@@ -174,18 +178,24 @@ impl Parser<'_> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
+        // The loop's variables, hidden ones included, live until its end.
+        let nvars = self.nvars;
         let s = match self.tok.kind {
             Kind::Assign => self.for_num(pos, name, name_pos)?,
             Kind::Comma | Kind::In => self.for_list(pos, name, name_pos)?,
             _ => return self.syntax_error("'=' or 'in' expected"),
         };
         self.check_match(Kind::End, Kind::For, line)?;
+        self.nvars = nvars;
         Ok(s)
     }
 
     /// Parses the rest of `for Name = exp, exp [, exp] do block`.
     fn for_num(&mut self, pos: Pos, var: Name, var_pos: Pos) -> PResult<Stat> {
         let eq_pos = self.tok.pos;
+        // Three hidden variables (the reference's "(for state)"), then the
+        // control variable.
+        self.declare_locals(4);
         self.next()?; // '='
         let start = self.expr()?;
         self.check_next(Kind::Comma)?;
@@ -215,8 +225,11 @@ impl Parser<'_> {
     fn for_list(&mut self, pos: Pos, name: Name, name_pos: Pos) -> PResult<Stat> {
         let mut names = vec![name];
         let mut name_poss = vec![name_pos];
+        // Four hidden variables, then the first name.
+        self.declare_locals(5);
         while self.test_next(Kind::Comma)? {
             let (name, name_pos) = self.check_name()?;
+            self.declare_locals(1);
             names.push(name);
             name_poss.push(name_pos);
         }
@@ -267,6 +280,7 @@ impl Parser<'_> {
     /// Parses the rest of `local function Name body`.
     fn local_func(&mut self, pos: Pos, fn_pos: Pos) -> PResult<Stat> {
         let (name, name_pos) = self.check_name()?;
+        self.declare_locals(1);
         let line = self.line();
         let func = self.body(fn_pos, false, line)?;
         Ok(Stat::LocalFunction(Box::new(LocalFunctionStat {
@@ -292,6 +306,7 @@ impl Parser<'_> {
         let mut has_close = false;
         loop {
             let (name, name_pos) = self.check_name()?;
+            self.declare_locals(1);
             s.names_end = name_pos;
             let attrib = self.attrib(&mut s.names_end)?;
             if attrib == Attrib::Close {

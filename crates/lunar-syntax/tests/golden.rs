@@ -24,6 +24,18 @@ fn data_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
+/// Error files whose message changed after Lua 5.4.4 (the installed
+/// lua5.4): their goldens hold what Lua 5.4.7 reports (read from its
+/// `lparser.c`), blessing leaves them alone and the comparison with luac5.4
+/// skips them. `call_close_nl*`: since 5.4.6 an unclosed call names the
+/// line of its '(' (5.4.4 named where the called expression starts).
+const NEWER_THAN_544: &[&str] = &["call_close_nl2.lua"];
+
+fn newer_than_544(file: &Path) -> bool {
+    file.file_name()
+        .is_some_and(|n| NEWER_THAN_544.iter().any(|w| n == *w))
+}
+
 fn blessing() -> bool {
     std::env::var_os("LUNAR_BLESS").is_some_and(|v| v == "1")
 }
@@ -60,7 +72,7 @@ fn error_goldens() {
         };
         let mut got_line = got.clone();
         got_line.push(b'\n');
-        if blessing() {
+        if blessing() && !newer_than_544(file) {
             let text = match reference_message(&src) {
                 Some(out) => out,
                 None => {
@@ -131,6 +143,9 @@ fn errors_match_luac() {
     }
     let mut failures = Vec::new();
     for file in data_files("errors") {
+        if newer_than_544(&file) {
+            continue;
+        }
         let src = std::fs::read(&file).expect("read source");
         let out = Command::new("luac5.4")
             .args(["-p", "-"])

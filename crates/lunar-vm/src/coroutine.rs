@@ -234,9 +234,19 @@ impl State {
     /// the error value when the coroutine had died in error or a closing
     /// method failed.
     pub fn close_thread(&mut self, co: Gc<Thread>) -> Result<(), Value> {
+        if co.ptr_eq(self.current) || co.status.get() == CoStatus::Running {
+            // A closing method asked to close the coroutine it runs in.
+            return Err(self.str_value(b"cannot close a running coroutine"));
+        }
         let ev = co.error.replace(Value::Nil);
         let had_error = co.status.get() == CoStatus::Dead && !ev.is_nil();
         let prev = self.switch_to(co);
+        // While its variables close, the coroutine runs (a closing method
+        // that resumes or closes it again is told so, as the reference's
+        // lua_closethread leaves it).
+        co.status.set(CoStatus::Running);
+        let prev_status = prev.status.get();
+        prev.status.set(CoStatus::Normal);
         // The closing methods run one native level deeper than the closer
         // (as lua_closethread starts the thread at its closer's count).
         let saved_cc = self.n_ccalls;
@@ -264,6 +274,7 @@ impl State {
         co.status.set(CoStatus::Dead);
         co.started.set(true);
         self.switch_back(prev);
+        prev.status.set(prev_status);
         match err {
             Some(e) => Err(e),
             None => Ok(()),

@@ -169,9 +169,12 @@ impl Marker {
         }
     }
 
-    /// Marks an object that references nothing (a string): no traversal.
+    /// Marks an object that references nothing (a string): no traversal,
+    /// so a shared borrow is enough, which lets the clearing of weak tables
+    /// keep the string keys of the entries that stay (the reference's
+    /// `iscleared`).
     #[inline]
-    pub(crate) fn mark_leaf<T: Trace>(&mut self, g: Gc<T>) {
+    pub(crate) fn mark_leaf<T: Trace>(&self, g: Gc<T>) {
         let h = g.header();
         h.marked.set(h.marked.get() | MARK_BIT);
     }

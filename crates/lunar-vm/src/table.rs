@@ -795,7 +795,12 @@ impl Parts {
                 continue;
             }
             match k {
-                Value::Str(s) => s.mark(m),
+                // Strings are values, never weak; but in a table with weak
+                // keys and values the reference does not traverse the table
+                // at all: a string key is marked only if its entry survives
+                // the clearing of weak values (`clear_weak_keys`), so that
+                // the entry of a dead value does not keep its key alive.
+                Value::Str(s) if mode & WEAK_VALUES == 0 => s.mark(m),
                 _ if mode & WEAK_KEYS == 0 => m.mark_value(k),
                 _ => {}
             }
@@ -1100,14 +1105,19 @@ impl Table {
     }
 
     /// Clears the entries whose keys are unmarked objects (a weak-keyed
-    /// table, after marking).
+    /// table, after marking and after its weak values were cleared) and
+    /// marks the string keys of the others (strings are never weak).
     pub(crate) fn clear_weak_keys(&self, m: &Marker) {
         self.with(|p| {
             if p.weak & WEAK_KEYS == 0 {
                 return;
             }
             for n in p.node.iter_mut() {
-                if let Key::Live(k) = n.key
+                if let Key::Live(Value::Str(s)) = n.key
+                    && !n.val.is_nil()
+                {
+                    m.mark_leaf(s.0);
+                } else if let Key::Live(k) = n.key
                     && !n.val.is_nil()
                     && !m.is_marked(k)
                 {

@@ -63,7 +63,7 @@ impl<'a> Gen<'a> {
                 }
                 Expr::Call(x) => {
                     self.exp2nextreg(v)?;
-                    let line = self.call_line(x.pos);
+                    let line = self.call_line(x.pos, x.lparen, &x.args);
                     self.func_args(v, &x.args, &x.arg_commas, line, x.lparen, x.rparen)?;
                 }
                 Expr::MethodCall(x) => {
@@ -71,7 +71,7 @@ impl<'a> Gen<'a> {
                     let mut key = ExpDesc::new(ExpKind::KStr, 0);
                     key.sval = &x.name;
                     self.self_(v, &mut key)?;
-                    let line = self.call_line(x.pos);
+                    let line = self.call_line(x.pos, x.lparen, &x.args);
                     self.func_args(v, &x.args, &x.arg_commas, line, x.lparen, x.rparen)?;
                 }
                 _ => {}
@@ -82,10 +82,24 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    /// The line of a call whose suffixed expression starts at `start`: the
-    /// line where the reference's scanner was when it started reading that
-    /// expression.
-    fn call_line(&self, start: Pos) -> u32 {
+    /// The line of a call whose suffixed expression starts at `start`,
+    /// with arguments `args` opened by `lparen` (zero for a string or table
+    /// argument). Since Lua 5.4.6 (the reference's fix "wrong line number
+    /// for function calls") it is the line where the scanner is when it
+    /// starts reading the arguments: where the `(`, the `{` or the string
+    /// argument ends. luac 5.4.4 gives the line where the scanner was when
+    /// it started reading the whole suffixed expression.
+    fn call_line(&self, start: Pos, lparen: Pos, args: &[Expr]) -> u32 {
+        if !self.luac544 {
+            if lparen.line > 0 {
+                return lparen.line;
+            }
+            match args.first() {
+                Some(Expr::String { end_line, .. }) => return *end_line,
+                Some(Expr::Table(t)) => return t.pos.line,
+                _ => {}
+            }
+        }
         match self.field_lead {
             Some((p, line)) if p == start => line,
             _ => start.line,
@@ -229,7 +243,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles the arguments of a call to `f` (in a register) and the call;
-    /// `line` is where the called expression starts, `lparen` and `rparen`
+    /// `line` is the call's line (see [`Gen::call_line`]), `lparen` and `rparen`
     /// are the positions of the parentheses around the arguments (zero
     /// when there are none).
     fn func_args(
@@ -250,7 +264,7 @@ impl<'a> Gen<'a> {
             }
         }
         // The last argument goes to its register after the ')'; the call
-        // itself belongs to the line where the called expression starts.
+        // itself has a line of its own.
         self.advance(rparen);
         let base = f.info;
         let nparams = if a.has_mult_ret() {

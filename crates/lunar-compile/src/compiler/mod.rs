@@ -46,6 +46,9 @@
 //!   from the level outside the loop, as Lua 5.4.6 does; luac 5.4.4 closes
 //!   from the level of the loop's control variables, which misses the
 //!   closing value of a generic for.
+//! - A call belongs to the line where its arguments start (its `(`, `{` or
+//!   string), as in Lua 5.4.6 and later; luac 5.4.4 gives it the line where
+//!   the called expression starts.
 //! - Jump lists are linked in another order (joining the shorter list to the
 //!   longer), which keeps long chains of 'and'/'or' linear; the final code
 //!   is the same. Labels and gotos are looked up by name for the same
@@ -61,12 +64,13 @@
 //! 'in', the `;` after the last statement of a block, and the token the
 //! reference's scanner looks ahead at in a table constructor.
 //!
-//! [`CompileOptions::luac544`] removes the first two differences, for
+//! [`CompileOptions::luac544`] removes the first three differences, for
 //! comparing listings with luac 5.4.4.
 //!
 //! Errors are the reference's, with these differences: when a chunk has a
 //! semantic error and a later syntax error, the parser reports the syntax
-//! error (the compiler never sees the chunk); limit errors ("too many
+//! error (the compiler never sees the chunk), except "too many local
+//! variables", which the parser finds too; limit errors ("too many
 //! registers", "too many upvalues") end with "near" and the token only
 //! where the tree tells which token that is.
 //!
@@ -109,7 +113,7 @@ use resolve::{Resolution, ResolveError, addr, resolve};
 #[non_exhaustive]
 pub struct CompileOptions {
     /// Makes the code exactly what luac 5.4.4 makes, for comparing listings
-    /// with it, in the two places where [`compile`] differs on purpose:
+    /// with it, in the three places where [`compile`] differs on purpose:
     ///
     /// - luac's constant cache is shared by all the functions of a chunk,
     ///   so that a constant used by an inner function and again by the
@@ -118,7 +122,9 @@ pub struct CompileOptions {
     /// - a break out of a for loop that must close upvalues closes from the
     ///   level of the loop's control variables, missing the closing value
     ///   of a generic for (Lua 5.4.6 fixed it; [`compile`] closes from the
-    ///   level outside the loop).
+    ///   level outside the loop);
+    /// - a call gets the line where the called expression starts (Lua 5.4.6
+    ///   fixed it; [`compile`] gives the line where its arguments start).
     pub luac544: bool,
 }
 

@@ -720,3 +720,37 @@ fn luac544_mode() {
     assert_eq!(ours.code.len(), luac.code.len());
     assert_ne!(disassemble(&ours, true), disassemble(&luac, true));
 }
+
+/// The lines of the CALL instructions of a chunk's main function.
+fn call_lines(src: &str, opts: CompileOptions) -> Vec<u32> {
+    let chunk = lunar_syntax::parse("=m", src.as_bytes()).expect("parse");
+    let p = compile_with_options(&chunk, opts).expect("compile");
+    (0..p.code.len())
+        .filter(|&pc| p.code[pc].opcode() == crate::OpCode::Call)
+        .map(|pc| p.line_at(pc).expect("line"))
+        .collect()
+}
+
+/// Since Lua 5.4.6 a call belongs to the line where its arguments start
+/// (the test suite's errors.lua checks it); luac 5.4.4 gave it the line
+/// where the called expression starts.
+#[test]
+fn call_lines_follow_arguments() {
+    let cases = [
+        ("f\n(\n1)", [2], [1]),
+        ("local t = {}\nt\n:m(1)", [3], [2]),
+        ("f\n{ 3 }", [2], [1]),
+        ("f\n[[\nx\n]]", [4], [1]),
+        ("f\n'x'", [2], [1]),
+        ("local t = { a\n.b\n(1) }", [3], [2]),
+        ("f(\n1)", [1], [1]),
+    ];
+    for (src, new, old) in cases {
+        assert_eq!(call_lines(src, CompileOptions::default()), new, "{src:?}");
+        assert_eq!(
+            call_lines(src, CompileOptions::luac544(true)),
+            old,
+            "{src:?} (5.4.4)"
+        );
+    }
+}

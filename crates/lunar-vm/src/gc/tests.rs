@@ -403,3 +403,31 @@ fn bytes_are_recounted_by_the_sweep() {
     collect_with(&mut heap, &[]);
     assert_eq!(heap.bytes_in_use(), base);
 }
+
+/// A table with weak keys and values is cleared as the reference's
+/// `atomic` does: first the entries whose values are dead (their string
+/// keys are then garbage too), then those whose keys are dead; a string
+/// key is kept only with its entry (the test suite's gc.lua checks the
+/// memory this frees). With weak values only, keys are strong: the string
+/// key of a cleared entry survives this collection.
+#[test]
+fn weak_kv_tables_free_the_string_keys_of_dead_values() {
+    for (mode, freed) in [("kv", 2), ("v", 1)] {
+        let mut heap = Heap::new();
+        let w = weak_table(&mut heap, mode);
+        let kept = str_v(&mut heap, "a string key with a number value");
+        w.set(&mut heap, kept, Value::Int(25)).unwrap();
+        let doomed = str_v(&mut heap, "a string key with a dead table value");
+        let dead = heap.alloc(Table::new(0, 0));
+        w.set(&mut heap, doomed, Value::Table(dead)).unwrap();
+        let before = heap.object_count();
+        collect_with(&mut heap, &[Value::Table(w)]);
+        assert_eq!(before - heap.object_count(), freed, "{mode}");
+        assert_eq!(w.count(), 1, "{mode}");
+        let (k, v) = w.next(Value::Nil).unwrap().expect("one entry");
+        assert!(k.raw_eq(&kept) && matches!(v, Value::Int(25)), "{mode}");
+        // The kept key is still a live, interned string.
+        let again = str_v(&mut heap, "a string key with a number value");
+        assert!(matches!(w.get(again), Value::Int(25)), "{mode}");
+    }
+}
