@@ -89,6 +89,7 @@ mod codegen_stmt;
 mod codegen_var;
 mod constant;
 mod near;
+mod node_map;
 mod resolve;
 mod resolve_expr;
 mod resolve_goto;
@@ -287,8 +288,8 @@ pub(crate) struct Gen<'a> {
     pub(crate) spine: Vec<&'a Expr>,
     /// For each label or loop not reached yet, the list of jumps to it
     /// (chained through the jumps as in the reference).
-    pub(crate) pending: HashMap<usize, usize>,
-    pub(crate) label_pc: HashMap<usize, usize>,
+    pub(crate) pending: node_map::NodeMap<usize, usize>,
+    pub(crate) label_pc: node_map::NodeMap<usize, usize>,
     /// The token after the one the reference would be reading, when known,
     /// for messages.
     pub(crate) near: Option<near::NearTok<'a>>,
@@ -326,8 +327,8 @@ impl<'a> Gen<'a> {
             field_lead: None,
             depth: 0,
             spine: Vec::new(),
-            pending: HashMap::new(),
-            label_pc: HashMap::new(),
+            pending: Default::default(),
+            label_pc: Default::default(),
             near: None,
             near_pos: Pos::default(),
             stop,

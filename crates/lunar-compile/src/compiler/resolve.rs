@@ -14,6 +14,7 @@ use lunar_syntax::SyntaxError;
 use lunar_syntax::ast::{Block, Chunk, Expr, Stat};
 
 use super::constant::KValue;
+use super::node_map::NodeMap;
 use super::{NodeId, block_id, syntax_error};
 
 /// Local variables active at once in a function (the reference's limit).
@@ -133,20 +134,20 @@ pub(crate) struct GotoInfo {
 pub(crate) struct Resolution<'a> {
     pub(crate) vars: Vec<Variable<'a>>,
     /// Per name expression (address of the [`Expr`]).
-    pub(crate) refs: HashMap<usize, Ref>,
+    pub(crate) refs: NodeMap<usize, Ref>,
     pub(crate) main: FuncInfo<'a>,
     /// Per function (address of the [`FunctionExpr`]).
-    pub(crate) funcs: HashMap<usize, FuncInfo<'a>>,
+    pub(crate) funcs: NodeMap<usize, FuncInfo<'a>>,
     /// Per declaring node.
-    pub(crate) decls: HashMap<NodeId, Vec<VarId>>,
+    pub(crate) decls: NodeMap<NodeId, Vec<VarId>>,
     /// A block's upvalue flag (address of the [`Block`]).
-    pub(crate) blocks: HashMap<usize, bool>,
+    pub(crate) blocks: NodeMap<usize, bool>,
     /// Per loop statement (address of the [`Stat`]).
-    pub(crate) loops: HashMap<usize, LoopInfo>,
+    pub(crate) loops: NodeMap<usize, LoopInfo>,
     /// Per label statement: a CLOSE follows the label.
-    pub(crate) labels: HashMap<usize, bool>,
+    pub(crate) labels: NodeMap<usize, bool>,
     /// Per goto or break statement.
-    pub(crate) gotos: HashMap<usize, GotoInfo>,
+    pub(crate) gotos: NodeMap<usize, GotoInfo>,
 }
 
 impl Resolution<'_> {
