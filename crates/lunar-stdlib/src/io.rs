@@ -392,6 +392,18 @@ enum Format {
     Chars(u64),
 }
 
+/// The byte count of a `read(n)` format. The reference takes it as a
+/// `size_t` and asks for a buffer that size up front, so a negative count
+/// (a huge `size_t`) or a count no string can hold fails with a memory
+/// error before anything is read.
+fn chars_count(state: &mut State, n: i64) -> Result<u64, Error> {
+    if n < 0 || n as u64 > crate::string::MAX_STRING_SIZE as u64 {
+        let v = state.str_value(b"not enough memory");
+        return Err(state.raise(v));
+    }
+    Ok(n as u64)
+}
+
 /// Parses the formats `values`, which are arguments `first..` of the
 /// call (for the messages: "invalid format", "number has no integer
 /// representation", "string expected, got T").
@@ -401,12 +413,12 @@ fn read_formats(state: &mut State, values: &[Value], first: usize) -> Result<Vec
         let k = first + i;
         let p = match v {
             Value::Int(n) => {
-                formats.push(Format::Chars(n as u64));
+                formats.push(Format::Chars(chars_count(state, n)?));
                 continue;
             }
             Value::Float(_) => match state.to_integer(v) {
                 Some(n) => {
-                    formats.push(Format::Chars(n as u64));
+                    formats.push(Format::Chars(chars_count(state, n)?));
                     continue;
                 }
                 None => return Err(state.arg_error(k, "number has no integer representation")),

@@ -50,6 +50,23 @@ impl Ctx<'_> {
     /// them); while the future is pending the script is suspended, and
     /// the run's future ([`State::run_async`]) is pending too. Callable
     /// only from an asynchronous run; elsewhere it raises an error.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// let wait = cx.create_async_function(|ms: u64| async move {
+    ///     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    ///     Ok(ms * 2)
+    /// });
+    /// cx.set_global("wait", wait).unwrap();
+    /// let p = lunar::Program::compile("t.lua", "return wait(1) + wait(2)").unwrap();
+    /// assert_eq!(state.run_async::<u64>(&p).await.unwrap(), 6);
+    /// // Outside an asynchronous run, calling it is an error.
+    /// let err = state.exec::<()>("t.lua", "wait(1)").unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::Usage);
+    /// # });
+    /// ```
     pub fn create_async_function<A, R, F, Fut>(&mut self, f: F) -> Function
     where
         A: FromLuaMulti,
@@ -73,6 +90,16 @@ impl Ctx<'_> {
     }
 
     /// Calls `f` as an asynchronous run (see [`State::call_async`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// state.register_async("later", |s: String| async move { Ok(s + "!") }).unwrap();
+    /// let f: lunar::Function = state.exec("t.lua", "return function(s) return later(s) end").unwrap();
+    /// let s: String = state.ctx().call_async(&f, "hi").await.unwrap();
+    /// assert_eq!(s, "hi!");
+    /// # });
+    /// ```
     pub async fn call_async<A: IntoLuaMulti, R: FromLuaMulti>(
         &mut self,
         f: &Function,
@@ -276,6 +303,16 @@ fn async_done(vm: &mut Vm, _ok: bool, first: isize) -> std::result::Result<usize
 impl State {
     /// Makes a Rust `async` function a Lua function (see
     /// [`Ctx::create_async_function`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// let double = state.create_async_function(|n: i64| async move { Ok(n * 2) });
+    /// state.set_global("double", double).unwrap();
+    /// let p = lunar::Program::compile("t.lua", "return double(21)").unwrap();
+    /// assert_eq!(state.run_async::<i64>(&p).await.unwrap(), 42);
+    /// # });
+    /// ```
     pub fn create_async_function<A, R, F, Fut>(&mut self, f: F) -> Function
     where
         A: FromLuaMulti,
@@ -314,11 +351,35 @@ impl State {
     /// Runs `program` (no arguments) as an asynchronous run: the future
     /// is pending while the script waits on an asynchronous Rust
     /// function.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// state.register_async("fetch", |url: String| async move {
+    ///     tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    ///     if url.starts_with("https:") { Ok(format!("body of {url}")) } else { Err(lunar::Error::runtime("insecure")) }
+    /// }).unwrap();
+    /// // `pcall` works across the wait.
+    /// let p = lunar::Program::compile("t.lua", "local ok, e = pcall(fetch, 'http://x') return fetch('https://y'), e").unwrap();
+    /// let (body, e): (String, String) = state.run_async(&p).await.unwrap();
+    /// assert_eq!((body.as_str(), e.as_str()), ("body of https://y", "insecure"));
+    /// # });
+    /// ```
     pub async fn run_async<R: FromLuaMulti>(&mut self, program: &Program) -> Result<R> {
         self.run_async_with(program, ()).await
     }
 
     /// Runs `program` with `args` as an asynchronous run.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// state.register_async("lookup", |id: i64| async move { Ok(format!("user{id}")) }).unwrap();
+    /// let p = lunar::Program::compile("t.lua", "local a, b = ... return lookup(a) .. ',' .. lookup(b)").unwrap();
+    /// let s: String = state.run_async_with(&p, (1, 2)).await.unwrap();
+    /// assert_eq!(s, "user1,user2");
+    /// # });
+    /// ```
     pub async fn run_async_with<A: IntoLuaMulti, R: FromLuaMulti>(
         &mut self,
         program: &Program,
@@ -329,6 +390,20 @@ impl State {
     }
 
     /// Calls `f` as an asynchronous run.
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// let mut state = lunar::State::new();
+    /// state.register_async("sleep", |ms: u64| async move {
+    ///     tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    ///     Ok(())
+    /// }).unwrap();
+    /// let handler: lunar::Function = state.exec("h.lua", "return function(req) sleep(1) return req.path end").unwrap();
+    /// let req = std::collections::HashMap::from([("path", "/index")]);
+    /// let path: String = state.call_async(&handler, req).await.unwrap();
+    /// assert_eq!(path, "/index");
+    /// # });
+    /// ```
     pub async fn call_async<A: IntoLuaMulti, R: FromLuaMulti>(
         &mut self,
         f: &Function,

@@ -12,10 +12,11 @@
 //! - `bool` accepts any value (Lua truth: only `nil` and `false` are
 //!   false).
 //! - `Option<T>`: `nil` is `None`.
-//! - `Vec<T>` is a sequence (`t[1]`…`t[#t]`); `HashMap`/`BTreeMap` are
-//!   tables of key-value pairs.
-//! - tuples are several values (arguments, results); `Variadic<T>` takes
-//!   the rest; `()` is none.
+//! - `Vec<T>` is a sequence (`t[1]`…`t[n]`, `n` the raw length, read
+//!   raw); `HashMap`/`BTreeMap` are tables of key-value pairs.
+//! - tuples are several values (arguments, results); `Variadic<T>` is
+//!   any number of values (all of them: it is not a tuple element);
+//!   `()` is none.
 
 use crate::error::{Error, Result};
 use crate::state::Ctx;
@@ -24,18 +25,76 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
 /// Converts a Rust value to a Lua value.
+///
+/// ```
+/// use lunar::{Ctx, IntoLua, Value};
+/// struct Celsius(f64);
+/// impl IntoLua for Celsius {
+///     fn into_lua(self, cx: &mut Ctx<'_>) -> lunar::Result<Value> {
+///         self.0.into_lua(cx)
+///     }
+/// }
+/// let mut state = lunar::State::new();
+/// state.set_global("temp", Celsius(21.5)).unwrap();
+/// assert_eq!(state.exec::<f64>("t.lua", "return temp + 0.5").unwrap(), 22.0);
+/// ```
 pub trait IntoLua {
     /// The Lua value.
+    ///
+    /// ```
+    /// use lunar::{IntoLua, Value};
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// assert!(matches!(7u8.into_lua(&mut cx).unwrap(), Value::Integer(7)));
+    /// // Above `i64::MAX`, a `u64` becomes a float.
+    /// assert!(matches!(u64::MAX.into_lua(&mut cx).unwrap(), Value::Number(_)));
+    /// ```
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value>;
 }
 
 /// Converts a Lua value to a Rust value.
+///
+/// ```
+/// use lunar::{Ctx, FromLua, Table, Value};
+/// #[derive(Debug, PartialEq)]
+/// struct Point { x: i64, y: i64 }
+/// impl FromLua for Point {
+///     fn from_lua(value: Value, cx: &mut Ctx<'_>) -> lunar::Result<Point> {
+///         let t = Table::from_lua(value, cx)?;
+///         Ok(Point { x: t.get(cx, "x")?, y: t.get(cx, "y")? })
+///     }
+/// }
+/// let mut state = lunar::State::new();
+/// assert_eq!(state.exec::<Point>("t.lua", "return {x = 1, y = 2}").unwrap(), Point { x: 1, y: 2 });
+/// state.register("norm2", |_, p: Point| Ok(p.x * p.x + p.y * p.y)).unwrap();
+/// let err = state.exec::<()>("t.lua", "return norm2(5)").unwrap_err();
+/// assert_eq!(err.message(), "t.lua:1: bad argument #1 to 'norm2' (table expected, got number)");
+/// ```
 pub trait FromLua: Sized {
     /// The Rust value, or a conversion error.
+    ///
+    /// ```
+    /// use lunar::{FromLua, Value};
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// assert_eq!(i32::from_lua(Value::Number(2.0), &mut cx).unwrap(), 2);
+    /// let err = u8::from_lua(Value::Integer(300), &mut cx).unwrap_err();
+    /// assert_eq!(err.message(), "number out of range for u8");
+    /// ```
     fn from_lua(value: Value, cx: &mut Ctx<'_>) -> Result<Self>;
 }
 
 /// Several Lua values, as arguments or results.
+///
+/// ```
+/// use lunar::{MultiValue, Value};
+/// let mut state = lunar::State::new();
+/// let all: MultiValue = state.exec("t.lua", "return 1, 'two', nil").unwrap();
+/// assert_eq!(all.len(), 3);
+/// assert_eq!(all[1].as_str(), Some("two"));
+/// let count: lunar::Function = state.exec("t.lua", "return function(...) return select('#', ...) end").unwrap();
+/// assert_eq!(count.call::<_, i64>(&mut state, MultiValue(vec![Value::Nil, Value::Nil])).unwrap(), 2);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MultiValue(pub Vec<Value>);
 
@@ -61,25 +120,80 @@ impl IntoIterator for MultiValue {
 }
 
 /// Converts a Rust value to several Lua values.
+///
+/// ```
+/// let mut state = lunar::State::new();
+/// // A tuple is several values; a `Result` is the value, or `nil` and the message.
+/// state.register("divmod", |_, (a, b): (i64, i64)| Ok((a / b, a % b))).unwrap();
+/// state.register("parse", |_, s: String| Ok(s.parse::<i64>().map_err(lunar::Error::external))).unwrap();
+/// assert_eq!(state.exec::<(i64, i64)>("t.lua", "return divmod(7, 2)").unwrap(), (3, 1));
+/// let (n, why): (Option<i64>, String) = state.exec("t.lua", "return parse('x')").unwrap();
+/// assert_eq!((n, why.as_str()), (None, "invalid digit found in string"));
+/// ```
 pub trait IntoLuaMulti {
     /// The values.
+    ///
+    /// ```
+    /// use lunar::IntoLuaMulti;
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// assert_eq!((1, "a", true).into_lua_multi(&mut cx).unwrap().len(), 3);
+    /// assert!(().into_lua_multi(&mut cx).unwrap().is_empty());
+    /// ```
     fn into_lua_multi(self, cx: &mut Ctx<'_>) -> Result<MultiValue>;
 }
 
 /// Converts several Lua values to a Rust value.
+///
+/// ```
+/// let mut state = lunar::State::new();
+/// // Missing values are nil...
+/// let (a, b): (i64, Option<i64>) = state.exec("t.lua", "return 1").unwrap();
+/// assert_eq!((a, b), (1, None));
+/// // ...and extra ones are ignored.
+/// assert_eq!(state.exec::<i64>("t.lua", "return 1, 2, 3").unwrap(), 1);
+/// ```
 pub trait FromLuaMulti: Sized {
     /// The Rust value (missing values are `nil`, extra ones ignored).
+    ///
+    /// ```
+    /// use lunar::{FromLuaMulti, MultiValue, Value};
+    /// let mut state = lunar::State::new();
+    /// let vals = MultiValue(vec![Value::Integer(1), Value::Integer(2)]);
+    /// let (n, s) = <(i64, String)>::from_lua_multi(vals, &mut state.ctx()).unwrap();
+    /// assert_eq!((n, s.as_str()), (1, "2"));
+    /// ```
     fn from_lua_multi(values: MultiValue, cx: &mut Ctx<'_>) -> Result<Self>;
 
     /// As [`from_lua_multi`](FromLuaMulti::from_lua_multi), for the
     /// arguments of a Rust function: a failed conversion names the
     /// argument's position.
+    ///
+    /// ```
+    /// use lunar::{FromLuaMulti, MultiValue, Value};
+    /// let mut state = lunar::State::new();
+    /// let err = <(i64, i64)>::from_lua_args(MultiValue(vec![Value::Integer(1)]), &mut state.ctx()).unwrap_err();
+    /// assert_eq!(err.message(), "bad argument #2 (number expected, got no value)");
+    /// ```
     fn from_lua_args(values: MultiValue, cx: &mut Ctx<'_>) -> Result<Self> {
         Self::from_lua_multi(values, cx).map_err(|e| e.bad_argument(1))
     }
 }
 
-/// The rest of the values, each converted to `T` (`...` in Lua).
+/// Any number of values, each converted to `T` (`...` in Lua): as a
+/// Rust function's arguments it takes all of them (it cannot follow
+/// other arguments in a tuple); as results it gives them all.
+///
+/// ```
+/// use lunar::Variadic;
+/// let mut state = lunar::State::new();
+/// state.register("sum", |_, xs: Variadic<f64>| Ok(xs.0.iter().sum::<f64>())).unwrap();
+/// assert_eq!(state.exec::<f64>("t.lua", "return sum(1, 2, 3.5)").unwrap(), 6.5);
+/// let err = state.exec::<()>("t.lua", "return sum(1, {})").unwrap_err();
+/// assert_eq!(err.message(), "t.lua:1: bad argument #2 to 'sum' (number expected, got table)");
+/// state.register("three", |_, ()| Ok(Variadic(vec![1, 2, 3]))).unwrap();
+/// assert_eq!(state.exec::<i64>("t.lua", "return select('#', three())").unwrap(), 3);
+/// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Variadic<T>(pub Vec<T>);
 

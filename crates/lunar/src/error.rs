@@ -11,9 +11,31 @@ use lunar_vm::Limit;
 use std::sync::Arc;
 
 /// The result type of the embedding API.
+///
+/// ```
+/// fn answer(state: &mut lunar::State) -> lunar::Result<i64> {
+///     state.exec("t.lua", "return 6 * 7")
+/// }
+/// assert_eq!(answer(&mut lunar::State::new()).unwrap(), 42);
+/// ```
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// What kind of failure an [`Error`] is.
+///
+/// ```
+/// use lunar::{ErrorKind, Limit, Limits, State};
+/// let mut state = State::new();
+/// state.set_limits(Limits { instructions: Some(1_000), ..Default::default() });
+/// let kind = |r: lunar::Result<()>| r.unwrap_err().kind().clone();
+/// assert_eq!(kind(state.exec("t.lua", "x =")), ErrorKind::Syntax);
+/// assert_eq!(kind(state.exec("t.lua", "error('no')")), ErrorKind::Runtime);
+/// assert_eq!(kind(state.exec("t.lua", "while true do end")), ErrorKind::Limit(Limit::Instructions));
+/// assert_eq!(kind(state.exec::<i64>("t.lua", "return {}").map(drop)), ErrorKind::Conversion);
+/// state.register("boom", |_, ()| -> lunar::Result<()> { panic!("boom") }).unwrap();
+/// assert_eq!(kind(state.exec("t.lua", "boom()")), ErrorKind::Panic);
+/// let other = State::new().create_table();
+/// assert_eq!(kind(state.set_global("t", other)), ErrorKind::Usage);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -37,6 +59,13 @@ pub enum ErrorKind {
 }
 
 /// One level of a traceback, innermost first.
+///
+/// ```
+/// let mut state = lunar::State::new();
+/// let err = state.exec::<()>("t.lua", "local function check()\n  error('bad')\nend\ncheck()").unwrap_err();
+/// let frame = &err.traceback()[1];
+/// assert_eq!((frame.chunk.as_str(), frame.line, frame.function.as_str()), ("t.lua", Some(2), "local 'check'"));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TraceFrame {
     /// The chunk as messages show it (`script.lua`, `[string "..."]`,
@@ -80,6 +109,12 @@ struct Inner {
 
 impl Error {
     /// An error of `kind` with this message.
+    ///
+    /// ```
+    /// use lunar::{Error, ErrorKind};
+    /// let e = Error::new(ErrorKind::Usage, "not now");
+    /// assert_eq!((e.kind(), e.message()), (&ErrorKind::Usage, "not now"));
+    /// ```
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Error {
         Error::build(kind, message.into(), None, Vec::new(), None, None)
     }
@@ -109,6 +144,16 @@ impl Error {
     /// A Lua error with this message, as a Rust function raises one
     /// (`Err(lunar::Error::runtime("bad input"))` reaches Lua as the
     /// string "bad input").
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("check", |_, n: i64| {
+    ///     if n < 0 { return Err(lunar::Error::runtime("bad input")) }
+    ///     Ok(n)
+    /// }).unwrap();
+    /// let (ok, msg): (bool, String) = state.exec("t.lua", "return pcall(check, -1)").unwrap();
+    /// assert_eq!((ok, msg.as_str()), (false, "bad input"));
+    /// ```
     pub fn runtime(message: impl Into<String>) -> Error {
         Error::new(ErrorKind::Runtime, message)
     }
@@ -116,6 +161,16 @@ impl Error {
     /// Wraps any Rust error, to return it from a Rust function called by
     /// Lua: Lua sees an error whose `tostring` is the error's text, and
     /// the host gets it back as this error's source.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("num", |_, s: String| s.parse::<i64>().map_err(lunar::Error::external)).unwrap();
+    /// let msg: String = state.exec("t.lua", "local ok, e = pcall(num, 'x') return tostring(e)").unwrap();
+    /// assert_eq!(msg, "invalid digit found in string");
+    /// let err = state.exec::<()>("t.lua", "num('x')").unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::External);
+    /// assert!(err.cause().unwrap().is::<std::num::ParseIntError>());
+    /// ```
     pub fn external(cause: impl std::error::Error + Send + Sync + 'static) -> Error {
         let message = cause.to_string();
         Error::build(
@@ -150,7 +205,21 @@ impl Error {
     }
 
     /// The same conversion error, as argument `pos` of a Rust function:
-    /// Lua sees it as `bad argument #pos to 'f' (...)`.
+    /// Lua sees it as `bad argument #pos to 'f' (...)` (for an "X expected,
+    /// got Y" error, Y is the type of the argument actually passed, as
+    /// `luaL_typeerror` words it). Other errors are returned unchanged.
+    ///
+    /// ```
+    /// use lunar::Error;
+    /// let e = Error::conversion("table", "string", None).bad_argument(2);
+    /// assert_eq!(e.message(), "bad argument #2 (string expected, got table)");
+    /// // Only conversion errors change.
+    /// assert_eq!(Error::runtime("x").bad_argument(2).message(), "x");
+    /// let mut state = lunar::State::new();
+    /// state.register("f", |_, ()| -> lunar::Result<()> { Err(Error::conversion("table", "string", None).bad_argument(2)) }).unwrap();
+    /// let err = state.exec::<()>("t.lua", "f(1, {})").unwrap_err();
+    /// assert_eq!(err.message(), "t.lua:1: bad argument #2 to 'f' (string expected, got table)");
+    /// ```
     pub fn bad_argument(self, pos: usize) -> Error {
         let mut inner = Inner {
             kind: self.inner.kind.clone(),
@@ -188,23 +257,54 @@ impl Error {
     }
 
     /// What kind of error this is.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let err = state.exec::<()>("t.lua", "x = = 1").unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::Syntax);
+    /// ```
     pub fn kind(&self) -> &ErrorKind {
         &self.inner.kind
     }
 
     /// The message: for a Lua error, the error value as `lua` shows it
     /// (`x.lua:3: boom`).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let msg = |s: &mut lunar::State, src: &str| s.exec::<()>("t.lua", src).unwrap_err().message().to_string();
+    /// assert_eq!(msg(&mut state, "error('boom')"), "t.lua:1: boom");
+    /// assert_eq!(msg(&mut state, "error('boom', 0)"), "boom");
+    /// assert_eq!(msg(&mut state, "error({})"), "(error object is a table value)");
+    /// ```
     pub fn message(&self) -> &str {
         &self.inner.message
     }
 
     /// The Lua error value, when the error came from Lua (a string, or
     /// any value given to `error`).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let err = state.exec::<()>("t.lua", "error({code = 7})").unwrap_err();
+    /// let Some(lunar::Value::Table(t)) = err.value() else { panic!("a table") };
+    /// assert_eq!(t.get::<_, i64>(&mut state, "code").unwrap(), 7);
+    /// assert!(lunar::Error::runtime("x").value().is_none());
+    /// ```
     pub fn value(&self) -> Option<&Value> {
         self.inner.value.as_ref()
     }
 
     /// The limit that stopped the run, for [`ErrorKind::Limit`].
+    ///
+    /// ```
+    /// use std::time::{Duration, Instant};
+    /// let mut state = lunar::State::new();
+    /// state.set_limits(lunar::Limits { deadline: Some(Instant::now() + Duration::from_millis(10)), ..Default::default() });
+    /// let err = state.exec::<()>("t.lua", "while true do end").unwrap_err();
+    /// assert_eq!(err.limit(), Some(lunar::Limit::Deadline));
+    /// assert_eq!(err.message(), "lunar: deadline exceeded");
+    /// ```
     pub fn limit(&self) -> Option<Limit> {
         match self.inner.kind {
             ErrorKind::Limit(l) => Some(l),
@@ -214,17 +314,43 @@ impl Error {
 
     /// The traceback where the error was raised, innermost level first
     /// (empty when none was taken).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let err = state.exec::<()>("t.lua", "local t = {}\nt.x.y = 1").unwrap_err();
+    /// let tb = err.traceback();
+    /// assert_eq!((tb[0].chunk.as_str(), tb[0].line, tb[0].function.as_str()), ("t.lua", Some(2), "main chunk"));
+    /// assert!(lunar::Error::runtime("x").traceback().is_empty());
+    /// ```
     pub fn traceback(&self) -> &[TraceFrame] {
         &self.inner.traceback
     }
 
     /// The traceback as `lua` prints it (`stack traceback:\n\t...`).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let err = state.exec::<()>("t.lua", "error('x')").unwrap_err();
+    /// assert_eq!(
+    ///     err.traceback_text().unwrap(),
+    ///     "stack traceback:\n\t[C]: in function 'error'\n\tt.lua:1: in main chunk\n\t[C]: in ?"
+    /// );
+    /// ```
     pub fn traceback_text(&self) -> Option<&str> {
         self.inner.traceback_text.as_deref()
     }
 
     /// The Rust error returned by a Rust function, when that is what
     /// failed.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("read", |_, path: String| std::fs::read(path).map_err(lunar::Error::from)).unwrap();
+    /// let err = state.exec::<()>("t.lua", "read('/no/such/dir/file')").unwrap_err();
+    /// let io = err.cause().unwrap().downcast_ref::<std::io::Error>().unwrap();
+    /// assert_eq!(io.kind(), std::io::ErrorKind::NotFound);
+    /// assert!(state.exec::<()>("t.lua", "error('x')").unwrap_err().cause().is_none());
+    /// ```
     pub fn cause(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
         self.inner.cause.as_deref()
     }

@@ -67,6 +67,14 @@ impl Table {
     }
 
     /// `t[key] = value`, with the `__newindex` metamethod.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "log = {} return setmetatable({}, {__newindex = function(_, k) log[#log + 1] = k end})").unwrap();
+    /// t.set(&mut state, "x", 1).unwrap();
+    /// assert_eq!(state.exec::<String>("t.lua", "return log[1]").unwrap(), "x");
+    /// assert_eq!(t.raw_get::<_, Option<i64>>(&mut state, "x").unwrap(), None);
+    /// ```
     pub fn set<K: IntoLua, V: IntoLua>(&self, lua: &mut impl Lua, key: K, value: V) -> Result<()> {
         let mut cx = lua.ctx();
         let k = key.into_lua(&mut cx)?;
@@ -80,6 +88,14 @@ impl Table {
     }
 
     /// `rawget(t, key)`.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return setmetatable({a = 1}, {__index = function() return 0 end})").unwrap();
+    /// assert_eq!(t.raw_get::<_, i64>(&mut state, "a").unwrap(), 1);
+    /// assert_eq!(t.raw_get::<_, Option<i64>>(&mut state, "b").unwrap(), None);
+    /// assert_eq!(t.get::<_, i64>(&mut state, "b").unwrap(), 0);
+    /// ```
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, lua: &mut impl Lua, key: K) -> Result<V> {
         let mut cx = lua.ctx();
         let k = key.into_lua(&mut cx)?.to_raw(cx.vm)?;
@@ -90,6 +106,15 @@ impl Table {
     }
 
     /// `rawset(t, key, value)`; a `nil` or NaN key is an error.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t = state.create_table();
+    /// t.raw_set(&mut state, 1, "one").unwrap();
+    /// assert_eq!(t.raw_get::<_, String>(&mut state, 1).unwrap(), "one");
+    /// let err = t.raw_set(&mut state, lunar::Value::Nil, 1).unwrap_err();
+    /// assert_eq!(err.message(), "table index is nil");
+    /// ```
     pub fn raw_set<K: IntoLua, V: IntoLua>(
         &self,
         lua: &mut impl Lua,
@@ -106,6 +131,13 @@ impl Table {
     }
 
     /// `#t` with the `__len` metamethod, as an integer.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return setmetatable({1, 2}, {__len = function() return 10 end})").unwrap();
+    /// assert_eq!(t.len(&mut state).unwrap(), 10);
+    /// assert_eq!(t.raw_len(&mut state).unwrap(), 2);
+    /// ```
     pub fn len(&self, lua: &mut impl Lua) -> Result<i64> {
         let mut cx = lua.ctx();
         let r = protected(
@@ -117,12 +149,25 @@ impl Table {
     }
 
     /// `rawlen(t)`: the border of the table's sequence.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return {'a', 'b', 'c', x = 1}").unwrap();
+    /// assert_eq!(t.raw_len(&mut state).unwrap(), 3);
+    /// ```
     pub fn raw_len(&self, lua: &mut impl Lua) -> Result<i64> {
         let cx = lua.ctx();
         Ok(self.raw(&cx)?.len())
     }
 
     /// Appends `value` at `rawlen(t) + 1`.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return {10, 20}").unwrap();
+    /// t.push(&mut state, 30).unwrap();
+    /// assert_eq!(t.sequence_values::<i64>(&mut state).unwrap(), [10, 20, 30]);
+    /// ```
     pub fn push<V: IntoLua>(&self, lua: &mut impl Lua, value: V) -> Result<()> {
         let mut cx = lua.ctx();
         let n = self.raw_len(&mut cx)?;
@@ -159,6 +204,13 @@ impl Table {
     }
 
     /// The values `t[1]`, `t[2]`… up to the first `nil` (raw), converted.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "return {'a', 'b', nil, 'd'}").unwrap();
+    /// // Stops at the first nil.
+    /// assert_eq!(t.sequence_values::<String>(&mut state).unwrap(), ["a", "b"]);
+    /// ```
     pub fn sequence_values<V: FromLua>(&self, lua: &mut impl Lua) -> Result<Vec<V>> {
         let mut cx = lua.ctx();
         let t = self.raw(&cx)?;
@@ -179,6 +231,13 @@ impl Table {
     }
 
     /// The metatable, if any.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let (t, mt): (lunar::Table, lunar::Table) = state.exec("t.lua", "local mt = {} return setmetatable({}, mt), mt").unwrap();
+    /// assert!(t.metatable(&mut state).unwrap().unwrap().same(&mt));
+    /// assert!(mt.metatable(&mut state).unwrap().is_none());
+    /// ```
     pub fn metatable(&self, lua: &mut impl Lua) -> Result<Option<Table>> {
         let cx = lua.ctx();
         Ok(match self.raw(&cx)?.metatable() {
@@ -189,6 +248,16 @@ impl Table {
 
     /// Sets (or with `None` removes) the metatable, as `setmetatable`
     /// does (a `__gc` field marks the table for finalization).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t = state.create_table();
+    /// let mt: lunar::Table = state.exec("t.lua", "return {__index = function(_, k) return k .. '!' end}").unwrap();
+    /// t.set_metatable(&mut state, Some(&mt)).unwrap();
+    /// assert_eq!(t.get::<_, String>(&mut state, "hi").unwrap(), "hi!");
+    /// t.set_metatable(&mut state, None).unwrap();
+    /// assert_eq!(t.get::<_, Option<String>>(&mut state, "hi").unwrap(), None);
+    /// ```
     pub fn set_metatable(&self, lua: &mut impl Lua, mt: Option<&Table>) -> Result<()> {
         let cx = lua.ctx();
         let t = self.raw(&cx)?;

@@ -34,7 +34,7 @@
 //! ```
 //!
 //! With the `async` feature (on by default), `async fn`s become Lua
-//! functions ([`State::register_async`]) and [`State::run_async`] returns a
+//! functions (`State::register_async`) and `State::run_async` returns a
 //! future that is pending while the script waits on one: a server runs
 //! thousands of waiting scripts on a few threads.
 //!
@@ -43,6 +43,13 @@
 //! to the state that made them. Rust functions receive a [`Ctx`], which
 //! offers what [`State`] offers. [`raw`] and [`vm`] are the lower layers,
 //! for hosts that need the VM's native API.
+//!
+//! Where to go next: [`IntoLua`]/[`FromLua`] for the conversion rules,
+//! [`UserData`] to give scripts Rust values with methods, `Serde` (feature
+//! `serde`, on by default) for any `Serialize`/`Deserialize` type, [`Pool`]
+//! for a state per worker thread, reset after each use, and [`Error`] for
+//! what a failure carries (kind, message, Lua value, traceback, Rust
+//! cause).
 
 #![forbid(unsafe_code)]
 
@@ -77,8 +84,30 @@ pub use lunar_syntax::SyntaxError;
 pub use lunar_vm::{InterruptHandle, Limit, Limits};
 
 /// The virtual machine, for hosts that need its native API directly.
+///
+/// ```
+/// use lunar::vm::Value;
+/// let mut state = lunar::State::new();
+/// let vm: &mut lunar::vm::State = state.vm();
+/// let t = vm.new_table(0, 1);
+/// vm.set_field(t, "x", Value::Int(1));
+/// vm.set_global("t", Value::Table(t));
+/// assert_eq!(state.exec::<i64>("t.lua", "return t.x + 1").unwrap(), 2);
+/// ```
 pub use lunar_vm as vm;
 
 /// The standard library, for hosts that open libraries one by one or set
 /// its hooks (`stdlib::os::set_exit_hook`).
+///
+/// ```
+/// // `os.exit` hands the status back instead of ending the process.
+/// fn no_exit(vm: &mut lunar::vm::State) -> Result<usize, lunar::vm::Error> {
+///     let status = vm.arg(1);
+///     vm.push(status);
+///     Ok(1)
+/// }
+/// let mut state = lunar::State::new();
+/// lunar::stdlib::os::set_exit_hook(state.vm(), no_exit);
+/// assert_eq!(state.exec::<i64>("t.lua", "return os.exit(3)").unwrap(), 3);
+/// ```
 pub use lunar_stdlib as stdlib;

@@ -12,6 +12,9 @@ use lunar_stdlib::package::{MemFiles, ModuleFiles, PackageOptions};
 use lunar_vm::{InterruptHandle, Limits};
 use std::sync::Arc;
 
+/// The bit of [`StdLib::SAFE`] that asks for its cuts (not a library).
+const SAFE_MARK: u32 = 1 << 31;
+
 /// A set of standard libraries to open (§6 of the manual).
 ///
 /// ```
@@ -24,34 +27,116 @@ pub struct StdLib(u32);
 
 impl StdLib {
     /// The basic functions (§6.1).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::BASE).build();
+    /// let (t, string): (String, Option<lunar::Table>) = state.exec("t.lua", "return type(print), string").unwrap();
+    /// assert_eq!((t.as_str(), string), ("function", None));
+    /// ```
     pub const BASE: StdLib = StdLib(1);
     /// `package` and `require` (§6.3).
+    ///
+    /// ```
+    /// use lunar::StdLib;
+    /// let mut state = lunar::State::builder().libs(StdLib::BASE | StdLib::PACKAGE).module("seven", "return 7").build();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return require('seven')").unwrap(), 7);
+    /// ```
     pub const PACKAGE: StdLib = StdLib(1 << 1);
     /// `coroutine` (§6.2).
+    ///
+    /// ```
+    /// use lunar::StdLib;
+    /// let mut state = lunar::State::builder().libs(StdLib::BASE | StdLib::COROUTINE).build();
+    /// let src = "local gen = coroutine.wrap(function() coroutine.yield(1) return 2 end) return gen() + gen()";
+    /// assert_eq!(state.exec::<i64>("t.lua", src).unwrap(), 3);
+    /// ```
     pub const COROUTINE: StdLib = StdLib(1 << 2);
     /// `table` (§6.6).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::TABLE).build();
+    /// assert_eq!(state.exec::<String>("t.lua", "return table.concat({1, 2, 3}, ',')").unwrap(), "1,2,3");
+    /// ```
     pub const TABLE: StdLib = StdLib(1 << 3);
     /// `string` (§6.4).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::STRING).build();
+    /// // Strings get their methods from the library: `s:rep(n)` is `string.rep(s, n)`.
+    /// assert_eq!(state.exec::<String>("t.lua", "return ('ab'):rep(3)").unwrap(), "ababab");
+    /// ```
     pub const STRING: StdLib = StdLib(1 << 4);
     /// `math` (§6.7).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::MATH).build();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return math.max(3, 7, 5)").unwrap(), 7);
+    /// ```
     pub const MATH: StdLib = StdLib(1 << 5);
     /// `utf8` (§6.5).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::UTF8).build();
+    /// assert_eq!(state.exec::<String>("t.lua", "return utf8.char(72, 233)").unwrap(), "Hé");
+    /// ```
     pub const UTF8: StdLib = StdLib(1 << 6);
     /// `os` (§6.9).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::OS).build();
+    /// let (time, getenv): (i64, Option<lunar::Function>) = state.exec("t.lua", "return os.time(), os.getenv").unwrap();
+    /// assert!(time > 0 && getenv.is_some());
+    /// ```
     pub const OS: StdLib = StdLib(1 << 7);
     /// `io` (§6.8).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::IO).build();
+    /// let write: Option<lunar::Function> = state.exec("t.lua", "return io.write").unwrap();
+    /// assert!(write.is_some());
+    /// ```
     pub const IO: StdLib = StdLib(1 << 8);
     /// `debug` (§6.10).
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::DEBUG).build();
+    /// assert_eq!(state.exec::<i64>("t.lua", "\nreturn debug.getinfo(1, 'l').currentline").unwrap(), 2);
+    /// ```
     pub const DEBUG: StdLib = StdLib(1 << 9);
     /// No library.
+    ///
+    /// ```
+    /// // Only the language itself: not even `print` or `type`.
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::NONE).build();
+    /// assert!(state.exec::<bool>("t.lua", "return print == nil and type == nil").unwrap());
+    /// ```
     pub const NONE: StdLib = StdLib(0);
     /// Every library, as the `lua` command opens them.
+    ///
+    /// ```
+    /// use lunar::StdLib;
+    /// assert!(StdLib::ALL.contains(StdLib::MATH | StdLib::IO | StdLib::DEBUG));
+    /// let mut state = lunar::State::builder().libs(StdLib::ALL).build();
+    /// assert!(state.exec::<bool>("t.lua", "return io ~= nil and debug ~= nil and dofile ~= nil").unwrap());
+    /// ```
     pub const ALL: StdLib = StdLib((1 << 10) - 1);
     /// What untrusted scripts may use: every library but `io` and
     /// `debug`, with `os` cut to `clock`, `date`, `difftime` and `time`,
     /// the basic functions without `dofile` and `loadfile`, `load`
     /// without binary chunks, and `require` reading only the modules the
-    /// host gives ([`StateBuilder::module`]).
+    /// host gives ([`StateBuilder::module`]; no `package.loadlib`).
+    /// Combined with other libraries (`SAFE | StdLib::DEBUG`), these cuts
+    /// stay.
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::SAFE).build();
+    /// let src = "return os.time ~= nil, os.execute == nil, io == nil, dofile == nil";
+    /// assert_eq!(state.exec::<(bool, bool, bool, bool)>("t.lua", src).unwrap(), (true, true, true, true));
+    /// let (f, why): (Option<lunar::Function>, String) =
+    ///     state.exec("t.lua", "return load(string.dump(function() end))").unwrap();
+    /// assert!(f.is_none());
+    /// assert_eq!(why, "binary chunks are not supported");
+    /// ```
     pub const SAFE: StdLib = StdLib(
         Self::BASE.0
             | Self::PACKAGE.0
@@ -61,16 +146,26 @@ impl StdLib {
             | Self::MATH.0
             | Self::UTF8.0
             | Self::OS.0
-            | (1 << 31),
+            | SAFE_MARK,
     );
 
     /// Whether every library of `other` is in `self`.
+    ///
+    /// ```
+    /// use lunar::StdLib;
+    /// assert!(StdLib::ALL.contains(StdLib::MATH | StdLib::IO));
+    /// assert!(!StdLib::SAFE.contains(StdLib::MATH | StdLib::IO));
+    /// assert!(StdLib::BASE.contains(StdLib::NONE));
+    /// // The libraries count, not the cuts SAFE makes to them.
+    /// assert!(StdLib::ALL.contains(StdLib::SAFE));
+    /// ```
     pub fn contains(self, other: StdLib) -> bool {
-        self.0 & other.0 == other.0
+        let libs = other.0 & !SAFE_MARK;
+        self.0 & libs == libs
     }
 
     fn is_safe(self) -> bool {
-        self.0 & (1 << 31) != 0
+        self.0 & SAFE_MARK != 0
     }
 }
 
@@ -104,13 +199,29 @@ pub struct StateBuilder {
 
 impl StateBuilder {
     /// The libraries to open (default: [`StdLib::ALL`]).
+    ///
+    /// ```
+    /// use lunar::{State, StdLib};
+    /// let mut state = State::builder().libs(StdLib::BASE | StdLib::STRING).build();
+    /// let (up, math): (String, Option<lunar::Table>) = state.exec("t.lua", "return ('x'):upper(), math").unwrap();
+    /// assert_eq!((up.as_str(), math), ("X", None));
+    /// ```
     pub fn libs(mut self, libs: StdLib) -> StateBuilder {
         self.libs = libs;
         self
     }
 
-    /// Whether `load` accepts binary chunks (default: yes with
-    /// [`StdLib::ALL`], no with [`StdLib::SAFE`]).
+    /// Whether `load` accepts binary chunks (default: no with
+    /// [`StdLib::SAFE`] in the libraries, yes otherwise).
+    ///
+    /// ```
+    /// use lunar::{State, StdLib};
+    /// let src = "return load(string.dump(function() return 42 end))()";
+    /// let mut state = State::builder().libs(StdLib::SAFE).binary_chunks(true).build();
+    /// assert_eq!(state.exec::<i64>("t.lua", src).unwrap(), 42);
+    /// let mut state = State::builder().binary_chunks(false).build();
+    /// assert!(state.exec::<i64>("t.lua", src).is_err());
+    /// ```
     pub fn binary_chunks(mut self, on: bool) -> StateBuilder {
         self.binary_chunks = Some(on);
         self
@@ -118,6 +229,16 @@ impl StateBuilder {
 
     /// Adds a module that `require(name)` finds (Lua source). With
     /// modules given, `require` reads only these, never the file system.
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder()
+    ///     .module("util.text", "return { shout = function(s) return s:upper() .. '!' end }")
+    ///     .build();
+    /// let s: String = state.exec("t.lua", "return require('util.text').shout('hi')").unwrap();
+    /// assert_eq!(s, "HI!");
+    /// let err = state.exec::<()>("t.lua", "require('other')").unwrap_err();
+    /// assert!(err.message().starts_with("t.lua:1: module 'other' not found:"));
+    /// ```
     pub fn module(mut self, name: &str, source: impl AsRef<[u8]>) -> StateBuilder {
         let files = self.modules.take().unwrap_or_default();
         let path = format!("{}.lua", name.replace('.', "/"));
@@ -126,12 +247,28 @@ impl StateBuilder {
     }
 
     /// The limits of every run (default: none).
+    ///
+    /// ```
+    /// use lunar::{Limit, Limits, State};
+    /// let mut state = State::builder().limits(Limits { instructions: Some(1_000), ..Default::default() }).build();
+    /// assert_eq!(state.limits().instructions, Some(1_000));
+    /// let err = state.exec::<()>("spin.lua", "while true do end").unwrap_err();
+    /// assert_eq!(err.limit(), Some(Limit::Instructions));
+    /// ```
     pub fn limits(mut self, limits: Limits) -> StateBuilder {
         self.limits = limits;
         self
     }
 
     /// Makes the state.
+    ///
+    /// ```
+    /// let builder = lunar::State::builder().libs(lunar::StdLib::SAFE);
+    /// // A builder is `Clone`: one configuration, many states.
+    /// let (mut a, mut b) = (builder.clone().build(), builder.build());
+    /// a.set_global("x", 1).unwrap();
+    /// assert_eq!(b.get_global::<Option<i64>>("x").unwrap(), None);
+    /// ```
     pub fn build(self) -> State {
         let vm = self.make_vm();
         State {
@@ -250,11 +387,21 @@ impl std::fmt::Debug for State {
 
 impl State {
     /// A state with the whole standard library open.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// assert!(state.exec::<bool>("t.lua", "return io ~= nil and debug ~= nil").unwrap());
+    /// ```
     pub fn new() -> State {
         State::builder().build()
     }
 
     /// A builder to choose libraries, modules and limits.
+    ///
+    /// ```
+    /// let mut state = lunar::State::builder().libs(lunar::StdLib::SAFE).build();
+    /// assert!(state.exec::<bool>("t.lua", "return io == nil").unwrap());
+    /// ```
     pub fn builder() -> StateBuilder {
         StateBuilder {
             libs: StdLib::ALL,
@@ -268,16 +415,40 @@ impl State {
     /// libraries, modules and limits); every value of the old state is
     /// gone (handles to them become errors to use), and handles from
     /// [`State::interrupt_handle`] must be taken again.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "x = 1 return {}").unwrap();
+    /// state.reset();
+    /// assert_eq!(state.get_global::<Option<i64>>("x").unwrap(), None);
+    /// let err = t.raw_len(&mut state).unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::Usage);
+    /// ```
     pub fn reset(&mut self) {
         self.vm = self.config.make_vm();
     }
 
     /// Sets the limits of the runs that follow.
+    ///
+    /// ```
+    /// use lunar::{Limit, Limits};
+    /// let mut state = lunar::State::new();
+    /// state.set_limits(Limits { instructions: Some(100), ..Default::default() });
+    /// let err = state.exec::<()>("t.lua", "for i = 1, 1000 do end").unwrap_err();
+    /// assert_eq!(err.limit(), Some(Limit::Instructions));
+    /// ```
     pub fn set_limits(&mut self, limits: Limits) {
         self.vm.set_limits(limits);
     }
 
     /// The limits in force.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// assert_eq!(state.limits().instructions, None);
+    /// state.set_limits(lunar::Limits { instructions: Some(5_000), ..Default::default() });
+    /// assert_eq!(state.limits().instructions, Some(5_000));
+    /// ```
     pub fn limits(&self) -> Limits {
         self.vm.limits()
     }
@@ -304,33 +475,78 @@ impl State {
 
     /// Work counted in the last run, in the units of
     /// [`Limits::instructions`].
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.exec::<()>("t.lua", "for i = 1, 10 do end").unwrap();
+    /// let short = state.instructions_used();
+    /// state.exec::<()>("t.lua", "for i = 1, 1000 do end").unwrap();
+    /// assert!(state.instructions_used() > short);
+    /// ```
     pub fn instructions_used(&self) -> u64 {
         self.vm.instructions_used()
     }
 
     /// Bytes of Lua objects the state holds (garbage not yet collected
     /// included).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let before = state.memory_used();
+    /// state.exec::<()>("t.lua", "big = {} for i = 1, 10000 do big[i] = i end").unwrap();
+    /// assert!(state.memory_used() > before + 10_000);
+    /// ```
     pub fn memory_used(&mut self) -> usize {
         self.vm.heap().bytes_in_use()
     }
 
     /// Runs a full garbage collection.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.exec::<()>("t.lua", "setmetatable({}, {__gc = function() collected = true end})").unwrap();
+    /// state.collect_garbage();
+    /// assert_eq!(state.get_global::<Option<bool>>("collected").unwrap(), Some(true));
+    /// ```
     pub fn collect_garbage(&mut self) {
         self.vm.collect_garbage();
     }
 
     /// The context API (what a Rust function called from Lua gets) on this
     /// state.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// let t = cx.create_table_with_capacity(2, 0);
+    /// t.push(&mut cx, "a").unwrap();
+    /// cx.set_global("list", t).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return #list").unwrap(), 1);
+    /// ```
     pub fn ctx(&mut self) -> Ctx<'_> {
         Ctx { vm: &mut self.vm }
     }
 
     /// The VM underneath, for what the embedding API does not cover.
+    ///
+    /// ```
+    /// use lunar::vm::Value;
+    /// let mut state = lunar::State::new();
+    /// state.vm().set_global("answer", Value::Int(42));
+    /// assert_eq!(state.get_global::<i64>("answer").unwrap(), 42);
+    /// ```
     pub fn vm(&mut self) -> &mut lunar_vm::State {
         &mut self.vm
     }
 
     /// Runs `program` (no arguments) and converts its results.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let program = lunar::Program::compile("pair.lua", "return 'x', 2").unwrap();
+    /// let (s, n): (String, i64) = state.run(&program).unwrap();
+    /// assert_eq!((s.as_str(), n), ("x", 2));
+    /// ```
     pub fn run<R: FromLuaMulti>(&mut self, program: &Program) -> Result<R> {
         self.ctx().run_with(program, ())
     }
@@ -352,37 +568,88 @@ impl State {
     }
 
     /// Compiles `source` and runs it (a shortcut for one-off chunks).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return 1 + 1").unwrap(), 2);
+    /// let err = state.exec::<()>("t.lua", "return +").unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::Syntax);
+    /// assert_eq!(err.message(), "t.lua:1: unexpected symbol near '+'");
+    /// ```
     pub fn exec<R: FromLuaMulti>(&mut self, name: &str, source: impl AsRef<[u8]>) -> Result<R> {
         let p = Program::compile(name, source)?;
         self.run(&p)
     }
 
     /// The global table.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let g = state.globals();
+    /// g.set(&mut state, "x", 5).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return x").unwrap(), 5);
+    /// ```
     pub fn globals(&mut self) -> Table {
         self.ctx().globals()
     }
 
     /// Sets global `name`.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.set_global("list", vec!["a", "b", "c"]).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return #list").unwrap(), 3);
+    /// ```
     pub fn set_global(&mut self, name: &str, v: impl IntoLua) -> Result<()> {
         self.ctx().set_global(name, v)
     }
 
-    /// Reads global `name`, converted.
+    /// Reads global `name` (raw: the global table's metatable is not
+    /// consulted), converted.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.exec::<()>("t.lua", "name = 'moon'").unwrap();
+    /// assert_eq!(state.get_global::<String>("name").unwrap(), "moon");
+    /// assert_eq!(state.get_global::<Option<String>>("missing").unwrap(), None);
+    /// ```
     pub fn get_global<V: FromLua>(&mut self, name: &str) -> Result<V> {
         self.ctx().get_global(name)
     }
 
     /// A new empty table.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t = state.create_table();
+    /// t.set(&mut state, "n", 3).unwrap();
+    /// state.set_global("t", t).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return t.n * 2").unwrap(), 6);
+    /// ```
     pub fn create_table(&mut self) -> Table {
         self.ctx().create_table()
     }
 
     /// A new Lua string.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// // Any bytes, not only UTF-8.
+    /// let s = state.create_string(b"\xff\x00z");
+    /// state.set_global("s", s).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return #s").unwrap(), 3);
+    /// ```
     pub fn create_string(&mut self, bytes: impl AsRef<[u8]>) -> LuaString {
         self.ctx().create_string(bytes)
     }
 
     /// Makes a Rust closure a Lua function (see [`Ctx::create_function`]).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let double = state.create_function(|_, n: i64| Ok(n * 2));
+    /// assert_eq!(double.call::<_, i64>(&mut state, 21).unwrap(), 42);
+    /// ```
     pub fn create_function<A, R, F>(&mut self, f: F) -> Function
     where
         A: FromLuaMulti,
@@ -413,17 +680,49 @@ impl State {
     }
 
     /// Calls a Lua function with `args`, converting its results.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let f: lunar::Function = state.exec("t.lua", "return function(a, b) return a - b end").unwrap();
+    /// assert_eq!(state.call::<_, i64>(&f, (10, 3)).unwrap(), 7);
+    /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&mut self, f: &Function, args: A) -> Result<R> {
         self.ctx().call(f, args)
     }
 
     /// Writes what the state's standard output and open files hold in
     /// their buffers.
+    ///
+    /// ```
+    /// let path = std::env::temp_dir().join(format!("lunar-flush-{}.txt", std::process::id()));
+    /// let mut state = lunar::State::new();
+    /// state.set_global("path", path.to_str().unwrap()).unwrap();
+    /// state.exec::<()>("t.lua", "f = io.open(path, 'w') f:write('kept')").unwrap();
+    /// assert_eq!(std::fs::read(&path).unwrap(), b""); // still in the file's buffer
+    /// state.flush();
+    /// assert_eq!(std::fs::read(&path).unwrap(), b"kept");
+    /// # std::fs::remove_file(&path).unwrap();
+    /// ```
     pub fn flush(&mut self) {
         crate::raw::flush_output(&mut self.vm);
     }
 
     /// Replaces the state's standard output (`print`, `io.write`).
+    ///
+    /// ```
+    /// # #[derive(Clone, Default)]
+    /// # struct Buf(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+    /// # impl std::io::Write for Buf {
+    /// #     fn write(&mut self, b: &[u8]) -> std::io::Result<usize> { self.0.lock().unwrap().extend_from_slice(b); Ok(b.len()) }
+    /// #     fn flush(&mut self) -> std::io::Result<()> { Ok(()) }
+    /// # }
+    /// let out = Buf::default(); // a `Write` that keeps what it gets (hidden here)
+    /// let mut state = lunar::State::new();
+    /// state.set_stdout(out.clone());
+    /// state.exec::<()>("t.lua", "print('hello', 42)").unwrap();
+    /// state.flush();
+    /// assert_eq!(*out.0.lock().unwrap(), b"hello\t42\n");
+    /// ```
     pub fn set_stdout(&mut self, w: impl std::io::Write + Send + 'static) {
         self.vm.set_stdout(Box::new(w));
     }
@@ -432,13 +731,66 @@ impl State {
 /// The operations of a state, from a Rust function that Lua called (or
 /// from the host through [`State::ctx`]). Conversions ([`IntoLua`],
 /// [`FromLua`]) receive one.
+///
+/// ```
+/// let mut state = lunar::State::new();
+/// state.register("point", |cx: &mut lunar::Ctx<'_>, (x, y): (f64, f64)| {
+///     let t = cx.create_table();
+///     t.set(cx, "x", x)?;
+///     t.set(cx, "y", y)?;
+///     Ok(t)
+/// }).unwrap();
+/// assert_eq!(state.exec::<f64>("t.lua", "local p = point(1, 2) return p.x + p.y").unwrap(), 3.0);
+/// ```
 pub struct Ctx<'a> {
     pub(crate) vm: &'a mut lunar_vm::State,
 }
 
+impl<'a> Ctx<'a> {
+    /// The context API over a VM state, for a native function written
+    /// against the VM's API directly (it gets `&mut lunar::vm::State`).
+    ///
+    /// ```
+    /// fn native(vm: &mut lunar::vm::State) -> Result<usize, lunar::vm::Error> {
+    ///     let mut cx = lunar::Ctx::new(vm);
+    ///     Err(cx.raise(lunar::Error::runtime("from a native")))
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.vm().set_global("native", lunar::vm::Value::LightFn(native));
+    /// let msg: String = state.exec("t.lua", "return select(2, pcall(native))").unwrap();
+    /// assert_eq!(msg, "from a native");
+    /// ```
+    pub fn new(vm: &'a mut lunar_vm::State) -> Ctx<'a> {
+        Ctx { vm }
+    }
+}
+
 /// What handle methods take: a [`State`] or a [`Ctx`].
+///
+/// ```
+/// use lunar::{Lua, Table};
+/// // One helper for the host (a `State`) and for Rust functions (a `Ctx`).
+/// fn total(lua: &mut impl Lua, t: &Table) -> lunar::Result<i64> {
+///     Ok(t.sequence_values::<i64>(lua)?.iter().sum())
+/// }
+/// let mut state = lunar::State::new();
+/// let t: Table = state.exec("t.lua", "return {1, 2, 3}").unwrap();
+/// assert_eq!(total(&mut state, &t).unwrap(), 6);
+/// state.register("total", |cx, t: Table| total(cx, &t)).unwrap();
+/// assert_eq!(state.exec::<i64>("t.lua", "return total({4, 5})").unwrap(), 9);
+/// ```
 pub trait Lua {
     /// The context for an operation.
+    ///
+    /// ```
+    /// use lunar::Lua;
+    /// fn mark(lua: &mut impl Lua) -> lunar::Result<()> {
+    ///     lua.ctx().set_global("marked", true)
+    /// }
+    /// let mut state = lunar::State::new();
+    /// mark(&mut state).unwrap();
+    /// assert!(state.get_global::<bool>("marked").unwrap());
+    /// ```
     fn ctx(&mut self) -> Ctx<'_>;
 }
 
@@ -456,11 +808,27 @@ impl Lua for Ctx<'_> {
 
 impl Ctx<'_> {
     /// The VM underneath.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("nargs", |cx, ()| {
+    ///     // The VM's own API: here, the number of arguments on its stack.
+    ///     Ok(cx.vm().arg_count() as i64)
+    /// }).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return nargs(1, 2, 3)").unwrap(), 3);
+    /// ```
     pub fn vm(&mut self) -> &mut lunar_vm::State {
         self.vm
     }
 
     /// Runs `program` with `args` as its `...` and converts its results.
+    ///
+    /// ```
+    /// let plugin = lunar::Program::compile("plugin.lua", "local n = ... return n * 10").unwrap();
+    /// let mut state = lunar::State::new();
+    /// state.register("plugin", move |cx, n: i64| cx.run_with::<_, i64>(&plugin, n)).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return plugin(4) + 2").unwrap(), 42);
+    /// ```
     pub fn run_with<A: IntoLuaMulti, R: FromLuaMulti>(
         &mut self,
         program: &Program,
@@ -472,6 +840,14 @@ impl Ctx<'_> {
 
     /// The main function of `program` on this state (a closure whose
     /// `_ENV` is the globals), to call later.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let p = lunar::Program::compile("count.lua", "n = (n or 0) + 1 return n").unwrap();
+    /// let main = state.ctx().load(&p).unwrap();
+    /// main.call::<_, ()>(&mut state, ()).unwrap();
+    /// assert_eq!(main.call::<_, i64>(&mut state, ()).unwrap(), 2);
+    /// ```
     pub fn load(&mut self, program: &Program) -> Result<Function> {
         let env = lunar_vm::Value::Table(self.vm.globals());
         match self.vm.load_proto(program.proto(), env) {
@@ -487,6 +863,17 @@ impl Ctx<'_> {
     /// Calls a function with `args`, converting its results. Protected:
     /// a Lua error comes back as an [`Error`] with its value and
     /// traceback.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("twice", |cx, f: lunar::Function| {
+    ///     let a: i64 = cx.call(&f, 1)?;
+    ///     cx.call::<_, i64>(&f, a)
+    /// }).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return twice(function(x) return x * 3 end)").unwrap(), 9);
+    /// let err = state.exec::<()>("t.lua", "twice(function() error('no') end)").unwrap_err();
+    /// assert_eq!(err.message(), "t.lua:1: no");
+    /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&mut self, f: &Function, args: A) -> Result<R> {
         let args = args.into_lua_multi(self)?;
         let f = crate::value::raw_of(self.vm, &f.0)?;
@@ -495,12 +882,24 @@ impl Ctx<'_> {
     }
 
     /// The global table.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("count_globals", |cx, ()| Ok(cx.globals().pairs::<lunar::Value, lunar::Value>(cx)?.len())).unwrap();
+    /// assert!(state.exec::<i64>("t.lua", "return count_globals()").unwrap() > 10);
+    /// ```
     pub fn globals(&mut self) -> Table {
         let g = lunar_vm::Value::Table(self.vm.globals());
         Table(self.vm.root(g))
     }
 
     /// Sets global `name`.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("init", |cx, n: i64| cx.set_global("counter", n)).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "init(5) return counter").unwrap(), 5);
+    /// ```
     pub fn set_global(&mut self, name: &str, v: impl IntoLua) -> Result<()> {
         let v = v.into_lua(self)?.to_raw(self.vm)?;
         self.vm.set_global(name, v);
@@ -509,6 +908,15 @@ impl Ctx<'_> {
 
     /// Reads global `name` (raw: the global table's metatable is not
     /// consulted), converted.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("read", |cx, name: String| cx.get_global::<lunar::Value>(&name)).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "x = 3 return read('x')").unwrap(), 3);
+    /// // Raw: an `__index` on the global table is not consulted.
+    /// let v: Option<i64> = state.exec("t.lua", "setmetatable(_G, {__index = function() return 1 end}) return read('y')").unwrap();
+    /// assert_eq!(v, None);
+    /// ```
     pub fn get_global<V: FromLua>(&mut self, name: &str) -> Result<V> {
         let v = self.vm.get_global(name);
         let v = Value::from_raw(self.vm, v);
@@ -516,17 +924,39 @@ impl Ctx<'_> {
     }
 
     /// A new empty table.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("empty", |cx, ()| Ok(cx.create_table())).unwrap();
+    /// assert_eq!(state.exec::<String>("t.lua", "return type(empty())").unwrap(), "table");
+    /// ```
     pub fn create_table(&mut self) -> Table {
         self.create_table_with_capacity(0, 0)
     }
 
     /// A new table with room for `narr` array items and `nhash` fields.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// let t = cx.create_table_with_capacity(3, 0);
+    /// for i in 1..=3 {
+    ///     t.push(&mut cx, i * i).unwrap();
+    /// }
+    /// assert_eq!(t.sequence_values::<i64>(&mut cx).unwrap(), [1, 4, 9]);
+    /// ```
     pub fn create_table_with_capacity(&mut self, narr: usize, nhash: usize) -> Table {
         let t = self.vm.new_table(narr, nhash);
         Table(self.vm.root(lunar_vm::Value::Table(t)))
     }
 
     /// A new Lua string.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// state.register("bytes", |cx, n: usize| Ok(cx.create_string(vec![b'z'; n]))).unwrap();
+    /// assert_eq!(state.exec::<String>("t.lua", "return bytes(3)").unwrap(), "zzz");
+    /// ```
     pub fn create_string(&mut self, bytes: impl AsRef<[u8]>) -> LuaString {
         let v = self.vm.str_value(bytes.as_ref());
         match Value::from_raw(self.vm, v) {
@@ -542,6 +972,18 @@ impl Ctx<'_> {
     /// error it returns is raised in Lua (pcall sees it; the host gets the
     /// same error back with its cause); a panic inside it is caught and
     /// raised as an error.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// let add = cx.create_function(|_, (a, b): (i64, i64)| Ok(a + b));
+    /// cx.set_global("add", add).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return add(40, 2)").unwrap(), 42);
+    /// let err = state.exec::<()>("t.lua", "return add(1, nil)").unwrap_err();
+    /// assert_eq!(err.message(), "t.lua:1: bad argument #2 to 'add' (number expected, got nil)");
+    /// let err = state.exec::<()>("t.lua", "return add(1, 1.5)").unwrap_err();
+    /// assert_eq!(err.message(), "t.lua:1: bad argument #2 to 'add' (number has no integer representation)");
+    /// ```
     pub fn create_function<A, R, F>(&mut self, f: F) -> Function
     where
         A: FromLuaMulti,
@@ -553,6 +995,15 @@ impl Ctx<'_> {
 
     /// Makes a Lua error value for `e` to return from a native function
     /// written against the VM API directly.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let marker = state.ctx().raise(lunar::Error::runtime("boom"));
+    /// assert!(matches!(marker, lunar::vm::Error::Runtime));
+    /// // The error value now waits in the state, for the VM to raise.
+    /// let v = state.vm().take_error_value();
+    /// assert_eq!(state.vm().error_message(v), "boom");
+    /// ```
     pub fn raise(&mut self, e: Error) -> lunar_vm::Error {
         host::raise(self.vm, e)
     }

@@ -28,8 +28,10 @@ use std::sync::Arc;
 /// type's short name (`Counter` for `app::Counter<T>`, as errors show
 /// it), `__index` finds methods and then field getters (then the type's
 /// [`MetaMethod::Index`], if any), `__newindex` field setters (then
-/// [`MetaMethod::NewIndex`]; without either, setting a field is the error
-/// "attempt to set unknown field 'x' of Counter"), and the other
+/// [`MetaMethod::NewIndex`]; when neither handles the key, setting it is
+/// the error "attempt to set unknown field 'x' of Counter"; a type with
+/// no setter and no `NewIndex` has no `__newindex`, so setting any field
+/// is Lua's "attempt to index a Counter value"), and the other
 /// metamethods are there under their names.
 ///
 /// The data is borrow-checked at run time: methods taking `&T` may nest,
@@ -60,6 +62,22 @@ use std::sync::Arc;
 /// ```
 pub trait UserData: Send + 'static {
     /// Adds the fields scripts read (`u.name`) and write (`u.name = v`).
+    ///
+    /// ```
+    /// use lunar::{UserData, UserDataFields};
+    /// struct Version { major: u32 }
+    /// impl UserData for Version {
+    ///     fn add_fields(f: &mut UserDataFields<Self>) {
+    ///         f.add_field_method_get("major", |_, v| Ok(v.major));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("v", Version { major: 5 }).unwrap();
+    /// assert_eq!(state.exec::<u32>("t.lua", "return v.major").unwrap(), 5);
+    /// // No setter at all: the type has no `__newindex`.
+    /// let err = state.exec::<()>("t.lua", "v.major = 6").unwrap_err();
+    /// assert_eq!(err.message(), "t.lua:1: attempt to index a Version value (global 'v')");
+    /// ```
     fn add_fields(fields: &mut UserDataFields<Self>)
     where
         Self: Sized,
@@ -68,6 +86,21 @@ pub trait UserData: Send + 'static {
     }
 
     /// Adds the methods (`u:name(...)`) and metamethods.
+    ///
+    /// ```
+    /// use lunar::{UserData, UserDataMethods};
+    /// struct Stack(Vec<i64>);
+    /// impl UserData for Stack {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_method_mut("push", |_, s, v: i64| { s.0.push(v); Ok(()) });
+    ///         m.add_method_mut("pop", |_, s, ()| Ok(s.0.pop()));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("s", Stack(vec![])).unwrap();
+    /// let r: (Option<i64>, Option<i64>, Option<i64>) = state.exec("t.lua", "s:push(1) s:push(2) return s:pop(), s:pop(), s:pop()").unwrap();
+    /// assert_eq!(r, (Some(2), Some(1), None));
+    /// ```
     fn add_methods(methods: &mut UserDataMethods<Self>)
     where
         Self: Sized,
@@ -118,22 +151,101 @@ pub enum MetaMethod {
     Len,
     /// `==` (`__eq`; called only when both operands are tables or both
     /// full userdata).
+    ///
+    /// ```
+    /// use lunar::{AnyUserData, MetaMethod, UserData, UserDataMethods};
+    /// struct Id(u32);
+    /// impl UserData for Id {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_meta_method(MetaMethod::Eq, |cx, a, b: AnyUserData| b.borrow(cx, |b: &Id| a.0 == b.0));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("a", Id(1)).unwrap();
+    /// state.set_global("b", Id(1)).unwrap();
+    /// let (same, vs_number): (bool, bool) = state.exec("t.lua", "return a == b, a == 1").unwrap();
+    /// assert!(same && !vs_number);
+    /// ```
     Eq,
     /// `<` (`__lt`).
     Lt,
     /// `<=` (`__le`).
     Le,
     /// Reading a key that is neither a method nor a field (`__index`).
+    ///
+    /// ```
+    /// use lunar::{MetaMethod, UserData, UserDataMethods};
+    /// struct Env;
+    /// impl UserData for Env {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_method("name", |_, _, ()| Ok("env"));
+    ///         m.add_meta_method(MetaMethod::Index, |_, _, key: String| Ok(format!("${key}")));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("env", Env).unwrap();
+    /// let (a, b): (String, String) = state.exec("t.lua", "return env:name(), env.HOME").unwrap();
+    /// assert_eq!((a.as_str(), b.as_str()), ("env", "$HOME"));
+    /// ```
     Index,
     /// Writing a key that is not a field with a setter (`__newindex`).
+    ///
+    /// ```
+    /// use lunar::{MetaMethod, UserData, UserDataMethods, Value};
+    /// struct Log(Vec<String>);
+    /// impl UserData for Log {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_meta_method_mut(MetaMethod::NewIndex, |_, log, (k, _v): (String, Value)| { log.0.push(k); Ok(()) });
+    ///         m.add_method("count", |_, log, ()| Ok(log.0.len()));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("log", Log(vec![])).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "log.a = 1 log.b = 2 return log:count()").unwrap(), 2);
+    /// ```
     NewIndex,
     /// Calling the value (`__call`).
     Call,
     /// `tostring` and `print` (`__tostring`).
     ToString,
     /// Leaving the scope of a to-be-closed variable (`__close`).
+    ///
+    /// ```
+    /// use lunar::{MetaMethod, UserData, UserDataMethods};
+    /// struct Lock(bool);
+    /// impl UserData for Lock {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_meta_method_mut(MetaMethod::Close, |_, l, ()| { l.0 = false; Ok(()) });
+    ///         m.add_method("held", |_, l, ()| Ok(l.0));
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("lock", Lock(true)).unwrap();
+    /// let held: bool = state.exec("t.lua", "do local l <close> = lock end return lock:held()").unwrap();
+    /// assert!(!held);
+    /// ```
     Close,
     /// `pairs` (`__pairs`).
+    ///
+    /// ```
+    /// use lunar::{MetaMethod, UserData, UserDataMethods, Value, Variadic};
+    /// struct Range(i64);
+    /// impl UserData for Range {
+    ///     fn add_methods(m: &mut UserDataMethods<Self>) {
+    ///         m.add_meta_method(MetaMethod::Pairs, |cx, r, ()| {
+    ///             let n = r.0;
+    ///             let next = cx.create_function(move |_, (_, i): (Value, i64)| {
+    ///                 Ok(Variadic(if i < n { vec![i + 1, (i + 1) * 10] } else { vec![] }))
+    ///             });
+    ///             Ok((next, Value::Nil, 0))
+    ///         });
+    ///     }
+    /// }
+    /// let mut state = lunar::State::new();
+    /// state.set_global("r", Range(3)).unwrap();
+    /// let sum: i64 = state.exec("t.lua", "local s = 0 for i, v in pairs(r) do s = s + v end return s").unwrap();
+    /// assert_eq!(sum, 60);
+    /// ```
     Pairs,
 }
 

@@ -13,6 +13,17 @@ use crate::error::{Error, ErrorKind, Result};
 use lunar_vm::{Root, Value as Raw};
 
 /// A Lua value held by the host.
+///
+/// ```
+/// use lunar::Value;
+/// let mut state = lunar::State::new();
+/// let v: lunar::MultiValue = state.exec("t.lua", "return nil, false, 1, 2.5, 'x', {}, print").unwrap();
+/// assert!(matches!(v[2], Value::Integer(1)) && matches!(v[3], Value::Number(2.5)));
+/// let types: Vec<&str> = v.iter().map(Value::type_name).collect();
+/// assert_eq!(types, ["nil", "boolean", "number", "number", "string", "table", "function"]);
+/// // Equality is `rawequal`: numbers by value across subtypes.
+/// assert_eq!(Value::Integer(1), Value::Number(1.0));
+/// ```
 #[derive(Clone, Debug, Default)]
 pub enum Value {
     /// `nil`.
@@ -40,6 +51,12 @@ pub enum Value {
 
 impl Value {
     /// The Lua type name (`"nil"`, `"number"`, `"table"`...).
+    ///
+    /// ```
+    /// use lunar::Value;
+    /// assert_eq!(Value::Integer(1).type_name(), "number");
+    /// assert_eq!(Value::LightUserData(0).type_name(), "userdata");
+    /// ```
     pub fn type_name(&self) -> &'static str {
         match self {
             Value::Nil => "nil",
@@ -54,11 +71,24 @@ impl Value {
     }
 
     /// Whether the value is `nil`.
+    ///
+    /// ```
+    /// use lunar::Value;
+    /// assert!(Value::Nil.is_nil());
+    /// assert!(!Value::Boolean(false).is_nil());
+    /// ```
     pub fn is_nil(&self) -> bool {
         matches!(self, Value::Nil)
     }
 
     /// The integer, for an integer or a float with an exact integer value.
+    ///
+    /// ```
+    /// use lunar::Value;
+    /// assert_eq!(Value::Number(3.0).as_integer(), Some(3));
+    /// assert_eq!(Value::Number(3.5).as_integer(), None);
+    /// assert_eq!(Value::Boolean(true).as_integer(), None);
+    /// ```
     pub fn as_integer(&self) -> Option<i64> {
         match *self {
             Value::Integer(i) => Some(i),
@@ -68,6 +98,12 @@ impl Value {
     }
 
     /// The number as a float, for either number subtype.
+    ///
+    /// ```
+    /// use lunar::Value;
+    /// assert_eq!(Value::Integer(2).as_number(), Some(2.0));
+    /// assert_eq!(Value::Nil.as_number(), None);
+    /// ```
     pub fn as_number(&self) -> Option<f64> {
         match *self {
             Value::Integer(i) => Some(i as f64),
@@ -77,6 +113,13 @@ impl Value {
     }
 
     /// The string's bytes, for a string.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let v: lunar::Value = state.exec("t.lua", "return 'a\\0b'").unwrap();
+    /// assert_eq!(v.as_bytes(), Some(&b"a\0b"[..]));
+    /// assert_eq!(lunar::Value::Integer(1).as_bytes(), None);
+    /// ```
     pub fn as_bytes(&self) -> Option<&[u8]> {
         match self {
             Value::String(s) => Some(s.as_bytes()),
@@ -85,11 +128,24 @@ impl Value {
     }
 
     /// The string as UTF-8 text, for a string that is valid UTF-8.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let (a, b): (lunar::Value, lunar::Value) = state.exec("t.lua", "return 'moon', '\\xff'").unwrap();
+    /// assert_eq!(a.as_str(), Some("moon"));
+    /// assert_eq!(b.as_str(), None); // not UTF-8
+    /// ```
     pub fn as_str(&self) -> Option<&str> {
         self.as_bytes().and_then(|b| std::str::from_utf8(b).ok())
     }
 
     /// Lua's truth: everything but `nil` and `false` is true.
+    ///
+    /// ```
+    /// use lunar::Value;
+    /// assert!(Value::Integer(0).truthy());
+    /// assert!(!Value::Boolean(false).truthy() && !Value::Nil.truthy());
+    /// ```
     pub fn truthy(&self) -> bool {
         !matches!(self, Value::Nil | Value::Boolean(false))
     }
@@ -168,6 +224,15 @@ impl PartialEq for Value {
 /// A Lua string held by the host: its bytes (copied out once, so reading
 /// them needs no state) and a root that keeps the Lua string itself, so
 /// giving it back to Lua makes no new string.
+///
+/// ```
+/// let mut state = lunar::State::new();
+/// let s: lunar::LuaString = state.exec("t.lua", "return ('ab'):rep(2)").unwrap();
+/// assert_eq!(s, "abab");
+/// // It goes back to Lua as the Lua string it came from.
+/// state.set_global("s", s).unwrap();
+/// assert_eq!(state.exec::<i64>("t.lua", "return #s").unwrap(), 4);
+/// ```
 #[derive(Clone)]
 pub struct LuaString {
     bytes: Box<[u8]>,
@@ -176,17 +241,35 @@ pub struct LuaString {
 
 impl LuaString {
     /// The bytes.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let s = state.create_string(b"\x00\xff");
+    /// assert_eq!(s.as_bytes(), b"\x00\xff");
+    /// ```
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
     }
 
     /// The text, when the bytes are valid UTF-8.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// assert_eq!(state.create_string("héllo").to_str().unwrap(), "héllo");
+    /// let err = state.create_string(b"\xff").to_str().unwrap_err();
+    /// assert_eq!(err.kind(), &lunar::ErrorKind::Conversion);
+    /// ```
     pub fn to_str(&self) -> Result<&str> {
         std::str::from_utf8(&self.bytes)
             .map_err(|e| Error::conversion("string", "&str", Some(&e.to_string())))
     }
 
     /// The text, with invalid UTF-8 replaced by U+FFFD.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// assert_eq!(state.create_string(b"a\xffb").to_string_lossy(), "a\u{FFFD}b");
+    /// ```
     pub fn to_string_lossy(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
@@ -224,6 +307,15 @@ macro_rules! handle {
 
         impl $name {
             /// Whether two handles name the same object.
+            ///
+            /// ```
+            /// let mut state = lunar::State::new();
+            /// let (a, b, c): (lunar::Table, lunar::Table, lunar::Table) =
+            ///     state.exec("t.lua", "local t = {} return t, t, {}").unwrap();
+            /// assert!(a.same(&b) && !a.same(&c));
+            /// let (f, g): (lunar::Function, lunar::Function) = state.exec("t.lua", "return print, print").unwrap();
+            /// assert!(f.same(&g));
+            /// ```
             pub fn same(&self, other: &$name) -> bool {
                 self.0.same(&other.0)
             }
@@ -246,17 +338,46 @@ macro_rules! handle {
 handle!(
     /// A handle to a Lua table. Its methods take the state (or the
     /// context of a Rust function) that made it.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Table = state.exec("t.lua", "config = {port = 80} return config").unwrap();
+    /// t.set(&mut state, "port", 8080).unwrap();
+    /// assert_eq!(state.exec::<i64>("t.lua", "return config.port").unwrap(), 8080);
+    /// ```
     Table
 );
 handle!(
     /// A handle to a Lua function (a Lua closure or a Rust function).
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let f: lunar::Function = state.exec("t.lua", "return function(s) return s:upper() end").unwrap();
+    /// assert_eq!(f.call::<_, String>(&mut state, "moon").unwrap(), "MOON");
+    /// ```
     Function
 );
 handle!(
     /// A handle to a coroutine.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let co: lunar::Thread = state.exec("t.lua", "return coroutine.create(function() end)").unwrap();
+    /// state.set_global("co", co).unwrap();
+    /// assert_eq!(state.exec::<String>("t.lua", "return coroutine.status(co)").unwrap(), "suspended");
+    /// ```
     Thread
 );
 handle!(
     /// A handle to a full userdata of any type.
+    ///
+    /// ```
+    /// struct Conn(u16);
+    /// impl lunar::UserData for Conn {}
+    /// let mut state = lunar::State::new();
+    /// state.set_global("conn", Conn(5432)).unwrap();
+    /// let u: lunar::AnyUserData = state.get_global("conn").unwrap();
+    /// assert_eq!(u.borrow(&mut state, |c: &Conn| c.0).unwrap(), 5432);
+    /// ```
     AnyUserData
 );
