@@ -930,7 +930,7 @@ impl Table {
     }
 
     /// [`Table::replace`] for an integer key.
-    #[inline]
+    #[inline(always)]
     pub fn replace_int(&self, i: i64, value: Value) -> bool {
         self.with(|p| {
             let u = (i as u64).wrapping_sub(1);
