@@ -7,7 +7,9 @@
 //! times, ratios to `lua5.4`, geometric means, peak memory. `--quick` runs
 //! small sizes once and only checks checksums (CI); `--callgrind` counts
 //! instructions per iteration of the micro-programs in `bench/callgrind/`
-//! under valgrind, the steady figure on a noisy machine.
+//! under valgrind, the steady figure on a noisy machine. `--scaling`
+//! measures in-process throughput on 1..N threads (a state each) and
+//! `--state-cost` the cost of a state with the whole library.
 //!
 //! The exit status is 1 when an engine failed or printed a wrong checksum,
 //! 2 on a usage or setup error.
@@ -20,6 +22,17 @@ mod peers;
 mod programs;
 mod report;
 mod results;
+mod scaling;
+mod state_cost;
+
+#[cfg(all(feature = "mimalloc", feature = "count-allocations"))]
+compile_error!("features mimalloc and count-allocations both set the global allocator");
+
+// `--features mimalloc`: the allocator `--scaling` compares with the
+// system's.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use clap::Parser;
 use engines::{BASELINE, Engine};
@@ -47,7 +60,8 @@ struct Options {
     /// tsuki, rune.
     #[arg(long, value_delimiter = ',')]
     engines: Vec<String>,
-    /// Comma-separated programs (default: all).
+    /// Comma-separated programs (default: all); with --scaling, scripts
+    /// of bench/scaling/ (fib, alloc, json).
     #[arg(long, value_delimiter = ',')]
     programs: Vec<String>,
     /// Limit for a single run, in seconds.
@@ -78,6 +92,25 @@ struct Options {
     /// --callgrind, adds instructions per iteration (valgrind).
     #[arg(long)]
     regstack: bool,
+    /// In-process scaling: each script of bench/scaling/ on 1..N threads
+    /// with a state each; writes results/scaling.md (this allocator's
+    /// section). With --quick: brief, checks results only.
+    #[arg(long)]
+    scaling: bool,
+    /// Thread counts for --scaling (default 1,2,4,8; --quick 1,2).
+    #[arg(long, value_delimiter = ',')]
+    threads: Vec<String>,
+    /// --scaling without `State::cache_proto`: every run verifies and
+    /// converts the program again, as a lone `lunar::raw::run` does.
+    #[arg(long)]
+    uncached: bool,
+    /// Seconds per --scaling measurement (default 2; --quick 0.2).
+    #[arg(long)]
+    seconds: Option<f64>,
+    /// Time and size of `lunar::raw::new_state()` with a per-library
+    /// breakdown; writes results/state-cost.md.
+    #[arg(long)]
+    state_cost: bool,
     /// Store lua5.4's outputs as programs/expected/NAME.SIZE.txt.
     #[arg(long)]
     write_expected: bool,
@@ -110,6 +143,13 @@ fn run(o: &Options) -> Result<ExitCode, String> {
         .parent()
         .ok_or("bench has no parent directory")?
         .to_path_buf();
+    let out_dir = o.out.clone().unwrap_or_else(|| bench.join("results"));
+    if o.scaling {
+        return run_scaling(o, &bench, &out_dir);
+    }
+    if o.state_cost {
+        return run_state_cost(o, &out_dir);
+    }
     let prog_dir = bench.join("programs");
     let progs =
         programs::select(&o.programs).map_err(|u| format!("unknown programs: {}", u.join(", ")))?;
@@ -121,7 +161,6 @@ fn run(o: &Options) -> Result<ExitCode, String> {
             ));
         }
     }
-    let out_dir = o.out.clone().unwrap_or_else(|| bench.join("results"));
     if o.boundary {
         return run_boundary(o, &out_dir);
     }
@@ -300,6 +339,118 @@ fn run_boundary(o: &Options, out_dir: &Path) -> Result<ExitCode, String> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// `--scaling`: measures and writes this allocator's section of
+/// scaling.md (not with --quick).
+fn run_scaling(o: &Options, bench: &Path, out_dir: &Path) -> Result<ExitCode, String> {
+    let threads = if o.threads.is_empty() {
+        if o.quick {
+            vec![1, 2]
+        } else {
+            vec![1, 2, 4, 8]
+        }
+    } else {
+        scaling::parse_threads(&o.threads)?
+    };
+    let secs = o.seconds.unwrap_or(if o.quick { 0.2 } else { 2.0 });
+    if !(secs > 0.0 && secs <= 600.0) {
+        return Err(format!("--seconds {secs} out of range (0, 600]"));
+    }
+    let cfg = scaling::Config {
+        threads,
+        duration: Duration::from_secs_f64(secs),
+        rounds: if o.quick { 1 } else { o.rounds.max(1) },
+        cache: !o.uncached,
+        scripts: o.programs.clone(),
+    };
+    let alloc = if o.uncached {
+        format!("{} (uncached)", scaling::allocator_name())
+    } else {
+        scaling::allocator_name().to_string()
+    };
+    println!("lunar-bench: machine: {}", machine_info());
+    println!("lunar-bench: allocator: {alloc}");
+    let load_before = load_average();
+    let rows = match scaling::run(&bench.join("scaling"), &cfg) {
+        Ok(rows) => rows,
+        Err(e) => {
+            println!("FAIL: scaling: {e}");
+            return Ok(ExitCode::from(1));
+        }
+    };
+    if o.quick {
+        println!("lunar-bench: scaling: every run gave its script's result");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let meta = [
+        ("Date", utc_now()),
+        ("Machine", machine_info()),
+        ("Build", build_profile().to_string()),
+        (
+            "Load average (1, 5, 15 min) before / after",
+            format!("{load_before} / {}", load_average()),
+        ),
+        ("Command", command_line_with_features()),
+    ];
+    let section = scaling::section(&rows, &alloc, &cfg, &meta);
+    println!("\n{section}");
+    let path = out_dir.join("scaling.md");
+    let old = std::fs::read_to_string(&path).ok();
+    std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+    std::fs::write(&path, scaling::splice(old.as_deref(), &alloc, &section))
+        .map_err(|e| e.to_string())?;
+    println!("lunar-bench: wrote {}", path.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--state-cost`: measures and writes state-cost.md (not with --quick).
+fn run_state_cost(o: &Options, out_dir: &Path) -> Result<ExitCode, String> {
+    let (n, rounds) = if o.quick {
+        (200, 1)
+    } else {
+        (20_000, o.rounds.max(1))
+    };
+    let cost = state_cost::measure(n, rounds);
+    let meta = [
+        ("Date", utc_now()),
+        ("Machine", machine_info()),
+        ("Build", build_profile().to_string()),
+        ("Allocator", scaling::allocator_name().to_string()),
+        ("Load average (1, 5, 15 min)", load_average()),
+        ("Command", command_line_with_features()),
+    ];
+    let md = state_cost::markdown(&cost, &meta);
+    println!("{md}");
+    if !o.quick {
+        std::fs::create_dir_all(out_dir).map_err(|e| e.to_string())?;
+        let path = out_dir.join("state-cost.md");
+        std::fs::write(&path, md).map_err(|e| e.to_string())?;
+        println!("lunar-bench: wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command line, with the allocator feature this binary was built
+/// with (`--scaling` and `--state-cost` depend on it).
+fn command_line_with_features() -> String {
+    let features = if cfg!(feature = "mimalloc") {
+        "-p lunar-bench --features mimalloc"
+    } else if cfg!(feature = "count-allocations") {
+        "-p lunar-bench --features count-allocations"
+    } else {
+        "-p lunar-bench"
+    };
+    command_line().replacen("-p lunar-bench", features, 1)
+}
+
+/// "release" or "debug", as this binary was built.
+fn build_profile() -> &'static str {
+    if cfg!(debug_assertions) {
+        "debug (timings not meaningful)"
+    } else {
+        "release"
+    }
 }
 
 /// Runs one program on every engine for `rounds` rounds, interleaving the
