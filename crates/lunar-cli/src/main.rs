@@ -18,6 +18,10 @@
 
 #![forbid(unsafe_code)]
 
+/// The allocator of the `lunar` process (see Cargo.toml for why).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod complete;
 mod interrupt;
 mod lineinput;

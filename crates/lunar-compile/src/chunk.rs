@@ -1,42 +1,59 @@
-//! Binary chunks (`string.dump` and `load` of precompiled code): [`dump`]
-//! writes a prototype, [`undump`] reads one back and verifies it.
+//! Binary chunks (`string.dump`, `luac` output and `load` of precompiled
+//! code): [`dump`] writes a prototype, [`undump`] reads one back and
+//! verifies it.
 //!
-//! The format is Lunar's own. Its header follows the layout of the
-//! reference's, so that a chunk from another implementation, another
-//! version or a damaged file is rejected with the reference's messages:
+//! The format is exactly the reference's (ldump.c and lundump.c of Lua
+//! 5.4), so that `luac5.4` output runs on Lunar and Lunar's chunks run on
+//! `lua5.4`. A chunk is a header:
 //!
 //! ```text
 //! "\x1bLua"                signature
 //! 0x54                     version (5.4)
-//! DUMP_FORMAT              format (the reference writes 0)
+//! 0                        format (LUAC_FORMAT)
 //! "\x19\x93\r\n\x1a\n"     conversion check (LUAC_DATA)
-//! 4, 8, 8                  sizes of Instruction, integer, float
-//! 0x5678 (8 bytes)         integer check
-//! 370.5 (8 bytes)          float check
-//! n                        number of upvalues of the main function
+//! 4, 8, 8                  sizes of Instruction, lua_Integer, lua_Number
+//! 0x5678 (8 bytes)         integer check (LUAC_INT), little-endian
+//! 370.5 (8 bytes)          float check (LUAC_NUM), little-endian
+//! n (1 byte)               number of upvalues of the main function
 //! ```
 //!
-//! followed by the main function. All multi-byte numbers are
-//! little-endian; counts, lengths and line numbers are unsigned LEB128
-//! varints, line deltas zigzag-signed varints (the encodings of Go's
-//! `encoding/binary`, as Lunar's first version wrote them). A function is:
+//! followed by the main function:
 //!
 //! ```text
-//! source            string (absent: the parent's source)
-//! linedefined, lastlinedefined (varints), numparams, isvararg, maxstacksize (bytes)
-//! code              count, then 4 bytes per instruction
-//! constants         count, then a tag byte and the value for each
-//! upvalues          count, then instack (byte), index (varint), kind (byte) for each
-//! protos            count, then each function
-//! debug             line deltas, local variables, upvalue names
+//! source                   string (NULL: the parent's source)
+//! linedefined, lastlinedefined        int
+//! numparams, is_vararg, maxstacksize  bytes
+//! code          int n, then n instructions (4 bytes each, little-endian)
+//! constants     int n, then a tag byte and the value for each: nil 0x00,
+//!               false 0x01, true 0x11, integer 0x03 (8 bytes), float 0x13
+//!               (8 bytes), short string 0x04, long string 0x14 (a string)
+//! upvalues      int n, then instack, idx, kind (bytes) for each
+//! protos        int n, then each function
+//! lineinfo      int n, then n signed bytes: the line delta from the
+//!               previous instruction (the first: from linedefined), or
+//!               -0x80 (ABSLINEINFO) where the line is given absolutely
+//! abslineinfo   int n, then (pc, line) ints for each
+//! locvars       int n, then name (string), startpc, endpc (ints) for each
+//! upvalue names int n (0 or the number of upvalues), then the names
 //! ```
 //!
-//! A string is a varint n, the string being absent when n is 0 and of n-1
-//! bytes otherwise.
+//! Ints and sizes are the reference's `dumpSize` varints: 7 bits a byte,
+//! most significant group first, the last byte marked by its 0x80 bit. A
+//! string is a size n, NULL when n is 0 and n-1 bytes otherwise. A stripped
+//! chunk writes NULL sources and zero counts for the four debug lists; a
+//! function loaded from one gets the source `=?` (written back as NULL),
+//! lines 0 (written back as no line information) and empty names (written
+//! back as NULL names).
 //!
-//! [`undump`] checks everything the VM relies on (see
-//! [the verifier](mod@crate::verify)), so that a damaged or malicious chunk is an
-//! error and never a crash.
+//! Lunar's [`Proto`] keeps an absolute line per instruction; the dumper
+//! turns it into deltas and absolute entries as the reference's
+//! `savelineinfo` (lcode.c) makes them, and the loader turns them back.
+//!
+//! [`undump`] reports what the reference reports, worded as it words it
+//! ("truncated chunk", "integer overflow", "version mismatch", ...), and
+//! then checks everything the VM relies on (see
+//! [the verifier](mod@crate::verify)), so that a damaged or malicious chunk
+//! is an error ("corrupted chunk") and never a crash.
 
 use std::fmt;
 use std::sync::Arc;
@@ -45,9 +62,9 @@ use crate::instruction::Instruction;
 use crate::proto::{Constant, LocVar, Proto, UpvalueDesc, VarKind};
 use crate::verify::{MAX_DEPTH, verify};
 
-/// The format byte of Lunar's binary chunks; it changes when the format or
-/// the instruction set does.
-pub const DUMP_FORMAT: u8 = 0x4C;
+/// The format byte of binary chunks (`LUAC_FORMAT`): 0, the reference's
+/// official format.
+pub const DUMP_FORMAT: u8 = 0;
 
 /// The signature every binary chunk starts with (`LUA_SIGNATURE`).
 pub const SIGNATURE: &[u8] = b"\x1bLua";
@@ -56,17 +73,35 @@ const LUAC_DATA: &[u8] = b"\x19\x93\r\n\x1a\n";
 const CHECK_INT: u64 = 0x5678;
 const CHECK_NUM: f64 = 370.5;
 
-// Constant tags.
-const CONST_NIL: u8 = 0;
-const CONST_FALSE: u8 = 1;
-const CONST_TRUE: u8 = 2;
-const CONST_INT: u8 = 3;
-const CONST_FLOAT: u8 = 4;
-const CONST_STRING: u8 = 5;
+/// The source of a function loaded without one (stripped): the name the
+/// reference's debug interface gives such a function.
+const NO_SOURCE: &[u8] = b"=?";
+
+// Constant tags: the reference's variant tags (`LUA_VNIL`, ...).
+const TAG_NIL: u8 = 0x00;
+const TAG_FALSE: u8 = 0x01;
+const TAG_TRUE: u8 = 0x11;
+const TAG_INT: u8 = 0x03;
+const TAG_FLOAT: u8 = 0x13;
+const TAG_SHORT_STR: u8 = 0x04;
+const TAG_LONG_STR: u8 = 0x14;
+
+/// The longest short string (`LUAI_MAXSHORTLEN`): longer string constants
+/// are tagged as long strings.
+const MAX_SHORT_LEN: usize = 40;
+
+/// The marker of an instruction whose line is in `abslineinfo`.
+const ABSLINEINFO: i8 = -0x80;
+/// At most this many instructions in a row have relative lines
+/// (`MAXIWTHABS`), so that finding a line needs a bounded walk.
+const MAX_IWTHABS: u32 = 128;
+/// Line deltas of this magnitude or more are written absolutely
+/// (`LIMLINEDIFF`).
+const LIM_LINE_DIFF: i64 = 0x80;
 
 /// Serialises a function prototype and its nested prototypes as a binary
-/// chunk. With `strip`, debug information (line numbers, local and upvalue
-/// names, the source name) is left out.
+/// chunk in the reference's format. With `strip`, debug information (line
+/// numbers, local and upvalue names, the source name) is left out.
 ///
 /// ```
 /// use lunar_compile::{Instruction, OpCode, Proto};
@@ -78,7 +113,9 @@ const CONST_STRING: u8 = 5;
 ///     line_info: vec![1],
 ///     ..Proto::default()
 /// };
-/// let q = undump(&dump(&p, false), b"=demo").unwrap();
+/// let bin = dump(&p, false);
+/// assert_eq!(&bin[..6], b"\x1bLua\x54\x00");
+/// let q = undump(&bin, b"=demo").unwrap();
 /// assert_eq!(*q, p);
 /// ```
 pub fn dump(p: &Proto, strip: bool) -> Vec<u8> {
@@ -103,33 +140,51 @@ struct Dumper {
 }
 
 impl Dumper {
-    fn uvarint(&mut self, n: u64) {
-        let mut n = n;
-        while n >= 0x80 {
-            self.b.push(n as u8 | 0x80);
-            n >>= 7;
+    /// `dumpSize`: 7-bit groups, most significant first, the last byte
+    /// marked with 0x80.
+    fn size(&mut self, x: u64) {
+        let mut buf = [0u8; 10];
+        let mut n = 0;
+        let mut x = x;
+        loop {
+            n += 1;
+            buf[buf.len() - n] = (x & 0x7f) as u8;
+            x >>= 7;
+            if x == 0 {
+                break;
+            }
         }
-        self.b.push(n as u8);
+        buf[buf.len() - 1] |= 0x80;
+        self.b.extend_from_slice(&buf[buf.len() - n..]);
     }
 
-    fn varint(&mut self, n: i64) {
-        // Zigzag: small magnitudes of either sign take few bytes.
-        self.uvarint(((n << 1) ^ (n >> 63)) as u64);
+    fn int(&mut self, x: usize) {
+        self.size(x as u64)
     }
 
-    fn str(&mut self, s: &[u8], present: bool) {
-        if !present {
-            self.uvarint(0);
-            return;
+    /// `dumpString`: `None` is NULL.
+    fn string(&mut self, s: Option<&[u8]>) {
+        match s {
+            None => self.size(0),
+            Some(s) => {
+                self.size(s.len() as u64 + 1);
+                self.b.extend_from_slice(s);
+            }
         }
-        self.uvarint(s.len() as u64 + 1);
-        self.b.extend_from_slice(s);
+    }
+
+    /// A debug name: an empty one (stripped, or lost) is written as NULL,
+    /// as the reference writes a name it does not have.
+    fn name(&mut self, s: &[u8]) {
+        self.string((!s.is_empty()).then_some(s));
     }
 
     /// `parent_source` is `None` for the main function, whose source is
     /// always written (unless stripping), even when it is empty, as the
     /// reference's dumper does: only a nested function that shares its
-    /// parent's source leaves it out.
+    /// parent's source leaves it out. The source `=?` is what a function
+    /// without one (from a stripped chunk) gets: it is written as NULL, as
+    /// the reference writes such a function.
     fn function(&mut self, p: &Proto, parent_source: Option<&[u8]>) {
         // Name every field, so that a field added to Proto or UpvalueDesc
         // fails to compile here until the format learns to carry it.
@@ -160,68 +215,148 @@ impl Dumper {
             end_pc: _,
         } in &p.loc_vars
         {}
-        self.str(&p.source, !self.strip && parent_source != Some(&*p.source));
-        self.uvarint(p.line_defined as u64);
-        self.uvarint(p.last_line_defined as u64);
+        if self.strip || parent_source == Some(&*p.source) || *p.source == *NO_SOURCE {
+            self.string(None);
+        } else {
+            self.string(Some(&p.source));
+        }
+        self.int(p.line_defined as usize);
+        self.int(p.last_line_defined as usize);
         self.b
             .extend_from_slice(&[p.num_params, p.is_vararg as u8, p.max_stack_size]);
-        self.uvarint(p.code.len() as u64);
+        self.int(p.code.len());
         for i in &p.code {
             self.b.extend_from_slice(&i.0.to_le_bytes());
         }
-        self.uvarint(p.constants.len() as u64);
+        self.int(p.constants.len());
         for c in &p.constants {
             match c {
-                Constant::Nil => self.b.push(CONST_NIL),
-                Constant::Bool(b) => self.b.push(if *b { CONST_TRUE } else { CONST_FALSE }),
+                Constant::Nil => self.b.push(TAG_NIL),
+                Constant::Bool(false) => self.b.push(TAG_FALSE),
+                Constant::Bool(true) => self.b.push(TAG_TRUE),
                 Constant::Int(i) => {
-                    self.b.push(CONST_INT);
+                    self.b.push(TAG_INT);
                     self.b.extend_from_slice(&i.to_le_bytes());
                 }
                 Constant::Float(x) => {
-                    self.b.push(CONST_FLOAT);
+                    self.b.push(TAG_FLOAT);
                     self.b.extend_from_slice(&x.to_bits().to_le_bytes());
                 }
                 Constant::Str(s) => {
-                    self.b.push(CONST_STRING);
-                    self.str(s, true);
+                    let short = s.len() <= MAX_SHORT_LEN;
+                    self.b
+                        .push(if short { TAG_SHORT_STR } else { TAG_LONG_STR });
+                    self.string(Some(s));
                 }
             }
         }
-        self.uvarint(p.upvalues.len() as u64);
+        self.int(p.upvalues.len());
         for u in &p.upvalues {
-            self.b.push(u.in_stack as u8);
-            self.uvarint(u.index as u64);
-            self.b.push(u.kind as u8);
+            self.b
+                .extend_from_slice(&[u.in_stack as u8, u.index, u.kind as u8]);
         }
-        self.uvarint(p.protos.len() as u64);
+        self.int(p.protos.len());
         for sub in &p.protos {
             self.function(sub, Some(&p.source));
         }
-        // Debug information.
+        self.debug(p);
+    }
+
+    fn debug(&mut self, p: &Proto) {
         if self.strip {
-            self.uvarint(0);
-            self.uvarint(0);
-            self.uvarint(0);
+            for _ in 0..4 {
+                self.int(0);
+            }
             return;
         }
-        self.uvarint(p.line_info.len() as u64);
-        let mut prev = p.line_defined as i64;
-        for &l in &p.line_info {
-            self.varint(l as i64 - prev);
-            prev = l as i64;
+        // A prototype without lines (loaded from a stripped chunk) has no
+        // line information, as in the reference.
+        if p.line_info.iter().any(|&l| l != 0) {
+            let (rel, abs) = encode_lines(p.line_defined, &p.line_info);
+            self.int(rel.len());
+            self.b.extend(rel.iter().map(|&d| d as u8));
+            self.int(abs.len());
+            for (pc, line) in abs {
+                self.int(pc as usize);
+                self.int(line as usize);
+            }
+        } else {
+            self.int(0);
+            self.int(0);
         }
-        self.uvarint(p.loc_vars.len() as u64);
+        self.int(p.loc_vars.len());
         for v in &p.loc_vars {
-            self.str(&v.name, true);
-            self.uvarint(v.start_pc as u64);
-            self.uvarint(v.end_pc as u64);
+            self.name(&v.name);
+            self.int(v.start_pc as usize);
+            self.int(v.end_pc as usize);
         }
-        self.uvarint(p.upvalues.len() as u64);
+        self.int(p.upvalues.len());
         for u in &p.upvalues {
-            self.str(&u.name, true);
+            self.name(&u.name);
         }
     }
+}
+
+/// Splits absolute lines into the reference's line deltas and absolute
+/// entries, as `savelineinfo` (lcode.c) saves them while coding: a line is
+/// absolute when it is far from the previous one or when `MAXIWTHABS`
+/// relative lines precede it.
+fn encode_lines(line_defined: u32, lines: &[u32]) -> (Vec<i8>, Vec<(u32, u32)>) {
+    let mut rel = Vec::with_capacity(lines.len());
+    let mut abs = Vec::new();
+    let mut previous = line_defined as i64;
+    // Instructions since the last absolute line (`iwthabs`).
+    let mut iwthabs = 0u32;
+    for (pc, &line) in lines.iter().enumerate() {
+        let diff = line as i64 - previous;
+        // The reference's `abs(linedif) >= LIMLINEDIFF || iwthabs++ >=
+        // MAXIWTHABS`: the counter moves only when the delta is small.
+        let absolute = diff.abs() >= LIM_LINE_DIFF || {
+            let before = iwthabs;
+            iwthabs += 1;
+            before >= MAX_IWTHABS
+        };
+        if absolute {
+            abs.push((pc as u32, line));
+            rel.push(ABSLINEINFO);
+            iwthabs = 1;
+        } else {
+            rel.push(diff as i8);
+        }
+        previous = line as i64;
+    }
+    (rel, abs)
+}
+
+/// The absolute lines of `rel` and `abs` (as [`encode_lines`] makes them),
+/// or why they are inconsistent: every `ABSLINEINFO` mark must have its
+/// absolute entry, in order, and every line must be a valid line number.
+fn decode_lines(
+    line_defined: u32,
+    rel: &[i8],
+    abs: &[(u32, u32)],
+) -> Result<Vec<u32>, &'static str> {
+    let mut lines = Vec::with_capacity(rel.len());
+    let mut line = line_defined as i64;
+    let mut entries = abs.iter();
+    for (pc, &d) in rel.iter().enumerate() {
+        if d == ABSLINEINFO {
+            match entries.next() {
+                Some(&(at, l)) if at as usize == pc => line = l as i64,
+                _ => return Err("absolute line information does not match"),
+            }
+        } else {
+            line += d as i64;
+        }
+        if !(0..=i32::MAX as i64).contains(&line) {
+            return Err("line number out of range");
+        }
+        lines.push(line as u32);
+    }
+    if entries.next().is_some() {
+        return Err("absolute line information does not match");
+    }
+    Ok(lines)
 }
 
 /// The error of a binary chunk that cannot be loaded. Its message is the
@@ -267,10 +402,15 @@ impl fmt::Display for ChunkError {
 
 impl std::error::Error for ChunkError {}
 
-/// Loads a binary chunk made by [`dump`]. `chunk_name` is the name given to
-/// `load`, used only in error messages (as the reference uses it: without
-/// its `@` or `=` prefix, and "binary string" for a chunk named by its own
-/// text). The result has passed [`verify`].
+/// Loads a binary chunk in the reference's format (made by [`dump`], by
+/// `luac5.4` or by `string.dump` of `lua5.4`). `chunk_name` is the name
+/// given to `load`, used only in error messages (as the reference uses it:
+/// without its `@` or `=` prefix, and "binary string" for a chunk named by
+/// its own text). The result has passed [`verify`].
+///
+/// A stripped chunk loads with the source `=?`, every line 0 and no local
+/// or upvalue names. Bytes after the main function are ignored, as the
+/// reference ignores them.
 pub fn undump(data: &[u8], chunk_name: &[u8]) -> Result<Arc<Proto>, ChunkError> {
     let name: &[u8] = match chunk_name.first() {
         Some(b'@' | b'=') => &chunk_name[1..],
@@ -280,345 +420,280 @@ pub fn undump(data: &[u8], chunk_name: &[u8]) -> Result<Arc<Proto>, ChunkError> 
     let mut u = Undumper {
         data,
         pos: 0,
-        truncated: false,
-        bad: None,
+        odd: None,
     };
-    let fail = |u: &Undumper, why: &'static str| {
-        let why = if u.truncated { "truncated chunk" } else { why };
-        Err(ChunkError::new(name, why, None))
-    };
-    if !u.literal(SIGNATURE) {
-        return fail(&u, "not a binary chunk");
-    }
-    if u.byte() != VERSION {
-        return fail(&u, "version mismatch");
-    }
-    if u.byte() != DUMP_FORMAT {
-        return fail(&u, "format mismatch");
-    }
-    if !u.literal(LUAC_DATA) {
-        return fail(&u, "corrupted chunk");
-    }
-    for (size, what) in [
-        (4, "Instruction size mismatch"),
-        (8, "lua_Integer size mismatch"),
-        (8, "lua_Number size mismatch"),
-    ] {
-        if u.byte() != size {
-            return fail(&u, what);
-        }
-    }
-    if u.uint64() != CHECK_INT {
-        return fail(&u, "integer format mismatch");
-    }
-    if f64::from_bits(u.uint64()) != CHECK_NUM {
-        return fail(&u, "float format mismatch");
-    }
-    let nup = u.byte() as usize;
-    if u.truncated {
-        return fail(&u, "truncated chunk");
-    }
-    let p = u.function(b"=?", 0);
-    if u.truncated {
-        return fail(&u, "truncated chunk");
-    }
-    if let Some(bad) = u.bad {
-        return Err(ChunkError::new(
-            name,
-            "corrupted chunk",
-            Some(bad.to_string()),
-        ));
-    }
-    if p.upvalues.len() != nup {
-        let detail = Some("upvalue count mismatch".to_string());
-        return Err(ChunkError::new(name, "corrupted chunk", detail));
+    let p = u
+        .chunk()
+        .map_err(|f| ChunkError::new(name, f.why, f.detail))?;
+    let corrupted = |detail: String| ChunkError::new(name, CORRUPTED, Some(detail));
+    if let Some(odd) = u.odd {
+        return Err(corrupted(odd.to_string()));
     }
     if let Err(e) = verify(&p) {
-        return Err(ChunkError::new(
-            name,
-            "corrupted chunk",
-            Some(e.to_string()),
-        ));
+        return Err(corrupted(e.to_string()));
     }
     Ok(Arc::new(p))
 }
 
-/// Reads a chunk. Reading past the end sets `truncated` and yields zeros; a
-/// malformed value sets `bad`. Callers check both at the end.
+/// The reason of every error that the reference would not report itself.
+const CORRUPTED: &str = "corrupted chunk";
+
+/// Why a chunk does not load: the reference's reason and, for a chunk
+/// that only Lunar's own checks reject, what they found.
+struct Fail {
+    why: &'static str,
+    detail: Option<String>,
+}
+
+impl Fail {
+    #[cold]
+    fn why(why: &'static str) -> Fail {
+        Fail { why, detail: None }
+    }
+
+    #[cold]
+    fn corrupted(detail: &str) -> Fail {
+        Fail {
+            why: CORRUPTED,
+            detail: Some(detail.to_string()),
+        }
+    }
+}
+
+type Load<T> = Result<T, Fail>;
+
+/// Reads a chunk as lundump.c does, stopping at the first error the
+/// reference reports. What the reference accepts but Lunar does not (a
+/// flag byte other than 0 or 1, inconsistent line information, ...) is
+/// noted in `odd` and reading goes on, so that a chunk that is also
+/// truncated gets the reference's message.
 struct Undumper<'a> {
     data: &'a [u8],
     pos: usize,
-    truncated: bool,
-    bad: Option<&'static str>,
+    odd: Option<&'static str>,
 }
 
 impl Undumper<'_> {
-    fn failed(&self) -> bool {
-        self.truncated || self.bad.is_some()
-    }
-
-    fn corrupt(&mut self, why: &'static str) {
-        self.bad.get_or_insert(why);
+    fn note(&mut self, why: &'static str) {
+        self.odd.get_or_insert(why);
     }
 
     fn rest(&self) -> usize {
         self.data.len() - self.pos
     }
 
-    fn literal(&mut self, s: &[u8]) -> bool {
-        if self.rest() < s.len() {
-            self.truncated = true;
-            return false;
-        }
-        let ok = &self.data[self.pos..self.pos + s.len()] == s;
-        self.pos += s.len();
-        ok
-    }
-
-    fn byte(&mut self) -> u8 {
-        match self.data.get(self.pos) {
-            Some(&b) => {
-                self.pos += 1;
-                b
-            }
-            None => {
-                self.truncated = true;
-                0
-            }
-        }
-    }
-
-    fn bytes(&mut self, n: usize) -> Option<&[u8]> {
+    /// `loadBlock`: `n` bytes, or "truncated chunk".
+    fn block(&mut self, n: usize) -> Load<&[u8]> {
         if self.rest() < n {
-            self.truncated = true;
-            self.pos = self.data.len();
-            return None;
+            return Err(Fail::why("truncated chunk"));
         }
         let b = &self.data[self.pos..self.pos + n];
         self.pos += n;
-        Some(b)
+        Ok(b)
     }
 
-    fn uint64(&mut self) -> u64 {
-        match self.bytes(8) {
-            Some(b) => u64::from_le_bytes(b.try_into().unwrap_or([0; 8])),
-            None => 0,
-        }
+    fn byte(&mut self) -> Load<u8> {
+        Ok(self.block(1)?[0])
     }
 
-    /// Reads an unsigned varint: `None` at the end of the data (truncated),
-    /// `Some(Err)` when it overflows 64 bits.
-    fn raw_uvarint(&mut self) -> Option<Result<u64, ()>> {
-        let mut x: u64 = 0;
-        let mut shift = 0;
-        for (i, &b) in self.data[self.pos..].iter().enumerate() {
-            if i == 10 {
-                return Some(Err(()));
-            }
-            if b < 0x80 {
-                if i == 9 && b > 1 {
-                    return Some(Err(()));
-                }
-                self.pos += i + 1;
-                return Some(Ok(x | (b as u64) << shift));
-            }
-            x |= ((b & 0x7f) as u64) << shift;
-            shift += 7;
-        }
-        None
+    fn u64(&mut self) -> Load<u64> {
+        let b = self.block(8)?;
+        let mut w = [0; 8];
+        w.copy_from_slice(b);
+        Ok(u64::from_le_bytes(w))
     }
 
-    /// Reads a count or size: a varint no larger than `limit`.
-    fn count(&mut self, limit: u64) -> u64 {
-        if self.failed() {
-            return 0;
+    /// `checkliteral`: the bytes `s`, or the error `why`.
+    fn literal(&mut self, s: &[u8], why: &'static str) -> Load<()> {
+        if self.block(s.len())? != s {
+            return Err(Fail::why(why));
         }
-        match self.raw_uvarint() {
-            None => {
-                self.truncated = true;
-                0
+        Ok(())
+    }
+
+    /// `loadUnsigned`: a varint (see [`Dumper::size`]) no larger than
+    /// about `limit`, checked as the reference checks it.
+    fn unsigned(&mut self, limit: u64) -> Load<u64> {
+        let limit = limit >> 7;
+        let mut x = 0u64;
+        loop {
+            let b = self.byte()?;
+            if x >= limit {
+                return Err(Fail::why("integer overflow"));
             }
-            Some(Ok(n)) if n <= limit => n,
-            Some(_) => {
-                self.corrupt("size out of range");
-                0
+            x = (x << 7) | (b & 0x7f) as u64;
+            if b & 0x80 != 0 {
+                return Ok(x);
             }
         }
     }
 
-    /// Reads a count or size that fits 32 bits (signed, as the reference's
-    /// `int`).
-    fn count32(&mut self) -> u32 {
-        self.count(i32::MAX as u64) as u32
+    /// `loadInt`: a count, line or pc (at most `INT_MAX`).
+    fn int(&mut self) -> Load<u32> {
+        Ok(self.unsigned(i32::MAX as u64)? as u32)
     }
 
-    /// Reads the count of a list whose elements take at least `min` bytes
-    /// each, so that a small chunk cannot ask for a huge allocation.
-    fn elements(&mut self, min: usize) -> usize {
-        let n = self.count32() as usize;
+    /// The count of a list whose elements take at least `min` bytes each:
+    /// one that cannot fit in the rest of the chunk is a truncation,
+    /// found before allocating, so that a small chunk cannot ask for a
+    /// huge allocation.
+    fn elements(&mut self, min: usize) -> Load<usize> {
+        let n = self.int()? as usize;
         if n > self.rest() / min {
-            self.truncated = true;
-            return 0;
+            return Err(Fail::why("truncated chunk"));
         }
-        n
+        Ok(n)
     }
 
-    fn varint(&mut self) -> i64 {
-        if self.failed() {
-            return 0;
+    /// `loadStringN`: `None` for NULL.
+    fn string(&mut self) -> Load<Option<Box<[u8]>>> {
+        match self.unsigned(u64::MAX)? {
+            0 => Ok(None),
+            n => Ok(Some(self.block((n - 1) as usize)?.into())),
         }
-        match self.raw_uvarint() {
-            None => {
-                self.truncated = true;
-                0
+    }
+
+    /// `luaU_undump` after its first byte: the header, then the main
+    /// function.
+    fn chunk(&mut self) -> Load<Proto> {
+        self.literal(SIGNATURE, "not a binary chunk")?;
+        if self.byte()? != VERSION {
+            return Err(Fail::why("version mismatch"));
+        }
+        if self.byte()? != DUMP_FORMAT {
+            return Err(Fail::why("format mismatch"));
+        }
+        self.literal(LUAC_DATA, "corrupted chunk")?;
+        for (size, why) in [
+            (4, "Instruction size mismatch"),
+            (8, "lua_Integer size mismatch"),
+            (8, "lua_Number size mismatch"),
+        ] {
+            if self.byte()? != size {
+                return Err(Fail::why(why));
             }
-            Some(Ok(z)) => ((z >> 1) as i64) ^ -((z & 1) as i64),
-            Some(Err(())) => {
-                self.corrupt("bad number");
-                0
-            }
         }
+        if self.u64()? != CHECK_INT {
+            return Err(Fail::why("integer format mismatch"));
+        }
+        if f64::from_bits(self.u64()?) != CHECK_NUM {
+            return Err(Fail::why("float format mismatch"));
+        }
+        let nup = self.byte()? as usize;
+        let p = self.function(NO_SOURCE, 0)?;
+        if p.upvalues.len() != nup {
+            self.note("upvalue count mismatch");
+        }
+        Ok(p)
     }
 
-    /// Reads a string: `None` when absent (or on failure).
-    fn str(&mut self) -> Option<Box<[u8]>> {
-        let n = self.count32() as usize;
-        if n == 0 {
-            return None;
-        }
-        let b = self.bytes(n - 1)?.into();
-        if self.failed() { None } else { Some(b) }
-    }
-
-    fn function(&mut self, parent_source: &[u8], depth: usize) -> Proto {
-        let mut p = Proto::default();
+    /// `loadFunction`.
+    fn function(&mut self, parent_source: &[u8], depth: usize) -> Load<Proto> {
         if depth > MAX_DEPTH {
-            self.corrupt("functions nested too deeply");
-            return p;
+            return Err(Fail::corrupted("functions nested too deeply"));
         }
-        p.source = self.str().unwrap_or_else(|| parent_source.into());
-        p.line_defined = self.count32();
-        p.last_line_defined = self.count32();
-        p.num_params = self.byte();
-        match self.byte() {
+        let mut p = Proto {
+            source: self.string()?.unwrap_or_else(|| parent_source.into()),
+            line_defined: self.int()?,
+            last_line_defined: self.int()?,
+            num_params: self.byte()?,
+            ..Proto::default()
+        };
+        match self.byte()? {
             0 => {}
             1 => p.is_vararg = true,
-            _ => self.corrupt("bad vararg flag"),
+            _ => self.note("bad vararg flag"),
         }
-        p.max_stack_size = self.byte();
-        let n = self.elements(4);
-        p.code.reserve_exact(n);
-        for _ in 0..n {
-            let Some(b) = self.bytes(4) else { return p };
-            let word = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
-            p.code.push(Instruction(word));
-        }
-        let n = self.elements(1);
+        p.max_stack_size = self.byte()?;
+        let n = self.elements(4)?;
+        p.code = self
+            .block(n * 4)?
+            .chunks_exact(4)
+            .map(|b| Instruction(u32::from_le_bytes([b[0], b[1], b[2], b[3]])))
+            .collect();
+        let n = self.elements(1)?;
         p.constants.reserve_exact(n);
         for _ in 0..n {
-            let k = match self.byte() {
-                CONST_NIL => Constant::Nil,
-                CONST_FALSE => Constant::Bool(false),
-                CONST_TRUE => Constant::Bool(true),
-                CONST_INT => Constant::Int(self.uint64() as i64),
-                CONST_FLOAT => Constant::Float(f64::from_bits(self.uint64())),
-                CONST_STRING => match self.str() {
+            let k = match self.byte()? {
+                TAG_NIL => Constant::Nil,
+                TAG_FALSE => Constant::Bool(false),
+                TAG_TRUE => Constant::Bool(true),
+                TAG_INT => Constant::Int(self.u64()? as i64),
+                TAG_FLOAT => Constant::Float(f64::from_bits(self.u64()?)),
+                TAG_SHORT_STR | TAG_LONG_STR => match self.string()? {
                     Some(s) => Constant::Str(s),
-                    None => {
-                        if !self.failed() {
-                            self.corrupt("absent string constant");
-                        }
-                        Constant::Nil
-                    }
+                    None => return Err(Fail::why("bad format for constant string")),
                 },
-                _ => {
-                    self.corrupt("bad constant tag");
-                    Constant::Nil
-                }
+                // The reference only asserts; the size of what follows is
+                // unknown, so reading cannot go on.
+                _ => return Err(Fail::corrupted("bad constant tag")),
             };
-            if self.failed() {
-                return p;
-            }
             p.constants.push(k);
         }
-        let n = self.elements(3);
+        let n = self.elements(3)?;
         p.upvalues.reserve_exact(n);
         for _ in 0..n {
             let mut uv = UpvalueDesc::default();
-            match self.byte() {
+            match self.byte()? {
                 0 => {}
                 1 => uv.in_stack = true,
-                _ => self.corrupt("bad upvalue flag"),
+                _ => self.note("bad upvalue flag"),
             }
-            uv.index = self.count(u8::MAX as u64) as u8;
-            match VarKind::from_u8(self.byte()) {
+            uv.index = self.byte()?;
+            match VarKind::from_u8(self.byte()?) {
                 Some(k) => uv.kind = k,
-                None => self.corrupt("bad upvalue kind"),
-            }
-            if self.failed() {
-                return p;
+                None => self.note("bad upvalue kind"),
             }
             p.upvalues.push(uv);
         }
-        let n = self.elements(8);
+        // The smallest function takes 14 bytes.
+        let n = self.elements(14)?;
         p.protos.reserve_exact(n);
         for _ in 0..n {
-            let sub = self.function(&p.source, depth + 1);
-            if self.failed() {
-                return p;
-            }
+            let sub = self.function(&p.source, depth + 1)?;
             p.protos.push(Arc::new(sub));
         }
-        // Debug information.
-        let n = self.elements(1);
-        if n > 0 {
-            if n != p.code.len() {
-                self.corrupt("line information does not match the code");
-                return p;
-            }
-            p.line_info.reserve_exact(n);
-            let mut line = p.line_defined as i64;
-            for _ in 0..n {
-                line = line.wrapping_add(self.varint());
-                if !(0..=i32::MAX as i64).contains(&line) {
-                    self.corrupt("line number out of range");
-                    return p;
-                }
-                p.line_info.push(line as u32);
-            }
-        } else {
+        self.debug(&mut p)?;
+        Ok(p)
+    }
+
+    /// `loadDebug`.
+    fn debug(&mut self, p: &mut Proto) -> Load<()> {
+        let n = self.elements(1)?;
+        let rel: Vec<i8> = self.block(n)?.iter().map(|&b| b as i8).collect();
+        let n = self.elements(2)?;
+        let mut abs = Vec::with_capacity(n);
+        for _ in 0..n {
+            abs.push((self.int()?, self.int()?));
+        }
+        if rel.is_empty() {
             // Stripped: every line unknown, so that line_info keeps the
             // length of the code.
             p.line_info = vec![0; p.code.len()];
+        } else if rel.len() != p.code.len() {
+            self.note("line information does not match the code");
+        } else {
+            match decode_lines(p.line_defined, &rel, &abs) {
+                Ok(lines) => p.line_info = lines,
+                Err(why) => self.note(why),
+            }
         }
-        let n = self.elements(3);
+        let n = self.elements(3)?;
         p.loc_vars.reserve_exact(n);
         for _ in 0..n {
-            let name = self.str().unwrap_or_default();
-            let start_pc = self.count32();
-            let end_pc = self.count32();
-            if self.failed() {
-                return p;
-            }
             p.loc_vars.push(LocVar {
-                name,
-                start_pc,
-                end_pc,
+                name: self.string()?.unwrap_or_default(),
+                start_pc: self.int()?,
+                end_pc: self.int()?,
             });
         }
-        let n = self.elements(1);
-        if n > 0 {
-            if n != p.upvalues.len() {
-                self.corrupt("upvalue names do not match the upvalues");
-                return p;
-            }
-            for i in 0..n {
-                if let Some(name) = self.str() {
-                    p.upvalues[i].name = name;
-                }
+        // Either no names or one for each upvalue, whatever the count says.
+        if self.int()? != 0 {
+            for i in 0..p.upvalues.len() {
+                p.upvalues[i].name = self.string()?.unwrap_or_default();
             }
         }
-        p
+        Ok(())
     }
 }
 

@@ -5,7 +5,9 @@
 //! The dispatch loop keeps a work budget in the state (`State::budget`)
 //! and takes from it where a script can do unbounded work: each backward
 //! jump (a loop's iteration) costs the length of the loop's body, each
-//! Lua function entered costs one. Native functions that loop over data
+//! call of a Lua function by CALL or TAILCALL costs one (recursion through
+//! metamethods alone is bounded by the call depth and the stack). Native
+//! functions that loop over data
 //! the script controls (patterns, `table.concat`, `string.rep`) call
 //! [`State::charge`]. When the budget runs out, [`State::check_budget`]
 //! counts the chunk against the instruction limit, looks at the interrupt
