@@ -57,8 +57,9 @@ impl UpVal {
         // SAFETY: `p` points either at `closed` (inside this heap object,
         // which does not move) or at a live slot of the stack of `thread`,
         // kept alive by this upvalue; stack growth repoints open upvalues
-        // (`State::grow_stack`).
-        unsafe { *self.p.get() }
+        // (`State::grow_stack`). Read word by word, as registers are
+        // (`value::read_value`): an open upvalue is a register.
+        unsafe { crate::value::read_value(self.p.get()) }
     }
     /// Sets the value.
     #[inline]
