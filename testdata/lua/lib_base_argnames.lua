@@ -1,19 +1,5 @@
-local function show(v)
-  local t = type(v)
-  if t == "table" or t == "function" or t == "thread" or t == "userdata" then
-    return t
-  end
-  if t == "string" then return string.format("%q", v) end
-  if math.type(v) == "float" then return string.format("%.17g", v) end
-  return tostring(v)
-end
-
-local function try(label, f, ...)
-  local r = table.pack(pcall(f, ...))
-  local out = {}
-  for i = 1, r.n do out[#out + 1] = show(r[i]) end
-  print(label, table.concat(out, " | "))
-end
+local check = require('lib.check')
+local show, try = check.show, check.try
 -- §6 (luaL_argerror): how a bad argument names the function: from the
 -- call site (global, field, method, local), from the loaded modules
 -- when there is no call site, with "calling 'f' on bad self" for methods.
