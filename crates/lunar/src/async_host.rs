@@ -263,6 +263,12 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
     let Some(cb) = cb else {
         return Err(vm.error_str("lunar: not an asynchronous Rust function"));
     };
+    if !vm.is_yieldable() {
+        // Where the script cannot yield (a table.sort comparator, a
+        // __gc), it cannot wait either: the same error as yield's, before
+        // any future is made.
+        return Err(vm.yield_k(0, 0, async_done));
+    }
     let n = vm.arg_count();
     let args: Vec<Raw> = (1..=n).map(|i| vm.arg(i)).collect();
     let args = MultiValue::from_raw(vm, &args);

@@ -318,6 +318,17 @@ fn long_library_calls_are_charged_to_the_budget() {
         let e = st.exec::<()>("t.lua", src).unwrap_err();
         assert_eq!(e.limit(), Some(Limit::Instructions), "{src}: {e}");
     }
+    // The charge is proportional to the work: a gsub with 100,000 matches
+    // over a 200 KB string, or a format of many items, fits the budget.
+    let n: i64 = st
+        .exec(
+            "t.lua",
+            "local s = ('ab'):rep(100000) local r, n = s:gsub('a', 'x') \
+             local f = ('%d '):rep(200):format(table.unpack((function() local t = {} for i = 1, 200 do t[i] = i end return t end)())) \
+             return n + #f // 1000",
+        )
+        .unwrap();
+    assert_eq!(n, 100_000);
 }
 
 #[test]

@@ -70,9 +70,9 @@ pub(crate) fn check_string_size(state: &mut State, n: usize) -> Result<(), Error
         return Err(state.error_str("resulting string too large"));
     }
     // A string of n bytes is about to be built: it must fit the memory
-    // limit, and copying it is work (64 bytes a unit) for the budget.
-    state.check_memory(n)?;
-    state.charge(n as u64 / 64)
+    // limit. (Callers check as their buffer grows, so the work of copying
+    // is charged by the few that build in one go: `string.rep`.)
+    state.check_memory(n)
 }
 
 /// Turns a start position into a 1-based index: negative counts from the
@@ -188,6 +188,8 @@ fn str_rep(state: &mut State) -> Result<usize, Error> {
     let n = n as usize;
     let total = n * s.len() + (n - 1) * sep.len();
     check_string_size(state, total)?;
+    // Copying is work for the run's budget (limits): 64 bytes a unit.
+    state.charge(total as u64 / 64)?;
     let mut b = Vec::with_capacity(total);
     for _ in 1..n {
         b.extend_from_slice(s);
