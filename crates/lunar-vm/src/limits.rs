@@ -383,7 +383,7 @@ impl State {
         if len >= self.frame_limit {
             return Err(self.trip(Limit::CallDepth));
         }
-        let want = (len * 2).clamp(8, self.frame_limit);
+        let want = (len * 2).max(8).min(self.frame_limit);
         self.th.frames.reserve_exact(want - len);
         Ok(())
     }

@@ -280,6 +280,29 @@ fn the_call_depth_limit_stops_deep_recursion() {
         )
         .unwrap();
     assert_eq!(n, 50);
+    // Limits below the frame list's first allocation, and inside a
+    // coroutine (its own list of frames).
+    for depth in [1, 3, 7] {
+        st.set_limits(Limits {
+            call_depth: Some(depth),
+            ..Default::default()
+        });
+        let e = st
+            .exec::<()>("t.lua", "local function f() return 1 + f() end f()")
+            .unwrap_err();
+        assert_eq!(e.limit(), Some(Limit::CallDepth), "depth {depth}");
+    }
+    st.set_limits(Limits {
+        call_depth: Some(20),
+        ..Default::default()
+    });
+    let e = st
+        .exec::<()>(
+            "t.lua",
+            "local function f() return 1 + f() end coroutine.wrap(function() pcall(f) end)()",
+        )
+        .unwrap_err();
+    assert_eq!(e.limit(), Some(Limit::CallDepth));
 }
 
 #[test]
