@@ -74,10 +74,10 @@ pub fn run_sandboxed(program: &Program) {
     lunar_stdlib::utf8::open_utf8(&mut state);
     lunar_stdlib::os::open_os(&mut state);
     state.set_global("print", Value::LightFn(nothing));
-    if let Err(e) = lunar::run(&mut state, prelude(), &[]) {
+    if let Err(e) = lunar::raw::run(&mut state, prelude(), &[]) {
         panic!("prelude fails: {e}");
     }
     STEPS.store(0, Ordering::Relaxed);
     state.set_hook(Value::LightFn(count_hook), b"", HOOK_EVERY);
-    let _ = lunar::run(&mut state, program, &[]);
+    let _ = lunar::raw::run(&mut state, program, &[]);
 }
