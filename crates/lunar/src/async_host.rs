@@ -270,8 +270,7 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
         return Err(vm.yield_k(0, 0, async_done));
     }
     let n = vm.arg_count();
-    let args: Vec<Raw> = (1..=n).map(|i| vm.arg(i)).collect();
-    let args = MultiValue::from_raw(vm, &args);
+    let args = MultiValue::from_args(vm, n);
     let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut cx = Ctx { vm: &mut *vm };
         cb(&mut cx, args)

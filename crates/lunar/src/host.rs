@@ -227,8 +227,7 @@ fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
         return Err(vm.error_str("lunar: not a Rust function"));
     };
     let n = vm.arg_count();
-    let args: Vec<Raw> = (1..=n).map(|i| vm.arg(i)).collect();
-    let args = MultiValue::from_raw(vm, &args);
+    let args = MultiValue::from_args(vm, n);
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut cx = Ctx { vm: &mut *vm };
         cb(&mut cx, args)

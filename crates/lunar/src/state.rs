@@ -1014,4 +1014,15 @@ impl MultiValue {
     pub(crate) fn from_raw(vm: &mut lunar_vm::State, vals: &[lunar_vm::Value]) -> MultiValue {
         MultiValue(vals.iter().map(|&v| Value::from_raw(vm, v)).collect())
     }
+
+    /// The running native function's first `n` arguments, rooted (one
+    /// allocation: the list).
+    pub(crate) fn from_args(vm: &mut lunar_vm::State, n: usize) -> MultiValue {
+        let mut out = Vec::with_capacity(n);
+        for i in 1..=n {
+            let v = vm.arg(i);
+            out.push(Value::from_raw(vm, v));
+        }
+        MultiValue(out)
+    }
 }
