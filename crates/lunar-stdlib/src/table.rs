@@ -147,6 +147,19 @@ fn table_insert(state: &mut State) -> Result<usize, Error> {
                 return Err(state.arg_error(2, "position out of bounds"));
             }
             let mut i = e;
+            if let Some(t) = a.raw
+                && pos < e
+            {
+                // A plain table: t[e] = t[e-1] may grow the array part;
+                // then the rest moves up in one copy when it lies there.
+                let v = t.get_int(e - 1);
+                a.set(state, e, v)?;
+                if t.shift_up(pos, e - 2) {
+                    i = pos;
+                } else {
+                    i = e - 1;
+                }
+            }
             while i > pos {
                 let v = a.get(state, i - 1)?;
                 a.set(state, i, v)?;
@@ -173,6 +186,13 @@ fn table_remove(state: &mut State) -> Result<usize, Error> {
     let v = a.get(state, pos)?;
     // Pushed now: the result stays reachable while metamethods run.
     state.push(v);
+    // A plain table whose elements lie in the array part: one copy.
+    if let Some(t) = a.raw
+        && pos < size
+        && t.shift_down(pos, size)
+    {
+        pos = size;
+    }
     while pos < size {
         let w = a.get(state, pos + 1)?;
         a.set(state, pos, w)?;

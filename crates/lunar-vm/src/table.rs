@@ -955,6 +955,39 @@ impl Table {
         self.with(|p| p.replace_str(key, value))
     }
 
+    /// Moves the values at keys `from..=to` one key up (to
+    /// `from+1..=to+1`, raw, as `table.insert` does element by element)
+    /// when all those keys lie in the array part; returns false, moving
+    /// nothing, otherwise. `t[from]` keeps its value.
+    pub fn shift_up(&self, from: i64, to: i64) -> bool {
+        self.with(|p| {
+            if from < 1 || to < from || (to as u64) >= p.arr.len() as u64 {
+                return false;
+            }
+            let (a, b) = (from as usize - 1, to as usize);
+            p.arr.copy_within(a..b, a + 1);
+            if b + 1 > p.alimit {
+                p.alimit = b + 1;
+            }
+            true
+        })
+    }
+
+    /// Moves the values at keys `from+1..=to` one key down (to
+    /// `from..=to-1`, raw, as `table.remove` does element by element)
+    /// when all those keys lie in the array part; returns false, moving
+    /// nothing, otherwise. `t[to]` keeps its value.
+    pub fn shift_down(&self, from: i64, to: i64) -> bool {
+        self.with(|p| {
+            if from < 1 || to <= from || (to as u64) > p.arr.len() as u64 {
+                return false;
+            }
+            let (a, b) = (from as usize - 1, to as usize);
+            p.arr.copy_within(a + 1..b, a);
+            true
+        })
+    }
+
     /// The border `#t` returns (no `__len`).
     pub fn len(&self) -> i64 {
         self.with(|p| p.len())
