@@ -572,7 +572,7 @@ pub(crate) fn func_name_from_code(p: &Proto, pc: i64) -> Option<(&'static str, V
 /// frame, about the call).
 #[derive(Debug, Clone, Default)]
 pub struct DebugInfo {
-    /// The chunk name (`source`), "=[C]" for natives.
+    /// The chunk name (`source`), `"=[C]"` for natives.
     pub source: Vec<u8>,
     /// The chunk name as messages show it.
     pub short_src: Vec<u8>,

@@ -9,7 +9,7 @@
 //! metamethods alone is bounded by the call depth and the stack). Native
 //! functions that loop over data
 //! the script controls (patterns, `table.concat`, `string.rep`) call
-//! [`State::charge`]. When the budget runs out, [`State::check_budget`]
+//! [`State::charge`]. When the budget runs out, `State::check_budget`
 //! counts the chunk against the instruction limit, looks at the interrupt
 //! flag and the deadline, and refills it. So straight-line code is
 //! counted exactly, and a loop whose body branches is counted by its

@@ -15,7 +15,7 @@ pub const MAX_SHORT_LEN: usize = 40;
 
 /// The heap object behind a string value: this header, followed in the
 /// same allocation by the string's bytes (one allocation per string; see
-/// [`alloc_str`]).
+/// `alloc_str`).
 #[repr(C)]
 pub struct StrObj {
     pub(crate) hash: u64,
@@ -178,7 +178,7 @@ impl std::fmt::Debug for LuaStr {
 /// The per-state string table: a hash set of the interned (short)
 /// strings, chained through `StrObj::hnext` like the reference's
 /// `stringtable`. It owns nothing (the heap's object list does); it is
-/// weak: [`Strings::remove_unmarked`] drops the strings a collection found
+/// weak: `Strings::remove_unmarked` drops the strings a collection found
 /// dead, before the sweep frees them.
 pub struct Strings {
     buckets: Vec<Option<Gc<StrObj>>>,
