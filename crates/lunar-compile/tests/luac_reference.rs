@@ -4,11 +4,11 @@
 //! (`NAME.luac`) and listed by `luac5.4 -l -l` (`NAME.listing`, function
 //! addresses replaced by indices). `tests/luac/regen.sh` regenerates them.
 //!
-//! A small reader of the reference's chunk format (below) turns each
-//! `.luac` into a [`Proto`]; then the reference's code must pass the
-//! verifier, disassemble to luac's listing byte for byte, survive a dump and
-//! undump round trip (stripped or not), and damaged dumps of it must be
-//! rejected without a panic.
+//! `undump` reads each `.luac` (Lunar's chunks are the reference's format)
+//! into a [`Proto`]; then the reference's code must pass the verifier,
+//! disassemble to luac's listing byte for byte, survive a dump and undump
+//! round trip (stripped or not), and damaged dumps of it must be rejected
+//! without a panic.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,7 +16,7 @@ use std::sync::Arc;
 use lunar_compile::chunk::{dump, undump};
 use lunar_compile::disasm::disassemble;
 use lunar_compile::verify::verify;
-use lunar_compile::{Constant, Instruction, LocVar, Proto, UpvalueDesc, VarKind};
+use lunar_compile::{Proto, UpvalueDesc};
 
 fn fixture_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/luac")
@@ -37,153 +37,12 @@ fn fixtures() -> Vec<(String, Proto)> {
         .into_iter()
         .map(|name| {
             let data = std::fs::read(fixture_dir().join(format!("{name}.luac"))).unwrap();
-            let p = RefReader {
-                data: &data,
-                pos: 0,
-            }
-            .chunk();
+            let p = undump(&data, format!("={name}").as_bytes())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let p = Proto::clone(&p);
             (name, p)
         })
         .collect()
-}
-
-/// A reader of the reference's binary chunks (lundump.c of Lua 5.4), for
-/// well-formed input only: it panics on anything unexpected.
-struct RefReader<'a> {
-    data: &'a [u8],
-    pos: usize,
-}
-
-impl RefReader<'_> {
-    fn byte(&mut self) -> u8 {
-        let b = self.data[self.pos];
-        self.pos += 1;
-        b
-    }
-
-    fn bytes(&mut self, n: usize) -> &[u8] {
-        let b = &self.data[self.pos..self.pos + n];
-        self.pos += n;
-        b
-    }
-
-    /// `loadUnsigned`: 7 bits a byte, most significant first, the last
-    /// byte marked by its high bit.
-    fn size(&mut self) -> usize {
-        let mut x = 0usize;
-        loop {
-            let b = self.byte();
-            x = (x << 7) | (b & 0x7f) as usize;
-            if b & 0x80 != 0 {
-                return x;
-            }
-        }
-    }
-
-    fn u32(&mut self) -> u32 {
-        u32::try_from(self.size()).unwrap()
-    }
-
-    fn u64(&mut self) -> u64 {
-        u64::from_le_bytes(self.bytes(8).try_into().unwrap())
-    }
-
-    fn string(&mut self) -> Option<Box<[u8]>> {
-        match self.size() {
-            0 => None,
-            n => Some(self.bytes(n - 1).into()),
-        }
-    }
-
-    fn chunk(mut self) -> Proto {
-        assert_eq!(self.bytes(4), b"\x1bLua");
-        assert_eq!(self.bytes(2), [0x54, 0]);
-        assert_eq!(self.bytes(6), b"\x19\x93\r\n\x1a\n");
-        assert_eq!(self.bytes(3), [4, 8, 8]);
-        assert_eq!(self.u64(), 0x5678);
-        assert_eq!(f64::from_bits(self.u64()), 370.5);
-        let nup = self.byte() as usize;
-        let p = self.function(b"");
-        assert_eq!(p.upvalues.len(), nup);
-        assert_eq!(self.pos, self.data.len());
-        p
-    }
-
-    fn function(&mut self, parent_source: &[u8]) -> Proto {
-        let mut p = Proto {
-            source: self.string().unwrap_or_else(|| parent_source.into()),
-            line_defined: self.u32(),
-            last_line_defined: self.u32(),
-            num_params: self.byte(),
-            is_vararg: self.byte() != 0,
-            max_stack_size: self.byte(),
-            ..Proto::default()
-        };
-        for _ in 0..self.size() {
-            let w = u32::from_le_bytes(self.bytes(4).try_into().unwrap());
-            p.code.push(Instruction(w));
-        }
-        for _ in 0..self.size() {
-            let k = match self.byte() {
-                0x00 => Constant::Nil,
-                0x01 => Constant::Bool(false),
-                0x11 => Constant::Bool(true),
-                0x03 => Constant::Int(self.u64() as i64),
-                0x13 => Constant::Float(f64::from_bits(self.u64())),
-                0x04 | 0x14 => Constant::Str(self.string().unwrap()),
-                t => panic!("constant tag {t:#x}"),
-            };
-            p.constants.push(k);
-        }
-        for _ in 0..self.size() {
-            let in_stack = self.byte() != 0;
-            let index = self.byte();
-            let kind = VarKind::from_u8(self.byte()).unwrap();
-            p.upvalues.push(UpvalueDesc {
-                name: Box::default(),
-                in_stack,
-                index,
-                kind,
-            });
-        }
-        for _ in 0..self.size() {
-            let sub = self.function(&p.source);
-            p.protos.push(Arc::new(sub));
-        }
-        // Relative line deltas, with absolute lines where a delta does not
-        // fit a byte (marked -128).
-        let deltas: Vec<i8> = (0..self.size()).map(|_| self.byte() as i8).collect();
-        let mut abs = std::collections::HashMap::new();
-        for _ in 0..self.size() {
-            let pc = self.size();
-            let line = self.u32();
-            abs.insert(pc, line);
-        }
-        let mut line = p.line_defined as i64;
-        for (pc, &d) in deltas.iter().enumerate() {
-            line = if d == -128 {
-                abs[&pc] as i64
-            } else {
-                line + d as i64
-            };
-            p.line_info.push(line as u32);
-        }
-        for _ in 0..self.size() {
-            let name = self.string().unwrap_or_default();
-            let start_pc = self.u32();
-            let end_pc = self.u32();
-            p.loc_vars.push(LocVar {
-                name,
-                start_pc,
-                end_pc,
-            });
-        }
-        let n = self.size();
-        for i in 0..n {
-            p.upvalues[i].name = self.string().unwrap_or_default();
-        }
-        p
-    }
 }
 
 /// What a stripped dump keeps of `p`.
