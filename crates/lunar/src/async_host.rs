@@ -252,15 +252,7 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
             ),
         ));
     }
-    let cb = match vm.upvalue(1) {
-        Raw::UserData(u) => u
-            .data
-            .try_borrow()
-            .ok()
-            .and_then(|d| d.downcast_ref::<AsyncFn>().map(|f| f.0.clone())),
-        _ => None,
-    };
-    let Some(cb) = cb else {
+    let Some(cb) = host::upvalue_data(vm, |f: &AsyncFn| f.0.clone()) else {
         return Err(vm.error_str("lunar: not an asynchronous Rust function"));
     };
     if !vm.is_yieldable() {
@@ -270,20 +262,9 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
         return Err(vm.yield_k(0, 0, async_done));
     }
     let n = vm.arg_count();
-    let args = MultiValue::from_args(vm, n);
-    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut cx = Ctx { vm: &mut *vm };
-        cb(&mut cx, args)
-    }));
-    let pending = match made {
-        Ok(Ok(p)) => p,
-        Ok(Err(e)) => return Err(host::raise(vm, e)),
-        Err(_) => {
-            return Err(host::raise(
-                vm,
-                Error::new(ErrorKind::Panic, "Rust function panicked"),
-            ));
-        }
+    let pending = match host::call_caught(vm, |cx, args| cb(cx, args)) {
+        Ok(p) => p,
+        Err(e) => return Err(host::raise(vm, e)),
     };
     host_data(vm).pending = Some(pending);
     vm.set_top(n);

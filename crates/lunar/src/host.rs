@@ -215,25 +215,11 @@ where
 /// converts the arguments, calls it with panics caught, and pushes its
 /// results or raises its error.
 fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
-    let cb = match vm.upvalue(1) {
-        Raw::UserData(u) => u
-            .data
-            .try_borrow()
-            .ok()
-            .and_then(|d| d.downcast_ref::<RustFn>().map(|f| f.0.clone())),
-        _ => None,
-    };
-    let Some(cb) = cb else {
+    let Some(cb) = upvalue_data(vm, |f: &RustFn| f.0.clone()) else {
         return Err(vm.error_str("lunar: not a Rust function"));
     };
-    let n = vm.arg_count();
-    let args = MultiValue::from_args(vm, n);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let mut cx = Ctx { vm: &mut *vm };
-        cb(&mut cx, args)
-    }));
-    match outcome {
-        Ok(Ok(results)) => {
+    match call_caught(vm, |cx, args| cb(cx, args)) {
+        Ok(results) => {
             let base = vm.top();
             for v in results.iter() {
                 match v.to_raw(vm) {
@@ -246,17 +232,40 @@ fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
             }
             Ok(results.len())
         }
-        Ok(Err(e)) => Err(raise(vm, e)),
-        Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a Rust function panicked".to_string());
-            Err(raise(
-                vm,
-                Error::new(ErrorKind::Panic, format!("Rust function panicked: {what}")),
-            ))
-        }
+        Err(e) => Err(raise(vm, e)),
     }
+}
+
+/// What the running native's upvalue 1 holds, when it is a userdata of
+/// type `T` (the Rust closure behind a Rust function): `f` of it.
+pub(crate) fn upvalue_data<T: 'static, R>(vm: &Vm, f: impl FnOnce(&T) -> R) -> Option<R> {
+    match vm.upvalue(1) {
+        Raw::UserData(u) => u.data.try_borrow().ok()?.downcast_ref::<T>().map(f),
+        _ => None,
+    }
+}
+
+/// Calls `body` with the running native's arguments (rooted) and a
+/// context, catching a panic as an [`ErrorKind::Panic`] error.
+pub(crate) fn call_caught<R>(
+    vm: &mut Vm,
+    body: impl FnOnce(&mut Ctx<'_>, MultiValue) -> Result<R>,
+) -> Result<R> {
+    let n = vm.arg_count();
+    let args = MultiValue::from_args(vm, n);
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut cx = Ctx { vm: &mut *vm };
+        body(&mut cx, args)
+    }))
+    .unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a Rust function panicked".to_string());
+        Err(Error::new(
+            ErrorKind::Panic,
+            format!("Rust function panicked: {what}"),
+        ))
+    })
 }
