@@ -23,7 +23,7 @@ use crate::meta::{
 };
 use crate::state::{EXTRA_STACK, F_FINISH, F_TAIL, State};
 use crate::table::Table;
-use crate::value::Value;
+use crate::value::{TAG_FLOAT, TAG_INT, Value, read_as_float, read_float, read_int, read_tag};
 use lunar_compile::{Instruction, OpCode, TagMethod};
 use std::cell::Cell;
 
@@ -239,62 +239,84 @@ impl State {
                     }
                 }};
             }
+            // Pointers to operands, for the numeric fast paths, which read
+            // a tag first and then the payload in the type it has
+            // (`value::read_tag`).
+            macro_rules! reg_ptr {
+                ($i:expr) => {{
+                    let ix = ($i) as usize;
+                    debug_assert!(base + ix < self.th.stack.len());
+                    // SAFETY: as in `reg!`: the slot is inside the stack.
+                    unsafe { regs.add(ix) as *const Value }
+                }};
+            }
+            macro_rules! kst_ptr {
+                ($i:expr) => {{
+                    debug_assert!(($i as usize) < rp.k.len());
+                    // SAFETY: as in `kst!`.
+                    unsafe { k.add($i as usize) }
+                }};
+            }
+            // Integer and float arithmetic on the values at two operand
+            // pointers; anything else falls through to the MMBIN* that
+            // follows.
             macro_rules! arith {
                 ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr) => {{
-                    match ($x, $y) {
-                        (Value::Int(a), Value::Int(b)) => {
-                            set_int!($i.a(), $iop(a, b));
-                            pc += 1;
-                        }
-                        (Value::Float(a), Value::Float(b)) => {
-                            set_flt!($i.a(), $fop(a, b));
-                            pc += 1;
-                        }
-                        (Value::Int(a), Value::Float(b)) => {
-                            set_flt!($i.a(), $fop(a as f64, b));
-                            pc += 1;
-                        }
-                        (Value::Float(a), Value::Int(b)) => {
-                            set_flt!($i.a(), $fop(a, b as f64));
-                            pc += 1;
-                        }
-                        _ => {}
+                    let (xp, yp): (*const Value, *const Value) = ($x, $y);
+                    // SAFETY (this block's reads): both pointers point at
+                    // initialised values (`reg_ptr!`, `kst_ptr!`), and
+                    // each payload is read as the type its tag names.
+                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
+                    if tx == TAG_INT && ty == TAG_INT {
+                        let (a, b) = unsafe { (read_int(xp), read_int(yp)) };
+                        set_int!($i.a(), $iop(a, b));
+                        pc += 1;
+                    } else if tx == TAG_FLOAT && ty == TAG_FLOAT {
+                        let (a, b) = unsafe { (read_float(xp), read_float(yp)) };
+                        set_flt!($i.a(), $fop(a, b));
+                        pc += 1;
+                    } else if let (Some(a), Some(b)) =
+                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
+                    {
+                        set_flt!($i.a(), $fop(a, b));
+                        pc += 1;
                     }
                 }};
             }
             macro_rules! arith_f {
                 ($i:expr, $x:expr, $y:expr, $fop:expr) => {{
-                    let x = match $x {
-                        Value::Int(a) => Some(a as f64),
-                        Value::Float(a) => Some(a),
-                        _ => None,
-                    };
-                    let y = match $y {
-                        Value::Int(a) => Some(a as f64),
-                        Value::Float(a) => Some(a),
-                        _ => None,
-                    };
-                    if let (Some(x), Some(y)) = (x, y) {
-                        set_flt!($i.a(), $fop(x, y));
+                    let (xp, yp): (*const Value, *const Value) = ($x, $y);
+                    // SAFETY: as in `arith!`.
+                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
+                    if let (Some(a), Some(b)) =
+                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
+                    {
+                        set_flt!($i.a(), $fop(a, b));
                         pc += 1;
                     }
                 }};
             }
             macro_rules! arith_div {
                 ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr, $is_mod:expr) => {{
-                    match ($x, $y) {
-                        (Value::Int(a), Value::Int(b)) => {
-                            if b == 0 {
-                                // The line of this instruction, as Lua
-                                // 5.4.5+ report it (5.4.4 names the last
-                                // saved pc's).
-                                save!();
-                                return Err(self.div_by_zero($is_mod));
-                            }
-                            set_int!($i.a(), $iop(a, b));
-                            pc += 1;
+                    let (xp, yp): (*const Value, *const Value) = ($x, $y);
+                    // SAFETY: as in `arith!`.
+                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
+                    if tx == TAG_INT && ty == TAG_INT {
+                        let (a, b) = unsafe { (read_int(xp), read_int(yp)) };
+                        if b == 0 {
+                            // The line of this instruction, as Lua
+                            // 5.4.5+ report it (5.4.4 names the last
+                            // saved pc's).
+                            save!();
+                            return Err(self.div_by_zero($is_mod));
                         }
-                        (x, y) => arith_f!($i, x, y, $fop),
+                        set_int!($i.a(), $iop(a, b));
+                        pc += 1;
+                    } else if let (Some(a), Some(b)) =
+                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
+                    {
+                        set_flt!($i.a(), $fop(a, b));
+                        pc += 1;
                     }
                 }};
             }
@@ -325,24 +347,30 @@ impl State {
                     ($op:expr) => {{
                         let op: OpCode = $op;
                         let imm = i.sb() as i64;
-                        let a = reg!(i.a());
-                        let cond = match a {
-                            Value::Int(x) => match op {
+                        let ap = reg_ptr!(i.a());
+                        // SAFETY (the reads): `ap` points at an initialised
+                        // value, read as the type its tag names.
+                        let ta = unsafe { read_tag(ap) };
+                        let cond = if ta == TAG_INT {
+                            let x = unsafe { read_int(ap) };
+                            match op {
                                 OpCode::LtI => x < imm,
                                 OpCode::LeI => x <= imm,
                                 OpCode::GtI => x > imm,
                                 _ => x >= imm,
-                            },
-                            Value::Float(x) => {
-                                let y = imm as f64;
-                                match op {
-                                    OpCode::LtI => x < y,
-                                    OpCode::LeI => x <= y,
-                                    OpCode::GtI => x > y,
-                                    _ => x >= y,
-                                }
                             }
-                            _ => {
+                        } else if ta == TAG_FLOAT {
+                            let x = unsafe { read_float(ap) };
+                            let y = imm as f64;
+                            match op {
+                                OpCode::LtI => x < y,
+                                OpCode::LeI => x <= y,
+                                OpCode::GtI => x > y,
+                                _ => x >= y,
+                            }
+                        } else {
+                            {
+                                let a = reg!(i.a());
                                 let iv = if i.c() != 0 {
                                     Value::Float(imm as f64)
                                 } else {
@@ -369,25 +397,20 @@ impl State {
                 macro_rules! cmp_reg {
                     ($op:expr) => {{
                         let op: OpCode = $op;
-                        let a = reg!(i.a());
-                        let b = reg!(i.b());
+                        let (ap, bp) = (reg_ptr!(i.a()), reg_ptr!(i.b()));
                         let le = op == OpCode::Le;
-                        let cond = match (a, b) {
-                            (Value::Int(x), Value::Int(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
-                            }
-                            (Value::Float(x), Value::Float(y)) => {
-                                if le {
-                                    x <= y
-                                } else {
-                                    x < y
-                                }
-                            }
-                            _ => {
+                        // SAFETY (the reads): both point at initialised
+                        // values, read as the types their tags name.
+                        let (ta, tb) = unsafe { (read_tag(ap), read_tag(bp)) };
+                        let cond = if ta == TAG_INT && tb == TAG_INT {
+                            let (x, y) = unsafe { (read_int(ap), read_int(bp)) };
+                            if le { x <= y } else { x < y }
+                        } else if ta == TAG_FLOAT && tb == TAG_FLOAT {
+                            let (x, y) = unsafe { (read_float(ap), read_float(bp)) };
+                            if le { x <= y } else { x < y }
+                        } else {
+                            {
+                                let (a, b) = (reg!(i.a()), reg!(i.b()));
                                 save!();
                                 match protect!(self.less_slow(a, b, le, Some(ftop!()))?) {
                                     Some(c) => c,
@@ -606,49 +629,57 @@ impl State {
                     }
                     OpCode::AddI => {
                         let imm = i.sc() as i64;
-                        match reg!(i.b()) {
-                            Value::Int(a) => {
-                                set_int!(i.a(), a.wrapping_add(imm));
-                                pc += 1;
-                            }
-                            Value::Float(a) => {
-                                set_flt!(i.a(), a + imm as f64);
-                                pc += 1;
-                            }
-                            _ => {}
+                        let bp = reg_ptr!(i.b());
+                        // SAFETY (the reads): as in `arith!`.
+                        let tb = unsafe { read_tag(bp) };
+                        if tb == TAG_INT {
+                            set_int!(i.a(), unsafe { read_int(bp) }.wrapping_add(imm));
+                            pc += 1;
+                        } else if tb == TAG_FLOAT {
+                            set_flt!(i.a(), unsafe { read_float(bp) } + imm as f64);
+                            pc += 1;
                         }
                     }
                     OpCode::AddK => arith!(
                         i,
-                        reg!(i.b()),
-                        kst!(i.c()),
+                        reg_ptr!(i.b()),
+                        kst_ptr!(i.c()),
                         i64::wrapping_add,
                         |a: f64, b: f64| a + b
                     ),
                     OpCode::SubK => arith!(
                         i,
-                        reg!(i.b()),
-                        kst!(i.c()),
+                        reg_ptr!(i.b()),
+                        kst_ptr!(i.c()),
                         i64::wrapping_sub,
                         |a: f64, b: f64| a - b
                     ),
                     OpCode::MulK => arith!(
                         i,
-                        reg!(i.b()),
-                        kst!(i.c()),
+                        reg_ptr!(i.b()),
+                        kst_ptr!(i.c()),
                         i64::wrapping_mul,
                         |a: f64, b: f64| a * b
                     ),
                     OpCode::ModK => {
-                        arith_div!(i, reg!(i.b()), kst!(i.c()), int_mod, float_mod, true)
+                        arith_div!(
+                            i,
+                            reg_ptr!(i.b()),
+                            kst_ptr!(i.c()),
+                            int_mod,
+                            float_mod,
+                            true
+                        )
                     }
-                    OpCode::PowK => arith_f!(i, reg!(i.b()), kst!(i.c()), float_pow),
-                    OpCode::DivK => arith_f!(i, reg!(i.b()), kst!(i.c()), |a: f64, b: f64| a / b),
+                    OpCode::PowK => arith_f!(i, reg_ptr!(i.b()), kst_ptr!(i.c()), float_pow),
+                    OpCode::DivK => {
+                        arith_f!(i, reg_ptr!(i.b()), kst_ptr!(i.c()), |a: f64, b: f64| a / b)
+                    }
                     OpCode::IDivK => {
                         arith_div!(
                             i,
-                            reg!(i.b()),
-                            kst!(i.c()),
+                            reg_ptr!(i.b()),
+                            kst_ptr!(i.c()),
                             int_floor_div,
                             |a: f64, b: f64| (a / b).floor(),
                             false
@@ -673,35 +704,44 @@ impl State {
                     }
                     OpCode::Add => arith!(
                         i,
-                        reg!(i.b()),
-                        reg!(i.c()),
+                        reg_ptr!(i.b()),
+                        reg_ptr!(i.c()),
                         i64::wrapping_add,
                         |a: f64, b: f64| a + b
                     ),
                     OpCode::Sub => arith!(
                         i,
-                        reg!(i.b()),
-                        reg!(i.c()),
+                        reg_ptr!(i.b()),
+                        reg_ptr!(i.c()),
                         i64::wrapping_sub,
                         |a: f64, b: f64| a - b
                     ),
                     OpCode::Mul => arith!(
                         i,
-                        reg!(i.b()),
-                        reg!(i.c()),
+                        reg_ptr!(i.b()),
+                        reg_ptr!(i.c()),
                         i64::wrapping_mul,
                         |a: f64, b: f64| a * b
                     ),
                     OpCode::Mod => {
-                        arith_div!(i, reg!(i.b()), reg!(i.c()), int_mod, float_mod, true)
+                        arith_div!(
+                            i,
+                            reg_ptr!(i.b()),
+                            reg_ptr!(i.c()),
+                            int_mod,
+                            float_mod,
+                            true
+                        )
                     }
-                    OpCode::Pow => arith_f!(i, reg!(i.b()), reg!(i.c()), float_pow),
-                    OpCode::Div => arith_f!(i, reg!(i.b()), reg!(i.c()), |a: f64, b: f64| a / b),
+                    OpCode::Pow => arith_f!(i, reg_ptr!(i.b()), reg_ptr!(i.c()), float_pow),
+                    OpCode::Div => {
+                        arith_f!(i, reg_ptr!(i.b()), reg_ptr!(i.c()), |a: f64, b: f64| a / b)
+                    }
                     OpCode::IDiv => {
                         arith_div!(
                             i,
-                            reg!(i.b()),
-                            reg!(i.c()),
+                            reg_ptr!(i.b()),
+                            reg_ptr!(i.c()),
                             int_floor_div,
                             |a: f64, b: f64| (a / b).floor(),
                             false
@@ -870,10 +910,15 @@ impl State {
                     }
                     OpCode::EqI => {
                         let imm = i.sb() as i64;
-                        let cond = match reg!(i.a()) {
-                            Value::Int(x) => x == imm,
-                            Value::Float(x) => x == imm as f64,
-                            _ => false,
+                        let ap = reg_ptr!(i.a());
+                        // SAFETY (the reads): as in `arith!`.
+                        let ta = unsafe { read_tag(ap) };
+                        let cond = if ta == TAG_INT {
+                            unsafe { read_int(ap) == imm }
+                        } else if ta == TAG_FLOAT {
+                            unsafe { read_float(ap) == imm as f64 }
+                        } else {
+                            false
                         };
                         cond_jump!(cond, i);
                     }
@@ -1106,10 +1151,15 @@ impl State {
                                 }
                             }
                             Value::Float(step) => {
-                                let (Value::Float(idx), Value::Float(lim)) = (reg!(a), reg!(a + 1))
-                                else {
+                                let (ip, lp) = (reg_ptr!(a), reg_ptr!(a + 1));
+                                // SAFETY (the reads): as in `arith!`. FORPREP
+                                // left floats in both slots, but
+                                // `debug.setlocal` can change them.
+                                if unsafe { read_tag(ip) != TAG_FLOAT || read_tag(lp) != TAG_FLOAT }
+                                {
                                     continue;
-                                };
+                                }
+                                let (idx, lim) = unsafe { (read_float(ip), read_float(lp)) };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
                                     set_flt!(a, idx);
