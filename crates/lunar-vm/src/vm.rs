@@ -257,27 +257,51 @@ impl State {
                     unsafe { k.add($i as usize) }
                 }};
             }
+            // Typed reads through operand pointers (`reg_ptr!`, `kst_ptr!`,
+            // which point at initialised values). `int_at!` and `flt_at!`
+            // are used only after `tag_at!` said TAG_INT or TAG_FLOAT.
+            macro_rules! tag_at {
+                ($p:expr) => {{
+                    // SAFETY: the pointer points at an initialised value.
+                    unsafe { read_tag($p) }
+                }};
+            }
+            macro_rules! int_at {
+                ($p:expr) => {{
+                    // SAFETY: an initialised value whose tag is TAG_INT
+                    // (tested by the caller).
+                    unsafe { read_int($p) }
+                }};
+            }
+            macro_rules! flt_at {
+                ($p:expr) => {{
+                    // SAFETY: an initialised value whose tag is TAG_FLOAT
+                    // (tested by the caller).
+                    unsafe { read_float($p) }
+                }};
+            }
+            macro_rules! num_at {
+                ($p:expr, $t:expr) => {{
+                    // SAFETY: an initialised value whose tag word is `$t`.
+                    unsafe { read_as_float($p, $t) }
+                }};
+            }
             // Integer and float arithmetic on the values at two operand
             // pointers; anything else falls through to the MMBIN* that
             // follows.
             macro_rules! arith {
                 ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr) => {{
                     let (xp, yp): (*const Value, *const Value) = ($x, $y);
-                    // SAFETY (this block's reads): both pointers point at
-                    // initialised values (`reg_ptr!`, `kst_ptr!`), and
-                    // each payload is read as the type its tag names.
-                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
+                    let (tx, ty) = (tag_at!(xp), tag_at!(yp));
                     if tx == TAG_INT && ty == TAG_INT {
-                        let (a, b) = unsafe { (read_int(xp), read_int(yp)) };
+                        let (a, b) = (int_at!(xp), int_at!(yp));
                         set_int!($i.a(), $iop(a, b));
                         pc += 1;
                     } else if tx == TAG_FLOAT && ty == TAG_FLOAT {
-                        let (a, b) = unsafe { (read_float(xp), read_float(yp)) };
+                        let (a, b) = (flt_at!(xp), flt_at!(yp));
                         set_flt!($i.a(), $fop(a, b));
                         pc += 1;
-                    } else if let (Some(a), Some(b)) =
-                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
-                    {
+                    } else if let (Some(a), Some(b)) = (num_at!(xp, tx), num_at!(yp, ty)) {
                         set_flt!($i.a(), $fop(a, b));
                         pc += 1;
                     }
@@ -286,11 +310,8 @@ impl State {
             macro_rules! arith_f {
                 ($i:expr, $x:expr, $y:expr, $fop:expr) => {{
                     let (xp, yp): (*const Value, *const Value) = ($x, $y);
-                    // SAFETY: as in `arith!`.
-                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
-                    if let (Some(a), Some(b)) =
-                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
-                    {
+                    let (tx, ty) = (tag_at!(xp), tag_at!(yp));
+                    if let (Some(a), Some(b)) = (num_at!(xp, tx), num_at!(yp, ty)) {
                         set_flt!($i.a(), $fop(a, b));
                         pc += 1;
                     }
@@ -299,10 +320,9 @@ impl State {
             macro_rules! arith_div {
                 ($i:expr, $x:expr, $y:expr, $iop:expr, $fop:expr, $is_mod:expr) => {{
                     let (xp, yp): (*const Value, *const Value) = ($x, $y);
-                    // SAFETY: as in `arith!`.
-                    let (tx, ty) = unsafe { (read_tag(xp), read_tag(yp)) };
+                    let (tx, ty) = (tag_at!(xp), tag_at!(yp));
                     if tx == TAG_INT && ty == TAG_INT {
-                        let (a, b) = unsafe { (read_int(xp), read_int(yp)) };
+                        let (a, b) = (int_at!(xp), int_at!(yp));
                         if b == 0 {
                             // The line of this instruction, as Lua
                             // 5.4.5+ report it (5.4.4 names the last
@@ -312,9 +332,7 @@ impl State {
                         }
                         set_int!($i.a(), $iop(a, b));
                         pc += 1;
-                    } else if let (Some(a), Some(b)) =
-                        unsafe { (read_as_float(xp, tx), read_as_float(yp, ty)) }
-                    {
+                    } else if let (Some(a), Some(b)) = (num_at!(xp, tx), num_at!(yp, ty)) {
                         set_flt!($i.a(), $fop(a, b));
                         pc += 1;
                     }
@@ -348,11 +366,9 @@ impl State {
                         let op: OpCode = $op;
                         let imm = i.sb() as i64;
                         let ap = reg_ptr!(i.a());
-                        // SAFETY (the reads): `ap` points at an initialised
-                        // value, read as the type its tag names.
-                        let ta = unsafe { read_tag(ap) };
+                        let ta = tag_at!(ap);
                         let cond = if ta == TAG_INT {
-                            let x = unsafe { read_int(ap) };
+                            let x = int_at!(ap);
                             match op {
                                 OpCode::LtI => x < imm,
                                 OpCode::LeI => x <= imm,
@@ -360,7 +376,7 @@ impl State {
                                 _ => x >= imm,
                             }
                         } else if ta == TAG_FLOAT {
-                            let x = unsafe { read_float(ap) };
+                            let x = flt_at!(ap);
                             let y = imm as f64;
                             match op {
                                 OpCode::LtI => x < y,
@@ -399,14 +415,12 @@ impl State {
                         let op: OpCode = $op;
                         let (ap, bp) = (reg_ptr!(i.a()), reg_ptr!(i.b()));
                         let le = op == OpCode::Le;
-                        // SAFETY (the reads): both point at initialised
-                        // values, read as the types their tags name.
-                        let (ta, tb) = unsafe { (read_tag(ap), read_tag(bp)) };
+                        let (ta, tb) = (tag_at!(ap), tag_at!(bp));
                         let cond = if ta == TAG_INT && tb == TAG_INT {
-                            let (x, y) = unsafe { (read_int(ap), read_int(bp)) };
+                            let (x, y) = (int_at!(ap), int_at!(bp));
                             if le { x <= y } else { x < y }
                         } else if ta == TAG_FLOAT && tb == TAG_FLOAT {
-                            let (x, y) = unsafe { (read_float(ap), read_float(bp)) };
+                            let (x, y) = (flt_at!(ap), flt_at!(bp));
                             if le { x <= y } else { x < y }
                         } else {
                             {
@@ -630,13 +644,12 @@ impl State {
                     OpCode::AddI => {
                         let imm = i.sc() as i64;
                         let bp = reg_ptr!(i.b());
-                        // SAFETY (the reads): as in `arith!`.
-                        let tb = unsafe { read_tag(bp) };
+                        let tb = tag_at!(bp);
                         if tb == TAG_INT {
-                            set_int!(i.a(), unsafe { read_int(bp) }.wrapping_add(imm));
+                            set_int!(i.a(), int_at!(bp).wrapping_add(imm));
                             pc += 1;
                         } else if tb == TAG_FLOAT {
-                            set_flt!(i.a(), unsafe { read_float(bp) } + imm as f64);
+                            set_flt!(i.a(), flt_at!(bp) + imm as f64);
                             pc += 1;
                         }
                     }
@@ -911,12 +924,11 @@ impl State {
                     OpCode::EqI => {
                         let imm = i.sb() as i64;
                         let ap = reg_ptr!(i.a());
-                        // SAFETY (the reads): as in `arith!`.
-                        let ta = unsafe { read_tag(ap) };
+                        let ta = tag_at!(ap);
                         let cond = if ta == TAG_INT {
-                            unsafe { read_int(ap) == imm }
+                            int_at!(ap) == imm
                         } else if ta == TAG_FLOAT {
-                            unsafe { read_float(ap) == imm as f64 }
+                            flt_at!(ap) == imm as f64
                         } else {
                             false
                         };
@@ -1152,14 +1164,12 @@ impl State {
                             }
                             Value::Float(step) => {
                                 let (ip, lp) = (reg_ptr!(a), reg_ptr!(a + 1));
-                                // SAFETY (the reads): as in `arith!`. FORPREP
-                                // left floats in both slots, but
+                                // FORPREP left floats in both slots, but
                                 // `debug.setlocal` can change them.
-                                if unsafe { read_tag(ip) != TAG_FLOAT || read_tag(lp) != TAG_FLOAT }
-                                {
+                                if tag_at!(ip) != TAG_FLOAT || tag_at!(lp) != TAG_FLOAT {
                                     continue;
                                 }
-                                let (idx, lim) = unsafe { (read_float(ip), read_float(lp)) };
+                                let (idx, lim) = (flt_at!(ip), flt_at!(lp));
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
                                     set_flt!(a, idx);
