@@ -51,10 +51,10 @@ fn create(st: &mut State) -> Result<usize, Error> {
 /// Whether `vals` is a host's asynchronous function waiting (see
 /// `lunar_vm::coroutine::HOST_WAIT`) and the running coroutine can pass
 /// the wait on to its own resumer.
-fn passes_wait_on(st: &State, vals: &[Value]) -> bool {
-    vals.first()
-        .is_some_and(|v| v.raw_eq(&lunar_vm::coroutine::HOST_WAIT))
-        && st.is_yieldable()
+/// Whether the values a resume left from argument `first` on are a host
+/// wait that this coroutine passes on to its own resumer.
+fn passes_wait_on(st: &State, first: usize, n: usize) -> bool {
+    n > 0 && st.arg(first).raw_eq(&lunar_vm::coroutine::HOST_WAIT) && st.is_yieldable()
 }
 
 /// `coroutine.resume` after a host wait it passed on: its arguments are
@@ -65,23 +65,15 @@ fn resume_k(st: &mut State, _ok: bool, _ctx: isize) -> Result<usize, Error> {
 
 fn resume(st: &mut State) -> Result<usize, Error> {
     let co = check_co(st, 1)?;
-    let args = st.args_from(2).to_vec();
-    match st.resume(co, &args) {
-        Ok(vals) if passes_wait_on(st, &vals) => {
-            // Wait for the host too, then resume the coroutine with what
-            // the host answers.
-            st.set_top(1);
-            for v in vals {
-                st.push(v);
-            }
-            Err(st.yield_k(2, 0, resume_k))
-        }
-        Ok(vals) => {
-            st.push(Value::Bool(true));
-            for v in vals {
-                st.push(v);
-            }
-            Ok(st.top() - 1 - args.len())
+    // The arguments from 2 on go to the coroutine and are replaced by
+    // what it yields or returns.
+    match st.resume_args(co, 2) {
+        // Wait for the host too, then resume the coroutine with what the
+        // host answers.
+        Ok(n) if passes_wait_on(st, 2, n) => Err(st.yield_k(2, 0, resume_k)),
+        Ok(n) => {
+            st.set_arg(1, Value::Bool(true));
+            Ok(n + 1)
         }
         // A limit that stopped the coroutine stops its resumer too.
         Err(_) if st.limit_tripped() => Err(Error::Limit),
@@ -132,22 +124,9 @@ fn wrap_aux(st: &mut State) -> Result<usize, Error> {
     let Value::Thread(co) = st.upvalue(1) else {
         return Ok(0);
     };
-    let args = st.args_from(1).to_vec();
-    match st.resume(co, &args) {
-        Ok(vals) if passes_wait_on(st, &vals) => {
-            st.set_top(0);
-            for v in vals {
-                st.push(v);
-            }
-            Err(st.yield_k(1, 0, wrap_k))
-        }
-        Ok(vals) => {
-            let n = vals.len();
-            for v in vals {
-                st.push(v);
-            }
-            Ok(n)
-        }
+    match st.resume_args(co, 1) {
+        Ok(n) if passes_wait_on(st, 1, n) => Err(st.yield_k(1, 0, wrap_k)),
+        Ok(n) => Ok(n),
         Err(_) if st.limit_tripped() => Err(Error::Limit),
         Err(mut ev) => {
             if co.status() == lunar_vm::CoStatus::Dead

@@ -9,8 +9,10 @@
 
 use crate::error::Error;
 use crate::gc::Gc;
-use crate::state::{CoStatus, ContFn, F_YIELDK, MAX_CCALLS, MIN_STACK, NativeCont, State, Thread};
-use crate::value::Value;
+use crate::state::{
+    CoStatus, ContFn, F_YIELDK, MAX_CCALLS, MAX_STACK, MIN_STACK, NativeCont, State, Thread,
+};
+use crate::value::{Value, copy_values, extend_values};
 
 /// The value a host's asynchronous function yields while its future is
 /// pending (first of the yielded values). `coroutine.resume` and
@@ -33,35 +35,88 @@ impl State {
         t
     }
 
-    /// Makes `co` the running thread (saving the current one's data).
+    /// Makes `co` the running thread. One swap: `co`'s data comes into
+    /// `self.th` and the running thread's goes into `co`'s cell, where it
+    /// stays while `co` runs (see [`State::resumers`]).
     fn switch_to(&mut self, co: Gc<Thread>) -> Gc<Thread> {
         let prev = self.current;
-        // Two in-place swaps (the running thread's cell holds an empty
-        // `ThreadData`): no default value is built and no temporary is
-        // copied through memcpy.
-        let mut co_cell = co.data.borrow_mut();
-        std::mem::swap(&mut self.th, &mut *co_cell);
-        std::mem::swap(&mut *prev.data.borrow_mut(), &mut *co_cell);
-        drop(co_cell);
+        self.resumers.push(prev);
+        std::mem::swap(&mut self.th, &mut *co.data.borrow_mut());
         self.current = co;
         prev
     }
 
-    /// Makes `prev` the running thread again.
+    /// Makes `prev`, which resumed the running thread, the running thread
+    /// again (the swap of `switch_to` undone).
     fn switch_back(&mut self, prev: Gc<Thread>) {
         let co = self.current;
-        // As in `switch_to`.
-        let mut prev_cell = prev.data.borrow_mut();
-        std::mem::swap(&mut self.th, &mut *prev_cell);
-        std::mem::swap(&mut *co.data.borrow_mut(), &mut *prev_cell);
-        drop(prev_cell);
+        debug_assert!(self.resumers.last().is_some_and(|t| t.ptr_eq(prev)));
+        self.resumers.pop();
+        std::mem::swap(&mut self.th, &mut *co.data.borrow_mut());
         self.current = prev;
+    }
+
+    /// The thread whose cell holds the data of non-running thread `t`:
+    /// `t` itself, unless `t` resumed another thread and waits for it
+    /// (see [`State::resumers`]).
+    pub(crate) fn data_holder(&self, t: Gc<Thread>) -> Gc<Thread> {
+        match self.resumers.iter().position(|r| r.ptr_eq(t)) {
+            Some(i) => self.resumers.get(i + 1).copied().unwrap_or(self.current),
+            None => t,
+        }
     }
 
     /// Resumes coroutine `co` with `args` (`coroutine.resume`): the values
     /// it yielded or returned, or `Err` with the error value that ended it
     /// (or the reason it cannot be resumed).
     pub fn resume(&mut self, co: Gc<Thread>, args: &[Value]) -> Result<Vec<Value>, Value> {
+        self.xfer.clear();
+        extend_values(&mut self.xfer, args);
+        match self.resume_xfer(co) {
+            Ok(()) => Ok(std::mem::take(&mut self.xfer)),
+            Err(e) => {
+                self.xfer.clear();
+                Err(e)
+            }
+        }
+    }
+
+    /// `coroutine.resume` for the running native function, without
+    /// copies through the Rust heap: its arguments from `first` (1-based)
+    /// up to the top are the values passed in, and they are replaced by
+    /// the values the coroutine yielded or returned, whose number is
+    /// returned. `Err` as for [`State::resume`] (the arguments are gone).
+    pub fn resume_args(&mut self, co: Gc<Thread>, first: usize) -> Result<usize, Value> {
+        let top = self.th.top;
+        let from = (self.th.frames.last().map_or(0, |f| f.base) + first.max(1) - 1).min(top);
+        self.xfer.clear();
+        extend_values(&mut self.xfer, &self.th.stack[from..top]);
+        self.th.top = from;
+        if let Err(e) = self.resume_xfer(co) {
+            self.xfer.clear();
+            return Err(e);
+        }
+        let n = self.xfer.len();
+        if from + n + MIN_STACK > MAX_STACK {
+            // The reference's auxresume (lua_checkstack failing).
+            self.xfer.clear();
+            return Err(self.str_value(b"too many results to resume"));
+        }
+        if self.ensure_stack(from + n + MIN_STACK).is_err() {
+            // Not reached: the size is below the limit.
+            self.xfer.clear();
+            return Err(self.take_error_value());
+        }
+        copy_values(&mut self.th.stack[from..from + n], &self.xfer);
+        self.th.top = from + n;
+        self.xfer.clear();
+        Ok(n)
+    }
+
+    /// The resume proper: the values passed in are in `self.xfer`, and
+    /// on success the values passed out are left there.
+    fn resume_xfer(&mut self, co: Gc<Thread>) -> Result<(), Value> {
+        let nargs = self.xfer.len();
         if co.ptr_eq(self.current) || co.is_main {
             return Err(self.str_value(b"cannot resume non-suspended coroutine"));
         }
@@ -88,12 +143,13 @@ impl State {
                 // The body's call is one level too deep: the coroutine
                 // dies with the error (the reference's ccall check).
                 Err(self.raise_str("C stack overflow"))
-            } else if self.ensure_stack(args.len() + 1 + MIN_STACK).is_err() {
+            } else if self.ensure_stack(nargs + 1 + MIN_STACK).is_err() {
                 Err(Error::Runtime)
             } else {
                 self.th.stack[0] = body;
-                self.th.stack[1..1 + args.len()].copy_from_slice(args);
-                self.th.top = 1 + args.len();
+                copy_values(&mut self.th.stack[1..1 + nargs], &self.xfer);
+                self.xfer.clear();
+                self.th.top = 1 + nargs;
                 let r = self.precall(0, -1, 0).map(|_| ());
                 self.execute(0, r)
             }
@@ -104,7 +160,7 @@ impl State {
                 .frames
                 .last()
                 .is_some_and(|f| f.cl.is_none() && f.flags & F_YIELDK != 0);
-            if self.ensure_stack(top + args.len() + MIN_STACK).is_err() {
+            if self.ensure_stack(top + nargs + MIN_STACK).is_err() {
                 Err(Error::Runtime)
             } else if yield_k {
                 // The native that yielded goes on in its continuation,
@@ -112,8 +168,9 @@ impl State {
                 let fi = self.th.frames.len() - 1;
                 self.th.frames[fi].flags &= !F_YIELDK;
                 let c = self.th.cont(fi);
-                self.th.stack[c.kfunc..c.kfunc + args.len()].copy_from_slice(args);
-                self.th.top = c.kfunc + args.len();
+                copy_values(&mut self.th.stack[c.kfunc..c.kfunc + nargs], &self.xfer);
+                self.xfer.clear();
+                self.th.top = c.kfunc + nargs;
                 self.th.set_cont(NativeCont {
                     kcc: self.n_ccalls,
                     ..c
@@ -124,38 +181,42 @@ impl State {
                     Err(e) => self.execute(0, Err(e)),
                 }
             } else {
-                self.th.stack[top..top + args.len()].copy_from_slice(args);
-                self.th.top = top + args.len();
+                copy_values(&mut self.th.stack[top..top + nargs], &self.xfer);
+                self.xfer.clear();
+                self.th.top = top + nargs;
                 // The native function that yielded returns now: its return
                 // event comes first (the reference's `luaD_poscall`).
                 let hooked = self.th.hook.mask & crate::hooks::HOOK_RET != 0
                     && self.th.frames.last().is_some_and(|f| f.cl.is_none());
                 match if hooked {
-                    self.hook_return(top, args.len())
+                    self.hook_return(top, nargs)
                 } else {
                     Ok(())
                 } {
                     Ok(()) => {
-                        self.poscall(top, args.len());
+                        self.poscall(top, nargs);
                         self.execute(0, Ok(()))
                     }
                     Err(e) => self.execute(0, Err(e)),
                 }
             }
         };
+        // A resume that could not start left its arguments here.
+        self.xfer.clear();
         let out = match r {
             Ok(()) => {
                 co.status.set(CoStatus::Dead);
-                let vals = self.th.stack[..self.th.top].to_vec();
+                extend_values(&mut self.xfer, &self.th.stack[..self.th.top]);
                 self.th.top = 0;
-                Ok(vals)
+                Ok(())
             }
             Err(Error::Yield) => {
                 co.status.set(CoStatus::Suspended);
                 co.pending_cc.set(self.n_ccalls.saturating_sub(body_cc));
                 let n = self.th.nyield;
                 let top = self.th.top;
-                Ok(self.th.stack[top - n..top].to_vec())
+                extend_values(&mut self.xfer, &self.th.stack[top - n..top]);
+                Ok(())
             }
             Err(_) => {
                 co.status.set(CoStatus::Dead);
@@ -292,9 +353,6 @@ impl State {
         if co.ptr_eq(self.current) {
             return self.traceback(msg, level);
         }
-        let prev = self.switch_to(co);
-        let t = self.traceback(msg, level);
-        self.switch_back(prev);
-        t
+        self.with_thread(co, |s| s.traceback(msg, level))
     }
 }

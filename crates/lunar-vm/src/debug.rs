@@ -612,15 +612,14 @@ impl State {
         if co.ptr_eq(self.current) {
             return f(self);
         }
+        // `co`'s data is swapped in from the cell that holds it and back
+        // (the running thread's data waits in that cell meanwhile).
         let prev = self.current;
-        let co_data = std::mem::take(&mut *co.data.borrow_mut());
-        let prev_data = std::mem::replace(&mut self.th, co_data);
-        *prev.data.borrow_mut() = prev_data;
+        let holder = self.data_holder(co);
+        std::mem::swap(&mut self.th, &mut *holder.data.borrow_mut());
         self.current = co;
         let r = f(self);
-        let prev_data = std::mem::take(&mut *prev.data.borrow_mut());
-        let co_data = std::mem::replace(&mut self.th, prev_data);
-        *co.data.borrow_mut() = co_data;
+        std::mem::swap(&mut self.th, &mut *holder.data.borrow_mut());
         self.current = prev;
         r
     }

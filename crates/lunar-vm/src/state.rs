@@ -266,6 +266,14 @@ pub struct State {
     pub(crate) th: ThreadData,
     /// The running thread's object.
     pub(crate) current: Gc<Thread>,
+    /// The threads that resumed the running thread, outermost first (each
+    /// in status normal). A switch swaps the data of two threads once: a
+    /// suspended or dead thread's cell holds its own data, the running
+    /// thread's cell holds its resumer's (the main thread's holds an empty
+    /// `ThreadData`), so the data of `resumers[i]` is in the cell of
+    /// `resumers[i + 1]` (or of `current` for the last). They are roots: a
+    /// resumer's data can be reachable only through its own thread.
+    pub(crate) resumers: Vec<Gc<Thread>>,
     /// The main thread's object.
     pub(crate) main: Gc<Thread>,
     pub(crate) globals: Gc<Table>,
@@ -287,6 +295,12 @@ pub struct State {
     /// Values kept alive on behalf of the host (e.g. a compiled program's
     /// runtime prototypes), traced as roots.
     pub(crate) pinned: Vec<Value>,
+    /// Values crossing between two threads in a resume: the arguments on
+    /// the way in, the yielded or returned values on the way out. Only
+    /// filled between a copy and the next (no code runs and nothing is
+    /// allocated in between), so it holds no roots; kept to reuse its
+    /// buffer.
+    pub(crate) xfer: Vec<Value>,
     /// Runtime prototypes already made for shared prototypes, by address.
     pub(crate) proto_cache: Vec<(usize, Gc<crate::proto::RtProto>)>,
     /// Objects with a `__gc` metamethod, waiting to be finalized.
@@ -365,6 +379,7 @@ impl State {
             heap,
             th: ThreadData::default(),
             current: main,
+            resumers: Vec::new(),
             main,
             globals,
             registry,
@@ -377,6 +392,7 @@ impl State {
             stderr: Box::new(std::io::stderr()),
             warn_on: false,
             pinned: Vec::new(),
+            xfer: Vec::new(),
             proto_cache: Vec::new(),
             to_finalize: Vec::new(),
             undump: None,
@@ -445,6 +461,9 @@ impl State {
     pub fn trace_roots(&self, marker: &mut Marker) {
         self.th.trace(marker);
         marker.mark(self.current);
+        for t in &self.resumers {
+            marker.mark(*t);
+        }
         marker.mark(self.main);
         marker.mark(self.globals);
         marker.mark(self.registry);
@@ -475,6 +494,7 @@ impl State {
             heap,
             th,
             current,
+            resumers,
             main,
             globals,
             registry,
@@ -491,6 +511,9 @@ impl State {
             roots.trace(m);
             th.trace(m);
             m.mark(*current);
+            for t in resumers.iter() {
+                m.mark(*t);
+            }
             m.mark(*main);
             m.mark(*globals);
             m.mark(*registry);

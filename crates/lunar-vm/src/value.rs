@@ -246,6 +246,26 @@ pub(crate) unsafe fn read_value(p: *const Value) -> Value {
     unsafe { std::mem::transmute::<[u64; 2], Value>([tag, payload]) }
 }
 
+/// Copies `src` into `dst` (same lengths) one value at a time: the few
+/// values of a call or a resume move faster so than through a call to
+/// memmove, which `copy_from_slice` makes.
+#[inline]
+pub(crate) fn copy_values(dst: &mut [Value], src: &[Value]) {
+    debug_assert_eq!(dst.len(), src.len());
+    for (d, &v) in dst.iter_mut().zip(src) {
+        *d = v;
+    }
+}
+
+/// Appends `src` to `dst` one value at a time (see [`copy_values`]).
+#[inline]
+pub(crate) fn extend_values(dst: &mut Vec<Value>, src: &[Value]) {
+    dst.reserve(src.len());
+    for &v in src {
+        dst.push(v);
+    }
+}
+
 /// The tag word of a `Value::Int` (`repr(C, u64)`: variants are numbered
 /// in declaration order).
 pub(crate) const TAG_INT: u64 = 2;
