@@ -55,7 +55,8 @@ impl State {
         }
     }
 
-    /// Pushes the frame of Lua closure `cl` at `func`.
+    /// Pushes the frame of Lua closure `cl` at `func`; returns its base
+    /// (its first register).
     #[inline(always)]
     pub(crate) fn push_lua_frame(
         &mut self,
@@ -63,7 +64,7 @@ impl State {
         func: usize,
         nresults: i32,
         flags: u8,
-    ) -> Result<(), Error> {
+    ) -> Result<usize, Error> {
         let p = &*cl.proto;
         let nargs = self.th.top - func - 1;
         let nfix = p.num_params as usize;
@@ -113,7 +114,7 @@ impl State {
             aux: 0,
         });
         self.th.top = base + maxs;
-        Ok(())
+        Ok(base)
     }
 
     /// The stack limit (LUAI_MAXSTACK slots, whatever the stack's current

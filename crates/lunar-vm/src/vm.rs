@@ -63,9 +63,9 @@ impl State {
     /// switch to the other copy.
     fn run_loop<const HOOKED: bool>(&mut self, entry: usize) -> Result<bool, Error> {
         'newframe: loop {
-            let fi = self.th.frames.len() - 1;
+            let mut fi = self.th.frames.len() - 1;
             let f = self.th.frames[fi];
-            let cl = match f.cl {
+            let mut cl = match f.cl {
                 Some(cl) => cl,
                 None => {
                     if f.flags & crate::state::F_CLOSING != 0 {
@@ -86,11 +86,11 @@ impl State {
                     continue 'newframe;
                 }
             };
-            let rp = cl.proto;
-            let k: *const Value = rp.k.as_ptr();
+            let mut rp = cl.proto;
+            let mut k: *const Value = rp.k.as_ptr();
             // `rp.code` points at `rp.p.code`, alive as long as `rp`.
-            let code: *const Instruction = rp.code;
-            let base = f.base;
+            let mut code: *const Instruction = rp.code;
+            let mut base = f.base;
             let mut pc = f.pc;
             // One test of the hook mask on the common, hook-free path.
             let mut trap = false;
@@ -117,6 +117,27 @@ impl State {
                     // the (possibly moved) stack.
                     regs = unsafe { self.th.stack.as_mut_ptr().add(base) };
                     r
+                }};
+            }
+            // Makes Lua frame `$fi` (the top frame, with closure `$cl`,
+            // registers from `$base`, next instruction `$pc`) the running
+            // one without going round 'newframe: the fast path of calls
+            // and returns between Lua functions when no hook is set (the
+            // work 'newframe does beyond this is for hooks and natives).
+            macro_rules! enter_lua {
+                ($fi:expr, $cl:expr, $base:expr, $pc:expr) => {{
+                    fi = $fi;
+                    debug_assert!(fi + 1 == self.th.frames.len());
+                    debug_assert!(self.th.hook.mask == 0 && !HOOKED);
+                    cl = $cl;
+                    rp = cl.proto;
+                    k = rp.k.as_ptr();
+                    code = rp.code;
+                    base = $base;
+                    pc = $pc;
+                    // SAFETY: as at 'newframe: the stack is longer than
+                    // the frame's base (push_lua_frame).
+                    regs = unsafe { self.th.stack.as_mut_ptr().add(base) };
                 }};
             }
             macro_rules! reg {
@@ -973,8 +994,12 @@ impl State {
                             if self.budget < 0 {
                                 self.check_budget()?;
                             }
-                            self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
-                            continue 'newframe;
+                            let nbase = self.push_lua_frame(ncl, ra, i.c() as i32 - 1, 0)?;
+                            if HOOKED || self.th.hook.mask != 0 {
+                                continue 'newframe;
+                            }
+                            enter_lua!(fi + 1, ncl, nbase, 0);
+                            continue;
                         }
                         if protect!(self.precall(ra, i.c() as i32 - 1, 0)?) {
                             continue 'newframe;
@@ -1037,13 +1062,17 @@ impl State {
                             self.th.stack.copy_within(ra..ra + n, dst);
                             self.th.top = dst + n;
                             self.th.frames.pop();
-                            self.push_lua_frame(
+                            let nbase = self.push_lua_frame(
                                 ncl,
                                 dst,
                                 fr.nresults,
                                 (fr.flags & F_FINISH) | F_TAIL,
                             )?;
-                            continue 'newframe;
+                            if HOOKED || self.th.hook.mask != 0 {
+                                continue 'newframe;
+                            }
+                            enter_lua!(fi, ncl, nbase, 0);
+                            continue;
                         }
                         // A native callee: an ordinary call; the RETURN
                         // that follows returns its results.
@@ -1094,6 +1123,16 @@ impl State {
                             if fi <= entry {
                                 return Ok(true);
                             }
+                            // Back in the caller: a Lua frame goes on here.
+                            if !HOOKED {
+                                // SAFETY: frame `fi - 1` exists (fi > entry
+                                // >= 0) and is now the top frame.
+                                let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
+                                if let Some(c) = f.cl {
+                                    enter_lua!(fi - 1, c, f.base, f.pc);
+                                    continue;
+                                }
+                            }
                             continue 'newframe;
                         }
                         if self.th.hook.mask != 0 {
@@ -1124,6 +1163,16 @@ impl State {
                             }
                             if fi <= entry {
                                 return Ok(true);
+                            }
+                            // Back in the caller: a Lua frame goes on here.
+                            if !HOOKED {
+                                // SAFETY: frame `fi - 1` exists (fi > entry
+                                // >= 0) and is now the top frame.
+                                let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
+                                if let Some(c) = f.cl {
+                                    enter_lua!(fi - 1, c, f.base, f.pc);
+                                    continue;
+                                }
                             }
                             continue 'newframe;
                         }
