@@ -112,7 +112,7 @@ fn setmetatable(st: &mut State) -> Result<usize, Error> {
     };
     t.set_metatable(mt);
     if let Some(m) = mt
-        && !st.get_field(m, "__gc").is_nil()
+        && st.has_gc_metamethod(m)
     {
         st.heap().register_finalizer(Value::Table(t));
     }

@@ -357,7 +357,7 @@ fn setmetatable(st: &mut State) -> Result<usize, Error> {
         Value::Table(t) => {
             t.set_metatable(mt);
             if let Some(m) = mt
-                && !st.get_field(m, "__gc").is_nil()
+                && st.has_gc_metamethod(m)
             {
                 st.heap().register_finalizer(v);
             }
@@ -365,7 +365,7 @@ fn setmetatable(st: &mut State) -> Result<usize, Error> {
         Value::UserData(u) => {
             u.metatable.set(mt);
             if let Some(m) = mt
-                && !st.get_field(m, "__gc").is_nil()
+                && st.has_gc_metamethod(m)
             {
                 st.heap().register_finalizer(v);
             }

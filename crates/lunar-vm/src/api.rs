@@ -430,6 +430,13 @@ impl State {
         let k = self.new_str(name.as_bytes());
         t.set_str(&mut self.heap, k, v);
     }
+    /// Whether metatable `mt` has a `__gc` field (raw), through the
+    /// table's cache of absent metamethods: what `setmetatable` asks of
+    /// every metatable it sets, without interning the name again.
+    pub fn has_gc_metamethod(&self, mt: Gc<Table>) -> bool {
+        let gc = lunar_compile::TagMethod::Gc;
+        mt.fast_metamethod(gc, self.tm_names[gc as usize]).is_some()
+    }
     /// `t[name]` without metamethods.
     pub fn get_field(&mut self, t: Gc<Table>, name: &str) -> Value {
         let k = self.new_str(name.as_bytes());

@@ -18,7 +18,7 @@ use crate::value::Value;
 use lunar_compile::TagMethod;
 
 /// Bound of `__index`/`__newindex` chains (MAXTAGLOOP).
-const MAX_TAG_LOOP: usize = 2000;
+pub(crate) const MAX_TAG_LOOP: usize = 2000;
 
 // ----- number arithmetic (§3.4.1) -----
 

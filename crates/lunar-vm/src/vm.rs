@@ -1359,23 +1359,26 @@ impl State {
         s: crate::string::LuaStr,
         lp: Option<usize>,
     ) -> Result<Option<Value>, Error> {
-        if let Some(mt) = t.metatable() {
-            let h = mt
-                .fast_metamethod(TagMethod::Index, self.tm_names[0])
-                .unwrap_or(Value::Nil);
-            match h {
-                Value::Nil => return Ok(Some(Value::Nil)),
-                Value::Table(ht) => {
+        // `__index` chains of tables (classes and their parents) are
+        // followed here; `get_slow` takes over at anything else.
+        let mut t = t;
+        for _ in 0..crate::meta::MAX_TAG_LOOP {
+            let Some(mt) = t.metatable() else {
+                return Ok(Some(Value::Nil));
+            };
+            match mt.fast_metamethod(TagMethod::Index, self.tm_names[0]) {
+                None => return Ok(Some(Value::Nil)),
+                Some(Value::Table(ht)) => {
                     let v = ht.get_str(s);
-                    if !v.is_nil() || ht.metatable().is_none() {
+                    if !v.is_nil() {
                         return Ok(Some(v));
                     }
-                    return self.get_slow(h, Value::Str(s), lp);
+                    t = ht;
                 }
-                _ => {}
+                Some(_) => return self.get_slow(Value::Table(t), Value::Str(s), lp),
             }
         }
-        self.get_slow(Value::Table(t), Value::Str(s), lp)
+        Err(self.runtime_error("'__index' chain too long; possible loop"))
     }
 
     /// Closes upvalues at or above `level` and the next pending
