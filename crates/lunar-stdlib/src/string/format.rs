@@ -186,7 +186,9 @@ pub(crate) fn str_format(state: &mut State) -> Result<usize, Error> {
     let fs = state.check_string(1)?;
     let nargs = state.arg_count();
     let mut f = fs.as_bytes();
-    let mut b: Vec<u8> = Vec::with_capacity(f.len() + 16);
+    // Room for the usual item (a number, a short string) per argument, so
+    // that the buffer seldom grows while it is filled.
+    let mut b: Vec<u8> = Vec::with_capacity(f.len() + 24 * nargs.min(64));
     let mut arg = 1;
     while !f.is_empty() {
         let Some(k) = f.iter().position(|&c| c == b'%') else {
