@@ -137,7 +137,7 @@ impl State {
     }
 
     /// Runs native function `f` at `func`.
-    fn call_native(
+    pub(crate) fn call_native(
         &mut self,
         f: NativeFn,
         func: usize,
@@ -160,7 +160,24 @@ impl State {
     }
 
     /// Handles what a native function (or its continuation) returned.
-    pub(crate) fn native_result(&mut self, mut r: Result<usize, Error>) -> Result<bool, Error> {
+    #[inline(always)]
+    pub(crate) fn native_result(&mut self, r: Result<usize, Error>) -> Result<bool, Error> {
+        // The common case, a plain return without hooks, inline in the
+        // callers (no call and no prologue per native call).
+        if let Ok(n) = r
+            && self.th.hook.mask & crate::hooks::HOOK_RET == 0
+        {
+            let top = self.th.top;
+            let n = n.min(top - self.th.frames.last().unwrap().func);
+            self.poscall(top - n, n);
+            return Ok(false);
+        }
+        self.native_result_slow(r)
+    }
+
+    /// `native_result` for hooks, continuations and errors.
+    #[inline(never)]
+    fn native_result_slow(&mut self, mut r: Result<usize, Error>) -> Result<bool, Error> {
         loop {
             match r {
                 Ok(n) => {
@@ -224,11 +241,17 @@ impl State {
         match wanted {
             0 => self.th.top = dst,
             1 => {
-                self.th.stack[dst] = if n == 0 {
+                let v = if n == 0 {
                     Value::Nil
                 } else {
-                    self.th.stack[src]
+                    let s = &self.th.stack[src];
+                    // SAFETY: `s` is an initialised value of the stack. It
+                    // was often just written as two words (a native's
+                    // push): read as two words, it is forwarded from the
+                    // stores (`read_value`).
+                    unsafe { crate::value::read_value(s) }
                 };
+                self.th.stack[dst] = v;
                 self.th.top = dst + 1;
             }
             -1 => {

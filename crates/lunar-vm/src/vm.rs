@@ -1001,7 +1001,18 @@ impl State {
                             enter_lua!(fi + 1, ncl, nbase, 0);
                             continue;
                         }
-                        if protect!(self.precall(ra, i.c() as i32 - 1, 0)?) {
+                        // Native callees straight to their call (no
+                        // general precall); anything else (`__call`) there.
+                        let pushed = match reg!(i.a()) {
+                            Value::LightFn(f) => {
+                                protect!(self.call_native(f, ra, i.c() as i32 - 1, 0)?)
+                            }
+                            Value::NativeFn(c) => {
+                                protect!(self.call_native(c.func, ra, i.c() as i32 - 1, 0)?)
+                            }
+                            _ => protect!(self.precall(ra, i.c() as i32 - 1, 0)?),
+                        };
+                        if pushed {
                             continue 'newframe;
                         }
                         // A native function returned: what it allocated is
