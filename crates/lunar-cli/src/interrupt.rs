@@ -9,117 +9,79 @@
 //! editor, which reads Ctrl-C as a key (dropping the line typed): a stray
 //! SIGINT between two chunks is ignored there.
 //!
-//! A thread of its own receives the signals (signal-hook's iterator), so
-//! that nothing but a write to a pipe happens in the signal handler.
+//! The signal handler only stores into atomics (signal-hook's flag
+//! actions, run in the order they were registered): no thread waits for
+//! the signals, which would cost every start of the command a thread.
 
 use lunar::vm::InterruptHandle;
 use signal_hook::consts::SIGINT;
+use signal_hook::flag;
+use signal_hook::low_level;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The message of the error a Ctrl-C raises.
 const INTERRUPTED: &str = "interrupted!";
 
 /// Routes the process's SIGINTs to the run in progress.
 pub struct Interrupts {
-    shared: Arc<Shared>,
-}
-
-/// The stack size of the thread that receives the signals.
-const SIGNAL_THREAD_STACK: usize = 64 << 10;
-
-/// What the signal thread and the interpreter share.
-struct Shared {
-    /// Raises the error in the interpreter's state.
+    /// Clears a request the state has not seen yet.
     handle: InterruptHandle,
-    /// A chunk is running.
-    running: AtomicBool,
-    /// The interactive loop with a line editor is on: SIGINT outside runs
-    /// is ignored.
-    in_repl: AtomicBool,
-    /// SIGINTs seen during the current run.
-    hits: AtomicU32,
+    /// A SIGINT now ends the process (the first action of the handler
+    /// looks at it): outside runs unless the line editor is on, and after
+    /// the first SIGINT of a run.
+    die: Arc<AtomicBool>,
+    /// The interactive loop with a line editor is on.
+    in_repl: bool,
+    /// The handler could be installed: runs arm the second Ctrl-C.
+    installed: bool,
 }
 
 impl Interrupts {
     /// Starts routing SIGINT to the state that `handle` interrupts. When
     /// the handler cannot be installed, SIGINT keeps its default action.
     pub fn install(handle: InterruptHandle) -> Interrupts {
-        let shared = Arc::new(Shared {
+        let die = Arc::new(AtomicBool::new(true));
+        let (raise, value) = handle.raise_error_flag(INTERRUPTED);
+        // First the test that ends the process, so that the signal that
+        // arms it (below, during runs) does not also trip it.
+        let installed = flag::register_conditional_default(SIGINT, die.clone()).is_ok()
+            && flag::register_usize(SIGINT, raise, value).is_ok();
+        Interrupts {
             handle,
-            running: AtomicBool::new(false),
-            in_repl: AtomicBool::new(false),
-            hits: AtomicU32::new(0),
-        });
-        listen(&shared);
-        Interrupts { shared }
+            die,
+            in_repl: false,
+            installed,
+        }
     }
 
     /// Calls `f`, which runs a chunk, with Ctrl-C stopping it.
     pub fn run<T>(&self, f: impl FnOnce() -> T) -> T {
-        let s = &self.shared;
-        s.hits.store(0, Ordering::SeqCst);
-        s.running.store(true, Ordering::SeqCst);
+        // A SIGINT that came before the chunk (between two chunks of the
+        // interactive loop) must not stop it.
+        self.handle.clear();
+        self.die.store(false, Ordering::SeqCst);
+        // The first SIGINT of the run arms the second, which ends the
+        // process. (If the action cannot be added, a second Ctrl-C only
+        // asks again.)
+        let arm = self
+            .installed
+            .then(|| flag::register(SIGINT, self.die.clone()).ok())
+            .flatten();
         let r = f();
-        s.running.store(false, Ordering::SeqCst);
+        if let Some(id) = arm {
+            low_level::unregister(id);
+        }
+        self.die.store(!self.in_repl, Ordering::SeqCst);
         // A SIGINT that came as the chunk ended must not stop the next one.
-        s.handle.clear();
+        self.handle.clear();
         r
     }
 
     /// Marks the start (`true`) and end of the interactive loop with a
     /// line editor.
-    pub fn set_in_repl(&self, on: bool) {
-        self.shared.in_repl.store(on, Ordering::SeqCst);
+    pub fn set_in_repl(&mut self, on: bool) {
+        self.in_repl = on;
+        self.die.store(!on, Ordering::SeqCst);
     }
-}
-
-/// Installs the SIGINT handler and starts the thread that receives the
-/// signals. The handler is installed here, so that it is in place before
-/// any chunk runs; the thread only waits, on a small stack, and nobody
-/// waits for it to start (its start-up overlaps the opening of the
-/// state).
-#[cfg(unix)]
-fn listen(shared: &Arc<Shared>) {
-    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT]) else {
-        return; // SIGINT keeps its default action
-    };
-    let s = shared.clone();
-    // A thread that cannot start (the system is out of threads) leaves
-    // Ctrl-C without effect; the run goes on.
-    let _ = std::thread::Builder::new()
-        .stack_size(SIGNAL_THREAD_STACK)
-        .spawn(move || {
-            for _ in signals.forever() {
-                s.on_sigint();
-            }
-        });
-}
-
-/// Elsewhere Ctrl-C keeps the platform's default action.
-#[cfg(not(unix))]
-fn listen(_shared: &Arc<Shared>) {}
-
-impl Shared {
-    /// What a SIGINT does.
-    fn on_sigint(&self) {
-        if !self.running.load(Ordering::SeqCst) {
-            if self.in_repl.load(Ordering::SeqCst) {
-                return;
-            }
-            die_of_interrupt();
-        }
-        if self.hits.fetch_add(1, Ordering::SeqCst) >= 1 {
-            die_of_interrupt();
-        }
-        self.handle.raise_error(INTERRUPTED);
-    }
-}
-
-/// Ends the process as SIGINT's default action does, so that the parent
-/// sees it killed by the signal (a shell shows status 130).
-fn die_of_interrupt() -> ! {
-    let _ = signal_hook::low_level::emulate_default_handler(SIGINT);
-    // Not reached unless the signal could not be raised.
-    signal_hook::low_level::exit(128 + SIGINT)
 }

@@ -33,7 +33,7 @@ use crate::error::Error;
 use crate::state::State;
 use std::sync::Arc;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 /// The most work done between two looks at the interrupt flag and the
@@ -115,16 +115,18 @@ impl std::fmt::Display for Limit {
 }
 
 /// Nothing asked.
-const FLAG_NONE: u8 = 0;
+const FLAG_NONE: usize = 0;
 /// `InterruptHandle::interrupt`: stop the run with `Limit::Interrupt`.
-const FLAG_INTERRUPT: u8 = 1;
+const FLAG_INTERRUPT: usize = 1;
 /// `InterruptHandle::raise_error`: raise an ordinary Lua error.
-const FLAG_RAISE: u8 = 2;
+const FLAG_RAISE: usize = 2;
 
 /// What other threads share with the state: the interrupt flag.
 #[derive(Default)]
 struct Shared {
-    flag: AtomicU8,
+    /// A `FLAG_` value; in an `Arc` of its own so that a signal handler
+    /// can hold it ([`InterruptHandle::raise_error_flag`]).
+    flag: Arc<AtomicUsize>,
     /// The message of `raise_error` (read only when the flag says so).
     message: Mutex<String>,
 }
@@ -164,6 +166,29 @@ impl InterruptHandle {
             m.push_str(msg);
         }
         self.shared.flag.store(FLAG_RAISE, Ordering::Relaxed);
+    }
+
+    /// Prepares [`raise_error`]`(msg)` so that one store into an atomic
+    /// asks for it, which is all a signal handler may do (it can neither
+    /// lock nor allocate): returns the atomic and the value to store. The
+    /// standalone interpreter hands both to
+    /// `signal_hook::flag::register_usize` for Ctrl-C. A later
+    /// `raise_error` replaces the message.
+    ///
+    /// ```
+    /// use std::sync::atomic::Ordering;
+    /// let mut st = lunar_vm::State::new();
+    /// let (flag, value) = st.interrupt_handle().raise_error_flag("interrupted!");
+    /// flag.store(value, Ordering::SeqCst); // as a signal handler would
+    /// ```
+    ///
+    /// [`raise_error`]: InterruptHandle::raise_error
+    pub fn raise_error_flag(&self, msg: &str) -> (Arc<AtomicUsize>, usize) {
+        if let Ok(mut m) = self.shared.message.lock() {
+            m.clear();
+            m.push_str(msg);
+        }
+        (self.shared.flag.clone(), FLAG_RAISE)
     }
 
     /// Withdraws a request not yet seen by the state.
