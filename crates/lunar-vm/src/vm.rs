@@ -480,35 +480,31 @@ impl State {
                     }
                     OpCode::GetUpval => set_reg!(i.a(), upv!(i.b()).get()),
                     OpCode::SetUpval => upv!(i.b()).set(reg!(i.a())),
+                    // Table access: the fast paths read their operands;
+                    // the slow paths read them again (nothing changed
+                    // them) rather than keep them, which made LLVM spill
+                    // every operand to the stack on the fast path.
                     OpCode::GetTabUp => {
-                        let t = upv!(i.b()).get();
-                        let key = kst!(i.c());
-                        if let (Value::Table(tt), Value::Str(s)) = (t, key) {
+                        if let (Value::Table(tt), Value::Str(s)) = (upv!(i.b()).get(), kst!(i.c()))
+                        {
                             let v = tt.get_str(s);
                             if !v.is_nil() || tt.metatable().is_none() {
                                 set_reg!(i.a(), v);
                                 continue;
                             }
-                            save!();
-                            match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
-                                Some(v) => set_reg!(i.a(), v),
-                                None => continue 'newframe,
-                            }
-                            continue;
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
+                        let t = upv!(i.b()).get();
+                        match protect!(self.index_miss(t, kst!(i.c()), Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
                     }
                     OpCode::GetTable => {
-                        let t = reg!(i.b());
-                        let key = reg!(i.c());
-                        if let Value::Table(tt) = t {
-                            let v = match key {
+                        if let Value::Table(tt) = reg!(i.b()) {
+                            let v = match reg!(i.c()) {
                                 Value::Int(n) => tt.get_int(n),
-                                _ => tt.get(key),
+                                key => tt.get(key),
                             };
                             if !v.is_nil() || tt.metatable().is_none() {
                                 set_reg!(i.a(), v);
@@ -516,14 +512,13 @@ impl State {
                             }
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
+                        match protect!(self.index_miss(reg!(i.b()), reg!(i.c()), Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
                     }
                     OpCode::GetI => {
-                        let t = reg!(i.b());
-                        if let Value::Table(tt) = t {
+                        if let Value::Table(tt) = reg!(i.b()) {
                             let v = tt.get_int(i.c() as i64);
                             if !v.is_nil() || tt.metatable().is_none() {
                                 set_reg!(i.a(), v);
@@ -531,89 +526,81 @@ impl State {
                             }
                         }
                         save!();
-                        match protect!(self.get_slow(t, Value::Int(i.c() as i64), Some(ftop!()))?) {
+                        let key = Value::Int(i.c() as i64);
+                        match protect!(self.get_slow(reg!(i.b()), key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
                     }
                     OpCode::GetField => {
-                        let t = reg!(i.b());
-                        let key = kst!(i.c());
-                        if let (Value::Table(tt), Value::Str(s)) = (t, key) {
+                        if let (Value::Table(tt), Value::Str(s)) = (reg!(i.b()), kst!(i.c())) {
                             let v = tt.get_str(s);
                             if !v.is_nil() || tt.metatable().is_none() {
                                 set_reg!(i.a(), v);
                                 continue;
                             }
-                            save!();
-                            match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
-                                Some(v) => set_reg!(i.a(), v),
-                                None => continue 'newframe,
-                            }
-                            continue;
                         }
                         save!();
-                        match protect!(self.get_slow(t, key, Some(ftop!()))?) {
+                        match protect!(self.index_miss(reg!(i.b()), kst!(i.c()), Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
                             None => continue 'newframe,
                         }
                     }
                     OpCode::SetTabUp => {
-                        let t = upv!(i.a()).get();
-                        let key = kst!(i.b());
-                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
-                        if let (Value::Table(tt), Value::Str(s)) = (t, key)
-                            && tt.replace_str(s, v)
+                        if let (Value::Table(tt), Value::Str(s)) = (upv!(i.a()).get(), kst!(i.b()))
+                            && tt.replace_str(s, if i.k() { kst!(i.c()) } else { reg!(i.c()) })
                         {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
+                        let t = upv!(i.a()).get();
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if protect!(self.set_slow(t, kst!(i.b()), v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
                     OpCode::SetTable => {
-                        let t = reg!(i.a());
-                        let key = reg!(i.b());
-                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
-                        if let Value::Table(tt) = t
-                            && match key {
+                        if let Value::Table(tt) = reg!(i.a()) {
+                            let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                            if match reg!(i.b()) {
                                 // Integer keys (arrays) inline, as GETTABLE.
                                 Value::Int(n) => tt.replace_int(n, v),
-                                _ => tt.replace(key, v),
+                                key => tt.replace(key, v),
+                            } {
+                                continue;
                             }
-                        {
-                            continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if protect!(self.set_slow(reg!(i.a()), reg!(i.b()), v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
                     OpCode::SetI => {
-                        let t = reg!(i.a());
-                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
-                        if let Value::Table(tt) = t
-                            && tt.replace_int(i.b() as i64, v)
+                        if let Value::Table(tt) = reg!(i.a())
+                            && tt.replace_int(
+                                i.b() as i64,
+                                if i.k() { kst!(i.c()) } else { reg!(i.c()) },
+                            )
                         {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, Value::Int(i.b() as i64), v, Some(ftop!()))?) {
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        let key = Value::Int(i.b() as i64);
+                        if protect!(self.set_slow(reg!(i.a()), key, v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
                     OpCode::SetField => {
-                        let t = reg!(i.a());
-                        let key = kst!(i.b());
-                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
-                        if let (Value::Table(tt), Value::Str(s)) = (t, key)
-                            && tt.replace_str(s, v)
+                        if let (Value::Table(tt), Value::Str(s)) = (reg!(i.a()), kst!(i.b()))
+                            && tt.replace_str(s, if i.k() { kst!(i.c()) } else { reg!(i.c()) })
                         {
                             continue;
                         }
                         save!();
-                        if protect!(self.set_slow(t, key, v, Some(ftop!()))?) {
+                        let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
+                        if protect!(self.set_slow(reg!(i.a()), kst!(i.b()), v, Some(ftop!()))?) {
                             continue 'newframe;
                         }
                     }
@@ -1359,10 +1346,26 @@ impl State {
         }
     }
 
+    /// `t[key]` after the fast path found nil in a table with a
+    /// metatable, or found no table: `__index` chains of tables by
+    /// `get_str_miss` for string keys, the rest by `get_slow`.
+    #[inline(never)]
+    fn index_miss(
+        &mut self,
+        t: Value,
+        key: Value,
+        lp: Option<usize>,
+    ) -> Result<Option<Value>, Error> {
+        match (t, key) {
+            (Value::Table(tt), Value::Str(s)) => self.get_str_miss(tt, s, lp),
+            _ => self.get_slow(t, key, lp),
+        }
+    }
+
     /// `t[s]` after the fast path of GETFIELD, GETTABUP or SELF found nil
-    /// in table `t`, which has a metatable: follows an `__index` table one
-    /// step with the string lookup before handing over to `get_slow`
-    /// (method calls through a class table take this path).
+    /// in table `t`, which has a metatable: follows `__index` tables with
+    /// the string lookup, handing over to `get_slow` at anything else
+    /// (method calls through class tables take this path).
     #[inline]
     fn get_str_miss(
         &mut self,
