@@ -121,26 +121,31 @@ type Res<T = ()> = Result<T, String>;
 /// assert!(verify(&p).is_err());
 /// ```
 pub fn verify(p: &Proto) -> Result<(), VerifyError> {
-    verify_nested(p, None, 0)
+    verify_nested(p, None, 0, &mut FlowBuffers::default())
 }
 
-fn verify_nested(p: &Proto, parent: Option<&Proto>, depth: usize) -> Result<(), VerifyError> {
+fn verify_nested(
+    p: &Proto,
+    parent: Option<&Proto>,
+    depth: usize,
+    buf: &mut FlowBuffers,
+) -> Result<(), VerifyError> {
     if depth > MAX_DEPTH {
         return Err(VerifyError::new("functions nested too deeply".to_string()));
     }
-    if let Err(e) = verify_function(p, parent) {
+    if let Err(e) = verify_function(p, parent, buf) {
         return Err(VerifyError::new(format!(
             "function at line {}: {e}",
             p.line_defined
         )));
     }
     for sub in &p.protos {
-        verify_nested(sub, Some(p), depth + 1)?;
+        verify_nested(sub, Some(p), depth + 1, buf)?;
     }
     Ok(())
 }
 
-fn verify_function(f: &Proto, parent: Option<&Proto>) -> Res {
+fn verify_function(f: &Proto, parent: Option<&Proto>, buf: &mut FlowBuffers) -> Res {
     let n = f.code.len();
     if n == 0 {
         return Err("no code".into());
@@ -213,7 +218,18 @@ fn verify_function(f: &Proto, parent: Option<&Proto>) -> Res {
             return Err(format!("pc {} ({}): {e}", pc + 1, v.ops[pc]));
         }
     }
-    v.flow()
+    v.flow(buf)
+}
+
+/// The flow analysis's per-instruction tables, kept from one function to
+/// the next so that each function does not allocate (and the allocator
+/// does not clear) its own.
+#[derive(Default)]
+struct FlowBuffers {
+    small: Vec<FlowState<SmallRegs>>,
+    big: Vec<FlowState<RegSet>>,
+    seen: Vec<bool>,
+    queued: Vec<bool>,
 }
 
 /// The MMBIN-family instruction that must follow `op`, if any.
@@ -668,7 +684,7 @@ impl Verifier<'_> {
     /// a closure may have captured, with its upvalue still open, could be
     /// changed by any call, so it never counts; that set is kept by union
     /// (CLOSURE adds to it, CLOSE removes from it).
-    fn flow(&self) -> Res {
+    fn flow(&self, buf: &mut FlowBuffers) -> Res {
         if !self
             .ops
             .iter()
@@ -676,101 +692,170 @@ impl Verifier<'_> {
         {
             return Ok(());
         }
+        // Registers are below the stack size, which most functions keep
+        // within one word.
+        let n = self.n();
+        let (seen, queued) = (&mut buf.seen, &mut buf.queued);
+        seen.clear();
+        seen.resize(n, false);
+        queued.clear();
+        queued.resize(n, false);
+        if self.f.max_stack_size <= 64 {
+            buf.small.clear();
+            buf.small.resize(n, FlowState::default());
+            self.flow_with(&mut buf.small, seen, queued)
+        } else {
+            buf.big.clear();
+            buf.big.resize(n, FlowState::default());
+            self.flow_with(&mut buf.big, seen, queued)
+        }
+    }
+
+    /// [`Verifier::flow`] with register sets of type `S`, which must hold
+    /// every register below the function's stack size, and tables of `n`
+    /// entries: the input states (default), and the instructions seen and
+    /// queued (false).
+    fn flow_with<S: Regs>(
+        &self,
+        input: &mut [FlowState<S>],
+        seen: &mut [bool],
+        queued: &mut [bool],
+    ) -> Res {
         let f = self.f;
         let n = self.n();
-        let mut input = vec![FlowState::default(); n];
-        let mut seen = vec![false; n];
-        let mut queued = vec![false; n];
-        let mut work = vec![0usize];
         seen[0] = true;
         queued[0] = true;
-        while let Some(pc) = work.pop() {
-            queued[pc] = false;
-            let i = f.code[pc];
-            let op = self.ops[pc];
-            let a = i.a();
-            let mut st = input[pc];
-            match op {
-                OpCode::SetList if !st.tables.has(a) || st.open.has(a) => {
-                    return Err(format!(
-                        "pc {}: SETLIST on a register that may not hold a table",
-                        pc + 1
-                    ));
-                }
-                OpCode::ForLoop if !st.loops.has(a) || st.open.any(a, a + 2) => {
-                    return Err(format!(
-                        "pc {}: FORLOOP on registers not prepared by FORPREP",
-                        pc + 1
-                    ));
-                }
-                _ => {}
+        // The instructions whose input changed are visited in order of
+        // their index, sweeping the code again from the start while some
+        // remain: forward edges are followed in the same sweep, and only a
+        // loop's edge back needs another one. (A stack of them instead
+        // visited the code many times over.) The fixed point, and so the
+        // verdict, does not depend on the order.
+        let mut pending = 1usize;
+        let mut pc = 0;
+        while pending > 0 {
+            if pc >= n {
+                pc = 0;
             }
+            if !queued[pc] {
+                pc += 1;
+                continue;
+            }
+            queued[pc] = false;
+            pending -= 1;
+            let mut st = input[pc];
+            // Along straight-line code the state goes from one instruction
+            // to the next without being stored: an instruction that only
+            // its predecessor falls into (no jump lands on it) has that
+            // predecessor's output as its input, and is visited again
+            // whenever that predecessor is.
+            loop {
+                self.flow_step(pc, &mut st)?;
+                let i = f.code[pc];
+                let op = self.ops[pc];
+                let next = pc + 1;
+                if FALLS_THROUGH[op as usize] && next < n && !self.targets[next] {
+                    pc = next;
+                    continue;
+                }
+                // FORPREP prepares the counters only on the way into the
+                // loop; FORLOOP keeps them only on the way back.
+                let a = i.a();
+                let (loop_edge, exit_edge) = match op {
+                    OpCode::ForPrep => (Some(pc as i64 + 1), pc as i64 + 2 + i.bx() as i64),
+                    OpCode::ForLoop => (Some(pc as i64 + 1 - i.bx() as i64), pc as i64 + 1),
+                    _ => (None, -1),
+                };
+                for s in successors(f, &self.ops, pc) {
+                    if s < 0 || s >= n as i64 {
+                        continue;
+                    }
+                    let s_idx = s as usize;
+                    let mut out = st;
+                    if loop_edge == Some(s) && s != exit_edge {
+                        out.loops.set(a);
+                    }
+                    let next = if seen[s_idx] {
+                        input[s_idx].meet(&out)
+                    } else {
+                        out
+                    };
+                    if seen[s_idx] && next == input[s_idx] {
+                        continue;
+                    }
+                    seen[s_idx] = true;
+                    input[s_idx] = next;
+                    if !queued[s_idx] {
+                        queued[s_idx] = true;
+                        pending += 1;
+                    }
+                }
+                break;
+            }
+            pc += 1;
+        }
+        Ok(())
+    }
+
+    /// Checks instruction `pc` against its input state `st` and turns the
+    /// state into the instruction's output.
+    fn flow_step<S: Regs>(&self, pc: usize, st: &mut FlowState<S>) -> Res {
+        let f = self.f;
+        let i = f.code[pc];
+        let op = self.ops[pc];
+        let a = i.a();
+        match op {
+            OpCode::SetList if !st.tables.has(a) || st.open.has(a) => {
+                return Err(format!(
+                    "pc {}: SETLIST on a register that may not hold a table",
+                    pc + 1
+                ));
+            }
+            OpCode::ForLoop if !st.loops.has(a) || st.open.any(a, a + 2) => {
+                return Err(format!(
+                    "pc {}: FORLOOP on registers not prepared by FORPREP",
+                    pc + 1
+                ));
+            }
+            _ => {}
+        }
+        // Most of the code runs with neither sets' registers in play.
+        if !st.tables.is_empty() || !st.loops.is_empty() {
             let (lo, hi) = writes(f, &self.ops, pc);
             if lo <= hi {
                 st.tables.clear(lo, hi);
                 // A loop's counters are lost when any of them is written.
                 st.loops.clear(lo.saturating_sub(2), hi);
             }
-            match op {
-                OpCode::NewTable => st.tables.set(a),
-                OpCode::Closure => {
-                    for u in &f.protos[i.bx() as usize].upvalues {
-                        if u.in_stack {
-                            st.open.set(u.index as u32);
-                        }
+        }
+        match op {
+            OpCode::NewTable => st.tables.set(a),
+            OpCode::Closure => {
+                for u in &f.protos[i.bx() as usize].upvalues {
+                    if u.in_stack {
+                        st.open.set(u.index as u32);
                     }
                 }
-                OpCode::Close => st.open.clear(a, 255),
-                _ => {}
             }
-            // FORPREP prepares the counters only on the way into the loop;
-            // FORLOOP keeps them only on the way back.
-            let (loop_edge, exit_edge) = match op {
-                OpCode::ForPrep => (Some(pc as i64 + 1), pc as i64 + 2 + i.bx() as i64),
-                OpCode::ForLoop => (Some(pc as i64 + 1 - i.bx() as i64), pc as i64 + 1),
-                _ => (None, -1),
-            };
-            for s in successors(f, &self.ops, pc) {
-                if s < 0 || s >= n as i64 {
-                    continue;
-                }
-                let s_idx = s as usize;
-                let mut out = st;
-                if loop_edge == Some(s) && s != exit_edge {
-                    out.loops.set(a);
-                }
-                let next = if seen[s_idx] {
-                    input[s_idx].meet(&out)
-                } else {
-                    out
-                };
-                if seen[s_idx] && next == input[s_idx] {
-                    continue;
-                }
-                seen[s_idx] = true;
-                input[s_idx] = next;
-                if !queued[s_idx] {
-                    queued[s_idx] = true;
-                    work.push(s_idx);
-                }
-            }
+            OpCode::Close => st.open.clear(a, 255),
+            _ => {}
         }
         Ok(())
     }
 }
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
-struct FlowState {
+struct FlowState<S> {
     /// Registers that certainly hold a table made by NEWTABLE.
-    tables: RegSet,
+    tables: S,
     /// Registers A of numeric for loops whose counters are prepared.
-    loops: RegSet,
+    loops: S,
     /// Registers that an open upvalue may refer to.
-    open: RegSet,
+    open: S,
 }
 
-impl FlowState {
-    fn meet(&self, o: &FlowState) -> FlowState {
+impl<S: Regs> FlowState<S> {
+    fn meet(&self, o: &FlowState<S>) -> FlowState<S> {
         FlowState {
             tables: self.tables.and(o.tables),
             loops: self.loops.and(o.loops),
@@ -779,11 +864,82 @@ impl FlowState {
     }
 }
 
+/// A set of registers for the flow analysis. Registers the type cannot hold
+/// are ignored, which is right only for functions whose registers all fit.
+trait Regs: Copy + Default + Eq {
+    fn is_empty(&self) -> bool;
+    fn set(&mut self, r: u32);
+    fn has(&self, r: u32) -> bool;
+    /// True when any register of lo..=hi is in the set.
+    fn any(&self, lo: u32, hi: u32) -> bool;
+    fn and(self, t: Self) -> Self;
+    fn or(self, t: Self) -> Self;
+    /// Removes registers lo..=hi.
+    fn clear(&mut self, lo: u32, hi: u32);
+}
+
+/// A set of the registers below 64, for functions with at most 64.
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
+struct SmallRegs(u64);
+
+impl SmallRegs {
+    /// The registers lo..=hi that are below 64.
+    fn range(lo: u32, hi: u32) -> u64 {
+        let hi = hi.min(63);
+        if lo > hi {
+            return 0;
+        }
+        let width = hi - lo + 1;
+        let bits = if width == 64 {
+            u64::MAX
+        } else {
+            (1u64 << width) - 1
+        };
+        bits << lo
+    }
+}
+
+impl Regs for SmallRegs {
+    fn is_empty(&self) -> bool {
+        self.0 == 0
+    }
+
+    fn set(&mut self, r: u32) {
+        if r < 64 {
+            self.0 |= 1 << r;
+        }
+    }
+
+    fn has(&self, r: u32) -> bool {
+        r < 64 && self.0 & (1 << r) != 0
+    }
+
+    fn any(&self, lo: u32, hi: u32) -> bool {
+        self.0 & SmallRegs::range(lo, hi) != 0
+    }
+
+    fn and(self, t: Self) -> Self {
+        SmallRegs(self.0 & t.0)
+    }
+
+    fn or(self, t: Self) -> Self {
+        SmallRegs(self.0 | t.0)
+    }
+
+    fn clear(&mut self, lo: u32, hi: u32) {
+        self.0 &= !SmallRegs::range(lo, hi);
+    }
+}
+
 /// A set of the 256 possible registers.
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 struct RegSet([u64; 4]);
 
-impl RegSet {
+impl Regs for RegSet {
+    fn is_empty(&self) -> bool {
+        self.0 == [0; 4]
+    }
+
     fn set(&mut self, r: u32) {
         if r < 256 {
             self.0[(r >> 6) as usize] |= 1 << (r & 63);
@@ -796,7 +952,8 @@ impl RegSet {
 
     /// True when any register of lo..=hi is in the set.
     fn any(&self, lo: u32, hi: u32) -> bool {
-        (lo..=hi.min(255)).any(|r| self.has(r))
+        let m = RegSet::range(lo, hi);
+        (0..4).any(|w| self.0[w] & m.0[w] != 0)
     }
 
     fn and(self, t: RegSet) -> RegSet {
@@ -809,9 +966,32 @@ impl RegSet {
 
     /// Removes registers lo..=hi.
     fn clear(&mut self, lo: u32, hi: u32) {
-        for r in lo..=hi.min(255) {
-            self.0[(r >> 6) as usize] &= !(1 << (r & 63));
+        let m = RegSet::range(lo, hi);
+        for w in 0..4 {
+            self.0[w] &= !m.0[w];
         }
+    }
+}
+
+impl RegSet {
+    /// The set of registers lo..=hi (those below 256), built a word at a
+    /// time: calls clear everything from their base up.
+    fn range(lo: u32, hi: u32) -> RegSet {
+        let hi = hi.min(255);
+        RegSet(std::array::from_fn(|w| {
+            let base = w as u32 * 64;
+            let (l, h) = (lo.max(base), hi.min(base + 63));
+            if l > h {
+                return 0;
+            }
+            let width = h - l + 1;
+            let bits = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            bits << (l - base)
+        }))
     }
 }
 
@@ -836,6 +1016,37 @@ fn writes(f: &Proto, ops: &[OpCode], pc: usize) -> (u32, u32) {
         _ => (1, 0),
     }
 }
+
+/// For each opcode, whether execution always goes on with the next
+/// instruction and only there (what `successors` says, without looking at
+/// operands): the flow analysis's straight-line case.
+static FALLS_THROUGH: [bool; crate::opcodes::NUM_OPCODES] = {
+    use OpCode::*;
+    let mut t = [false; crate::opcodes::NUM_OPCODES];
+    let mut i = 0;
+    while i < t.len() {
+        let op = OpCode::ALL[i];
+        t[i] = !matches!(
+            op,
+            Return
+                | Return0
+                | Return1
+                | TailCall
+                | Jmp
+                | LoadKX
+                | NewTable
+                | LFalseSkip
+                | SetList
+                | ForPrep
+                | ForLoop
+                | TForLoop
+                | TForPrep
+        ) && !op.is_test()
+            && op.mm_follower().is_none();
+        i += 1;
+    }
+    t
+};
 
 /// Where execution may go after instruction `pc` (verified to be inside
 /// the code by the instruction checks): up to two instruction indices.

@@ -6,12 +6,52 @@
 //! constant folding is left to the compiler, and every node keeps the
 //! position the reference interpreter would use for its line information.
 //! Names and string values are byte strings: Lua source may contain any
-//! bytes.
+//! bytes. The tree borrows the source (`'s`): names and most string
+//! values are slices of it, which saves an allocation per name.
 
 use std::fmt;
+use std::ops::Deref;
 
-/// A name (identifier) as written in the source.
-pub type Name = Box<[u8]>;
+/// A name (identifier) as written in the source, borrowed from it.
+pub type Name<'s> = &'s [u8];
+
+/// The value of a string literal: borrowed from the source when it is the
+/// text written there (no escapes, the case of names used as keys and of
+/// most literals), decoded into a buffer of its own otherwise. It derefs
+/// to the bytes, and two values are equal when their bytes are.
+///
+/// The decoded buffer is boxed twice so that the value takes two words,
+/// like a slice, which keeps [`Expr`] at four words.
+#[derive(Clone)]
+pub enum StrValue<'s> {
+    /// The bytes between the delimiters in the source.
+    Source(&'s [u8]),
+    /// The bytes after decoding escapes.
+    Decoded(Box<Box<[u8]>>),
+}
+
+impl Deref for StrValue<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            StrValue::Source(b) => b,
+            StrValue::Decoded(b) => b,
+        }
+    }
+}
+
+impl PartialEq for StrValue<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for StrValue<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", String::from_utf8_lossy(self))
+    }
+}
 
 /// A position in a chunk: a 1-based line and a 1-based column (in bytes).
 /// The zero `Pos` (the default) means "no position".
@@ -44,19 +84,19 @@ impl fmt::Display for Pos {
 /// A whole source unit: the body of the main function, which is always
 /// variadic and has `_ENV` as its single upvalue (§3.3.2).
 #[derive(Clone, Debug, PartialEq)]
-pub struct Chunk {
+pub struct Chunk<'s> {
     /// Chunk name as given to the parser (`@file.lua`, `=stdin`, or source
     /// text).
     pub name: Box<[u8]>,
     /// The main function's body.
-    pub block: Block,
+    pub block: Block<'s>,
 }
 
 /// A sequence of statements with its own scope.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Block {
+pub struct Block<'s> {
     /// The statements, in order.
-    pub stats: Vec<Stat>,
+    pub stats: Vec<Stat<'s>>,
     /// Position of the token that closes the block (`end`, `until`, `else`,
     /// `elseif` or `<eof>`). The implicit return at the end of a function
     /// body is attributed to its line.
@@ -74,7 +114,7 @@ pub struct Block {
 
 /// An expression.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Expr {
+pub enum Expr<'s> {
     /// The literal `nil`.
     Nil(Pos),
     /// The literal `true`.
@@ -104,7 +144,7 @@ pub enum Expr {
         /// Position of the literal (or of the name used as a key).
         pos: Pos,
         /// The decoded bytes.
-        value: Box<[u8]>,
+        value: StrValue<'s>,
         /// The line where the literal ends: a long string, or a short one
         /// with escaped newlines, ends on a later line than it starts, and
         /// the reference gives the code that loads it that later line.
@@ -116,27 +156,27 @@ pub enum Expr {
         /// Position of the name.
         pos: Pos,
         /// The name.
-        name: Name,
+        name: Name<'s>,
     },
     /// `obj[key]` or `obj.name`.
-    Index(Box<IndexExpr>),
+    Index(Box<IndexExpr<'s>>),
     /// `f(args)`.
-    Call(Box<CallExpr>),
+    Call(Box<CallExpr<'s>>),
     /// `obj:name(args)`.
-    MethodCall(Box<MethodCallExpr>),
+    MethodCall(Box<MethodCallExpr<'s>>),
     /// `function (params) body end`.
-    Function(Box<FunctionExpr>),
+    Function(Box<FunctionExpr<'s>>),
     /// `l op r`.
-    Binary(Box<BinaryExpr>),
+    Binary(Box<BinaryExpr<'s>>),
     /// `op x`.
-    Unary(Box<UnaryExpr>),
+    Unary(Box<UnaryExpr<'s>>),
     /// `( x )`.
-    Paren(Box<ParenExpr>),
+    Paren(Box<ParenExpr<'s>>),
     /// `{ fields }`.
-    Table(Box<TableExpr>),
+    Table(Box<TableExpr<'s>>),
 }
 
-impl Expr {
+impl Expr<'_> {
     /// The position the reference interpreter attributes the expression's
     /// code to (see each node's doc for which token that is).
     pub fn pos(&self) -> Pos {
@@ -166,7 +206,7 @@ impl Expr {
 
 /// `obj[key]`; `a.b` is `IndexExpr { obj: a, key: Expr::String("b") }`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct IndexExpr {
+pub struct IndexExpr<'s> {
     /// Position of the `.` or `[` token.
     pub pos: Pos,
     /// Position of the last token: the `]`, or the name after `.`. The
@@ -174,23 +214,23 @@ pub struct IndexExpr {
     /// reading the `]`.
     pub end_pos: Pos,
     /// The indexed expression.
-    pub obj: Expr,
+    pub obj: Expr<'s>,
     /// The key.
-    pub key: Expr,
+    pub key: Expr<'s>,
 }
 
 /// `f(args)`. String and table call sugar (`f"x"`, `f{...}`) become a single
 /// argument.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CallExpr {
+pub struct CallExpr<'s> {
     /// Position of the first token of the whole suffixed expression the call
     /// belongs to (luac 5.4.4 attributes a call to the line where its prefix
     /// expression starts; later versions to the line of its arguments).
     pub pos: Pos,
     /// The called expression.
-    pub func: Expr,
+    pub func: Expr<'s>,
     /// The arguments.
-    pub args: Vec<Expr>,
+    pub args: Vec<Expr<'s>>,
     /// Positions of the commas between the arguments (one fewer than
     /// them): the reference puts each argument in its register after reading
     /// the comma that follows it.
@@ -206,17 +246,17 @@ pub struct CallExpr {
 
 /// `obj:name(args)`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct MethodCallExpr {
+pub struct MethodCallExpr<'s> {
     /// As in [`CallExpr::pos`].
     pub pos: Pos,
     /// The receiver.
-    pub obj: Expr,
+    pub obj: Expr<'s>,
     /// The method name.
-    pub name: Name,
+    pub name: Name<'s>,
     /// Position of the method name.
     pub name_pos: Pos,
     /// The arguments (not counting the receiver).
-    pub args: Vec<Expr>,
+    pub args: Vec<Expr<'s>>,
     /// As in [`CallExpr::arg_commas`].
     pub arg_commas: Vec<Pos>,
     /// As in [`CallExpr::lparen`].
@@ -228,7 +268,7 @@ pub struct MethodCallExpr {
 /// A function constructor `function (params) body end`. For
 /// `function t:m() ... end` the parser prepends the parameter `self`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FunctionExpr {
+pub struct FunctionExpr<'s> {
     /// Position of the `function` keyword.
     pub pos: Pos,
     /// Position of the `(` opening the parameter list: the reference
@@ -242,68 +282,68 @@ pub struct FunctionExpr {
     /// Position of the closing `end`.
     pub end_pos: Pos,
     /// The named parameters.
-    pub params: Vec<Name>,
+    pub params: Vec<Name<'s>>,
     /// Whether the parameter list ends with `...`.
     pub is_vararg: bool,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
 }
 
 /// `l op r`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BinaryExpr {
+pub struct BinaryExpr<'s> {
     /// Position of the operator token.
     pub pos: Pos,
     /// The operator.
     pub op: BinaryOp,
     /// Left operand.
-    pub l: Expr,
+    pub l: Expr<'s>,
     /// Right operand.
-    pub r: Expr,
+    pub r: Expr<'s>,
 }
 
 /// `op x`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct UnaryExpr {
+pub struct UnaryExpr<'s> {
     /// Position of the operator token.
     pub pos: Pos,
     /// The operator.
     pub op: UnaryOp,
     /// The operand.
-    pub x: Expr,
+    pub x: Expr<'s>,
 }
 
 /// `( x )`: truncates a multi-valued `x` to one value and makes a variable
 /// no longer assignable.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ParenExpr {
+pub struct ParenExpr<'s> {
     /// Position of `(`.
     pub pos: Pos,
     /// The inner expression.
-    pub x: Expr,
+    pub x: Expr<'s>,
     /// Position of `)`.
     pub end_pos: Pos,
 }
 
 /// A table constructor `{ fields }`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TableExpr {
+pub struct TableExpr<'s> {
     /// Position of `{`.
     pub pos: Pos,
     /// Position of `}`.
     pub end_pos: Pos,
     /// The fields, in source order.
-    pub fields: Vec<TableField>,
+    pub fields: Vec<TableField<'s>>,
 }
 
 /// One field of a table constructor.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TableField {
+pub struct TableField<'s> {
     /// `None` for a positional field (`exp`); a record field `name = exp`
     /// has an [`Expr::String`] key; `[k] = exp` has the key expression.
-    pub key: Option<Expr>,
+    pub key: Option<Expr<'s>>,
     /// The value.
-    pub value: Expr,
+    pub value: Expr<'s>,
     /// Position of the `,` or `;` after the field, zero when there is none:
     /// the reference puts a positional value in its register after reading
     /// the separator.
@@ -437,40 +477,40 @@ impl fmt::Display for UnaryOp {
 
 /// A statement.
 #[derive(Clone, Debug, PartialEq)]
-pub enum Stat {
+pub enum Stat<'s> {
     /// `local names [= values]`.
-    Local(Box<LocalStat>),
+    Local(Box<LocalStat<'s>>),
     /// `targets = values`.
-    Assign(Box<AssignStat>),
+    Assign(Box<AssignStat<'s>>),
     /// A call used as a statement.
-    Call(Box<CallStat>),
+    Call(Box<CallStat<'s>>),
     /// `do body end`.
-    Do(Box<DoStat>),
+    Do(Box<DoStat<'s>>),
     /// `while cond do body end`.
-    While(Box<WhileStat>),
+    While(Box<WhileStat<'s>>),
     /// `repeat body until cond`.
-    Repeat(Box<RepeatStat>),
+    Repeat(Box<RepeatStat<'s>>),
     /// `if ... then ... elseif ... else ... end`.
-    If(Box<IfStat>),
+    If(Box<IfStat<'s>>),
     /// `for v = start, limit [, step] do body end`.
-    NumericFor(Box<NumericForStat>),
+    NumericFor(Box<NumericForStat<'s>>),
     /// `for names in exprs do body end`.
-    GenericFor(Box<GenericForStat>),
+    GenericFor(Box<GenericForStat<'s>>),
     /// `function funcname body`.
-    Function(Box<FunctionStat>),
+    Function(Box<FunctionStat<'s>>),
     /// `local function name body`.
-    LocalFunction(Box<LocalFunctionStat>),
+    LocalFunction(Box<LocalFunctionStat<'s>>),
     /// `return values`.
-    Return(Box<ReturnStat>),
+    Return(Box<ReturnStat<'s>>),
     /// `break`, at this position.
     Break(Pos),
     /// `goto label`.
-    Goto(Box<GotoStat>),
+    Goto(Box<GotoStat<'s>>),
     /// `::name::`.
-    Label(Box<LabelStat>),
+    Label(Box<LabelStat<'s>>),
 }
 
-impl Stat {
+impl Stat<'_> {
     /// The position the reference interpreter attributes the statement to.
     pub fn pos(&self) -> Pos {
         match self {
@@ -507,17 +547,17 @@ pub enum Attrib {
 
 /// `local names [= values]`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LocalStat {
+pub struct LocalStat<'s> {
     /// Position of the `local` keyword.
     pub pos: Pos,
     /// The declared names.
-    pub names: Vec<Name>,
+    pub names: Vec<Name<'s>>,
     /// Position of each name.
     pub name_pos: Vec<Pos>,
     /// One attribute per name.
     pub attribs: Vec<Attrib>,
     /// The initial values (possibly empty).
-    pub values: Vec<Expr>,
+    pub values: Vec<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
@@ -532,13 +572,13 @@ pub struct LocalStat {
 
 /// `targets = values`; each target is an [`Expr::Name`] or [`Expr::Index`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct AssignStat {
+pub struct AssignStat<'s> {
     /// Position of the `=` token.
     pub pos: Pos,
     /// The assigned variables.
-    pub targets: Vec<Expr>,
+    pub targets: Vec<Expr<'s>>,
     /// The values.
-    pub values: Vec<Expr>,
+    pub values: Vec<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
@@ -547,54 +587,54 @@ pub struct AssignStat {
 
 /// A function call used as a statement.
 #[derive(Clone, Debug, PartialEq)]
-pub struct CallStat {
+pub struct CallStat<'s> {
     /// Position of the statement.
     pub pos: Pos,
     /// An [`Expr::Call`] or [`Expr::MethodCall`].
-    pub call: Expr,
+    pub call: Expr<'s>,
 }
 
 /// `do body end`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DoStat {
+pub struct DoStat<'s> {
     /// Position of `do`.
     pub pos: Pos,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
 }
 
 /// `while cond do body end`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct WhileStat {
+pub struct WhileStat<'s> {
     /// Position of `while`.
     pub pos: Pos,
     /// The condition.
-    pub cond: Expr,
+    pub cond: Expr<'s>,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
 }
 
 /// `repeat body until cond`; `cond` sees the body's locals.
 #[derive(Clone, Debug, PartialEq)]
-pub struct RepeatStat {
+pub struct RepeatStat<'s> {
     /// Position of `repeat`.
     pub pos: Pos,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
     /// The condition.
-    pub cond: Expr,
+    pub cond: Expr<'s>,
 }
 
 /// `if conds[0] then blocks[0] elseif conds[1] then blocks[1] ... else
 /// else_block end`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct IfStat {
+pub struct IfStat<'s> {
     /// Position of `if`.
     pub pos: Pos,
     /// The conditions, one per `if`/`elseif`.
-    pub conds: Vec<Expr>,
+    pub conds: Vec<Expr<'s>>,
     /// The blocks, one per condition.
-    pub blocks: Vec<Block>,
+    pub blocks: Vec<Block<'s>>,
     /// Position of the `then` after each condition: the reference emits
     /// the test of the condition after reading it.
     pub then_pos: Vec<Pos>,
@@ -603,45 +643,45 @@ pub struct IfStat {
     /// the rest of such a block gets this line.
     pub break_end: Vec<u32>,
     /// The `else` part, `None` when absent.
-    pub else_block: Option<Block>,
+    pub else_block: Option<Block<'s>>,
 }
 
 /// `for var = start, limit [, step] do body end`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct NumericForStat {
+pub struct NumericForStat<'s> {
     /// Position of `for`.
     pub pos: Pos,
     /// The control variable.
-    pub var: Name,
+    pub var: Name<'s>,
     /// Position of the control variable.
     pub var_pos: Pos,
     /// Position of the `=`.
     pub eq_pos: Pos,
     /// Initial value.
-    pub start: Expr,
+    pub start: Expr<'s>,
     /// Limit.
-    pub limit: Expr,
+    pub limit: Expr<'s>,
     /// Step, `None` when omitted.
-    pub step: Option<Expr>,
+    pub step: Option<Expr<'s>>,
     /// Position of `do`: the loop's FORPREP gets its line.
     pub do_pos: Pos,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
 }
 
 /// `for names in exprs do body end`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct GenericForStat {
+pub struct GenericForStat<'s> {
     /// Position of `for`.
     pub pos: Pos,
     /// The loop variables.
-    pub names: Vec<Name>,
+    pub names: Vec<Name<'s>>,
     /// Position of each loop variable.
     pub name_pos: Vec<Pos>,
     /// Position of `in`.
     pub in_pos: Pos,
     /// The explist after `in`.
-    pub exprs: Vec<Expr>,
+    pub exprs: Vec<Expr<'s>>,
     /// Positions of the commas between the expressions (one fewer than
     /// them): the reference puts each expression in its register after reading
     /// the comma that follows it.
@@ -649,45 +689,45 @@ pub struct GenericForStat {
     /// Position of `do`: the loop's TFORPREP gets its line.
     pub do_pos: Pos,
     /// The body.
-    pub body: Block,
+    pub body: Block<'s>,
 }
 
 /// `function funcname body`. `target` is an [`Expr::Name`] or a chain of
 /// [`Expr::Index`]; for `function a.b:m()` the target is `a.b.m`,
 /// `is_method` is true and `func.params` starts with `self`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct FunctionStat {
+pub struct FunctionStat<'s> {
     /// Position of `function`.
     pub pos: Pos,
     /// The assigned variable.
-    pub target: Expr,
+    pub target: Expr<'s>,
     /// Whether the name used `:`.
     pub is_method: bool,
     /// The function.
-    pub func: FunctionExpr,
+    pub func: FunctionExpr<'s>,
 }
 
 /// `local function name body` (the local is in scope inside its own body,
 /// §3.4.11).
 #[derive(Clone, Debug, PartialEq)]
-pub struct LocalFunctionStat {
+pub struct LocalFunctionStat<'s> {
     /// Position of `local`.
     pub pos: Pos,
     /// The local's name.
-    pub name: Name,
+    pub name: Name<'s>,
     /// Position of the name.
     pub name_pos: Pos,
     /// The function.
-    pub func: FunctionExpr,
+    pub func: FunctionExpr<'s>,
 }
 
 /// `return values`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct ReturnStat {
+pub struct ReturnStat<'s> {
     /// Position of `return`.
     pub pos: Pos,
     /// The returned values.
-    pub values: Vec<Expr>,
+    pub values: Vec<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
@@ -696,11 +736,11 @@ pub struct ReturnStat {
 
 /// `goto label`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct GotoStat {
+pub struct GotoStat<'s> {
     /// Position of `goto`.
     pub pos: Pos,
     /// The target label.
-    pub label: Name,
+    pub label: Name<'s>,
     /// Position of the label's name: the reference emits the jump, and
     /// reports an undefined label, at its line.
     pub label_pos: Pos,
@@ -708,11 +748,11 @@ pub struct GotoStat {
 
 /// `::name::`.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LabelStat {
+pub struct LabelStat<'s> {
     /// Position of the first `::`.
     pub pos: Pos,
     /// The label.
-    pub name: Name,
+    pub name: Name<'s>,
     /// Position of the closing `::`.
     pub end_pos: Pos,
 }

@@ -9,35 +9,35 @@ use std::fmt::Write;
 /// expression.
 pub enum Node<'a> {
     /// A whole chunk.
-    Chunk(&'a Chunk),
+    Chunk(&'a Chunk<'a>),
     /// A block.
-    Block(&'a Block),
+    Block(&'a Block<'a>),
     /// A statement.
-    Stat(&'a Stat),
+    Stat(&'a Stat<'a>),
     /// An expression.
-    Expr(&'a Expr),
+    Expr(&'a Expr<'a>),
 }
 
-impl<'a> From<&'a Chunk> for Node<'a> {
-    fn from(c: &'a Chunk) -> Self {
+impl<'a> From<&'a Chunk<'a>> for Node<'a> {
+    fn from(c: &'a Chunk<'a>) -> Self {
         Node::Chunk(c)
     }
 }
 
-impl<'a> From<&'a Block> for Node<'a> {
-    fn from(b: &'a Block) -> Self {
+impl<'a> From<&'a Block<'a>> for Node<'a> {
+    fn from(b: &'a Block<'a>) -> Self {
         Node::Block(b)
     }
 }
 
-impl<'a> From<&'a Stat> for Node<'a> {
-    fn from(s: &'a Stat) -> Self {
+impl<'a> From<&'a Stat<'a>> for Node<'a> {
+    fn from(s: &'a Stat<'a>) -> Self {
         Node::Stat(s)
     }
 }
 
-impl<'a> From<&'a Expr> for Node<'a> {
-    fn from(e: &'a Expr) -> Self {
+impl<'a> From<&'a Expr<'a>> for Node<'a> {
+    fn from(e: &'a Expr<'a>) -> Self {
         Node::Expr(e)
     }
 }
@@ -204,7 +204,7 @@ impl Dumper {
                 self.line(format_args!(
                     "NumericForStat {} {}@{}",
                     pos(s.pos),
-                    name(&s.var),
+                    name(s.var),
                     pos(s.var_pos)
                 ));
                 self.depth += 1;
@@ -239,7 +239,7 @@ impl Dumper {
                 self.line(format_args!(
                     "LocalFunctionStat {} {}@{}",
                     pos(s.pos),
-                    name(&s.name),
+                    name(s.name),
                     pos(s.name_pos)
                 ));
                 self.depth += 1;
@@ -256,10 +256,10 @@ impl Dumper {
             }
             Stat::Break(p) => self.line(format_args!("BreakStat {}", pos(*p))),
             Stat::Goto(s) => {
-                self.line(format_args!("GotoStat {} {}", pos(s.pos), name(&s.label)));
+                self.line(format_args!("GotoStat {} {}", pos(s.pos), name(s.label)));
             }
             Stat::Label(s) => {
-                self.line(format_args!("LabelStat {} {}", pos(s.pos), name(&s.name)));
+                self.line(format_args!("LabelStat {} {}", pos(s.pos), name(s.name)));
             }
         }
     }
@@ -314,7 +314,7 @@ impl Dumper {
                 self.line(format_args!(
                     "MethodCallExpr {} {}@{}",
                     pos(e.pos),
-                    name(&e.name),
+                    name(e.name),
                     pos(e.name_pos)
                 ));
                 self.depth += 1;

@@ -68,36 +68,43 @@ fn unary_op(k: Kind) -> Option<UnaryOp> {
 }
 
 /// The arguments of a call, as [`Parser::func_args`] reads them.
-struct Args {
-    list: Vec<Expr>,
+struct Args<'a> {
+    list: Vec<Expr<'a>>,
     commas: Vec<Pos>,
     /// The parentheses, zero for a string or table argument.
     lparen: Pos,
     rparen: Pos,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Parses an expression.
-    pub(crate) fn expr(&mut self) -> PResult<Expr> {
+    pub(crate) fn expr(&mut self) -> PResult<Expr<'a>> {
         self.sub_expr(0)
     }
 
     /// Parses `exp {, exp}`; returns the expressions and the positions of
     /// the commas.
-    pub(crate) fn expr_list(&mut self) -> PResult<(Vec<Expr>, Vec<Pos>)> {
-        let mut list = vec![self.expr()?];
-        let mut commas = Vec::new();
-        while self.tok.kind == Kind::Comma {
-            commas.push(self.tok.pos);
-            self.next()?;
-            list.push(self.expr()?);
+    pub(crate) fn expr_list(&mut self) -> PResult<(Vec<Expr<'a>>, Vec<Pos>)> {
+        let first = self.expr()?;
+        if self.tok.kind != Kind::Comma {
+            return Ok((vec![first], Vec::new()));
         }
-        Ok((list, commas))
+        // Longer lists are built on the scratch stacks.
+        let (e0, c0) = (self.exprs.len(), self.commas.len());
+        self.exprs.push(first);
+        while self.tok.kind == Kind::Comma {
+            self.commas.push(self.tok.pos);
+            self.next()?;
+            let e = self.expr()?;
+            self.exprs.push(e);
+        }
+        let list = self.exprs.drain(e0..).collect();
+        Ok((list, self.commas.drain(c0..).collect()))
     }
 
     /// Parses an expression whose binary operators all bind tighter than
     /// `limit`, each level of nesting counting as a syntax level.
-    fn sub_expr(&mut self, limit: i8) -> PResult<Expr> {
+    fn sub_expr(&mut self, limit: i8) -> PResult<Expr<'a>> {
         self.enter_level()?;
         let mut e = if let Some(op) = unary_op(self.tok.kind) {
             let pos = self.tok.pos;
@@ -123,7 +130,7 @@ impl Parser<'_> {
 
     /// Parses a literal, `...`, a constructor, a function or a suffixed
     /// expression.
-    fn simple_exp(&mut self) -> PResult<Expr> {
+    fn simple_exp(&mut self) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         let e = match self.tok.kind {
             Kind::Float => Expr::Float {
@@ -136,7 +143,7 @@ impl Parser<'_> {
             },
             Kind::String => Expr::String {
                 pos,
-                value: std::mem::take(&mut self.tok.str),
+                value: self.take_string(),
                 end_line: self.tok.end_line,
             },
             Kind::Nil => Expr::Nil(pos),
@@ -158,12 +165,12 @@ impl Parser<'_> {
 
     /// Parses a table constructor as an expression (in a function of its
     /// own, which keeps the frame of the recursive `simple_exp` small).
-    fn table_exp(&mut self) -> PResult<Expr> {
+    fn table_exp(&mut self) -> PResult<Expr<'a>> {
         Ok(Expr::Table(Box::new(self.constructor()?)))
     }
 
     /// Parses `function body` as an expression.
-    fn function_exp(&mut self) -> PResult<Expr> {
+    fn function_exp(&mut self) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let line = self.line();
@@ -171,11 +178,11 @@ impl Parser<'_> {
     }
 
     /// Parses a name or a parenthesized expression.
-    fn primary_exp(&mut self) -> PResult<Expr> {
+    fn primary_exp(&mut self) -> PResult<Expr<'a>> {
         match self.tok.kind {
             Kind::Name => {
                 let pos = self.tok.pos;
-                let name = std::mem::take(&mut self.tok.str);
+                let name = self.tok_name();
                 self.next()?;
                 Ok(Expr::Name { pos, name })
             }
@@ -193,7 +200,7 @@ impl Parser<'_> {
 
     /// Parses a primary expression followed by field selections, indexing,
     /// calls and method calls.
-    pub(crate) fn suffixed_exp(&mut self) -> PResult<Expr> {
+    pub(crate) fn suffixed_exp(&mut self) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         let mut e = self.primary_exp()?;
         // Each suffix is parsed by its own function, which keeps this
@@ -210,7 +217,7 @@ impl Parser<'_> {
     }
 
     /// Parses `[exp]` after `obj`.
-    fn index_suffix(&mut self, obj: Expr) -> PResult<Expr> {
+    fn index_suffix(&mut self, obj: Expr<'a>) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let key = self.expr()?;
@@ -226,7 +233,7 @@ impl Parser<'_> {
 
     /// Parses `:Name args` after `obj`; `pos` is where the suffixed
     /// expression starts.
-    fn method_call_suffix(&mut self, obj: Expr, pos: Pos) -> PResult<Expr> {
+    fn method_call_suffix(&mut self, obj: Expr<'a>, pos: Pos) -> PResult<Expr<'a>> {
         self.next()?;
         let (name, name_pos) = self.check_name()?;
         let a = self.func_args()?;
@@ -244,7 +251,7 @@ impl Parser<'_> {
 
     /// Parses the arguments of a call to `func`; `pos` is where the
     /// suffixed expression starts.
-    fn call_suffix(&mut self, func: Expr, pos: Pos) -> PResult<Expr> {
+    fn call_suffix(&mut self, func: Expr<'a>, pos: Pos) -> PResult<Expr<'a>> {
         let a = self.func_args()?;
         Ok(Expr::Call(Box::new(CallExpr {
             pos,
@@ -257,7 +264,7 @@ impl Parser<'_> {
     }
 
     /// Parses `.Name` or `:Name` (in a function name) after `obj`.
-    pub(crate) fn field_sel(&mut self, obj: Expr) -> PResult<Expr> {
+    pub(crate) fn field_sel(&mut self, obj: Expr<'a>) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
@@ -267,7 +274,7 @@ impl Parser<'_> {
             obj,
             key: Expr::String {
                 pos: name_pos,
-                value: name,
+                value: StrValue::Source(name),
                 end_line: name_pos.line,
             },
         })))
@@ -275,7 +282,7 @@ impl Parser<'_> {
 
     /// Parses the arguments of a call: `(` [explist] `)`, a table
     /// constructor or a string.
-    fn func_args(&mut self) -> PResult<Args> {
+    fn func_args(&mut self) -> PResult<Args<'a>> {
         if self.tok.kind != Kind::LParen {
             return self.sugar_args();
         }
@@ -300,13 +307,13 @@ impl Parser<'_> {
 
     /// Parses a table constructor or a string given as the argument of a
     /// call.
-    fn sugar_args(&mut self) -> PResult<Args> {
+    fn sugar_args(&mut self) -> PResult<Args<'a>> {
         let arg = match self.tok.kind {
             Kind::LBrace => Expr::Table(Box::new(self.constructor()?)),
             Kind::String => {
                 let s = Expr::String {
                     pos: self.tok.pos,
-                    value: std::mem::take(&mut self.tok.str),
+                    value: self.take_string(),
                     end_line: self.tok.end_line,
                 };
                 self.next()?;
@@ -323,21 +330,22 @@ impl Parser<'_> {
     }
 
     /// Parses a table constructor `{ fieldlist }`.
-    fn constructor(&mut self) -> PResult<TableExpr> {
+    fn constructor(&mut self) -> PResult<TableExpr<'a>> {
         let pos = self.tok.pos;
         let line = self.line();
         self.next()?;
-        let mut fields = Vec::new();
+        let start = self.fields.len();
         while self.tok.kind != Kind::RBrace {
             let mut f = self.field()?;
             if self.tok.kind != Kind::Comma && self.tok.kind != Kind::Semi {
-                fields.push(f);
+                self.fields.push(f);
                 break;
             }
             f.sep_pos = self.tok.pos;
-            fields.push(f);
+            self.fields.push(f);
             self.next()?;
         }
+        let fields = self.fields.drain(start..).collect();
         let end_pos = self.tok.pos;
         self.check_match(Kind::RBrace, Kind::LBrace, line)?;
         Ok(TableExpr {
@@ -348,7 +356,7 @@ impl Parser<'_> {
     }
 
     /// Parses one field of a table constructor.
-    fn field(&mut self) -> PResult<TableField> {
+    fn field(&mut self) -> PResult<TableField<'a>> {
         match self.tok.kind {
             Kind::Name => {
                 if self.lookahead()? != Kind::Assign {
@@ -363,7 +371,7 @@ impl Parser<'_> {
                 }
                 let key = Expr::String {
                     pos: self.tok.pos,
-                    value: std::mem::take(&mut self.tok.str),
+                    value: StrValue::Source(self.tok_name()),
                     end_line: self.tok.end_line,
                 };
                 self.next()?;
@@ -404,7 +412,12 @@ impl Parser<'_> {
     /// Parses a function body `(` parlist `)` block `end`. `pos` is the
     /// `function` keyword's position and `line` the line the reference names
     /// in "(to close 'function' at line N)".
-    pub(crate) fn body(&mut self, pos: Pos, is_method: bool, line: u32) -> PResult<FunctionExpr> {
+    pub(crate) fn body(
+        &mut self,
+        pos: Pos,
+        is_method: bool,
+        line: u32,
+    ) -> PResult<FunctionExpr<'a>> {
         let mut f = FunctionExpr {
             pos,
             lparen: self.tok.pos,
@@ -415,7 +428,7 @@ impl Parser<'_> {
             body: Block::default(),
         };
         if is_method {
-            f.params.push(b"self"[..].into());
+            f.params.push(b"self");
         }
         let (outer_nvars, outer_line) = (self.nvars, self.fn_line);
         self.nvars = 0;
@@ -437,7 +450,7 @@ impl Parser<'_> {
     }
 
     /// Parses a parameter list: names, optionally ending with `...`.
-    fn par_list(&mut self, f: &mut FunctionExpr) -> PResult<()> {
+    fn par_list(&mut self, f: &mut FunctionExpr<'a>) -> PResult<()> {
         if self.tok.kind == Kind::RParen {
             return Ok(());
         }
@@ -445,7 +458,7 @@ impl Parser<'_> {
             f.params_end = self.tok.pos;
             match self.tok.kind {
                 Kind::Name => {
-                    f.params.push(std::mem::take(&mut self.tok.str));
+                    f.params.push(self.tok_name());
                     self.next()?;
                     self.declare_locals(1);
                 }

@@ -2,7 +2,7 @@
 //! as the reference words them, recovering after an error, and the nesting
 //! limit. The grammar itself is in `stat.rs` and `expr.rs`.
 
-use crate::ast::{Block, Chunk, Pos};
+use crate::ast::{Block, Chunk, Pos, StrValue};
 use crate::error::SyntaxError;
 use crate::scanner::{Scanner, is_print, quote_text};
 use crate::token::{Kind, Token};
@@ -42,13 +42,17 @@ impl Mode {
 /// let err = lunar_syntax::parse("=input", b"function f()\n  return 1 +\nend").unwrap_err();
 /// assert_eq!(err.to_string(), "input:3: unexpected symbol near 'end'");
 /// ```
-pub fn parse(chunk_name: &str, source: &[u8]) -> Result<Chunk, SyntaxError> {
+pub fn parse<'s>(chunk_name: &'s str, source: &'s [u8]) -> Result<Chunk<'s>, SyntaxError> {
     parse_mode(chunk_name.as_bytes(), source, Mode::FILE)
 }
 
 /// [`parse`] with a byte-string chunk name and explicit options; the error
 /// is the first one found.
-pub fn parse_mode(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk, SyntaxError> {
+pub fn parse_mode<'s>(
+    chunk_name: &'s [u8],
+    source: &'s [u8],
+    mode: Mode,
+) -> Result<Chunk<'s>, SyntaxError> {
     parse_all(chunk_name, source, mode).map_err(|mut errs| errs.swap_remove(0))
 }
 
@@ -62,7 +66,11 @@ pub fn parse_mode(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk,
 /// let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
 /// assert_eq!(msgs, ["list.lua:1: unexpected symbol near '='", "list.lua:3: unexpected symbol near ')'"]);
 /// ```
-pub fn parse_all(chunk_name: &[u8], source: &[u8], mode: Mode) -> Result<Chunk, Vec<SyntaxError>> {
+pub fn parse_all<'s>(
+    chunk_name: &'s [u8],
+    source: &'s [u8],
+    mode: Mode,
+) -> Result<Chunk<'s>, Vec<SyntaxError>> {
     let mut p = Parser::new(chunk_name, source);
     if mode.skip_shebang {
         p.s.skip_first_line();
@@ -124,6 +132,8 @@ struct Mark {
     vararg: bool,
     nvars: usize,
     fn_line: u32,
+    /// Heights of the scratch stacks.
+    stacks: [usize; 4],
 }
 
 /// A recursive-descent parser following the reference's `lparser.c`.
@@ -160,12 +170,21 @@ pub(crate) struct Parser<'a> {
     err_off: usize,
     /// Stop at the next recovery point.
     fatal: bool,
+    /// Scratch stacks for the lists being read (statements of the open
+    /// blocks, expressions and comma positions of the open lists, fields of
+    /// the open constructors): a list is built on its stack and moved into
+    /// a vector of the exact size when it ends, one allocation per list
+    /// instead of one per doubling.
+    pub(crate) stats: Vec<crate::ast::Stat<'a>>,
+    pub(crate) exprs: Vec<crate::ast::Expr<'a>>,
+    pub(crate) commas: Vec<Pos>,
+    pub(crate) fields: Vec<crate::ast::TableField<'a>>,
 }
 
 impl<'a> Parser<'a> {
     fn new(chunk: &'a [u8], src: &'a [u8]) -> Parser<'a> {
         Parser {
-            s: Scanner::new(chunk, src),
+            s: Scanner::borrowing(chunk, src),
             chunk,
             tok: Token::default(),
             prev_line: 0,
@@ -179,6 +198,10 @@ impl<'a> Parser<'a> {
             errs: Vec::new(),
             err_off: 0,
             fatal: false,
+            stats: Vec::new(),
+            exprs: Vec::new(),
+            commas: Vec::new(),
+            fields: Vec::new(),
         }
     }
 
@@ -313,19 +336,20 @@ impl<'a> Parser<'a> {
                 // The reference shows the token's delimiters around its
                 // decoded value (with a long string's newlines normalized).
                 let open = src[t.off];
-                let mut b = Vec::with_capacity(t.str.len() + 8);
+                let value = self.string_value();
+                let mut b = Vec::with_capacity(value.len() + 8);
                 if open == b'[' {
                     let level = src[t.off + 1..].iter().take_while(|&&c| c == b'=').count();
                     b.push(b'[');
                     b.extend(std::iter::repeat_n(b'=', level));
                     b.push(b'[');
-                    b.extend_from_slice(&t.str);
+                    b.extend_from_slice(value);
                     b.push(b']');
                     b.extend(std::iter::repeat_n(b'=', level));
                     b.push(b']');
                 } else {
                     b.push(open);
-                    b.extend_from_slice(&t.str);
+                    b.extend_from_slice(value);
                     b.push(open);
                 }
                 quote_text(&b)
@@ -388,26 +412,57 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a name.
-    pub(crate) fn check_name(&mut self) -> PResult<(Box<[u8]>, Pos)> {
+    pub(crate) fn check_name(&mut self) -> PResult<(&'a [u8], Pos)> {
         self.check(Kind::Name)?;
-        let name = std::mem::take(&mut self.tok.str);
+        let name = self.tok_name();
         let pos = self.tok.pos;
         self.next()?;
         Ok((name, pos))
     }
 
+    /// The current token's text, which is the name of a name token.
+    pub(crate) fn tok_name(&self) -> &'a [u8] {
+        &self.s.src[self.tok.off..self.tok.end]
+    }
+
+    /// The value of the current string token.
+    fn string_value(&self) -> &[u8] {
+        if self.tok.raw {
+            &self.s.src[self.tok.off + 1..self.tok.end - 1]
+        } else {
+            &self.tok.str
+        }
+    }
+
+    /// Takes the value of the current string token: borrowed from the
+    /// source when it has no escapes.
+    pub(crate) fn take_string(&mut self) -> StrValue<'a> {
+        if self.tok.raw {
+            StrValue::Source(&self.s.src[self.tok.off + 1..self.tok.end - 1])
+        } else {
+            StrValue::Decoded(Box::new(std::mem::take(&mut self.tok.str)))
+        }
+    }
+
     /// Counts one more syntax level and stops the parse at the reference's
     /// limit. This also bounds the parser's recursion, so deeply nested
     /// input cannot overflow the Rust stack.
+    #[inline]
     pub(crate) fn enter_level(&mut self) -> PResult<()> {
         self.level += 1;
         if self.level >= MAX_LEVEL {
-            self.fatal = true;
-            self.err_off = self.tok.off;
-            let err = SyntaxError::new(self.chunk, Pos::default(), "C stack overflow");
-            return self.add_error(err);
+            return self.too_deep();
         }
         Ok(())
+    }
+
+    /// The error of [`Parser::enter_level`], kept out of line.
+    #[cold]
+    fn too_deep(&mut self) -> PResult<()> {
+        self.fatal = true;
+        self.err_off = self.tok.off;
+        let err = SyntaxError::new(self.chunk, Pos::default(), "C stack overflow");
+        self.add_error(err)
     }
 
     pub(crate) fn leave_level(&mut self) {
@@ -430,6 +485,7 @@ impl<'a> Parser<'a> {
                 off: t.off,
                 end: t.end,
                 str: Box::default(),
+                raw: false,
                 int: t.int,
                 float: t.float,
             },
@@ -440,14 +496,20 @@ impl<'a> Parser<'a> {
             vararg: self.vararg,
             nvars: self.nvars,
             fn_line: self.fn_line,
+            stacks: [
+                self.stats.len(),
+                self.exprs.len(),
+                self.commas.len(),
+                self.fields.len(),
+            ],
         }
     }
 
     /// Parses a statement into `list`. After an error it skips to where the
     /// next statement probably starts.
-    pub(crate) fn statement_recovering(&mut self, list: &mut Vec<crate::ast::Stat>) -> PResult<()> {
+    pub(crate) fn statement_recovering(&mut self) -> PResult<()> {
         let m = self.mark();
-        match self.statement(list) {
+        match self.statement() {
             Err(Bailout) if !self.fatal => {
                 self.resync(m);
                 Ok(())
@@ -471,6 +533,12 @@ impl<'a> Parser<'a> {
         self.vararg = m.vararg;
         self.nvars = m.nvars;
         self.fn_line = m.fn_line;
+        // What the failed statement left on the scratch stacks is dropped.
+        let [stats, exprs, commas, fields] = m.stacks;
+        self.stats.truncate(stats);
+        self.exprs.truncate(exprs);
+        self.commas.truncate(commas);
+        self.fields.truncate(fields);
         let mut depth = 0;
         loop {
             let k = self.tok.kind;
@@ -502,11 +570,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Parses the whole chunk.
-    fn main_block(&mut self) -> PResult<Block> {
+    fn main_block(&mut self) -> PResult<Block<'a>> {
         let mut b = Block::default();
         self.first_token()?;
         loop {
-            self.stat_list(&mut b)?;
+            self.stat_list()?;
             if self.tok.kind == Kind::Eof {
                 break;
             }
@@ -516,6 +584,7 @@ impl<'a> Parser<'a> {
             self.recovering(r)?;
             self.skip_quietly();
         }
+        b.stats = std::mem::take(&mut self.stats);
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
         Ok(b)

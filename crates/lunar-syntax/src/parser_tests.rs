@@ -25,7 +25,7 @@ fn expr_string(e: &Expr) -> String {
         Expr::MethodCall(e) => format!(
             "{}:{}({})",
             expr_string(&e.obj),
-            s(&e.name),
+            s(e.name),
             expr_list(&e.args)
         ),
         Expr::Function(f) => {
@@ -60,14 +60,15 @@ fn expr_list(list: &[Expr]) -> String {
     list.iter().map(expr_string).collect::<Vec<_>>().join(", ")
 }
 
-fn parse_ok(src: &str) -> Chunk {
+fn parse_ok(src: &str) -> Chunk<'_> {
     parse_mode(b"=test", src.as_bytes(), Mode::LOAD)
         .unwrap_or_else(|e| panic!("parse {src:?}: {e}"))
 }
 
 /// Parses "return <src>" and prints the returned expressions.
 fn parse_expr(src: &str) -> String {
-    let chunk = parse_ok(&format!("return {src}"));
+    let text = format!("return {src}");
+    let chunk = parse_ok(&text);
     match &chunk.block.stats[0] {
         Stat::Return(r) => expr_list(&r.values),
         s => panic!("not a return: {s:?}"),
@@ -232,8 +233,8 @@ return 1, 2;
     let Stat::LocalFunction(lf) = &st[2] else {
         panic!()
     };
-    assert_eq!(&*lf.name, b"f");
-    assert_eq!(lf.func.params, [b"x"[..].into()]);
+    assert_eq!(lf.name, b"f");
+    assert_eq!(lf.func.params, [&b"x"[..]]);
     assert!(lf.func.is_vararg);
     let Stat::Function(fs) = &st[3] else { panic!() };
     assert!(fs.is_method);
@@ -258,7 +259,7 @@ return 1, 2;
     let Stat::NumericFor(f) = &st[13] else {
         panic!()
     };
-    assert_eq!(&*f.var, b"i");
+    assert_eq!(f.var, b"i");
     assert_eq!(f.step.as_ref().map(expr_string).as_deref(), Some("2"));
     let Stat::NumericFor(f) = &st[14] else {
         panic!()
@@ -271,9 +272,9 @@ return 1, 2;
     assert_eq!(names, ["k", "v"]);
     assert_eq!(expr_list(&f.exprs), "pairs(t)");
     let Stat::Goto(g) = &st[16] else { panic!() };
-    assert_eq!(&*g.label, b"done");
+    assert_eq!(g.label, b"done");
     let Stat::Label(l) = &st[17] else { panic!() };
-    assert_eq!(&*l.name, b"done");
+    assert_eq!(l.name, b"done");
     let Stat::Return(r) = &st[18] else { panic!() };
     assert_eq!(expr_list(&r.values), "1, 2");
 }
@@ -865,4 +866,46 @@ fn unclosed_call_names_its_parenthesis() {
         let e = parse_mode(b"=input", src.as_bytes(), Mode::LOAD).unwrap_err();
         assert_eq!(e.to_string(), want);
     }
+}
+
+/// Names and strings without escapes are borrowed from the source; strings
+/// with escapes and long strings are decoded into buffers of their own.
+#[test]
+fn values_borrow_the_source() {
+    let src: &[u8] =
+        b"local name = 'plain', \"tab\\tx\", [[long]], \"\", 'say \"hi\"'\nreturn name.field";
+    let chunk = parse_mode(b"=test", src, Mode::LOAD).expect("parse");
+    let inside = |b: &[u8]| src.as_ptr_range().contains(&b.as_ptr());
+    let Stat::Local(l) = &chunk.block.stats[0] else {
+        panic!("not a local statement")
+    };
+    assert!(inside(l.names[0]) && l.names[0] == b"name");
+    let strings: Vec<(bool, &[u8])> = l
+        .values
+        .iter()
+        .map(|v| match v {
+            Expr::String { value, .. } => (matches!(value, StrValue::Source(_)), &**value),
+            e => panic!("not a string: {e:?}"),
+        })
+        .collect();
+    assert_eq!(
+        strings,
+        [
+            (true, &b"plain"[..]),
+            (false, b"tab\tx"),
+            (false, b"long"),
+            (true, b""),
+            (true, b"say \"hi\""),
+        ]
+    );
+    let Stat::Return(r) = &chunk.block.stats[1] else {
+        panic!("not a return")
+    };
+    let Expr::Index(ix) = &r.values[0] else {
+        panic!("not an index")
+    };
+    let Expr::String { value, .. } = &ix.key else {
+        panic!("not a string key")
+    };
+    assert!(matches!(value, StrValue::Source(b) if inside(b) && *b == b"field"));
 }

@@ -7,28 +7,65 @@ use crate::error::SyntaxError;
 use crate::number::{Number, hex_value, parse_numeral};
 use crate::token::{Kind, Token};
 
-/// Reports whether `c` may start a name: ASCII letters and `_` (the
-/// reference's lctype table in the "C" locale). `None` is the end of the
-/// source, which no class test matches.
+/// Byte classes, as the reference's lctype table has them in the "C"
+/// locale: one table lookup classifies a byte in the scanner's loops.
+const ALPHA: u8 = 1;
+const DIGIT: u8 = 2;
+const XDIGIT: u8 = 4;
+/// ' ', \t, \v, \f: white space that does not end a line.
+const BLANK: u8 = 8;
+const NEWLINE: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        let mut k = 0;
+        if b.is_ascii_alphabetic() || b == b'_' {
+            k |= ALPHA;
+        }
+        if b.is_ascii_digit() {
+            k |= DIGIT;
+        }
+        if b.is_ascii_hexdigit() {
+            k |= XDIGIT;
+        }
+        if matches!(b, b' ' | b'\t' | b'\x0b' | b'\x0c') {
+            k |= BLANK;
+        }
+        if matches!(b, b'\n' | b'\r') {
+            k |= NEWLINE;
+        }
+        t[c] = k;
+        c += 1;
+    }
+    t
+};
+
+/// Reports whether `c` is in one of the classes `mask`. `None` is the end
+/// of the source, which no class test matches.
+#[inline]
+fn is(mask: u8, c: Option<u8>) -> bool {
+    matches!(c, Some(c) if CLASS[c as usize] & mask != 0)
+}
+
+/// Reports whether `c` may start a name: ASCII letters and `_`.
 fn is_alpha(c: Option<u8>) -> bool {
-    matches!(c, Some(c) if c.is_ascii_alphabetic() || c == b'_')
+    is(ALPHA, c)
 }
 
 fn is_digit(c: Option<u8>) -> bool {
-    matches!(c, Some(c) if c.is_ascii_digit())
+    is(DIGIT, c)
 }
 
 fn is_xdigit(c: Option<u8>) -> bool {
-    matches!(c, Some(c) if c.is_ascii_hexdigit())
-}
-
-fn is_alnum(c: Option<u8>) -> bool {
-    is_alpha(c) || is_digit(c)
+    is(XDIGIT, c)
 }
 
 /// White space: ' ', \t, \n, \v, \f, \r.
 fn is_space(c: Option<u8>) -> bool {
-    matches!(c, Some(b' ' | b'\t'..=b'\r'))
+    is(BLANK | NEWLINE, c)
 }
 
 /// Reports whether `c` is a printable ASCII byte.
@@ -37,7 +74,16 @@ pub(crate) fn is_print(c: u8) -> bool {
 }
 
 fn is_newline(c: Option<u8>) -> bool {
-    matches!(c, Some(b'\n' | b'\r'))
+    is(NEWLINE, c)
+}
+
+/// The length of the run of bytes at the start of `b` that are all in the
+/// classes `mask`.
+#[inline]
+fn run(b: &[u8], mask: u8) -> usize {
+    b.iter()
+        .position(|&c| CLASS[c as usize] & mask == 0)
+        .unwrap_or(b.len())
 }
 
 /// Quotes bytes for a message as the reference does: in single quotes and
@@ -55,7 +101,8 @@ pub(crate) fn quote_text(b: &[u8]) -> Vec<u8> {
 }
 
 /// Splits a chunk into tokens. It works on the source bytes with indexes
-/// and allocates only for the values of names and strings.
+/// and allocates only for the values of names and strings (and, in the
+/// parser's scanner, only for strings with escapes and long strings).
 ///
 /// After a lexical error [`Scanner::scan`] returns a [`Kind::Illegal`]
 /// token and [`Scanner::err`] describes the error; scanning can go on after
@@ -72,6 +119,10 @@ pub struct Scanner<'a> {
     pub(crate) line_start: usize,
     buf: Vec<u8>,
     err: Option<SyntaxError>,
+    /// Whether names and short strings without escapes get their value in
+    /// [`Token::str`]. The parser borrows them from the source instead,
+    /// which saves an allocation per name.
+    copy_values: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -86,6 +137,17 @@ impl<'a> Scanner<'a> {
             line_start: 0,
             buf: Vec::new(),
             err: None,
+            copy_values: true,
+        }
+    }
+
+    /// Makes a scanner for the parser, which reads the values of names and
+    /// of short strings without escapes from the source: see
+    /// [`Token::str`].
+    pub(crate) fn borrowing(chunk_name: &'a [u8], src: &'a [u8]) -> Scanner<'a> {
+        Scanner {
+            copy_values: false,
+            ..Scanner::new(chunk_name, src)
         }
     }
 
@@ -174,7 +236,13 @@ impl<'a> Scanner<'a> {
     /// [`Scanner::scan`] writing into `tok`, which saves moving tokens
     /// around.
     pub(crate) fn scan_into(&mut self, tok: &mut Token) {
-        *tok = Token::default();
+        // Only what some kind leaves unset is reset: the value fields are
+        // read only for the kinds that set them.
+        if !tok.str.is_empty() {
+            tok.str = Box::default();
+        }
+        tok.raw = false;
+        tok.ch = 0;
         self.err = None;
         tok.kind = self.scan_kind(tok);
         tok.end = self.off;
@@ -187,7 +255,9 @@ impl<'a> Scanner<'a> {
         loop {
             match self.cur() {
                 Some(b'\n' | b'\r') => self.newline(),
-                Some(b' ' | b'\t' | b'\x0c' | b'\x0b') => self.off += 1,
+                Some(b' ' | b'\t' | b'\x0c' | b'\x0b') => {
+                    self.off += 1 + run(&self.src[self.off + 1..], BLANK);
+                }
                 Some(b'-') if self.peek() == Some(b'-') => {
                     let start = self.off;
                     self.skip_comment();
@@ -208,13 +278,10 @@ impl<'a> Scanner<'a> {
             return Kind::Eof;
         };
         if is_alpha(c) {
-            self.off += 1;
-            while is_alnum(self.cur()) {
-                self.off += 1;
-            }
+            self.off += 1 + run(&self.src[self.off + 1..], ALPHA | DIGIT);
             let word = &self.src[start..self.off];
             let k = Kind::keyword(word);
-            if k == Kind::Name {
+            if k == Kind::Name && self.copy_values {
                 tok.str = word.into();
             }
             return k;
@@ -301,9 +368,10 @@ impl<'a> Scanner<'a> {
                 return;
             }
         }
-        while self.off < self.src.len() && !is_newline(Some(self.src[self.off])) {
-            self.off += 1;
-        }
+        self.off += self.src[self.off..]
+            .iter()
+            .position(|&c| c == b'\n' || c == b'\r')
+            .unwrap_or(self.src.len() - self.off);
     }
 
     /// Reads an opening or closing long bracket ("[==[" or "]==]") at the
@@ -450,9 +518,30 @@ impl<'a> Scanner<'a> {
     /// opening delimiter and the decoded bytes read so far, which is what
     /// the reference shows in a message about the string.
     fn short_string(&mut self, tok: &mut Token) -> Kind {
-        let delim = Some(self.src[self.off]);
+        let delim = self.src[self.off];
+        // Most strings have no escapes and fit on their line: find the
+        // closing delimiter first, and decode only when something needs it.
+        let body = self.off + 1;
+        let mut i = body;
+        while let Some(&c) = self.src.get(i) {
+            if c == delim {
+                if self.copy_values {
+                    tok.str = self.src[body..i].into();
+                } else {
+                    tok.raw = true;
+                }
+                self.off = i + 1;
+                return Kind::String;
+            }
+            if c == b'\\' || c == b'\n' || c == b'\r' {
+                break;
+            }
+            i += 1;
+        }
         self.buf.clear();
-        self.save_next();
+        self.buf.extend_from_slice(&self.src[self.off..i]);
+        self.off = i;
+        let delim = Some(delim);
         loop {
             let c = self.cur();
             if c == delim {

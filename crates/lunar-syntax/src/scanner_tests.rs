@@ -434,7 +434,44 @@ fn kind_strings() {
         }
     }
     assert_eq!(n, 22, "reserved words");
-    for w in ["", "a", "And", "ands", "functions", "goto_", "whi"] {
+    // Near misses: a keyword's first byte and length, or its length and all
+    // but one byte.
+    let misses = [
+        "",
+        "a",
+        "And",
+        "ands",
+        "functions",
+        "goto_",
+        "whi",
+        "ant",
+        "if_",
+        "ix",
+        "ib",
+        "nix",
+        "nol",
+        "rebeat",
+        "retuRn",
+        "thin",
+        "trUe",
+        "tx",
+        "elsE",
+        "elsif",
+        "fun",
+        "falsy",
+        "functiox",
+        "o",
+        "on",
+        "untie",
+        "whale",
+        "doo",
+        "d",
+        "e",
+        "lokal",
+        "gato",
+        "brake",
+    ];
+    for w in misses {
         assert_eq!(Kind::keyword(w.as_bytes()), Kind::Name, "keyword({w:?})");
     }
 }

@@ -5,7 +5,7 @@ use crate::ast::*;
 use crate::parser::{PResult, Parser};
 use crate::token::Kind;
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     /// Reports whether the current token ends a block; `until` counts only
     /// with `with_until`.
     fn block_follow(&self, with_until: bool) -> bool {
@@ -17,31 +17,34 @@ impl Parser<'_> {
     }
 
     /// Parses a block up to the token that ends it, which it leaves current.
-    pub(crate) fn block(&mut self) -> PResult<Block> {
+    pub(crate) fn block(&mut self) -> PResult<Block<'a>> {
         let mut b = Block::default();
         let nvars = self.nvars;
-        self.stat_list(&mut b)?;
+        let start = self.stats.len();
+        self.stat_list()?;
+        b.stats = self.stats.drain(start..).collect();
         self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
         Ok(b)
     }
 
-    /// Parses statements into `b` up to a token that ends a block or right
-    /// after a return statement, which must be the last one.
-    pub(crate) fn stat_list(&mut self, b: &mut Block) -> PResult<()> {
+    /// Parses statements onto the statement stack up to a token that ends a
+    /// block or right after a return statement, which must be the last
+    /// one.
+    pub(crate) fn stat_list(&mut self) -> PResult<()> {
         while !self.block_follow(true) {
             if self.tok.kind == Kind::Return {
-                return self.statement_recovering(&mut b.stats);
+                return self.statement_recovering();
             }
-            self.statement_recovering(&mut b.stats)?;
+            self.statement_recovering()?;
         }
         Ok(())
     }
 
-    /// Parses one statement and appends it to `list` (a label appends the
-    /// statements that follow it too; `;` appends nothing).
-    pub(crate) fn statement(&mut self, list: &mut Vec<Stat>) -> PResult<()> {
+    /// Parses one statement and pushes it on the statement stack (a label
+    /// pushes the statements that follow it too; `;` pushes nothing).
+    pub(crate) fn statement(&mut self) -> PResult<()> {
         let line = self.line();
         self.enter_level()?;
         let s = match self.tok.kind {
@@ -73,7 +76,7 @@ impl Parser<'_> {
                 }
             }
             Kind::DColon => {
-                self.label_stat(list)?;
+                self.label_stat()?;
                 None
             }
             Kind::Return => Some(self.ret_stat()?),
@@ -95,7 +98,7 @@ impl Parser<'_> {
             _ => Some(self.expr_stat()?),
         };
         if let Some(s) = s {
-            list.push(s);
+            self.stats.push(s);
         }
         self.leave_level();
         Ok(())
@@ -103,13 +106,15 @@ impl Parser<'_> {
 
     /// Parses `if cond then block {elseif cond then block} [else block]
     /// end`.
-    fn if_stat(&mut self, line: u32) -> PResult<Stat> {
+    fn if_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
         let mut s = IfStat {
             pos: self.tok.pos,
-            conds: Vec::new(),
-            blocks: Vec::new(),
-            then_pos: Vec::new(),
-            break_end: Vec::new(),
+            // Sized for an 'if' with one 'elseif' or 'else' arm; the tree
+            // keeps these vectors, so they should not be much larger.
+            conds: Vec::with_capacity(2),
+            blocks: Vec::with_capacity(2),
+            then_pos: Vec::with_capacity(2),
+            break_end: Vec::with_capacity(2),
             else_block: None,
         };
         self.test_then_block(&mut s)?;
@@ -124,7 +129,7 @@ impl Parser<'_> {
     }
 
     /// Parses `[if | elseif] cond then block`.
-    fn test_then_block(&mut self, s: &mut IfStat) -> PResult<()> {
+    fn test_then_block(&mut self, s: &mut IfStat<'a>) -> PResult<()> {
         self.next()?;
         let cond = self.expr()?;
         s.then_pos.push(self.tok.pos);
@@ -134,8 +139,9 @@ impl Parser<'_> {
         // apart from the rest of the block.
         let mut b = Block::default();
         let mut break_end = 0;
+        let start = self.stats.len();
         if self.tok.kind == Kind::Break {
-            b.stats.push(Stat::Break(self.tok.pos));
+            self.stats.push(Stat::Break(self.tok.pos));
             self.next()?;
             while self.tok.kind == Kind::Semi {
                 self.next()?;
@@ -143,7 +149,8 @@ impl Parser<'_> {
             break_end = self.prev_line;
         }
         let nvars = self.nvars;
-        self.stat_list(&mut b)?;
+        self.stat_list()?;
+        b.stats = self.stats.drain(start..).collect();
         self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
@@ -153,7 +160,7 @@ impl Parser<'_> {
     }
 
     /// Parses `while cond do block end`.
-    fn while_stat(&mut self, line: u32) -> PResult<Stat> {
+    fn while_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let cond = self.expr()?;
@@ -164,7 +171,7 @@ impl Parser<'_> {
     }
 
     /// Parses `repeat block until cond`.
-    fn repeat_stat(&mut self, line: u32) -> PResult<Stat> {
+    fn repeat_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let body = self.block()?;
@@ -174,7 +181,7 @@ impl Parser<'_> {
     }
 
     /// Parses both forms of `for`.
-    fn for_stat(&mut self, line: u32) -> PResult<Stat> {
+    fn for_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
@@ -191,7 +198,7 @@ impl Parser<'_> {
     }
 
     /// Parses the rest of `for Name = exp, exp [, exp] do block`.
-    fn for_num(&mut self, pos: Pos, var: Name, var_pos: Pos) -> PResult<Stat> {
+    fn for_num(&mut self, pos: Pos, var: Name<'a>, var_pos: Pos) -> PResult<Stat<'a>> {
         let eq_pos = self.tok.pos;
         // Three hidden variables (the reference's "(for state)"), then the
         // control variable.
@@ -222,7 +229,7 @@ impl Parser<'_> {
     }
 
     /// Parses the rest of `for namelist in explist do block`.
-    fn for_list(&mut self, pos: Pos, name: Name, name_pos: Pos) -> PResult<Stat> {
+    fn for_list(&mut self, pos: Pos, name: Name<'a>, name_pos: Pos) -> PResult<Stat<'a>> {
         let mut names = vec![name];
         let mut name_poss = vec![name_pos];
         // Four hidden variables, then the first name.
@@ -252,7 +259,7 @@ impl Parser<'_> {
     }
 
     /// Parses `function funcname body`.
-    fn func_stat(&mut self, line: u32) -> PResult<Stat> {
+    fn func_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
@@ -278,7 +285,7 @@ impl Parser<'_> {
     }
 
     /// Parses the rest of `local function Name body`.
-    fn local_func(&mut self, pos: Pos, fn_pos: Pos) -> PResult<Stat> {
+    fn local_func(&mut self, pos: Pos, fn_pos: Pos) -> PResult<Stat<'a>> {
         let (name, name_pos) = self.check_name()?;
         self.declare_locals(1);
         let line = self.line();
@@ -292,12 +299,13 @@ impl Parser<'_> {
     }
 
     /// Parses the rest of `local attnamelist [= explist]`.
-    fn local_stat(&mut self, pos: Pos) -> PResult<Stat> {
+    fn local_stat(&mut self, pos: Pos) -> PResult<Stat<'a>> {
         let mut s = LocalStat {
             pos,
-            names: Vec::new(),
-            name_pos: Vec::new(),
-            attribs: Vec::new(),
+            // Most statements declare one name; the tree keeps these.
+            names: Vec::with_capacity(1),
+            name_pos: Vec::with_capacity(1),
+            attribs: Vec::with_capacity(1),
             values: Vec::new(),
             value_commas: Vec::new(),
             names_end: Pos::default(),
@@ -339,12 +347,12 @@ impl Parser<'_> {
         let (name, _) = self.check_name()?;
         *end = self.tok.pos;
         self.check_next(Kind::Gt)?;
-        match &*name {
+        match name {
             b"const" => Ok(Attrib::Const),
             b"close" => Ok(Attrib::Close),
             _ => {
                 let mut msg = b"unknown attribute '".to_vec();
-                msg.extend_from_slice(&name);
+                msg.extend_from_slice(name);
                 msg.push(b'\'');
                 self.semantic_error(msg)
             }
@@ -353,21 +361,22 @@ impl Parser<'_> {
 
     /// Parses `::Name::`. Like the reference, it then parses any `;` and
     /// labels that follow as nested statements.
-    fn label_stat(&mut self, list: &mut Vec<Stat>) -> PResult<()> {
+    fn label_stat(&mut self) -> PResult<()> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, _) = self.check_name()?;
         let end_pos = self.tok.pos;
         self.check_next(Kind::DColon)?;
-        list.push(Stat::Label(Box::new(LabelStat { pos, name, end_pos })));
+        self.stats
+            .push(Stat::Label(Box::new(LabelStat { pos, name, end_pos })));
         while self.tok.kind == Kind::Semi || self.tok.kind == Kind::DColon {
-            self.statement(list)?;
+            self.statement()?;
         }
         Ok(())
     }
 
     /// Parses `return [explist] [;]`.
-    fn ret_stat(&mut self) -> PResult<Stat> {
+    fn ret_stat(&mut self) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
         let (mut values, mut value_commas) = (Vec::new(), Vec::new());
@@ -383,7 +392,7 @@ impl Parser<'_> {
     }
 
     /// Parses an assignment or a function call statement.
-    fn expr_stat(&mut self) -> PResult<Stat> {
+    fn expr_stat(&mut self) -> PResult<Stat<'a>> {
         let e = self.suffixed_exp()?;
         if self.tok.kind != Kind::Assign && self.tok.kind != Kind::Comma {
             if matches!(e, Expr::Call(_) | Expr::MethodCall(_)) {

@@ -178,33 +178,45 @@ impl Kind {
 
     /// The kind of a reserved word, or [`Kind::Name`] for any other name.
     pub fn keyword(word: &[u8]) -> Kind {
-        if word.len() < 2 || word.len() > 8 {
-            return Kind::Name;
-        }
-        match word {
-            b"and" => Kind::And,
-            b"break" => Kind::Break,
-            b"do" => Kind::Do,
-            b"else" => Kind::Else,
-            b"elseif" => Kind::Elseif,
-            b"end" => Kind::End,
-            b"false" => Kind::False,
-            b"for" => Kind::For,
-            b"function" => Kind::Function,
-            b"goto" => Kind::Goto,
-            b"if" => Kind::If,
-            b"in" => Kind::In,
-            b"local" => Kind::Local,
-            b"nil" => Kind::Nil,
-            b"not" => Kind::Not,
-            b"or" => Kind::Or,
-            b"repeat" => Kind::Repeat,
-            b"return" => Kind::Return,
-            b"then" => Kind::Then,
-            b"true" => Kind::True,
-            b"until" => Kind::Until,
-            b"while" => Kind::While,
-            _ => Kind::Name,
+        // Most names are not reserved: the first byte and the length rule
+        // out all but one or two words, which are then compared.
+        let candidate: (&[u8], Kind) = match (word.first(), word.len()) {
+            (Some(b'a'), 3) => (b"and", Kind::And),
+            (Some(b'b'), 5) => (b"break", Kind::Break),
+            (Some(b'd'), 2) => (b"do", Kind::Do),
+            (Some(b'e'), 3) => (b"end", Kind::End),
+            (Some(b'e'), 4) => (b"else", Kind::Else),
+            (Some(b'e'), 6) => (b"elseif", Kind::Elseif),
+            (Some(b'f'), 3) => (b"for", Kind::For),
+            (Some(b'f'), 5) => (b"false", Kind::False),
+            (Some(b'f'), 8) => (b"function", Kind::Function),
+            (Some(b'g'), 4) => (b"goto", Kind::Goto),
+            (Some(b'i'), 2) => match word[1] {
+                b'f' => (b"if", Kind::If),
+                _ => (b"in", Kind::In),
+            },
+            (Some(b'l'), 5) => (b"local", Kind::Local),
+            (Some(b'n'), 3) => match word[1] {
+                b'i' => (b"nil", Kind::Nil),
+                _ => (b"not", Kind::Not),
+            },
+            (Some(b'o'), 2) => (b"or", Kind::Or),
+            (Some(b'r'), 6) => match word[2] {
+                b'p' => (b"repeat", Kind::Repeat),
+                _ => (b"return", Kind::Return),
+            },
+            (Some(b't'), 4) => match word[1] {
+                b'h' => (b"then", Kind::Then),
+                _ => (b"true", Kind::True),
+            },
+            (Some(b'u'), 5) => (b"until", Kind::Until),
+            (Some(b'w'), 5) => (b"while", Kind::While),
+            _ => return Kind::Name,
+        };
+        if word == candidate.0 {
+            candidate.1
+        } else {
+            Kind::Name
         }
     }
 }
@@ -233,8 +245,14 @@ pub struct Token {
     /// Byte offset just past the token.
     pub end: usize,
     /// The name of a [`Kind::Name`] token and the value of a
-    /// [`Kind::String`] token, escapes decoded.
+    /// [`Kind::String`] token, escapes decoded. The parser's scanner leaves
+    /// it empty for a name and for a short string without escapes: their
+    /// values are in the source (see `raw`).
     pub str: Box<[u8]>,
+    /// Set by the parser's scanner on a short string without escapes:
+    /// its value is the text between its delimiters, `src[off + 1..end -
+    /// 1]`, and `str` is empty.
+    pub(crate) raw: bool,
     /// The value of a [`Kind::Int`] token.
     pub int: i64,
     /// The value of a [`Kind::Float`] token.
@@ -251,6 +269,7 @@ impl Default for Token {
             off: 0,
             end: 0,
             str: Box::default(),
+            raw: false,
             int: 0,
             float: 0.0,
         }

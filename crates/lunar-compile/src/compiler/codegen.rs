@@ -1,13 +1,11 @@
 //! The code generator's per-function state and its primitives: emitting
 //! instructions with line information, registers, variables and blocks.
 
-use std::collections::HashMap;
-
 use crate::instruction::{Instruction, MAX_ARG_AX, MAX_REGISTERS};
 use crate::opcodes::OpCode;
 use crate::proto::{Constant, LocVar, Proto, UpvalueDesc, VarKind as ProtoVarKind};
 
-use super::codegen_const::ConstKey;
+use super::codegen_const::KCache;
 use super::resolve::{FuncInfo, VarId, VarKind};
 use super::{GResult, Gen};
 
@@ -51,7 +49,7 @@ pub(crate) struct FuncState<'a> {
     /// The variables in scope, innermost last (compile-time constants
     /// included).
     pub(crate) actvars: Vec<VarId>,
-    pub(crate) kcache: HashMap<ConstKey<'a>, usize>,
+    pub(crate) kcache: KCache<'a>,
 }
 
 /// A block (scope) being compiled.
@@ -100,7 +98,7 @@ impl<'a> FuncState<'a> {
             last_target: 0,
             free_reg: 0,
             actvars: Vec::new(),
-            kcache: HashMap::new(),
+            kcache: KCache::default(),
         }
     }
 

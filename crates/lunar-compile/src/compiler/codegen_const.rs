@@ -1,6 +1,9 @@
 //! The constant table of the function being compiled and the instructions
 //! that load constants.
 
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+
 use crate::instruction::{MAX_ARG_BX, MAX_ARG_C, OFFSET_SBX, OFFSET_SC};
 use crate::opcodes::OpCode;
 use crate::proto::Constant;
@@ -10,7 +13,7 @@ use super::{GResult, Gen};
 
 /// Identifies a constant: kinds differ for 1 and 1.0, and the bits of a
 /// float tell 0.0 from -0.0.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ConstKey<'a> {
     Nil,
     Bool(bool),
@@ -18,6 +21,71 @@ pub(crate) enum ConstKey<'a> {
     Float(u64),
     Str(&'a [u8]),
 }
+
+/// The keys are hashed with one write each (the derived hash writes the
+/// variant, then a string's length, then its bytes). Keys of different
+/// kinds may hash alike (an integer and a float with the same bits);
+/// equality tells them apart.
+impl std::hash::Hash for ConstKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        match *self {
+            ConstKey::Nil => h.write_u8(0),
+            ConstKey::Bool(b) => h.write_u8(1 + b as u8),
+            ConstKey::Int(i) => h.write_u64(i as u64),
+            ConstKey::Float(bits) => h.write_u64(bits),
+            ConstKey::Str(s) => h.write(s),
+        }
+    }
+}
+
+/// A constant's key with its hash. The constant caches keep the standard
+/// keyed hash, as their keys come from the source text, but compute it
+/// once per lookup ([`Gen::hashed`]): the tables themselves hash by that
+/// number, so growing one does not hash its keys again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HashedKey<'a> {
+    hash: u64,
+    key: ConstKey<'a>,
+}
+
+impl PartialEq for HashedKey<'_> {
+    fn eq(&self, o: &Self) -> bool {
+        self.hash == o.hash && self.key == o.key
+    }
+}
+
+impl Eq for HashedKey<'_> {}
+
+impl std::hash::Hash for HashedKey<'_> {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        h.write_u64(self.hash);
+    }
+}
+
+/// The hasher of [`KCache`]: passes the precomputed hash through.
+#[derive(Default)]
+pub(crate) struct PassHasher(u64);
+
+impl std::hash::Hasher for PassHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A constant cache: constant to index in the constant table.
+pub(crate) type KCache<'a> =
+    HashMap<HashedKey<'a>, usize, std::hash::BuildHasherDefault<PassHasher>>;
 
 impl ConstKey<'_> {
     /// The constant the key stands for.
@@ -60,12 +128,12 @@ impl<'a> Gen<'a> {
         if self.scanner_k.is_some() {
             return self.add_k_shared(key);
         }
-        if let Some(&i) = self.fs.kcache.get(&key) {
-            return i;
+        let next = self.fs.f.constants.len();
+        let hk = self.hashed(key);
+        let i = *self.fs.kcache.entry(hk).or_insert(next);
+        if i == next {
+            self.fs.f.constants.push(key.constant());
         }
-        let i = self.fs.f.constants.len();
-        self.fs.f.constants.push(key.constant());
-        self.fs.kcache.insert(key, i);
         i
     }
 
@@ -92,6 +160,7 @@ impl<'a> Gen<'a> {
                 }
             }
         }
+        let tkey = self.hashed(tkey);
         let cache = self.scanner_k.as_mut().expect("shared cache");
         if let Some(&i) = cache.get(&tkey)
             && i < self.fs.f.constants.len()
@@ -103,6 +172,14 @@ impl<'a> Gen<'a> {
         self.fs.f.constants.push(v);
         cache.insert(tkey, i);
         i
+    }
+
+    /// The key with its hash.
+    fn hashed(&self, key: ConstKey<'a>) -> HashedKey<'a> {
+        HashedKey {
+            hash: self.k_hasher.hash_one(key),
+            key,
+        }
     }
 
     pub(crate) fn string_k(&mut self, s: &'a [u8]) -> usize {

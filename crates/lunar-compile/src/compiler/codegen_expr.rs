@@ -33,7 +33,7 @@ impl<'a> Gen<'a> {
     /// Compiles an expression into `v` (leaving its code pending where
     /// possible). Chains of binary operators, indexing and calls are walked
     /// with a loop, in the order the reference's parser reads them.
-    pub(crate) fn expr(&mut self, e: &'a Expr, v: &mut ExpDesc<'a>) -> GResult<()> {
+    pub(crate) fn expr(&mut self, e: &'a Expr<'a>, v: &mut ExpDesc<'a>) -> GResult<()> {
         self.enter()?;
         // The chain's nodes go on a stack shared by all calls: each call
         // pops what it pushed.
@@ -69,7 +69,7 @@ impl<'a> Gen<'a> {
                 Expr::MethodCall(x) => {
                     self.advance(x.name_pos);
                     let mut key = ExpDesc::new(ExpKind::KStr, 0);
-                    key.sval = &x.name;
+                    key.sval = x.name;
                     self.self_(v, &mut key)?;
                     let line = self.call_line(x.pos, x.lparen, &x.args);
                     self.func_args(v, &x.args, &x.arg_commas, line, x.lparen, x.rparen)?;
@@ -107,7 +107,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles an expression that is not a chain.
-    fn simple_expr(&mut self, e: &'a Expr, v: &mut ExpDesc<'a>) -> GResult<()> {
+    fn simple_expr(&mut self, e: &'a Expr<'a>, v: &mut ExpDesc<'a>) -> GResult<()> {
         match e {
             Expr::Nil(p) => {
                 self.advance(*p);
@@ -183,7 +183,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a name as the resolver found it.
-    fn single_var(&mut self, n: &'a Expr, name: &'a [u8], v: &mut ExpDesc<'a>) -> GResult<()> {
+    fn single_var(&mut self, n: &'a Expr<'a>, name: &'a [u8], v: &mut ExpDesc<'a>) -> GResult<()> {
         let Some(&r) = self.res.refs.get(&addr(n)) else {
             self.internal_error(format!(
                 "name '{}' not resolved",
@@ -208,13 +208,13 @@ impl<'a> Gen<'a> {
         match r.kind {
             RefKind::Local => {
                 v.init(ExpKind::Local, 0);
-                v.v = r.v;
-                v.reg = self.res.vars[r.v].reg;
+                v.v = r.v();
+                v.reg = self.res.vars[r.v()].reg;
             }
-            RefKind::Upval => v.init(ExpKind::Upval, r.up),
+            RefKind::Upval => v.init(ExpKind::Upval, r.up()),
             RefKind::Const => {
                 v.init(ExpKind::Const, 0);
-                v.v = r.v;
+                v.v = r.v();
             }
             RefKind::Global => v.init(ExpKind::Nil, 0),
         }
@@ -283,7 +283,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a table constructor.
-    fn constructor(&mut self, x: &'a TableExpr, t: &mut ExpDesc<'a>) -> GResult<()> {
+    fn constructor(&mut self, x: &'a TableExpr<'a>, t: &mut ExpDesc<'a>) -> GResult<()> {
         // NEWTABLE is emitted before the parser consumes '{'; its operands
         // are set at the end, when the sizes are known.
         let pc = self.code_abc(OpCode::NewTable, 0, 0, 0);
@@ -324,7 +324,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a field 'k = v' of a constructor.
-    fn rec_field(&mut self, cc: &mut ConsControl<'a>, f: &'a TableField) -> GResult<()> {
+    fn rec_field(&mut self, cc: &mut ConsControl<'a>, f: &'a TableField<'a>) -> GResult<()> {
         let reg = self.fs.free_reg;
         let mut key = ExpDesc::new(ExpKind::Void, 0);
         self.expr(f.key.as_ref().expect("a record field"), &mut key)?;
@@ -415,7 +415,7 @@ impl<'a> Gen<'a> {
     /// register; `line` is the line where the function is defined.
     pub(crate) fn body(
         &mut self,
-        f: &'a FunctionExpr,
+        f: &'a FunctionExpr<'a>,
         e: &mut ExpDesc<'a>,
         line: u32,
     ) -> GResult<()> {

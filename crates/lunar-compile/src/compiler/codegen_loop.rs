@@ -18,7 +18,7 @@ use super::{GResult, Gen, stat_id};
 
 impl<'a> Gen<'a> {
     /// Compiles a loop condition and returns its false exit list.
-    fn cond(&mut self, e: &'a Expr) -> GResult<usize> {
+    fn cond(&mut self, e: &'a Expr<'a>) -> GResult<usize> {
         let mut v = ExpDesc::new(ExpKind::Void, 0);
         self.expr(e, &mut v)?;
         if v.k == ExpKind::Nil {
@@ -28,7 +28,7 @@ impl<'a> Gen<'a> {
         Ok(v.fl)
     }
 
-    pub(crate) fn while_stat(&mut self, s: &'a Stat, x: &'a WhileStat) -> GResult<()> {
+    pub(crate) fn while_stat(&mut self, s: &'a Stat<'a>, x: &'a WhileStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         let while_init = self.get_label();
         let cond_exit = self.cond(&x.cond)?;
@@ -41,7 +41,7 @@ impl<'a> Gen<'a> {
         self.patch_to_here(cond_exit)
     }
 
-    pub(crate) fn repeat_stat(&mut self, s: &'a Stat, x: &'a RepeatStat) -> GResult<()> {
+    pub(crate) fn repeat_stat(&mut self, s: &'a Stat<'a>, x: &'a RepeatStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         let repeat_init = self.get_label();
         let upval = self.res.loop_info(s).loop_upval;
@@ -67,13 +67,17 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a for loop's control expression into the next register.
-    fn exp1(&mut self, e: &'a Expr) -> GResult<()> {
+    fn exp1(&mut self, e: &'a Expr<'a>) -> GResult<()> {
         let mut v = ExpDesc::new(ExpKind::Void, 0);
         self.expr(e, &mut v)?;
         self.exp2nextreg(&mut v)
     }
 
-    pub(crate) fn numeric_for(&mut self, s: &'a Stat, x: &'a NumericForStat) -> GResult<()> {
+    pub(crate) fn numeric_for(
+        &mut self,
+        s: &'a Stat<'a>,
+        x: &'a NumericForStat<'a>,
+    ) -> GResult<()> {
         self.advance(x.pos);
         let info = self.res.loop_info(s);
         self.enter_block(BlockState::new(Some(addr(s)), info.loop_upval));
@@ -104,7 +108,11 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    pub(crate) fn generic_for(&mut self, s: &'a Stat, x: &'a GenericForStat) -> GResult<()> {
+    pub(crate) fn generic_for(
+        &mut self,
+        s: &'a Stat<'a>,
+        x: &'a GenericForStat<'a>,
+    ) -> GResult<()> {
         self.advance(x.pos);
         let info = self.res.loop_info(s);
         self.enter_block(BlockState::new(Some(addr(s)), info.loop_upval));
@@ -137,7 +145,7 @@ impl<'a> Gen<'a> {
     fn for_body(
         &mut self,
         vars_upval: bool,
-        body: &'a Block,
+        body: &'a Block<'a>,
         base: usize,
         line: u32,
         do_pos: Pos,

@@ -30,7 +30,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a block that is its own scope.
-    pub(crate) fn block(&mut self, b: &'a Block) -> GResult<()> {
+    pub(crate) fn block(&mut self, b: &'a Block<'a>) -> GResult<()> {
         let upval = self.res.block_upval(b);
         self.enter_block(BlockState::new(None, upval));
         self.stat_list(&b.stats)?;
@@ -45,7 +45,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles one statement.
-    fn statement(&mut self, s: &'a Stat) -> GResult<()> {
+    fn statement(&mut self, s: &'a Stat<'a>) -> GResult<()> {
         self.enter()?;
         self.check(stat_id(s), false)?;
         match s {
@@ -155,7 +155,7 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn local_stat(&mut self, s: &'a Stat, x: &'a LocalStat) -> GResult<()> {
+    fn local_stat(&mut self, s: &'a Stat<'a>, x: &'a LocalStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         // Without values the variables get nil after the last name (or its
         // attribute); values start after the '='.
@@ -300,7 +300,7 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn return_stat(&mut self, x: &'a ReturnStat) -> GResult<()> {
+    fn return_stat(&mut self, x: &'a ReturnStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         let mut first = self.nvarstack();
         let mut nret = x.values.len() as i32;
@@ -325,7 +325,7 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn if_stat(&mut self, x: &'a IfStat) -> GResult<()> {
+    fn if_stat(&mut self, x: &'a IfStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         let mut escape = NO_JUMP;
         for (i, c) in x.conds.iter().enumerate() {
@@ -356,10 +356,10 @@ impl<'a> Gen<'a> {
     /// elseif or else part follows, which the block must jump over.
     fn test_then_block(
         &mut self,
-        cond: &'a Expr,
+        cond: &'a Expr<'a>,
         then_pos: Pos,
         break_end: u32,
-        b: &'a Block,
+        b: &'a Block<'a>,
         more: bool,
         escape: &mut usize,
     ) -> GResult<()> {

@@ -98,7 +98,6 @@ mod resolve_stmt;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use lunar_syntax::SyntaxError;
@@ -106,7 +105,7 @@ use lunar_syntax::ast::{Block, Chunk, Expr, FunctionExpr, Pos, Stat};
 
 use crate::proto::Proto;
 use codegen::{BlockState, FuncState};
-use codegen_const::ConstKey;
+use codegen_const::KCache;
 use resolve::{Resolution, ResolveError, addr, resolve};
 
 /// Settings of the compiler.
@@ -201,7 +200,7 @@ pub fn compile_with_options(
         return Err(e.err.clone());
     }
     let mut g = Gen::new(res, rerr, &chunk.name, opts);
-    let p = g.main_func(&chunk.block)?;
+    let p = g.main_func(&chunk.block).map_err(|e| *e)?;
     if let Some(msg) = g.internal.take() {
         return Err(SyntaxError::new(&chunk.name, Pos::default(), msg));
     }
@@ -251,7 +250,7 @@ pub(crate) fn syntax_error(chunk: &[u8], line: u32, msg: String) -> SyntaxError 
 /// Pushes the chain of binary operators, indexing and calls that starts
 /// `e` (its outermost node first) and returns the expression at the bottom
 /// of the chain.
-pub(crate) fn push_spine<'a>(stack: &mut Vec<&'a Expr>, e: &'a Expr) -> &'a Expr {
+pub(crate) fn push_spine<'a>(stack: &mut Vec<&'a Expr<'a>>, e: &'a Expr<'a>) -> &'a Expr<'a> {
     let mut e = e;
     loop {
         let next = match e {
@@ -266,8 +265,9 @@ pub(crate) fn push_spine<'a>(stack: &mut Vec<&'a Expr>, e: &'a Expr) -> &'a Expr
     }
 }
 
-/// The result of the code generator's steps.
-pub(crate) type GResult<T> = Result<T, SyntaxError>;
+/// The result of the code generator's steps. The error is boxed so that
+/// the result of the many steps that return nothing fits a register.
+pub(crate) type GResult<T> = Result<T, Box<SyntaxError>>;
 
 /// The code generator's state shared by all functions of a chunk, and the
 /// function being compiled.
@@ -285,7 +285,7 @@ pub(crate) struct Gen<'a> {
     pub(crate) field_lead: Option<(Pos, u32)>,
     pub(crate) depth: usize,
     /// A stack of the chains being compiled (see `expr`).
-    pub(crate) spine: Vec<&'a Expr>,
+    pub(crate) spine: Vec<&'a Expr<'a>>,
     /// For each label or loop not reached yet, the list of jumps to it
     /// (chained through the jumps as in the reference).
     pub(crate) pending: node_map::NodeMap<usize, usize>,
@@ -301,7 +301,9 @@ pub(crate) struct Gen<'a> {
     /// The first internal inconsistency found.
     pub(crate) internal: Option<String>,
     /// The constant cache shared by all functions, in the luac544 mode.
-    pub(crate) scanner_k: Option<HashMap<ConstKey<'a>, usize>>,
+    pub(crate) scanner_k: Option<KCache<'a>>,
+    /// The keyed hash of the constant caches (see `HashedKey`).
+    pub(crate) k_hasher: std::collections::hash_map::RandomState,
     /// The function being compiled.
     pub(crate) fs: FuncState<'a>,
     /// The enclosing functions, innermost last.
@@ -334,7 +336,8 @@ impl<'a> Gen<'a> {
             stop,
             luac544: opts.luac544,
             internal: None,
-            scanner_k: opts.luac544.then(HashMap::new),
+            scanner_k: opts.luac544.then(KCache::default),
+            k_hasher: Default::default(),
             fs: FuncState::new(main, chunk),
             outer: Vec::new(),
             pidx: vec![0; nvars],
@@ -355,7 +358,7 @@ impl<'a> Gen<'a> {
             && stop.at.node == Some(node)
             && stop.at.after == after
         {
-            return Err(self.stop.take().expect("stop").err);
+            return Err(Box::new(self.stop.take().expect("stop").err));
         }
         Ok(())
     }
@@ -375,16 +378,24 @@ impl<'a> Gen<'a> {
 
     /// An error at the current line, ending the compilation.
     pub(crate) fn error<T>(&self, msg: String) -> GResult<T> {
-        Err(syntax_error(self.chunk, self.line, msg))
+        Err(Box::new(syntax_error(self.chunk, self.line, msg)))
     }
 
     /// Counts one level of recursion.
+    #[inline]
     pub(crate) fn enter(&mut self) -> GResult<()> {
         self.depth += 1;
         if self.depth > resolve::MAX_DEPTH {
-            return self.error("chunk has too many syntax levels".into());
+            return self.too_deep();
         }
         Ok(())
+    }
+
+    /// The error of [`Gen::enter`], kept out of line: `enter` runs for
+    /// every expression and statement.
+    #[cold]
+    fn too_deep(&self) -> GResult<()> {
+        self.error("chunk has too many syntax levels".into())
     }
 
     pub(crate) fn leave(&mut self) {
@@ -392,7 +403,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles the main function of a chunk.
-    fn main_func(&mut self, body: &'a Block) -> GResult<Arc<Proto>> {
+    fn main_func(&mut self, body: &'a Block<'a>) -> GResult<Arc<Proto>> {
         let upval = self.res.block_upval(body);
         self.enter_block(BlockState::new(None, upval));
         self.set_vararg(0);

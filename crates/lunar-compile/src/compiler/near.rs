@@ -11,9 +11,9 @@ use lunar_syntax::ast::{Expr, TableField};
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum NearTok<'a> {
     /// The first token of an expression.
-    Expr(&'a Expr),
+    Expr(&'a Expr<'a>),
     /// The first token of a table constructor's field.
-    Field(&'a TableField),
+    Field(&'a TableField<'a>),
 }
 
 impl NearTok<'_> {

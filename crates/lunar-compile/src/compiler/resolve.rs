@@ -9,6 +9,7 @@
 //! which does no name lookup of its own.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use lunar_syntax::SyntaxError;
 use lunar_syntax::ast::{Block, Chunk, Expr, Stat};
@@ -64,16 +65,39 @@ pub(crate) enum RefKind {
 
 /// The meaning of one occurrence of a name. A global name is reached
 /// through `_ENV`, whose meaning is then in `env`, `v` and `up`.
+///
+/// There is one per name in the chunk, in a map: the indices are kept in
+/// 32 bits, which halves the map (upvalue indices are below 256, and a
+/// chunk has fewer variables than bytes).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ref {
     pub(crate) kind: RefKind,
     /// For `Global`: `Local`, `Upval` or `Const`.
     pub(crate) env: RefKind,
-    pub(crate) up: usize,
-    pub(crate) v: VarId,
+    up: u32,
+    v: u32,
 }
 
 impl Ref {
+    pub(crate) fn new(kind: RefKind, env: RefKind, up: usize, v: VarId) -> Ref {
+        Ref {
+            kind,
+            env,
+            up: up as u32,
+            v: v as u32,
+        }
+    }
+
+    /// The upvalue's index, for `Upval` (and `Global` through one).
+    pub(crate) fn up(self) -> usize {
+        self.up as usize
+    }
+
+    /// The variable, for `Local` and `Const` (and `Global` through one).
+    pub(crate) fn v(self) -> VarId {
+        self.v as VarId
+    }
+
     /// The meaning of `_ENV` for a global name.
     pub(crate) fn env_ref(self) -> Ref {
         Ref {
@@ -169,18 +193,42 @@ pub(crate) fn addr<T>(node: &T) -> usize {
 
 /// The token after a statement or a block: the reference reports most
 /// semantic errors at its line, and limit errors name it ("near ...").
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Follow {
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Follow<'a> {
     pub(crate) line: u32,
-    /// As the reference prints it: `'end'`, `<eof>`.
-    pub(crate) near: String,
+    pub(crate) near: Near<'a>,
 }
 
-impl Follow {
-    pub(crate) fn new(line: u32, near: &str) -> Follow {
+impl Follow<'_> {
+    pub(crate) fn new(line: u32, near: &'static str) -> Follow<'static> {
         Follow {
             line,
-            near: near.to_string(),
+            near: Near::Tok(near),
+        }
+    }
+}
+
+/// A token as a message names it (`'end'`, `<eof>`, `'x'`). A name is
+/// quoted only when a message needs it: most follows never reach one.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Near<'a> {
+    /// A token written as the reference prints it.
+    Tok(&'static str),
+    /// A name, printed in quotes.
+    Name(&'a [u8]),
+}
+
+impl Default for Near<'_> {
+    fn default() -> Self {
+        Near::Tok("")
+    }
+}
+
+impl fmt::Display for Near<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Near::Tok(t) => f.write_str(t),
+            Near::Name(n) => write!(f, "'{}'", String::from_utf8_lossy(n)),
         }
     }
 }
@@ -208,7 +256,7 @@ pub(crate) struct RBlock<'a> {
     pub(crate) upval: bool,
     pub(crate) done: Done,
     /// The body, for a function's outermost block.
-    pub(crate) node: Option<&'a Block>,
+    pub(crate) node: Option<&'a Block<'a>>,
 }
 
 #[derive(Debug)]
@@ -313,16 +361,16 @@ pub(crate) struct Resolver<'a> {
     /// The function expression whose 'end' is the last token of the
     /// statement being resolved, if any, and the token after the statement.
     pub(crate) tail: Option<usize>,
-    pub(crate) tail_follow: Follow,
+    pub(crate) tail_follow: Follow<'a>,
     /// A stack of the chains being resolved (see `expr_next`).
-    pub(crate) spine: Vec<&'a Expr>,
+    pub(crate) spine: Vec<&'a Expr<'a>>,
     /// The token after the name being resolved, when known, for messages.
-    pub(crate) next_tok: &'static str,
+    pub(crate) next_tok: super::resolve_expr::NextTok<'a>,
 }
 
 /// Runs the resolver over a chunk. When it finds an error, the resolution
 /// is complete up to the error's anchor only.
-pub(crate) fn resolve(chunk: &Chunk) -> (Resolution<'_>, Option<Box<ResolveError>>) {
+pub(crate) fn resolve<'a>(chunk: &'a Chunk<'a>) -> (Resolution<'a>, Option<Box<ResolveError>>) {
     let mut r = Resolver {
         res: Resolution::default(),
         chunk: &chunk.name,
@@ -334,7 +382,7 @@ pub(crate) fn resolve(chunk: &Chunk) -> (Resolution<'_>, Option<Box<ResolveError
         tail: None,
         tail_follow: Follow::default(),
         spine: Vec::new(),
-        next_tok: "",
+        next_tok: super::resolve_expr::NextTok::Tok(""),
     };
     let err = r.main(&chunk.block).err();
     // Functions left open by an error keep what was found so far.
@@ -350,7 +398,7 @@ pub(crate) fn resolve(chunk: &Chunk) -> (Resolution<'_>, Option<Box<ResolveError
 }
 
 impl<'a> Resolver<'a> {
-    fn main(&mut self, body: &'a Block) -> RResult<()> {
+    fn main(&mut self, body: &'a Block<'a>) -> RResult<()> {
         let info = FuncInfo {
             upvals: vec![Upval {
                 name: b"_ENV",
@@ -396,16 +444,23 @@ impl<'a> Resolver<'a> {
     }
 
     /// Counts one level of recursion.
+    #[inline]
     pub(crate) fn enter(&mut self, line: u32) -> RResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return self.error(
-                Anchor::NONE,
-                line,
-                "chunk has too many syntax levels".into(),
-            );
+            return self.too_deep(line);
         }
         Ok(())
+    }
+
+    /// The error of [`Resolver::enter`], kept out of line.
+    #[cold]
+    fn too_deep(&self, line: u32) -> RResult<()> {
+        self.error(
+            Anchor::NONE,
+            line,
+            "chunk has too many syntax levels".into(),
+        )
     }
 
     pub(crate) fn leave(&mut self) {
@@ -424,7 +479,7 @@ impl<'a> Resolver<'a> {
         name: &'a [u8],
         kind: VarKind,
         line: u32,
-        near: &str,
+        near: impl fmt::Display,
     ) -> RResult<VarId> {
         if self.fs().actvars.len() + 1 > MAX_VARS {
             let msg = format!(
@@ -558,13 +613,13 @@ impl<'a> Resolver<'a> {
         let fs = &self.funcs[f];
         (0..fs.nactvar)
             .rev()
-            .find(|&i| self.res.vars[fs.actvars[i]].name == name)
+            .find(|&i| same_name(self.res.vars[fs.actvars[i]].name, name))
     }
 
     /// Finds what `name` means in the current function, creating the
     /// upvalues needed to reach an enclosing function's local; `None` for a
     /// global name. `n` is the name expression, for errors.
-    fn lookup(&mut self, n: &'a Expr, name: &'a [u8]) -> RResult<Option<Ref>> {
+    fn lookup(&mut self, n: &'a Expr<'a>, name: &'a [u8]) -> RResult<Option<Ref>> {
         // Find the nearest function where the name is a local or an
         // upvalue; the functions in between will need a new upvalue each.
         let cur = self.cur();
@@ -575,36 +630,21 @@ impl<'a> Resolver<'a> {
             if let Some(i) = self.search_var(l, name) {
                 let v = self.funcs[l].actvars[i];
                 if self.res.vars[v].kind == VarKind::Ctc {
-                    return Ok(Some(Ref {
-                        kind: RefKind::Const,
-                        env: RefKind::Const,
-                        up: 0,
-                        v,
-                    }));
+                    return Ok(Some(Ref::new(RefKind::Const, RefKind::Const, 0, v)));
                 }
                 if l != cur {
                     self.mark_upval(l, i);
                 }
-                found = Some(Ref {
-                    kind: RefKind::Local,
-                    env: RefKind::Local,
-                    up: 0,
-                    v,
-                });
+                found = Some(Ref::new(RefKind::Local, RefKind::Local, 0, v));
                 break;
             }
             if let Some(i) = self.funcs[l]
                 .info
                 .upvals
                 .iter()
-                .position(|u| u.name == name)
+                .position(|u| same_name(u.name, name))
             {
-                found = Some(Ref {
-                    kind: RefKind::Upval,
-                    env: RefKind::Upval,
-                    up: i,
-                    v: 0,
-                });
+                found = Some(Ref::new(RefKind::Upval, RefKind::Upval, i, 0));
                 break;
             }
             level -= 1;
@@ -620,14 +660,15 @@ impl<'a> Resolver<'a> {
                     "too many upvalues (limit is {MAX_UPVALS}) in {}",
                     where_(self.funcs[f].line)
                 );
-                if !self.next_tok.is_empty() {
+                let next_tok = self.next_tok.text();
+                if !next_tok.is_empty() {
                     msg.push_str(" near ");
-                    msg.push_str(self.next_tok);
+                    msg.push_str(next_tok);
                 }
                 return self.error(Anchor::before(super::expr_id(n)), n.pos().line, msg);
             }
             let u = if found.kind == RefKind::Local {
-                let var = &self.res.vars[found.v];
+                let var = &self.res.vars[found.v()];
                 Upval {
                     name,
                     in_stack: true,
@@ -635,45 +676,35 @@ impl<'a> Resolver<'a> {
                     kind: var.kind,
                 }
             } else {
-                let kind = self.funcs[f - 1].info.upvals[found.up].kind;
+                let kind = self.funcs[f - 1].info.upvals[found.up()].kind;
                 Upval {
                     name,
                     in_stack: false,
-                    index: found.up,
+                    index: found.up(),
                     kind,
                 }
             };
             let ups = &mut self.funcs[f].info.upvals;
             ups.push(u);
-            found = Ref {
-                kind: RefKind::Upval,
-                env: RefKind::Upval,
-                up: ups.len() - 1,
-                v: 0,
-            };
+            found = Ref::new(RefKind::Upval, RefKind::Upval, ups.len() - 1, 0);
         }
         Ok(Some(found))
     }
 
     /// Resolves one occurrence of a name.
-    pub(crate) fn name(&mut self, n: &'a Expr, name: &'a [u8]) -> RResult<Ref> {
+    pub(crate) fn name(&mut self, n: &'a Expr<'a>, name: &'a [u8]) -> RResult<Ref> {
         let rf = match self.lookup(n, name)? {
             Some(rf) => rf,
             None => {
                 // Only a hand-built function without an enclosing chunk
                 // could miss _ENV; treat it as the main chunk's upvalue.
-                let env = self.lookup(n, b"_ENV")?.unwrap_or(Ref {
-                    kind: RefKind::Upval,
-                    env: RefKind::Upval,
-                    up: 0,
-                    v: 0,
-                });
-                Ref {
-                    kind: RefKind::Global,
-                    env: env.kind,
-                    up: env.up,
-                    v: env.v,
-                }
+                let env = self.lookup(n, b"_ENV")?.unwrap_or(Ref::new(
+                    RefKind::Upval,
+                    RefKind::Upval,
+                    0,
+                    0,
+                ));
+                Ref::new(RefKind::Global, env.kind, env.up(), env.v())
             }
         };
         self.res.refs.insert(addr(n), rf);
@@ -690,9 +721,9 @@ impl<'a> Resolver<'a> {
     ) -> RResult<()> {
         let read_only = match rf.kind {
             RefKind::Const => true,
-            RefKind::Local => self.res.vars[rf.v].kind != VarKind::Regular,
+            RefKind::Local => self.res.vars[rf.v()].kind != VarKind::Regular,
             RefKind::Upval => {
-                self.funcs.last().expect("function").info.upvals[rf.up].kind != VarKind::Regular
+                self.funcs.last().expect("function").info.upvals[rf.up()].kind != VarKind::Regular
             }
             RefKind::Global => false,
         };
@@ -705,6 +736,14 @@ impl<'a> Resolver<'a> {
         }
         Ok(())
     }
+}
+
+/// Compares two names, looking at their lengths and first bytes before
+/// calling on `memcmp`: a name is looked up among every variable in scope,
+/// and most of them differ there.
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.first() == b.first() && a == b
 }
 
 /// Names a function for limit messages.

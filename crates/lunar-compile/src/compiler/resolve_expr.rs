@@ -44,13 +44,13 @@ fn k(v: KValue<'_>) -> AbsExp<'_> {
 impl<'a> Resolver<'a> {
     /// Resolves a function body; `line_defined` is the line the function is
     /// defined at, which messages about it name.
-    pub(crate) fn function(&mut self, f: &'a FunctionExpr, line_defined: u32) -> RResult<()> {
+    pub(crate) fn function(&mut self, f: &'a FunctionExpr<'a>, line_defined: u32) -> RResult<()> {
         self.enter(f.pos.line)?;
         // The reference checks for gotos left without a label when it reads
         // the token after the function's 'end'.
         let mut after = Follow::new(f.end_pos.line, "'end'");
         if self.tail == Some(addr(f)) {
-            after = self.tail_follow.clone();
+            after = self.tail_follow;
         }
         self.funcs.push(RFunc {
             info: FuncInfo::default(),
@@ -87,15 +87,15 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves the names of an expression, in source order.
-    pub(crate) fn expr(&mut self, e: &'a Expr) -> RResult<()> {
-        self.expr_next(e, "")
+    pub(crate) fn expr(&mut self, e: &'a Expr<'a>) -> RResult<()> {
+        self.expr_next(e, NextTok::Tok(""))
     }
 
     /// Resolves a list of expressions.
     pub(crate) fn expr_list(&mut self, list: &'a [Expr]) -> RResult<()> {
         for (i, e) in list.iter().enumerate() {
             let next = if i + 1 < list.len() { "','" } else { "" };
-            self.expr_next(e, next)?;
+            self.expr_next(e, NextTok::Tok(next))?;
         }
         Ok(())
     }
@@ -104,14 +104,14 @@ impl<'a> Resolver<'a> {
     /// messages, "" if unknown). Chains of binary operators, indexing and
     /// calls, which the grammar builds with a loop and may be arbitrarily
     /// long, are walked with a loop.
-    fn expr_next(&mut self, e: &'a Expr, next: &'static str) -> RResult<()> {
+    fn expr_next(&mut self, e: &'a Expr<'a>, next: NextTok<'a>) -> RResult<()> {
         self.enter(e.pos().line)?;
         let base = self.spine.len();
         let e = push_spine(&mut self.spine, e);
         let top = self.spine.len();
         let next0 = next;
         let next = if top > base {
-            token_after(self.spine[top - 1])
+            NextTok::After(self.spine[top - 1])
         } else {
             next0
         };
@@ -119,7 +119,7 @@ impl<'a> Resolver<'a> {
             Expr::Name { name, .. } => {
                 self.next_tok = next;
                 self.name(e, name)?;
-                self.next_tok = "";
+                self.next_tok = NextTok::Tok("");
             }
             Expr::Vararg(p) if !self.funcs.last().is_some_and(|f| f.vararg) => {
                 return self.error(
@@ -134,10 +134,10 @@ impl<'a> Resolver<'a> {
             Expr::Table(x) => {
                 for (i, f) in x.fields.iter().enumerate() {
                     if let Some(key) = &f.key {
-                        self.expr_next(key, "']'")?;
+                        self.expr_next(key, NextTok::Tok("']'"))?;
                     }
                     let next = if i + 1 < x.fields.len() { "','" } else { "'}'" };
-                    self.expr_next(&f.value, next)?;
+                    self.expr_next(&f.value, NextTok::Tok(next))?;
                 }
             }
             _ => {}
@@ -146,13 +146,13 @@ impl<'a> Resolver<'a> {
             match self.spine[i] {
                 Expr::Binary(x) => {
                     let after = if i > base {
-                        token_after(self.spine[i - 1])
+                        NextTok::After(self.spine[i - 1])
                     } else {
                         next0
                     };
                     self.expr_next(&x.r, after)?;
                 }
-                Expr::Index(x) => self.expr_next(&x.key, "']'")?,
+                Expr::Index(x) => self.expr_next(&x.key, NextTok::Tok("']'"))?,
                 Expr::Call(x) => self.expr_list(&x.args)?,
                 Expr::MethodCall(x) => self.expr_list(&x.args)?,
                 _ => {}
@@ -171,14 +171,14 @@ impl<'a> Resolver<'a> {
     /// (in 'f() and nil or 1', the call is compiled, its jump is patched
     /// away by 'or', and the local is the constant 1). This follows the
     /// same rules on an abstract descriptor.
-    pub(crate) fn const_value(&mut self, e: &'a Expr) -> RResult<Option<KValue<'a>>> {
+    pub(crate) fn const_value(&mut self, e: &'a Expr<'a>) -> RResult<Option<KValue<'a>>> {
         let a = self.abs_eval(e)?;
         Ok((a.is_const && !a.t && !a.f).then_some(a.v))
     }
 
     /// Evaluates an expression on abstract descriptors; binary chains are
     /// walked with a loop.
-    fn abs_eval(&mut self, e: &'a Expr) -> RResult<AbsExp<'a>> {
+    fn abs_eval(&mut self, e: &'a Expr<'a>) -> RResult<AbsExp<'a>> {
         self.enter(e.pos().line)?;
         let mut spine = Vec::new();
         let mut e = e;
@@ -227,7 +227,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// `abs_eval` for an expression that is not a binary one.
-    fn abs_leaf(&mut self, e: &'a Expr) -> RResult<AbsExp<'a>> {
+    fn abs_leaf(&mut self, e: &'a Expr<'a>) -> RResult<AbsExp<'a>> {
         Ok(match e {
             Expr::Nil(_) => k(KValue::Nil),
             Expr::True(_) => k(KValue::Bool(true)),
@@ -236,7 +236,7 @@ impl<'a> Resolver<'a> {
             Expr::Float { value, .. } => k(KValue::Float(*value)),
             Expr::String { value, .. } => k(KValue::Str(value)),
             Expr::Name { .. } => match self.res.refs.get(&addr(e)) {
-                Some(rf) if rf.kind == RefKind::Const => k(self.res.vars[rf.v].value),
+                Some(rf) if rf.kind == RefKind::Const => k(self.res.vars[rf.v()].value),
                 _ => NOT_CONST,
             },
             Expr::Paren(x) => self.abs_eval(&x.x)?,
@@ -269,6 +269,27 @@ impl<'a> Resolver<'a> {
             }
             _ => NOT_CONST,
         })
+    }
+}
+
+/// The token after the expression being resolved, as messages print it:
+/// known, or the one after the first operand of a chain node, worked out
+/// only when a message needs it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum NextTok<'a> {
+    /// The token as printed ("" if unknown).
+    Tok(&'static str),
+    /// The token after the first operand of this chain node.
+    After(&'a Expr<'a>),
+}
+
+impl NextTok<'_> {
+    /// The token as printed ("" if unknown).
+    pub(crate) fn text(self) -> &'static str {
+        match self {
+            NextTok::Tok(t) => t,
+            NextTok::After(e) => token_after(e),
+        }
     }
 }
 

@@ -19,9 +19,9 @@ use super::resolve::{Anchor, GotoInfo, RGoto, RLabel, RResult, Resolver, addr};
 const MAX_LABELS: usize = 32767;
 
 impl<'a> Resolver<'a> {
-    pub(crate) fn goto_stat(&mut self, s: &'a Stat, x: &'a GotoStat) -> RResult<()> {
+    pub(crate) fn goto_stat(&mut self, s: &'a Stat<'a>, x: &'a GotoStat<'a>) -> RResult<()> {
         let cur = self.cur();
-        if let Some(&li) = self.funcs[cur].by_name.get(&*x.label) {
+        if let Some(&li) = self.funcs[cur].by_name.get(x.label) {
             // A backward jump, solved now; it closes the variables it
             // leaves.
             let lb = &self.funcs[cur].labels[li];
@@ -39,7 +39,7 @@ impl<'a> Resolver<'a> {
             );
             return Ok(());
         }
-        self.new_goto(&x.label, x.label_pos.line, addr(s))
+        self.new_goto(x.label, x.label_pos.line, addr(s))
     }
 
     /// Adds a pending (forward) goto; a break is a goto to the enclosing
@@ -115,20 +115,26 @@ impl<'a> Resolver<'a> {
     /// Resolves '::name::'; `line` is that of the token after the run of
     /// labels it belongs to, `last` is set when nothing but labels follow it
     /// in its block.
-    pub(crate) fn label(&mut self, at: Anchor, s: &'a Stat, line: u32, last: bool) -> RResult<()> {
+    pub(crate) fn label(
+        &mut self,
+        at: Anchor,
+        s: &'a Stat<'a>,
+        line: u32,
+        last: bool,
+    ) -> RResult<()> {
         let Stat::Label(x) = s else {
             return Ok(());
         };
         let cur = self.cur();
-        if let Some(&li) = self.funcs[cur].by_name.get(&*x.name) {
+        if let Some(&li) = self.funcs[cur].by_name.get(x.name) {
             let msg = format!(
                 "label '{}' already defined on line {}",
-                String::from_utf8_lossy(&x.name),
+                String::from_utf8_lossy(x.name),
                 self.funcs[cur].labels[li].line
             );
             return self.error(at, line, msg);
         }
-        let close = self.create_label(at, &x.name, x.pos.line, line, last, Some(addr(s)), None)?;
+        let close = self.create_label(at, x.name, x.pos.line, line, last, Some(addr(s)), None)?;
         self.res.labels.insert(addr(s), close);
         Ok(())
     }

@@ -5,11 +5,11 @@ use lunar_syntax::ast::{
     Attrib, Block, Expr, FunctionStat, GenericForStat, LocalStat, NumericForStat, Stat,
 };
 
-use super::resolve::{Anchor, Done, Follow, RResult, Resolver, VarKind, addr};
+use super::resolve::{Anchor, Done, Follow, Near, RResult, Resolver, VarKind, addr};
 use super::{expr_id, stat_id};
 
 /// Returns the first token of a statement, as a follow.
-pub(crate) fn stat_follow(s: &Stat) -> Follow {
+pub(crate) fn stat_follow<'a>(s: &'a Stat<'a>) -> Follow<'a> {
     let near = match s {
         Stat::Local(_) | Stat::LocalFunction(_) => "'local'",
         Stat::Assign(x) => return expr_follow(&x.targets[0]),
@@ -29,7 +29,7 @@ pub(crate) fn stat_follow(s: &Stat) -> Follow {
 }
 
 /// Returns the first token of a prefix expression.
-fn expr_follow(e: &Expr) -> Follow {
+fn expr_follow<'a>(e: &'a Expr<'a>) -> Follow<'a> {
     let mut e = e;
     loop {
         match e {
@@ -38,7 +38,7 @@ fn expr_follow(e: &Expr) -> Follow {
             Expr::Name { pos, name } => {
                 return Follow {
                     line: pos.line,
-                    near: format!("'{}'", String::from_utf8_lossy(name)),
+                    near: Near::Name(name),
                 };
             }
             Expr::Paren(x) => return Follow::new(x.pos.line, "'('"),
@@ -60,7 +60,7 @@ pub(crate) fn expr_start(e: &Expr) -> lunar_syntax::ast::Pos {
 }
 
 /// The follow of a block closed by 'end'.
-fn end_follow(b: &Block) -> Follow {
+fn end_follow(b: &Block) -> Follow<'static> {
     Follow::new(b.end.line, "'end'")
 }
 
@@ -68,7 +68,12 @@ impl<'a> Resolver<'a> {
     /// Resolves the statements of a block; `end` is the token that closes
     /// the block, and `until_end` is set when that token is 'until' (a label
     /// before it is then not at the end of its block, §3.3.4).
-    pub(crate) fn stat_list(&mut self, b: &'a Block, end: &Follow, until_end: bool) -> RResult<()> {
+    pub(crate) fn stat_list(
+        &mut self,
+        b: &'a Block<'a>,
+        end: &Follow<'a>,
+        until_end: bool,
+    ) -> RResult<()> {
         let stats = &b.stats;
         let mut i = 0;
         while i < stats.len() {
@@ -82,7 +87,7 @@ impl<'a> Resolver<'a> {
                 let fol = if j < stats.len() {
                     stat_follow(&stats[j])
                 } else {
-                    end.clone()
+                    *end
                 };
                 let last = j == stats.len() && !until_end;
                 let at = Anchor::before(stat_id(&stats[i]));
@@ -95,7 +100,7 @@ impl<'a> Resolver<'a> {
             let fol = if i + 1 < stats.len() {
                 stat_follow(&stats[i + 1])
             } else {
-                end.clone()
+                *end
             };
             self.stat(&stats[i], fol)?;
             i += 1;
@@ -104,18 +109,18 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves a block that is its own scope.
-    fn block(&mut self, b: &'a Block, end: &Follow, until_end: bool) -> RResult<()> {
+    fn block(&mut self, b: &'a Block<'a>, end: &Follow<'a>, until_end: bool) -> RResult<()> {
         self.enter_block(None, Done::Block(addr(b)));
         self.stat_list(b, end, until_end)?;
         self.leave_block(end.line)
     }
 
     /// Resolves one statement; `fol` is the token after it.
-    fn stat(&mut self, s: &'a Stat, fol: Follow) -> RResult<()> {
+    fn stat(&mut self, s: &'a Stat<'a>, fol: Follow<'a>) -> RResult<()> {
         self.enter(s.pos().line)?;
         let saved = (
             self.tail.take(),
-            std::mem::replace(&mut self.tail_follow, fol.clone()),
+            std::mem::replace(&mut self.tail_follow, fol),
         );
         match s {
             Stat::Local(x) => self.local_stat(s, x, &fol)?,
@@ -179,13 +184,8 @@ impl<'a> Resolver<'a> {
             Stat::GenericFor(x) => self.generic_for(s, x)?,
             Stat::Function(x) => self.function_stat(s, x, &fol)?,
             Stat::LocalFunction(x) => {
-                let v = self.new_local(
-                    stat_id(s),
-                    &x.name,
-                    VarKind::Regular,
-                    x.name_pos.line,
-                    "'('",
-                )?;
+                let v =
+                    self.new_local(stat_id(s), x.name, VarKind::Regular, x.name_pos.line, "'('")?;
                 self.res.decls.insert(stat_id(s), vec![v]);
                 self.activate(1);
                 self.tail = Some(addr(&x.func));
@@ -216,7 +216,7 @@ impl<'a> Resolver<'a> {
 
     /// Notes the function expression whose 'end' ends an expression that
     /// ends a statement, if any.
-    fn expr_tail(&mut self, e: &'a Expr) {
+    fn expr_tail(&mut self, e: &'a Expr<'a>) {
         let mut e = e;
         loop {
             match e {
@@ -231,19 +231,24 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    fn local_stat(&mut self, s: &'a Stat, x: &'a LocalStat, fol: &Follow) -> RResult<()> {
+    fn local_stat(
+        &mut self,
+        s: &'a Stat<'a>,
+        x: &'a LocalStat<'a>,
+        fol: &Follow<'a>,
+    ) -> RResult<()> {
         let mut vars = Vec::with_capacity(x.names.len());
         let mut to_close = None;
         for (i, name) in x.names.iter().enumerate() {
             let attrib = x.attribs.get(i).copied().unwrap_or(Attrib::None);
-            let mut near = fol.near.as_str();
+            let mut near = fol.near;
             let mut line = x.name_pos[i].line;
             if attrib != Attrib::None {
-                near = "'<'";
+                near = Near::Tok("'<'");
             } else if i + 1 < x.names.len() {
-                near = "','";
+                near = Near::Tok("','");
             } else if !x.values.is_empty() {
-                near = "'='";
+                near = Near::Tok("'='");
             } else {
                 line = fol.line;
             }
@@ -285,7 +290,12 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn function_stat(&mut self, s: &'a Stat, x: &'a FunctionStat, fol: &Follow) -> RResult<()> {
+    fn function_stat(
+        &mut self,
+        s: &'a Stat<'a>,
+        x: &'a FunctionStat<'a>,
+        fol: &Follow<'a>,
+    ) -> RResult<()> {
         self.expr(&x.target)?;
         self.tail = Some(addr(&x.func));
         self.function(&x.func, x.pos.line)?;
@@ -297,7 +307,7 @@ impl<'a> Resolver<'a> {
         Ok(())
     }
 
-    fn numeric_for(&mut self, s: &'a Stat, x: &'a NumericForStat) -> RResult<()> {
+    fn numeric_for(&mut self, s: &'a Stat<'a>, x: &'a NumericForStat<'a>) -> RResult<()> {
         self.res.loops.insert(addr(s), Default::default());
         self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
         let line = x.var_pos.line;
@@ -306,7 +316,7 @@ impl<'a> Resolver<'a> {
         for _ in 0..3 {
             vars.push(self.new_local(id, b"(for state)", VarKind::Regular, line, "'='")?);
         }
-        vars.push(self.new_local(id, &x.var, VarKind::Regular, line, "'='")?);
+        vars.push(self.new_local(id, x.var, VarKind::Regular, line, "'='")?);
         self.res.decls.insert(id, vars);
         self.expr(&x.start)?;
         self.expr(&x.limit)?;
@@ -318,7 +328,7 @@ impl<'a> Resolver<'a> {
         self.leave_block(0)
     }
 
-    fn generic_for(&mut self, s: &'a Stat, x: &'a GenericForStat) -> RResult<()> {
+    fn generic_for(&mut self, s: &'a Stat<'a>, x: &'a GenericForStat<'a>) -> RResult<()> {
         self.res.loops.insert(addr(s), Default::default());
         self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
         let near = |i: usize| if i + 1 < x.names.len() { "','" } else { "'in'" };
@@ -340,7 +350,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves the declared variables' block and the body of a for.
-    fn for_body(&mut self, s: &'a Stat, body: &'a Block, nvars: usize) -> RResult<()> {
+    fn for_body(&mut self, s: &'a Stat<'a>, body: &'a Block<'a>, nvars: usize) -> RResult<()> {
         self.enter_block(None, Done::VarsUpval(addr(s)));
         self.activate(nvars);
         self.block(body, &end_follow(body), false)?;

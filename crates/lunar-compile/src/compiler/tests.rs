@@ -641,10 +641,7 @@ fn depth_limit() {
     with_big_stack(|| {
         const N: usize = 100_000;
         let p = Pos::new(1, 1);
-        let mut e = Expr::Name {
-            pos: p,
-            name: b"x".to_vec().into(),
-        };
+        let mut e = Expr::Name { pos: p, name: b"x" };
         for _ in 0..N {
             e = Expr::Unary(Box::new(UnaryExpr {
                 pos: p,
@@ -696,17 +693,16 @@ fn concurrent_compile() {
         "/tests/data/functions.lua"
     ))
     .expect("functions.lua");
-    let chunk = Arc::new(lunar_syntax::parse("@functions.lua", &src).expect("parse"));
+    let chunk = lunar_syntax::parse("@functions.lua", &src).expect("parse");
     let want = disassemble(&compile(&chunk).expect("compile"), true);
-    let handles: Vec<_> = (0..8)
-        .map(|_| {
-            let chunk = Arc::clone(&chunk);
-            std::thread::spawn(move || disassemble(&compile(&chunk).expect("compile"), true))
-        })
-        .collect();
-    for h in handles {
-        assert_eq!(h.join().expect("thread"), want);
-    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..8)
+            .map(|_| scope.spawn(|| disassemble(&compile(&chunk).expect("compile"), true)))
+            .collect();
+        for h in handles {
+            assert_eq!(h.join().expect("thread"), want);
+        }
+    });
 }
 
 /// The luac 5.4.4 mode changes only the two things it documents.

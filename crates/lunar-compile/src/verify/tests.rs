@@ -729,3 +729,71 @@ fn loop_counters_survive_instructions_without_writes() {
     ]);
     check("FORLOOP after SETUPVAL and TBC", &p, true);
 }
+
+/// The word-at-a-time register ranges agree with a bit-by-bit reference on
+/// every range, word boundaries and registers past 255 included.
+#[test]
+fn reg_set_ranges() {
+    let full = RegSet([u64::MAX; 4]);
+    for lo in (0..260).step_by(7).chain([63, 64, 127, 128, 191, 192, 255]) {
+        for hi in (0..300).step_by(5).chain([63, 64, 127, 128, 191, 192, 255]) {
+            let mut want = full;
+            for r in lo..=hi.min(255) {
+                want.0[(r >> 6) as usize] &= !(1 << (r & 63));
+            }
+            let mut got = full;
+            got.clear(lo, hi);
+            assert!(got == want, "clear({lo}, {hi})");
+            let any_want = (lo..=hi.min(255)).any(|r| r < 256);
+            assert_eq!(full.any(lo, hi), any_want, "any({lo}, {hi})");
+            let mut one = RegSet::default();
+            one.set(hi.min(255));
+            assert_eq!(one.any(lo, hi), lo <= hi.min(255), "any({lo}, {hi}) of one");
+        }
+    }
+}
+
+/// The straight-line table agrees with `successors` on every opcode: an
+/// opcode marked there has the next instruction as its one successor,
+/// whatever its operands.
+#[test]
+fn falls_through_matches_successors() {
+    for op in OpCode::ALL {
+        if !FALLS_THROUGH[op as usize] {
+            continue;
+        }
+        for ins in [
+            abc(op, 1, 2, 3, false),
+            abc(op, 0, 0, 0, true),
+            abx(op, 5, 7),
+        ] {
+            let p = base(vec![ins, Instruction::isj(OpCode::Jmp, 0), RET]);
+            let ops: Vec<OpCode> = p.code.iter().map(|i| i.op().expect("opcode")).collect();
+            let s: Vec<i64> = successors(&p, &ops, 0).collect();
+            assert_eq!(s, [1], "{op}");
+        }
+    }
+}
+
+/// The one-word register sets agree with the four-word ones on the
+/// registers below 64, and ignore the others.
+#[test]
+fn small_reg_set_ranges() {
+    for lo in (0..70).chain([255, 256]) {
+        for hi in (0..70).chain([255, 300]) {
+            let mut big = RegSet([u64::MAX; 4]);
+            big.clear(lo, hi);
+            let mut small = SmallRegs(u64::MAX);
+            small.clear(lo, hi);
+            assert_eq!(small.0, big.0[0], "clear({lo}, {hi})");
+            let mut one = SmallRegs::default();
+            one.set(hi);
+            let mut one_big = RegSet::default();
+            one_big.set(hi);
+            one_big.0[1..].fill(0);
+            assert_eq!(one.0, one_big.0[0], "set({hi})");
+            assert_eq!(one.any(lo, hi), one_big.any(lo, hi), "any({lo}, {hi})");
+            assert_eq!(one.has(hi), one_big.has(hi) && hi < 64, "has({hi})");
+        }
+    }
+}
