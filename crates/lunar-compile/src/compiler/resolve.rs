@@ -359,8 +359,12 @@ pub(crate) struct Resolver<'a> {
     /// Numbers gotos in the order they appear.
     pub(crate) goto_seq: usize,
     /// The function expression whose 'end' is the last token of the
-    /// statement being resolved, if any, and the token after the statement.
-    pub(crate) tail: Option<usize>,
+    /// statement being resolved (its address; 0 for none), and the token
+    /// after the statement. A plain address rather than an
+    /// `Option<usize>`: comparing an `Option` whose `None` leaves its
+    /// payload uninitialised made valgrind's memcheck report a jump on
+    /// uninitialised memory (optimised code tests the payload first).
+    pub(crate) tail: usize,
     pub(crate) tail_follow: Follow<'a>,
     /// A stack of the chains being resolved (see `expr_next`).
     pub(crate) spine: Vec<&'a Expr<'a>>,
@@ -379,7 +383,7 @@ pub(crate) fn resolve<'a>(chunk: &'a Chunk<'a>) -> (Resolution<'a>, Option<Box<R
         nlabels: 0,
         ngotos: 0,
         goto_seq: 0,
-        tail: None,
+        tail: 0,
         tail_follow: Follow::default(),
         spine: Vec::new(),
         next_tok: super::resolve_expr::NextTok::Tok(""),

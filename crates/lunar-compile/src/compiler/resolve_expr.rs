@@ -49,7 +49,7 @@ impl<'a> Resolver<'a> {
         // The reference checks for gotos left without a label when it reads
         // the token after the function's 'end'.
         let mut after = Follow::new(f.end_pos.line, "'end'");
-        if self.tail == Some(addr(f)) {
+        if self.tail == addr(f) {
             after = self.tail_follow;
         }
         self.funcs.push(RFunc {

@@ -119,7 +119,7 @@ impl<'a> Resolver<'a> {
     fn stat(&mut self, s: &'a Stat<'a>, fol: Follow<'a>) -> RResult<()> {
         self.enter(s.pos().line)?;
         let saved = (
-            self.tail.take(),
+            std::mem::take(&mut self.tail),
             std::mem::replace(&mut self.tail_follow, fol),
         );
         match s {
@@ -188,7 +188,7 @@ impl<'a> Resolver<'a> {
                     self.new_local(stat_id(s), x.name, VarKind::Regular, x.name_pos.line, "'('")?;
                 self.res.decls.insert(stat_id(s), vec![v]);
                 self.activate(1);
-                self.tail = Some(addr(&x.func));
+                self.tail = addr(&x.func);
                 self.function(&x.func, x.func.lparen.line)?;
             }
             Stat::Return(x) => {
@@ -223,7 +223,7 @@ impl<'a> Resolver<'a> {
                 Expr::Binary(x) => e = &x.r,
                 Expr::Unary(x) => e = &x.x,
                 Expr::Function(f) => {
-                    self.tail = Some(addr(&**f));
+                    self.tail = addr(&**f);
                     return;
                 }
                 _ => return,
@@ -297,7 +297,7 @@ impl<'a> Resolver<'a> {
         fol: &Follow<'a>,
     ) -> RResult<()> {
         self.expr(&x.target)?;
-        self.tail = Some(addr(&x.func));
+        self.tail = addr(&x.func);
         self.function(&x.func, x.pos.line)?;
         if let Expr::Name { name, .. } = &x.target {
             // Checked after the body, at the token after its 'end'.
