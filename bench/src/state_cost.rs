@@ -20,6 +20,7 @@ pub type Open = fn(&mut State);
 /// each library as `lunar_stdlib::open_all` opens it.
 pub const STEPS: &[(&str, Open)] = &[
     ("State::new", |_| {}),
+    ("reserve", stdlib::reserve_for_all),
     ("base", stdlib::open_base),
     ("package", stdlib::package::open_package),
     ("coroutine", stdlib::open_coroutine),

@@ -9,9 +9,7 @@ use std::io::Read;
 /// Opens the basic library into the globals.
 pub fn open_base(st: &mut State) {
     let g = st.globals();
-    st.set_field(g, "_G", Value::Table(g));
     let v = st.str_value(b"Lua 5.4");
-    st.set_field(g, "_VERSION", v);
     let funcs: &[(&str, lunar_vm::NativeFn)] = &[
         ("assert", assert),
         ("collectgarbage", collectgarbage),
@@ -37,9 +35,10 @@ pub fn open_base(st: &mut State) {
         ("warn", warn),
         ("xpcall", xpcall),
     ];
-    for (name, f) in funcs {
-        st.set_field(g, name, Value::LightFn(*f));
-    }
+    let fields = [("_G", Value::Table(g)), ("_VERSION", v)];
+    // Room for them all (none if `open_all` made it already).
+    g.reserve(st.heap(), fields.len() + funcs.len());
+    crate::table::set_fields(st, g, &fields, funcs);
     let loaded = match st.get_field(st.registry(), "_LOADED") {
         Value::Table(t) => t,
         _ => return,

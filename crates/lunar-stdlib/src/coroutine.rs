@@ -5,7 +5,6 @@ use lunar_vm::{Error, Gc, State, Thread, Value};
 
 /// Opens the coroutine library (`coroutine` global and module).
 pub fn open_coroutine(st: &mut State) {
-    let t = st.new_table(0, 8);
     let funcs: &[(&str, lunar_vm::NativeFn)] = &[
         ("create", create),
         ("resume", resume),
@@ -16,13 +15,7 @@ pub fn open_coroutine(st: &mut State) {
         ("running", running),
         ("close", close),
     ];
-    for (name, f) in funcs {
-        st.set_field(t, name, Value::LightFn(*f));
-    }
-    st.set_global("coroutine", Value::Table(t));
-    if let Value::Table(loaded) = st.get_field(st.registry(), "_LOADED") {
-        st.set_field(loaded, "coroutine", Value::Table(t));
-    }
+    crate::table::new_lib(st, "coroutine", funcs);
 }
 
 fn check_function(st: &mut State, n: usize) -> Result<Value, Error> {

@@ -8,7 +8,6 @@ use lunar_vm::{Error, Gc, State, Table, Thread, Value};
 
 /// Opens the debug library (`debug` global and module).
 pub fn open_debug(st: &mut State) {
-    let t = st.new_table(0, 16);
     let funcs: &[(&str, lunar_vm::NativeFn)] = &[
         ("getinfo", getinfo),
         ("traceback", traceback),
@@ -27,13 +26,7 @@ pub fn open_debug(st: &mut State) {
         ("gethook", gethook),
         ("debug", debug),
     ];
-    for (name, f) in funcs {
-        st.set_field(t, name, Value::LightFn(*f));
-    }
-    st.set_global("debug", Value::Table(t));
-    if let Value::Table(loaded) = st.get_field(st.registry(), "_LOADED") {
-        st.set_field(loaded, "debug", Value::Table(t));
-    }
+    crate::table::new_lib(st, "debug", funcs);
 }
 
 /// The optional thread first argument: the thread and the offset of the

@@ -63,7 +63,60 @@ struct OpenFiles {
 /// Opens the io library in `state` (global `io`, `package.loaded.io`),
 /// with the metatable of file handles registered as "FILE*".
 pub fn open_io(state: &mut State) {
-    let lib = crate::table::new_lib(
+    // The metatable (luaL_newmetatable) and its methods, each table made
+    // with room for exactly its fields.
+    let methods = state.new_table(0, 7);
+    crate::table::set_fields(
+        state,
+        methods,
+        &[],
+        &[
+            ("close", f_close),
+            ("flush", f_flush),
+            ("lines", f_lines),
+            ("read", f_read),
+            ("seek", f_seek),
+            ("setvbuf", f_setvbuf),
+            ("write", f_write),
+        ],
+    );
+    let mt = state.new_table(0, 5);
+    let name = state.str_value(FILE_HANDLE.as_bytes());
+    crate::table::set_fields(
+        state,
+        mt,
+        &[("__name", name), ("__index", Value::Table(methods))],
+        &[
+            ("__gc", f_gc),
+            ("__close", f_gc),
+            ("__tostring", f_tostring),
+        ],
+    );
+    let files = state.new_userdata(Box::new(OpenFiles::default()));
+    let std_handle = |state: &mut State, stream: Stream| {
+        // As `new_handle` without tracking (the standard files are not
+        // flushed by `flush_files`), with the metatable at hand.
+        let shared: Shared = Arc::new(StreamCell::new(stream));
+        let v = state.new_userdata(Box::new(shared));
+        set_userdata_metatable(state, v, mt);
+        v
+    };
+    let stdin = std_handle(state, Stream::new(file::Raw::Std(Std::In), true, false));
+    let stdout = std_handle(state, Stream::new(file::Raw::Std(Std::Out), false, true));
+    let stderr = std_handle(state, Stream::new(file::Raw::Std(Std::Err), false, true));
+    let reg = state.registry();
+    crate::table::set_fields(
+        state,
+        reg,
+        &[
+            (FILE_HANDLE, Value::Table(mt)),
+            (FILES_KEY, files),
+            (IO_INPUT, stdin),
+            (IO_OUTPUT, stdout),
+        ],
+        &[],
+    );
+    crate::table::new_lib_with(
         state,
         "io",
         &[
@@ -79,52 +132,8 @@ pub fn open_io(state: &mut State) {
             ("type", io_type),
             ("write", io_write),
         ],
+        &[("stdin", stdin), ("stdout", stdout), ("stderr", stderr)],
     );
-    // The metatable (luaL_newmetatable) and its methods.
-    let mt = state.new_table(0, 8);
-    let name = state.str_value(FILE_HANDLE.as_bytes());
-    state.set_field(mt, "__name", name);
-    let methods = state.new_table(0, 8);
-    for (n, f) in [
-        ("close", f_close as lunar_vm::NativeFn),
-        ("flush", f_flush),
-        ("lines", f_lines),
-        ("read", f_read),
-        ("seek", f_seek),
-        ("setvbuf", f_setvbuf),
-        ("write", f_write),
-    ] {
-        state.set_field(methods, n, Value::LightFn(f));
-    }
-    state.set_field(mt, "__index", Value::Table(methods));
-    state.set_field(mt, "__gc", Value::LightFn(f_gc));
-    state.set_field(mt, "__close", Value::LightFn(f_gc));
-    state.set_field(mt, "__tostring", Value::LightFn(f_tostring));
-    let reg = state.registry();
-    state.set_field(reg, FILE_HANDLE, Value::Table(mt));
-    let files = state.new_userdata(Box::new(OpenFiles::default()));
-    state.set_field(reg, FILES_KEY, files);
-
-    let stdin = new_handle(
-        state,
-        Stream::new(file::Raw::Std(Std::In), true, false),
-        false,
-    );
-    let stdout = new_handle(
-        state,
-        Stream::new(file::Raw::Std(Std::Out), false, true),
-        false,
-    );
-    let stderr = new_handle(
-        state,
-        Stream::new(file::Raw::Std(Std::Err), false, true),
-        false,
-    );
-    state.set_field(lib, "stdin", stdin);
-    state.set_field(lib, "stdout", stdout);
-    state.set_field(lib, "stderr", stderr);
-    state.set_field(reg, IO_INPUT, stdin);
-    state.set_field(reg, IO_OUTPUT, stdout);
 }
 
 /// Sets the metatable of a userdata and registers it for finalization if

@@ -22,8 +22,21 @@ pub use debug::open_debug;
 
 use lunar_vm::State;
 
+/// Fields `open_all` adds to the globals: base's 23 functions, `_G` and
+/// `_VERSION`, `require`, and the 9 library tables.
+const GLOBALS_ADDED: usize = 23 + 2 + 1 + 9;
+/// Fields it adds to `package.loaded` (which holds `_G` already): the 9
+/// libraries other than base.
+const LOADED_ADDED: usize = 9;
+/// Fields it adds to the registry: `_PRELOAD` and io's four keys.
+const REGISTRY_ADDED: usize = 5;
+/// About how many strings it interns (names and values; the test
+/// `open_all_reserves_enough` keeps it honest).
+const STRINGS_ADDED: usize = 160;
+
 /// Opens every standard library into `state` (as `luaL_openlibs`).
 pub fn open_all(state: &mut State) {
+    reserve_for_all(state);
     open_base(state);
     package::open_package(state);
     open_coroutine(state);
@@ -34,6 +47,57 @@ pub fn open_all(state: &mut State) {
     os::open_os(state);
     io::open_io(state);
     open_debug(state);
+}
+
+/// The first step of [`open_all`]: room up front for what the libraries
+/// add to the string table, the globals, the registry and
+/// `package.loaded`, so that none of them grows (rehashes) while they are
+/// filled. Public for the benchmark that times each step.
+pub fn reserve_for_all(state: &mut State) {
+    state.heap().reserve_strings(STRINGS_ADDED);
+    let reg = state.registry();
+    reg.reserve(state.heap(), REGISTRY_ADDED);
+    if let lunar_vm::Value::Table(loaded) = state.get_field(reg, "_LOADED") {
+        loaded.reserve(state.heap(), LOADED_ADDED);
+    }
+    let g = state.globals();
+    g.reserve(state.heap(), GLOBALS_ADDED);
+}
+
+#[cfg(test)]
+mod tests {
+    use lunar_vm::{State, Value};
+
+    /// `open_all` adds the fields and strings it reserves room for, give
+    /// or take a few (the reservations are worth keeping near the truth).
+    #[test]
+    fn open_all_reserves_enough() {
+        let mut st = State::new();
+        let strings = st.heap().interned_count();
+        let count = |t: Value| match t {
+            Value::Table(t) => t.count(),
+            _ => 0,
+        };
+        let g = Value::Table(st.globals());
+        let reg = Value::Table(st.registry());
+        let loaded = st.get_field(st.registry(), "_LOADED");
+        let before = [count(g), count(reg), count(loaded)];
+        super::open_all(&mut st);
+        let after = [count(g), count(reg), count(loaded)];
+        let added = [
+            super::GLOBALS_ADDED,
+            super::REGISTRY_ADDED,
+            super::LOADED_ADDED,
+        ];
+        for i in 0..3 {
+            assert_eq!(after[i] - before[i], added[i], "table {i}");
+        }
+        let made = st.heap().interned_count() - strings;
+        assert!(
+            made <= super::STRINGS_ADDED && made + 20 >= super::STRINGS_ADDED,
+            "{made} strings"
+        );
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,14 @@ use std::hash::{BuildHasher, Hasher};
 /// Each call gets its own generator, seeded randomly as the reference
 /// seeds it at start-up.
 pub fn open_math(state: &mut State) {
-    let lib = crate::table::new_lib(
+    // The generator is per state: a userdata shared by random and
+    // randomseed as their upvalue.
+    let mut g = Xoshiro256::default();
+    g.seed_randomly();
+    let ud = state.new_userdata(Box::new(g));
+    let random = state.new_native(math_random, &[ud]);
+    let randomseed = state.new_native(math_randomseed, &[ud]);
+    crate::table::new_lib_with(
         state,
         "math",
         &[
@@ -48,20 +55,15 @@ pub fn open_math(state: &mut State) {
             ("ldexp", math_ldexp),
             ("log10", math_log10),
         ],
+        &[
+            ("pi", Value::Float(std::f64::consts::PI)),
+            ("huge", Value::Float(f64::INFINITY)),
+            ("maxinteger", Value::Int(i64::MAX)),
+            ("mininteger", Value::Int(i64::MIN)),
+            ("random", random),
+            ("randomseed", randomseed),
+        ],
     );
-    state.set_field(lib, "pi", Value::Float(std::f64::consts::PI));
-    state.set_field(lib, "huge", Value::Float(f64::INFINITY));
-    state.set_field(lib, "maxinteger", Value::Int(i64::MAX));
-    state.set_field(lib, "mininteger", Value::Int(i64::MIN));
-    // The generator is per state: a userdata shared by random and
-    // randomseed as their upvalue.
-    let mut g = Xoshiro256::default();
-    g.seed_randomly();
-    let ud = state.new_userdata(Box::new(g));
-    let random = state.new_native(math_random, &[ud]);
-    state.set_field(lib, "random", random);
-    let randomseed = state.new_native(math_randomseed, &[ud]);
-    state.set_field(lib, "randomseed", randomseed);
 }
 
 /// `f` as an integer when it has an exact integer value that fits, else

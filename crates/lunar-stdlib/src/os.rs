@@ -14,7 +14,10 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Opens the os library in `state` (global `os`, `package.loaded.os`).
 pub fn open_os(state: &mut State) {
-    let lib = crate::table::new_lib(
+    // The state's locale lives in setlocale's upvalue.
+    let locale = state.new_userdata(Box::new(Locale::default()));
+    let setlocale = state.new_native(os_setlocale, &[locale]);
+    crate::table::new_lib_with(
         state,
         "os",
         &[
@@ -29,11 +32,8 @@ pub fn open_os(state: &mut State) {
             ("time", os_time),
             ("tmpname", os_tmpname),
         ],
+        &[("setlocale", setlocale)],
     );
-    // The state's locale lives in setlocale's upvalue.
-    let locale = state.new_userdata(Box::new(Locale::default()));
-    let setlocale = state.new_native(os_setlocale, &[locale]);
-    state.set_field(lib, "setlocale", setlocale);
 }
 
 /// The registry key of the function `os.exit` calls, when present, instead
@@ -286,15 +286,16 @@ const LOCALE_CATEGORIES: [&str; 12] = [
     "LC_IDENTIFICATION",
 ];
 
-/// A state's locale: a name per category.
+/// A state's locale: a name per category (borrowed while it is the
+/// default "C", so that a new state allocates no names).
 struct Locale {
-    names: [String; 12],
+    names: [std::borrow::Cow<'static, str>; 12],
 }
 
 impl Default for Locale {
     fn default() -> Self {
         Locale {
-            names: std::array::from_fn(|_| "C".to_string()),
+            names: std::array::from_fn(|_| std::borrow::Cow::Borrowed("C")),
         }
     }
 }
@@ -304,7 +305,7 @@ impl Locale {
     /// "LC_CTYPE=...;..." when they differ.
     fn name(&self, idx: &[usize]) -> String {
         if idx.iter().all(|&i| self.names[i] == self.names[idx[0]]) {
-            return self.names[idx[0]].clone();
+            return self.names[idx[0]].to_string();
         }
         let parts: Vec<String> = LOCALE_CATEGORIES
             .iter()
@@ -375,7 +376,7 @@ fn os_setlocale(state: &mut State) -> Result<usize, Error> {
                     locale.clone()
                 };
                 match locale_name(&want) {
-                    Some(n) => names[i] = n,
+                    Some(n) => names[i] = n.into(),
                     None => {
                         ok = false;
                         break;

@@ -85,17 +85,14 @@ pub fn open_package_with(state: &mut State, opts: &PackageOptions) {
     let reg = state.registry();
     let no_env = opts.ignore_env || state.get_field(reg, "LUA_NOENV").truthy();
 
-    let pkg = state.new_table(0, 10);
+    let pkg = state.new_table(0, 8);
     let files = match &opts.files {
         Some(f) => state.new_userdata(Box::new(FilesBox(f.clone()))),
         None => Value::Nil,
     };
     let ups = [Value::Table(pkg), files];
 
-    state.set_field(pkg, "loadlib", Value::LightFn(loadlib));
-    let f = state.new_native(searchpath, &ups);
-    state.set_field(pkg, "searchpath", f);
-
+    let searchpath_fn = state.new_native(searchpath, &ups);
     let searchers = state.new_table(4, 0);
     let list = [
         Value::LightFn(searcher_preload),
@@ -106,37 +103,53 @@ pub fn open_package_with(state: &mut State, opts: &PackageOptions) {
     for (i, f) in list.into_iter().enumerate() {
         searchers.set_int(state.heap(), i as i64 + 1, f);
     }
-    state.set_field(pkg, "searchers", Value::Table(searchers));
 
-    let path = init_path(
+    let path = path::init_path_from(
         opts.path.as_deref(),
+        "LUA_PATH_5_4",
         "LUA_PATH",
         DEFAULT_PATH,
         no_env,
         env_var,
     );
-    let v = state.str_value(&path);
-    state.set_field(pkg, "path", v);
-    let cpath = init_path(
+    let path = state.str_value(&path);
+    let cpath = path::init_path_from(
         opts.cpath.as_deref(),
+        "LUA_CPATH_5_4",
         "LUA_CPATH",
         DEFAULT_CPATH,
         no_env,
         env_var,
     );
-    let v = state.str_value(&cpath);
-    state.set_field(pkg, "cpath", v);
-    let v = state.str_value(CONFIG.as_bytes());
-    state.set_field(pkg, "config", v);
+    let cpath = state.str_value(&cpath);
+    let config = state.str_value(CONFIG.as_bytes());
 
     let loaded = sub_table(state, "_LOADED");
-    state.set_field(pkg, "loaded", Value::Table(loaded));
     let preload = sub_table(state, "_PRELOAD");
-    state.set_field(pkg, "preload", Value::Table(preload));
+    crate::table::set_fields(
+        state,
+        pkg,
+        &[
+            ("loadlib", Value::LightFn(loadlib)),
+            ("searchpath", searchpath_fn),
+            ("searchers", Value::Table(searchers)),
+            ("path", path),
+            ("cpath", cpath),
+            ("config", config),
+            ("loaded", Value::Table(loaded)),
+            ("preload", Value::Table(preload)),
+        ],
+        &[],
+    );
 
     let req = state.new_native(require, &ups);
-    state.set_global("require", req);
-    state.set_global("package", Value::Table(pkg));
+    let g = state.globals();
+    crate::table::set_fields(
+        state,
+        g,
+        &[("require", req), ("package", Value::Table(pkg))],
+        &[],
+    );
     state.set_field(loaded, "package", Value::Table(pkg));
 }
 

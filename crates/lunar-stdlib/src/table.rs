@@ -10,14 +10,66 @@ use lunar_vm::{Error, Gc, NativeFn, State, Table, Value};
 /// Registers a library: a table of `funcs` set as global `name` and as
 /// `package.loaded[name]` (the registry's `_LOADED`, made if missing).
 pub(crate) fn new_lib(state: &mut State, name: &str, funcs: &[(&str, NativeFn)]) -> Gc<Table> {
-    let t = state.new_table(0, funcs.len());
-    for &(fname, f) in funcs {
-        state.set_field(t, fname, Value::LightFn(f));
-    }
-    state.set_global(name, Value::Table(t));
+    new_lib_with(state, name, funcs, &[])
+}
+
+/// [`new_lib`] with more fields, set after the functions. The table is
+/// made with room for all of them (it never grows while it is filled),
+/// and the library's name and the fields' names are interned as one
+/// batch (one allocation for the names the state lacks).
+pub(crate) fn new_lib_with(
+    state: &mut State,
+    name: &str,
+    funcs: &[(&str, NativeFn)],
+    fields: &[(&str, Value)],
+) -> Gc<Table> {
+    let t = state.new_table(0, funcs.len() + fields.len());
+    let mut lib_name = None;
+    let names = std::iter::once(name)
+        .chain(funcs.iter().map(|f| f.0))
+        .chain(fields.iter().map(|f| f.0))
+        .map(str::as_bytes);
+    let nf = funcs.len();
+    state.heap().intern_batch(names, |heap, i, k| {
+        if i == 0 {
+            lib_name = Some(k);
+        } else if i <= nf {
+            t.set_str_fill(heap, k, Value::LightFn(funcs[i - 1].1));
+        } else {
+            t.set_str_fill(heap, k, fields[i - 1 - nf].1);
+        }
+    });
+    let k = lib_name.expect("the batch names the library");
+    let g = state.globals();
+    g.set_str(state.heap(), k, Value::Table(t));
     let loaded = loaded_table(state);
-    state.set_field(loaded, name, Value::Table(t));
+    loaded.set_str(state.heap(), k, Value::Table(t));
     t
+}
+
+/// Sets the fields `fields` and then the functions `funcs` of `t` (raw),
+/// their names interned as one batch (one allocation for the names the
+/// state lacks).
+pub(crate) fn set_fields(
+    state: &mut State,
+    t: Gc<Table>,
+    fields: &[(&str, Value)],
+    funcs: &[(&str, NativeFn)],
+) {
+    let names = fields
+        .iter()
+        .map(|f| f.0)
+        .chain(funcs.iter().map(|f| f.0))
+        .map(str::as_bytes);
+    let n = fields.len();
+    state.heap().intern_batch(names, |heap, i, k| {
+        let v = if i < n {
+            fields[i].1
+        } else {
+            Value::LightFn(funcs[i - n].1)
+        };
+        t.set_str_fill(heap, k, v);
+    });
 }
 
 /// The registry's `_LOADED` table (`package.loaded`), made if missing.

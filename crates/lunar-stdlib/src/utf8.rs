@@ -86,7 +86,8 @@ pub fn append_utf8(b: &mut Vec<u8>, mut x: u32) {
 
 /// Opens the utf8 library in `state` (global `utf8`, `package.loaded.utf8`).
 pub fn open_utf8(state: &mut State) {
-    let t = crate::table::new_lib(
+    let p = state.str_value(CHAR_PATTERN);
+    crate::table::new_lib_with(
         state,
         "utf8",
         &[
@@ -96,9 +97,8 @@ pub fn open_utf8(state: &mut State) {
             ("len", utf8_len),
             ("offset", utf8_offset),
         ],
+        &[("charpattern", p)],
     );
-    let p = state.str_value(CHAR_PATTERN);
-    state.set_field(t, "charpattern", p);
 }
 
 /// A position made absolute (0 when before the start).

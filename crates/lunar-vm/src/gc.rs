@@ -5,7 +5,9 @@
 //! Every object lives in a `GcBox<T>`: a header (intrusive list link, mark
 //! bits, a per-type vtable for tracing and freeing) followed by the value.
 //! The heap owns all boxes through the intrusive list; `Gc<T>` is a plain
-//! copyable pointer.
+//! copyable pointer. (The strings [`Heap::intern_batch`] makes are the
+//! exception: fixed, in blocks the heap frees when it is dropped, and in
+//! no list.)
 //!
 //! # The safe-point rule
 //! Collection never runs inside an allocation. It runs only at safe points:
@@ -373,6 +375,11 @@ pub struct Heap {
     collections: u64,
     /// Collect at every safe point (`set_stress`).
     stress: bool,
+    /// The blocks of strings `intern_batch` made (freed with the heap).
+    pub(crate) str_blocks: Option<NonNull<crate::string::StrBlock>>,
+    /// Bytes of the fixed strings in those blocks (counted in `bytes`:
+    /// the sweep, which never sees them, adds them back).
+    pub(crate) fixed_bytes: usize,
 }
 
 impl Default for Heap {
@@ -400,6 +407,8 @@ impl Heap {
             mode: GcMode::Incremental,
             collections: 0,
             stress: false,
+            str_blocks: None,
+            fixed_bytes: 0,
         };
         h.pause.set(DEFAULT_PAUSE);
         h.stepmul.set(DEFAULT_STEPMUL);
@@ -450,6 +459,49 @@ impl Heap {
             let h = self.strings.hash(bytes);
             alloc_str(self, h, bytes)
         }
+    }
+
+    /// Interns every name of `names` (short strings: at most
+    /// [`crate::string::MAX_SHORT_LEN`] bytes each) as [`Heap::new_str`]
+    /// would, and calls `each(heap, i, s)` with the string of the `i`-th
+    /// name, in order. The names the heap lacks are made in ONE allocation
+    /// (a block the heap frees when it goes) rather than one each, and
+    /// are FIXED, as the reference fixes its reserved words and metamethod
+    /// names: never collected, so no collection walks them and dropping
+    /// the heap frees their block at once. For the names a library
+    /// registers when a state opens it (a bounded set). `each` must not
+    /// collect (the strings the batch found, not made, are rooted by
+    /// nothing until `each` stores them).
+    ///
+    /// ```
+    /// use lunar_vm::gc::Heap;
+    /// let mut heap = Heap::new();
+    /// let old = heap.new_str(b"b");
+    /// let mut got = Vec::new();
+    /// heap.intern_batch([&b"a"[..], b"b", b"a"].into_iter(), |_, i, s| got.push((i, s)));
+    /// assert!(got[1].1.ptr_eq(&old) && got[0].1.ptr_eq(&got[2].1));
+    /// assert!(heap.new_str(b"a").ptr_eq(&got[0].1));
+    /// ```
+    pub fn intern_batch<'a, I>(
+        &mut self,
+        names: I,
+        each: impl FnMut(&mut Heap, usize, crate::string::LuaStr),
+    ) where
+        I: Iterator<Item = &'a [u8]> + Clone,
+    {
+        crate::string::intern_batch(self, names, each)
+    }
+
+    /// Makes room in the string table for `n` more interned strings, so
+    /// that it is not resized (rehashed) while they are made: for a state
+    /// about to open its libraries.
+    pub fn reserve_strings(&mut self, n: usize) {
+        self.strings.reserve(n);
+    }
+
+    /// Number of interned (short) strings.
+    pub fn interned_count(&self) -> usize {
+        self.strings.len()
     }
 
     /// Like [`Heap::new_str`], from a buffer (strings keep their bytes
@@ -735,7 +787,7 @@ impl Heap {
                 cur = next;
             }
         }
-        self.bytes = live + self.strings.table_bytes();
+        self.bytes = live + self.strings.table_bytes() + self.fixed_bytes;
     }
 
     /// Number of objects in the heap (O(n); for tests).
@@ -764,6 +816,9 @@ impl Drop for Heap {
                 (h.as_ref().vtable.free)(h);
             }
         }
+        // SAFETY: the blocks are this heap's; the strings in them are in
+        // no list, and the string table forgot them above.
+        unsafe { crate::string::free_blocks(self.str_blocks.take()) }
     }
 }
 

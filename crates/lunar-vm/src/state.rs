@@ -408,7 +408,12 @@ impl State {
             host_data: None,
         };
         s.th.stack = vec![Value::Nil; 2 * MIN_STACK];
-        s.tm_names = TM_NAMES.iter().map(|n| s.new_str(n.as_bytes())).collect();
+        // The metamethod names are fixed, as the reference fixes them:
+        // one block, never collected.
+        let mut tm = Vec::with_capacity(TM_NAMES.len());
+        s.heap
+            .intern_batch(TM_NAMES.iter().map(|n| n.as_bytes()), |_, _, k| tm.push(k));
+        s.tm_names = tm;
         let loaded = s.new_table(0, 0);
         s.set_field(registry, "_LOADED", Value::Table(loaded));
         s.set_field(registry, "_G", Value::Table(globals));

@@ -90,6 +90,190 @@ pub(crate) fn alloc_str(heap: &mut Heap, hash: u64, bytes: &[u8]) -> LuaStr {
     LuaStr(Gc { ptr })
 }
 
+/// The head of a block of strings allocated together by
+/// [`Heap::intern_batch`]: the heap keeps its blocks in a list through
+/// this header and frees them when it is dropped, after every object.
+#[repr(C)]
+pub(crate) struct StrBlock {
+    /// The next block of the heap.
+    pub(crate) next: Option<NonNull<StrBlock>>,
+    /// The block's layout size (its alignment is `BLOCK_ALIGN`).
+    pub(crate) size: usize,
+}
+
+/// The alignment of a block and of every string box in it.
+const BLOCK_ALIGN: usize = std::mem::align_of::<GcBox<StrObj>>();
+
+/// Bytes before a block's first string (the head, rounded up for the
+/// boxes' alignment).
+const BLOCK_HEAD: usize = std::mem::size_of::<StrBlock>().next_multiple_of(BLOCK_ALIGN);
+
+/// Bytes a string of `len` bytes takes in a block (boxes stay aligned).
+fn block_box_size(len: usize) -> usize {
+    (STR_HEAD + len).next_multiple_of(BLOCK_ALIGN)
+}
+
+/// The collector's operations on strings that live in a block. Such a
+/// string is fixed (as the reference fixes its reserved words): it is in
+/// no object list, so no sweep frees it, and its mark bit stays set, so
+/// it stays interned; the block holding it is freed with the heap. (The
+/// table is still installed: nothing calls it.)
+static BLOCK_STR_VTABLE: GcVTable = GcVTable {
+    trace: |_, _| {},
+    free: |_| {},
+    size: |h| {
+        // SAFETY: the vtable is only installed by `intern_batch` in a box
+        // written in a live block; the box is live.
+        STR_HEAD + unsafe { h.cast::<GcBox<StrObj>>().as_ref().value.len }
+    },
+};
+
+/// How many names of a batch `intern_batch` remembers between its passes.
+const BATCH_MEMO: usize = 48;
+
+/// Frees a heap's blocks (when the heap is dropped, after its objects).
+///
+/// # Safety
+/// `first` heads a list of blocks made by `intern_batch` and not freed;
+/// no string in them is used afterwards.
+pub(crate) unsafe fn free_blocks(mut first: Option<NonNull<StrBlock>>) {
+    while let Some(b) = first {
+        // SAFETY: the caller's contract: each block was allocated with
+        // `size` bytes aligned to BLOCK_ALIGN and is freed once.
+        unsafe {
+            first = b.as_ref().next;
+            let layout = Layout::from_size_align_unchecked(b.as_ref().size, BLOCK_ALIGN);
+            std::alloc::dealloc(b.as_ptr().cast::<u8>(), layout);
+        }
+    }
+}
+
+/// Interns every name of `names` (all short), making the missing ones in
+/// one allocation (one block) instead of one each, and calls
+/// `each(heap, i, s)` with the string of the `i`-th name, in order. See
+/// [`Heap::intern_batch`].
+pub(crate) fn intern_batch<'a, I>(
+    heap: &mut Heap,
+    names: I,
+    mut each: impl FnMut(&mut Heap, usize, LuaStr),
+) where
+    I: Iterator<Item = &'a [u8]> + Clone,
+{
+    // First pass: the room the missing names need (a name repeated in the
+    // batch is counted twice; the second copy is found when it comes).
+    // The hashes and the strings found are kept for the second pass (for
+    // the first names of a long batch).
+    let mut seen: [(u64, Option<LuaStr>); BATCH_MEMO] = [(0, None); BATCH_MEMO];
+    let (mut room, mut missing) = (0usize, 0usize);
+    for (i, b) in names.clone().enumerate() {
+        assert!(b.len() <= MAX_SHORT_LEN, "intern_batch: long string");
+        let h = heap.strings.hash(b);
+        let found = heap.strings.find(b, h);
+        if found.is_none() {
+            room += block_box_size(b.len());
+            missing += 1;
+        }
+        if i < BATCH_MEMO {
+            seen[i] = (h, found);
+        }
+    }
+    let (mut at, mut end) = (std::ptr::null_mut::<u8>(), std::ptr::null_mut::<u8>());
+    // The strings this batch makes lie in the block from `lo` on; until a
+    // string is made outside it, `find_made_since` can look at those only.
+    // (`expect` is the string count with only the batch's insertions: if
+    // `each` interned a string too, the full search is needed.)
+    let mut fell_back = false;
+    let mut lo = usize::MAX;
+    let mut expect = heap.strings.count;
+    if missing > 0 {
+        heap.strings.reserve(missing);
+        let size = BLOCK_HEAD + room;
+        let layout = Layout::from_size_align(size, BLOCK_ALIGN).expect("block too large");
+        // SAFETY: the layout's size is not zero (it includes the head).
+        let raw = unsafe { std::alloc::alloc(layout) };
+        let Some(block) = NonNull::new(raw.cast::<StrBlock>()) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        // SAFETY: `raw` is a fresh allocation of `size` bytes aligned for
+        // `StrBlock`; its head goes first, the boxes from BLOCK_HEAD on.
+        unsafe {
+            block.write(StrBlock {
+                next: heap.str_blocks,
+                size,
+            });
+            at = raw.add(BLOCK_HEAD);
+            end = raw.add(size);
+            lo = at as usize;
+        }
+        heap.str_blocks = Some(block);
+    }
+    for (i, b) in names.enumerate() {
+        // A string found in the first pass is still there (nothing
+        // collects during the batch); one that was missing may have been
+        // made since, by an earlier copy of the same name.
+        let (h, found) = match seen.get(i) {
+            Some(&(h, Some(s))) => (h, Some(s)),
+            // Only this batch can have made it: its strings are at the
+            // heads of the chains, in front of any older string.
+            Some(&(h, None)) if !fell_back && heap.strings.count == expect => {
+                (h, heap.strings.find_made_since(b, h, lo..at as usize))
+            }
+            Some(&(h, None)) => (h, heap.strings.find(b, h)),
+            None => {
+                let h = heap.strings.hash(b);
+                (h, heap.strings.find(b, h))
+            }
+        };
+        let s = match found {
+            Some(s) => s,
+            None => {
+                let need = block_box_size(b.len());
+                if (end as usize) - (at as usize) < need {
+                    // Only if `each` took room the first pass saw free
+                    // (it cannot: nothing collects here); stay correct.
+                    let s = alloc_str(heap, h, b);
+                    heap.strings.insert(s);
+                    fell_back = true;
+                    each(heap, i, s);
+                    continue;
+                }
+                let raw = at.cast::<GcBox<StrObj>>();
+                // SAFETY: `at..at + need` lies inside the block (checked
+                // above), is aligned for a box (BLOCK_HEAD and every box
+                // size are multiples of BLOCK_ALIGN) and unused: the box
+                // goes first, the bytes right after it.
+                unsafe {
+                    raw.write(GcBox {
+                        // Fixed: in no list (the sweep never sees it) and
+                        // always marked (see `intern_batch`'s docs).
+                        header: GcHeader {
+                            next: Cell::new(None),
+                            marked: Cell::new(crate::gc::MARK_BIT),
+                            vtable: &BLOCK_STR_VTABLE,
+                        },
+                        value: StrObj {
+                            hash: h,
+                            hnext: Cell::new(None),
+                            len: b.len(),
+                        },
+                    });
+                    std::ptr::copy_nonoverlapping(b.as_ptr(), at.add(STR_HEAD), b.len());
+                    at = at.add(need);
+                }
+                // SAFETY: `raw` is non-null (inside the block).
+                let ptr = unsafe { NonNull::new_unchecked(raw) };
+                heap.bytes += STR_HEAD + b.len();
+                heap.fixed_bytes += STR_HEAD + b.len();
+                let s = LuaStr(Gc { ptr });
+                heap.strings.insert(s);
+                expect += 1;
+                s
+            }
+        };
+        each(heap, i, s);
+    }
+}
+
 /// A Lua string value: a handle to an immutable byte string in the heap.
 #[derive(Clone, Copy)]
 pub struct LuaStr(pub(crate) Gc<StrObj>);
@@ -239,6 +423,31 @@ impl Strings {
         None
     }
 
+    /// [`Strings::find`] among the strings inserted since a point, when
+    /// all of them (and no other) lie at addresses in `range`: as `insert`
+    /// puts a string at the head of its chain and nothing resized the
+    /// table since, they come first in each chain, so the walk stops at
+    /// the first string outside the range.
+    #[inline]
+    pub(crate) fn find_made_since(
+        &self,
+        bytes: &[u8],
+        hash: u64,
+        range: std::ops::Range<usize>,
+    ) -> Option<LuaStr> {
+        let mut cur = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        while let Some(s) = cur {
+            if !range.contains(&s.addr()) {
+                return None;
+            }
+            if s.hash == hash && LuaStr(s).as_bytes() == bytes {
+                return Some(LuaStr(s));
+            }
+            cur = s.hnext.get();
+        }
+        None
+    }
+
     /// Adds a string known to be absent.
     pub(crate) fn insert(&mut self, s: LuaStr) {
         if self.count >= self.buckets.len() {
@@ -248,6 +457,14 @@ impl Strings {
         s.0.hnext.set(self.buckets[b]);
         self.buckets[b] = Some(s.0);
         self.count += 1;
+    }
+
+    /// Makes room for `n` more strings without a resize on the way.
+    pub(crate) fn reserve(&mut self, n: usize) {
+        let need = self.count + n;
+        if need > self.buckets.len() {
+            self.resize(need.next_power_of_two());
+        }
     }
 
     fn resize(&mut self, n: usize) {
@@ -439,6 +656,88 @@ mod tests {
             used[hash_bytes(7, format!("{i}").as_bytes()) as usize & 1023] = true;
         }
         assert!(used.iter().filter(|&&u| u).count() > 550);
+    }
+
+    /// Collects `heap` with only `keep` as roots.
+    fn collect_keeping(heap: &mut Heap, keep: &[LuaStr]) {
+        heap.collect(&mut |m| {
+            for &s in keep {
+                m.mark_value(crate::value::Value::Str(s));
+            }
+        });
+    }
+
+    #[test]
+    fn batch_interns_like_new_str() {
+        let mut heap = Heap::new();
+        let old = heap.new_str(b"old");
+        let before = heap.bytes_in_use();
+        let names: [&[u8]; 6] = [b"alpha", b"old", b"", b"alpha", b"beta", b"x\0y"];
+        let mut got = Vec::new();
+        heap.intern_batch(names.iter().copied(), |_, i, s| got.push((i, s)));
+        assert_eq!(
+            got.iter().map(|g| g.0).collect::<Vec<_>>(),
+            [0, 1, 2, 3, 4, 5]
+        );
+        for (i, s) in &got {
+            assert_eq!(s.as_bytes(), names[*i]);
+            assert!(heap.new_str(names[*i]).ptr_eq(s), "name {i} interned");
+        }
+        assert!(got[1].1.ptr_eq(&old));
+        // The repeated name is one string.
+        assert!(got[0].1.ptr_eq(&got[3].1));
+        // "alpha", "", "beta", "x\0y": four strings, each charged as
+        // `new_str` charges it (its box and its bytes).
+        assert_eq!(heap.strings.len(), 5);
+        assert_eq!(heap.bytes_in_use() - before, 4 * STR_HEAD + 5 + 4 + 3);
+    }
+
+    #[test]
+    fn long_batches_and_batches_that_intern() {
+        let mut heap = Heap::new();
+        let names: Vec<Vec<u8>> = (0..(3 * BATCH_MEMO))
+            .map(|i| format!("n{}", i % 100).into_bytes())
+            .collect();
+        let mut got = Vec::new();
+        // `each` interns strings of its own between the batch's.
+        heap.intern_batch(names.iter().map(|n| &n[..]), |heap, i, s| {
+            got.push(s);
+            heap.new_str(format!("each{i}").as_bytes());
+        });
+        for (n, s) in names.iter().zip(&got) {
+            assert_eq!(s.as_bytes(), &n[..]);
+            assert!(heap.new_str(n).ptr_eq(s));
+        }
+        // Names 100.. repeat names 0..: the same strings.
+        for i in 100..names.len() {
+            assert!(got[i].ptr_eq(&got[i - 100]));
+        }
+        assert_eq!(heap.strings.len(), 100 + names.len());
+    }
+
+    #[test]
+    fn batch_strings_are_fixed() {
+        let mut heap = Heap::new();
+        let mut got = Vec::new();
+        heap.intern_batch([&b"stay"[..], b"go"].into_iter(), |_, _, s| got.push(s));
+        heap.new_str(b"temp");
+        // Nothing roots them: the batch's strings stay (fixed), "temp"
+        // goes; the count keeps the fixed strings' bytes.
+        collect_keeping(&mut heap, &[]);
+        assert_eq!(heap.strings.len(), 3); // "stay", "go", "__mode"
+        assert!(heap.new_str(b"stay").ptr_eq(&got[0]));
+        assert!(heap.new_str(b"go").ptr_eq(&got[1]));
+        assert_eq!(heap.object_count(), 1); // "__mode"
+        let table = heap.strings.table_bytes();
+        // The table, the fixed strings, "__mode".
+        assert_eq!(heap.bytes_in_use(), table + 2 * STR_HEAD + 6 + STR_HEAD + 6);
+        // A second batch makes a second block; dropping the heap frees both.
+        heap.intern_batch([&b"go"[..], b"new"].into_iter(), |_, i, s| {
+            if i == 0 {
+                assert!(s.ptr_eq(&got[1]));
+            }
+        });
+        assert_eq!(heap.strings.len(), 4);
     }
 
     #[test]

@@ -420,7 +420,10 @@ impl Parts {
         let mut i = h as usize & mask;
         loop {
             match &self.node[i].key {
-                Key::Live(nk) if key_eq(nk, k) => return Some(i),
+                // The searched key on the left: comparing two distinct
+                // strings reads the left one's length (is it long?), and
+                // the searched key is the one in the cache.
+                Key::Live(nk) if key_eq(k, nk) => return Some(i),
                 Key::Empty => return None,
                 _ => {}
             }
@@ -908,6 +911,53 @@ impl Table {
         self.with(|p| p.set_hash(heap, k, key.hash(), value))
     }
 
+    /// [`Table::set_str`] in one probe of the hash part when the table
+    /// has room for a new key without a rehash (a table made with the size
+    /// it is filled to, as a library's): the key's slot or, when it is
+    /// absent, the first free slot of its probe sequence, which is where
+    /// `set_str` would put it. Otherwise it is `set_str`. Same result.
+    pub fn set_str_fill(&self, heap: &mut Heap, key: LuaStr, value: Value) {
+        let done = self.with(|p| {
+            if value.is_nil()
+                || p.node.is_empty()
+                || p.used >= p.hash_nodes()
+                || (p.used + 1) * 4 > p.node.len() * 3
+            {
+                return false;
+            }
+            let k = Value::Str(key);
+            let mask = p.node.len() - 1;
+            let mut i = key.hash() as usize & mask;
+            loop {
+                let n = &mut p.node[i];
+                match n.key {
+                    Key::Empty => {
+                        *n = Node {
+                            key: Key::Live(k),
+                            val: value,
+                        };
+                        p.used += 1;
+                        p.absent = 0;
+                        return true;
+                    }
+                    Key::Live(nk) if key_eq(&k, &nk) => {
+                        if n.val.is_nil() {
+                            // A removed key comes back (as in set_hash).
+                            p.absent = 0;
+                        }
+                        n.val = value;
+                        return true;
+                    }
+                    _ => {}
+                }
+                i = (i + 1) & mask;
+            }
+        });
+        if !done {
+            self.set_str(heap, key, value);
+        }
+    }
+
     /// Overwrites `t[key]` if it holds a non-nil value, and reports whether
     /// it did: the fast path of `SETFIELD`/`SETTABLE`/`SETI` (an existing
     /// field takes no `__newindex`, so the VM needs no metatable check and
@@ -1074,6 +1124,20 @@ impl Table {
     /// table): `narray` array slots and room for `nhash` other keys.
     pub fn resize(&self, heap: &mut Heap, narray: usize, nhash: usize) {
         self.with(|p| p.resize(heap, narray, nhash))
+    }
+
+    /// Makes room for `n` more keys in the hash part, so that adding them
+    /// rehashes nothing (a library about to register its fields): resizes
+    /// only when the room is short, and then to the live keys plus `n`.
+    pub fn reserve(&self, heap: &mut Heap, n: usize) {
+        let need = self.with(|p| {
+            let short = p.used + n > p.hash_nodes() || (p.used + n) * 4 > p.node.len() * 3;
+            short.then(|| p.node.iter().filter(|x| !x.val.is_nil()).count() + n)
+        });
+        if let Some(nhash) = need {
+            let narray = self.array_size();
+            self.resize(heap, narray, nhash);
+        }
     }
 
     /// Number of non-nil entries (O(n)).

@@ -29,15 +29,29 @@ pub fn init_path(
     no_env: bool,
     getenv: impl Fn(&str) -> Option<Vec<u8>>,
 ) -> Vec<u8> {
+    init_path_from(given, &format!("{env}_5_4"), env, dft, no_env, getenv).into_owned()
+}
+
+/// [`init_path`] with the versioned variable's name given (`env_5_4`, as
+/// `LUA_PATH_5_4`), borrowing `dft` when it is the result: what the
+/// library calls when a state opens it (no copy of the default path).
+pub(crate) fn init_path_from<'a>(
+    given: Option<&[u8]>,
+    env_5_4: &str,
+    env: &str,
+    dft: &'a str,
+    no_env: bool,
+    getenv: impl Fn(&str) -> Option<Vec<u8>>,
+) -> std::borrow::Cow<'a, [u8]> {
     if let Some(g) = given {
-        return expand_default(g, dft.as_bytes());
+        return expand_default(g, dft.as_bytes()).into();
     }
     if no_env {
-        return dft.as_bytes().to_vec();
+        return dft.as_bytes().into();
     }
-    match getenv(&format!("{env}_5_4")).or_else(|| getenv(env)) {
-        Some(v) => expand_default(&v, dft.as_bytes()),
-        None => dft.as_bytes().to_vec(),
+    match getenv(env_5_4).or_else(|| getenv(env)) {
+        Some(v) => expand_default(&v, dft.as_bytes()).into(),
+        None => dft.as_bytes().into(),
     }
 }
 

@@ -51,9 +51,7 @@ const FUNCTIONS: &[(&str, NativeFn)] = &[
 pub fn open_string(state: &mut State) {
     let t = crate::table::new_lib(state, "string", FUNCTIONS);
     let mt = state.new_table(0, ARITH_EVENTS.len() + 1);
-    for &(event, f) in ARITH_EVENTS {
-        state.set_field(mt, event, Value::LightFn(f));
-    }
+    crate::table::set_fields(state, mt, &[], ARITH_EVENTS);
     state.set_field(mt, "__index", Value::Table(t));
     state.set_type_metatable(Type::String, Some(mt));
     state.set_undump(undump_chunk);

@@ -482,3 +482,72 @@ fn model() {
         }
     }
 }
+
+/// `set_str_fill` leaves a table exactly as `set_str` does: the same
+/// entries in the same order (`next`), the same sizes, through new keys,
+/// overwrites, removals, revivals and growth past the room it was made
+/// with.
+#[test]
+fn set_str_fill_is_set_str() {
+    let mut heap = Heap::new();
+    let names: Vec<LuaStr> = (0..60)
+        .map(|i| heap.new_str(format!("k{i}").as_bytes()))
+        .collect();
+    let a = heap.alloc(Table::new(0, 20));
+    let b = heap.alloc(Table::new(0, 20));
+    let mut x = 12345u64;
+    for step in 0..400 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let k = names[(x >> 33) as usize % names.len()];
+        let v = if (x >> 20).is_multiple_of(5) {
+            Value::Nil
+        } else {
+            Value::Int(step)
+        };
+        a.set_str(&mut heap, k, v);
+        b.set_str_fill(&mut heap, k, v);
+        let (mut ka, mut kb) = (Value::Nil, Value::Nil);
+        loop {
+            let (na, nb) = (a.next(ka).unwrap(), b.next(kb).unwrap());
+            match (na, nb) {
+                (None, None) => break,
+                (Some((k1, v1)), Some((k2, v2))) => {
+                    assert!(k1.raw_eq(&k2) && v1.raw_eq(&v2), "step {step}");
+                    (ka, kb) = (k1, k2);
+                }
+                _ => panic!("step {step}: different lengths"),
+            }
+        }
+        assert_eq!(
+            a.with(|p| (p.used, p.hlog, p.node.len())),
+            b.with(|p| (p.used, p.hlog, p.node.len()))
+        );
+    }
+}
+
+/// `reserve` gives room without changing the contents, and only when
+/// the room is short.
+#[test]
+fn reserve_makes_room_once() {
+    let mut heap = Heap::new();
+    let t = heap.alloc(Table::new(2, 0));
+    t.set_int(&mut heap, 1, Value::Int(10));
+    let a = s(&mut heap, "a");
+    t.set(&mut heap, a, Value::Int(1)).unwrap();
+    let arr = t.array_size();
+    t.reserve(&mut heap, 20);
+    let room = t.with(|p| (p.node.len(), p.hlog));
+    assert_eq!(t.array_size(), arr);
+    assert!(t.get(a).raw_eq(&Value::Int(1)) && t.get_int(1).raw_eq(&Value::Int(10)));
+    // Adding the 20 keys changes no size; reserving again changes nothing.
+    for i in 0..20 {
+        let k = s(&mut heap, &format!("k{i}"));
+        t.set(&mut heap, k, Value::Int(i)).unwrap();
+        assert_eq!(t.with(|p| (p.node.len(), p.hlog)), room, "key {i}");
+    }
+    t.reserve(&mut heap, 0);
+    assert_eq!(t.with(|p| (p.node.len(), p.hlog)), room);
+    assert_eq!(t.count(), 22);
+}
