@@ -1229,6 +1229,27 @@ impl State {
                         }
                     }
                     OpCode::ForPrep => {
+                        // The common loop, integers counting up, inline
+                        // (as `for_prep` computes it); the rest there.
+                        let a = i.a();
+                        let (ip, lp, sp) = (reg_ptr!(a), reg_ptr!(a + 1), reg_ptr!(a + 2));
+                        if tag_at!(ip) == TAG_INT
+                            && tag_at!(lp) == TAG_INT
+                            && tag_at!(sp) == TAG_INT
+                        {
+                            let (init, limit, step) = (int_at!(ip), int_at!(lp), int_at!(sp));
+                            if step > 0 {
+                                if init > limit {
+                                    pc += i.bx() as usize + 1;
+                                } else {
+                                    let c = (limit as u64).wrapping_sub(init as u64);
+                                    let count = if step != 1 { c / step as u64 } else { c };
+                                    set_int!(a + 1, count as i64);
+                                    set_int!(a + 3, init);
+                                }
+                                continue;
+                            }
+                        }
                         save!();
                         if protect!(self.for_prep(base + i.a() as usize)?) {
                             pc += i.bx() as usize + 1;
