@@ -144,7 +144,7 @@ pub fn open_io(state: &mut State) {
 fn set_userdata_metatable(state: &mut State, ud: Value, mt: lunar_vm::Gc<lunar_vm::Table>) {
     if let Value::UserData(u) = ud {
         u.metatable.set(Some(mt));
-        if !state.get_field(mt, "__gc").is_nil() {
+        if state.has_gc_metamethod(mt) {
             state.heap().register_finalizer(ud);
         }
     }

@@ -615,15 +615,10 @@ impl State {
         let at = self.th.high_water().max(self.th.top);
         self.ensure_stack(at + args.len() + 1 + MIN_STACK)?;
         self.th.stack[at] = f;
-        // A loop, not copy_from_slice: the few arguments of a call are
-        // cheaper to move one by one than through a call to memmove
-        // (table.sort's comparator calls come here for every comparison).
-        for (slot, &v) in self.th.stack[at + 1..at + 1 + args.len()]
-            .iter_mut()
-            .zip(args)
-        {
-            *slot = v;
-        }
+        // Not copy_from_slice: the few arguments of a call are cheaper to
+        // move one by one than through a call to memmove (table.sort's
+        // comparator calls come here for every comparison).
+        crate::value::copy_values(&mut self.th.stack[at + 1..at + 1 + args.len()], args);
         self.th.top = at + 1 + args.len();
         Ok(at)
     }

@@ -140,6 +140,26 @@ impl State {
                     regs = unsafe { self.th.stack.as_mut_ptr().add(base) };
                 }};
             }
+            // After the fast return of RETURN0/RETURN1 popped frame
+            // `fi`: leaves the loop at the entry frame, else goes on in a
+            // Lua caller directly (no hooks) or through 'newframe.
+            macro_rules! back_to_caller {
+                () => {{
+                    if fi <= entry {
+                        return Ok(true);
+                    }
+                    if !HOOKED {
+                        // SAFETY: frame `fi - 1` exists (fi > entry >= 0)
+                        // and is now the top frame.
+                        let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
+                        if let Some(c) = f.cl {
+                            enter_lua!(fi - 1, c, f.base, f.pc);
+                            continue;
+                        }
+                    }
+                    continue 'newframe;
+                }};
+            }
             macro_rules! reg {
                 ($i:expr) => {{
                     let ix = ($i) as usize;
@@ -974,7 +994,8 @@ impl State {
                         save!();
                         // Lua callees (the common case) without the
                         // general precall.
-                        if let Value::LuaFn(ncl) = reg!(i.a()) {
+                        let callee = reg!(i.a());
+                        if let Value::LuaFn(ncl) = callee {
                             // A call costs one unit of the work budget
                             // (limits.rs).
                             self.budget -= 1;
@@ -990,7 +1011,7 @@ impl State {
                         }
                         // Native callees straight to their call (no
                         // general precall); anything else (`__call`) there.
-                        let pushed = match reg!(i.a()) {
+                        let pushed = match callee {
                             Value::LightFn(f) => {
                                 protect!(self.call_native(f, ra, i.c() as i32 - 1, 0)?)
                             }
@@ -1118,20 +1139,7 @@ impl State {
                             debug_assert!(fi + 1 == self.th.frames.len());
                             self.th.frames.truncate(fi);
                             self.move_results(f.func, base, 0, f.nresults);
-                            if fi <= entry {
-                                return Ok(true);
-                            }
-                            // Back in the caller: a Lua frame goes on here.
-                            if !HOOKED {
-                                // SAFETY: frame `fi - 1` exists (fi > entry
-                                // >= 0) and is now the top frame.
-                                let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
-                                if let Some(c) = f.cl {
-                                    enter_lua!(fi - 1, c, f.base, f.pc);
-                                    continue;
-                                }
-                            }
-                            continue 'newframe;
+                            back_to_caller!();
                         }
                         if self.th.hook.mask != 0 {
                             save!();
@@ -1159,20 +1167,7 @@ impl State {
                             } else {
                                 self.move_results(f.func, base + i.a() as usize, 1, f.nresults);
                             }
-                            if fi <= entry {
-                                return Ok(true);
-                            }
-                            // Back in the caller: a Lua frame goes on here.
-                            if !HOOKED {
-                                // SAFETY: frame `fi - 1` exists (fi > entry
-                                // >= 0) and is now the top frame.
-                                let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
-                                if let Some(c) = f.cl {
-                                    enter_lua!(fi - 1, c, f.base, f.pc);
-                                    continue;
-                                }
-                            }
-                            continue 'newframe;
+                            back_to_caller!();
                         }
                         if self.th.hook.mask != 0 {
                             save!();
