@@ -30,6 +30,7 @@ mod options;
 mod output;
 mod repl;
 mod report;
+mod serve;
 mod tools;
 
 use interrupt::Interrupts;

@@ -17,11 +17,12 @@ use std::sync::Arc;
 /// status.
 type Tool = fn(&[Vec<u8>]) -> i32;
 
-/// The subcommands, by name. (`serve` and `stress` will join them.)
+/// The subcommands, by name. (`stress` will join them.)
 const TOOLS: &[(&str, Tool)] = &[
     ("compile", cmd_compile),
     ("disasm", cmd_disasm),
     ("help", cmd_help),
+    ("serve", crate::serve::cmd_serve),
     ("version", cmd_version),
 ];
 
@@ -63,6 +64,10 @@ Commands:
                       information); run it with lunar out.luac
   lunar disasm file.lua...
                       list the bytecode of every function, as luac -l -l
+  lunar serve DIR [--listen ADDR:PORT] [--workers N] [--config FILE]
+                      serve every script under DIR as an HTTP route
+                      (DIR/api/users.lua serves /api/users); see
+                      lunar help serve
   lunar version       print the version of Lunar, of the Rust compiler that
                       built it and the platform
   lunar help [command]
@@ -128,6 +133,7 @@ fn tool_command(name: &'static str) -> Command {
                     .value_parser(clap::value_parser!(OsString))
                     .help("source files ('-' for stdin) or binary chunks"),
             ),
+        "serve" => crate::serve::command(base),
         "version" => base
             .about("Prints the version of Lunar, of its Rust compiler and the platform")
             .override_usage("lunar version"),
@@ -140,7 +146,7 @@ fn tool_command(name: &'static str) -> Command {
 
 /// Parses a tool's arguments; on an error (or `--help`) prints clap's
 /// message and gives the exit status (2 for a usage error, 0 for help).
-fn parse(name: &'static str, args: &[Vec<u8>]) -> Result<clap::ArgMatches, i32> {
+pub fn parse(name: &'static str, args: &[Vec<u8>]) -> Result<clap::ArgMatches, i32> {
     let words = std::iter::once(OsString::from(format!("lunar {name}")))
         .chain(args.iter().map(|a| to_os(a)));
     match tool_command(name).try_get_matches_from(words) {
@@ -153,7 +159,7 @@ fn parse(name: &'static str, args: &[Vec<u8>]) -> Result<clap::ArgMatches, i32> 
 }
 
 /// Prints "lunar TOOL: message" on stderr.
-fn tool_error(name: &str, msg: &[u8]) {
+pub fn tool_error(name: &str, msg: &[u8]) {
     let mut line = format!("lunar {name}: ").into_bytes();
     line.extend_from_slice(msg);
     line.push(b'\n');

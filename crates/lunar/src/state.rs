@@ -193,7 +193,9 @@ impl std::ops::BitOr for StdLib {
 pub struct StateBuilder {
     libs: StdLib,
     binary_chunks: Option<bool>,
-    modules: Option<MemFiles>,
+    /// Shared by the builder's clones and the states it makes: a state
+    /// costs no copy of the modules' sources.
+    modules: Option<Arc<MemFiles>>,
     limits: Limits,
 }
 
@@ -240,9 +242,10 @@ impl StateBuilder {
     /// assert!(err.message().starts_with("t.lua:1: module 'other' not found:"));
     /// ```
     pub fn module(mut self, name: &str, source: impl AsRef<[u8]>) -> StateBuilder {
-        let files = self.modules.take().unwrap_or_default();
+        let mut files = self.modules.take().unwrap_or_default();
         let path = format!("{}.lua", name.replace('.', "/"));
-        self.modules = Some(files.with(&path, source.as_ref()));
+        Arc::make_mut(&mut files).insert(&path, source.as_ref());
+        self.modules = Some(files);
         self
     }
 
@@ -289,7 +292,7 @@ impl StateBuilder {
                     path: Some(b"?.lua".to_vec()),
                     cpath: Some(Vec::new()),
                     ignore_env: true,
-                    files: Some(Arc::new(files.clone()) as Arc<dyn ModuleFiles>),
+                    files: Some(Arc::clone(files) as Arc<dyn ModuleFiles>),
                 },
                 (None, true) => PackageOptions {
                     path: Some(b"?.lua".to_vec()),
@@ -803,6 +806,40 @@ impl Lua for State {
 impl Lua for Ctx<'_> {
     fn ctx(&mut self) -> Ctx<'_> {
         Ctx { vm: &mut *self.vm }
+    }
+}
+
+impl Ctx<'_> {
+    /// The VM's value for `v`, for hosts that use the VM's API
+    /// ([`crate::vm`]) directly. It stays valid while `v` (or anything
+    /// else) keeps its object alive: hold `v` while using it. Fails for a
+    /// handle of another state.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let t: lunar::Value = state.exec("t.lua", "return {x = 1}").unwrap();
+    /// let mut cx = state.ctx();
+    /// let raw = cx.to_raw(&t).unwrap();
+    /// let lunar::vm::Value::Table(table) = raw else { panic!("a table") };
+    /// assert!(matches!(cx.vm().get_field(table, "x"), lunar::vm::Value::Int(1)));
+    /// ```
+    pub fn to_raw(&mut self, v: &Value) -> Result<lunar_vm::Value> {
+        v.to_raw(self.vm)
+    }
+
+    /// A rooted value for a VM value (the inverse of [`Ctx::to_raw`]).
+    /// `raw` must be alive: reachable from Lua, or made since the last
+    /// point where the state could collect garbage.
+    ///
+    /// ```
+    /// let mut state = lunar::State::new();
+    /// let mut cx = state.ctx();
+    /// let s = cx.vm().str_value(b"made raw");
+    /// let v = cx.from_raw(s);
+    /// assert_eq!(v.as_str(), Some("made raw"));
+    /// ```
+    pub fn from_raw(&mut self, raw: lunar_vm::Value) -> Value {
+        Value::from_raw(self.vm, raw)
     }
 }
 

@@ -1,0 +1,4 @@
+-- The trivial route: a one-line JSON answer.
+return function(req)
+  return { ok = true }
+end

@@ -1,0 +1,597 @@
+//! A worker: one OS thread with its own single-threaded tokio runtime,
+//! accepting connections from the shared listening socket and running
+//! every request of those connections on its own states.
+//!
+//! States are kept per route: a state that ran a route's script holds
+//! its handler, and after a request it goes back to the route's idle
+//! list for the next one, so a request costs a call, not a new state.
+//! The reset between two requests is cheap: globals a request created
+//! are removed after it (the state's `_G` records new keys through a
+//! `__newindex` metamethod set after the script's top level ran), so one
+//! request's globals never reach the next. What the script's top level
+//! made (its upvalues, module tables) lives as long as the state, as in
+//! OpenResty's per-worker Lua VM; data shared between requests belongs
+//! in `kv`. A state is dropped after a request that broke a limit or
+//! timed out (its memory returns at once), and every state of a route is
+//! dropped when the scripts are reloaded.
+//!
+//! Nothing here is shared with the other workers while a request runs:
+//! the route table is read through `ArcSwap` (no lock), and the metrics
+//! are this worker's own plain counters.
+
+use crate::config::RequestLimits;
+use crate::host_api::{self, HostServices};
+use crate::metrics::Metrics;
+use crate::response::{self, Reply};
+use crate::routes::{Route, RouteTable};
+use crate::server::Shared;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{CONTENT_LENGTH, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use lunar::{ErrorKind, Function, Limit, Program, State, Table, Value};
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::rc::Rc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, oneshot, watch};
+
+/// A request for this worker's metrics (the reply channel).
+pub(crate) type MetricsTap = mpsc::UnboundedSender<oneshot::Sender<Metrics>>;
+
+/// A state that ran a route's script, ready for a request.
+struct Loaded {
+    state: State,
+    handler: Function,
+    /// The metatable of request tables (`req:json()`).
+    request_meta: Table,
+    /// The globals the current request created (a list of keys).
+    added_globals: Table,
+    /// Removes them.
+    remove_globals: Function,
+}
+
+/// The idle states of one route.
+struct RoutePool {
+    /// The route table generation the states were made from.
+    generation: u64,
+    idle: Vec<Loaded>,
+}
+
+/// One worker's own data (used from its thread only).
+pub(crate) struct Worker {
+    id: usize,
+    shared: Arc<Shared>,
+    services: HostServices,
+    pools: RefCell<HashMap<String, RoutePool>>,
+    metrics: RefCell<Metrics>,
+    next_request: Cell<u64>,
+}
+
+/// Runs worker `id` until `shutdown` turns true and its connections are
+/// drained (or the drain timeout passes). `ready` gets `Ok` once it
+/// accepts, or why it could not start.
+pub(crate) fn run(
+    id: usize,
+    shared: Arc<Shared>,
+    listener: std::net::TcpListener,
+    mut shutdown: watch::Receiver<bool>,
+    mut taps: mpsc::UnboundedReceiver<oneshot::Sender<Metrics>>,
+    ready: std::sync::mpsc::Sender<Result<(), String>>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = ready.send(Err(format!("worker {id}: cannot start a runtime: {e}")));
+            return;
+        }
+    };
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, async move {
+        let services = match crate::server::make_services(&shared).await {
+            Ok(s) => s,
+            Err(e) => {
+                let _ = ready.send(Err(e));
+                return;
+            }
+        };
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(l) => l,
+            Err(e) => {
+                let _ = ready.send(Err(format!("worker {id}: {e}")));
+                return;
+            }
+        };
+        let worker = Rc::new(Worker {
+            id,
+            shared,
+            services,
+            pools: RefCell::new(HashMap::new()),
+            metrics: RefCell::new(Metrics::default()),
+            next_request: Cell::new(0),
+        });
+        let _ = ready.send(Ok(()));
+
+        // Scrapes of /metrics (from whichever worker serves them).
+        let w = Rc::clone(&worker);
+        tokio::task::spawn_local(async move {
+            while let Some(reply) = taps.recv().await {
+                let _ = reply.send(w.metrics_snapshot());
+            }
+        });
+
+        let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+        let client_timeout = Duration::from_millis(worker.shared.config.client_timeout_ms);
+        loop {
+            tokio::select! {
+                accepted = listener.accept() => {
+                    let (stream, remote) = match accepted {
+                        Ok(a) => a,
+                        Err(e) => {
+                            // Out of descriptors and the like: wait a
+                            // little rather than spin.
+                            tracing::warn!(worker = id, error = %e, "accept failed");
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                            continue;
+                        }
+                    };
+                    let _ = stream.set_nodelay(true);
+                    worker.metrics.borrow_mut().connections += 1;
+                    let w = Rc::clone(&worker);
+                    let service = hyper::service::service_fn(move |req| {
+                        let w = Rc::clone(&w);
+                        async move { Ok::<_, std::convert::Infallible>(w.handle(req, remote).await) }
+                    });
+                    let conn = hyper::server::conn::http1::Builder::new()
+                        .timer(TokioTimer::new())
+                        .header_read_timeout(client_timeout)
+                        .serve_connection(TokioIo::new(stream), service);
+                    let conn = graceful.watch(conn);
+                    tokio::task::spawn_local(async move {
+                        let _ = conn.await;
+                    });
+                }
+                _ = shutdown.changed() => break,
+            }
+        }
+        drop(listener);
+        let drain = Duration::from_millis(worker.shared.config.drain_timeout_ms);
+        tokio::select! {
+            _ = graceful.shutdown() => {}
+            _ = tokio::time::sleep(drain) => {
+                tracing::warn!(worker = id, "drain timeout: closing connections with requests in flight");
+            }
+        }
+    });
+}
+
+/// What went wrong with a request, as the client will see it.
+struct Failure {
+    status: StatusCode,
+    /// The reason, for the client.
+    reason: String,
+    /// Whether the state must not serve again.
+    discard: bool,
+}
+
+impl Failure {
+    fn new(status: StatusCode, reason: impl Into<String>) -> Failure {
+        Failure {
+            status,
+            reason: reason.into(),
+            discard: true,
+        }
+    }
+}
+
+impl Worker {
+    /// This worker's counts, with the idle states counted now.
+    fn metrics_snapshot(&self) -> Metrics {
+        let mut m = self.metrics.borrow().clone();
+        m.states_idle = self
+            .pools
+            .borrow()
+            .values()
+            .map(|p| p.idle.len() as u64)
+            .sum();
+        m
+    }
+
+    /// A request id: the client's `x-request-id` when it is sensible,
+    /// else this process's, worker's and request's numbers.
+    fn request_id(&self, req: &Request<Incoming>) -> String {
+        if let Some(v) = req.headers().get("x-request-id")
+            && let Ok(s) = v.to_str()
+            && !s.is_empty()
+            && s.len() <= 128
+            && s.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return s.to_string();
+        }
+        let n = self.next_request.get();
+        self.next_request.set(n + 1);
+        format!("{:08x}-{:02x}-{:x}", self.shared.instance, self.id, n)
+    }
+
+    /// Answers one request.
+    async fn handle(
+        self: Rc<Self>,
+        req: Request<Incoming>,
+        remote: SocketAddr,
+    ) -> Response<Full<Bytes>> {
+        let arrival = Instant::now();
+        let path = req.uri().path().to_string();
+        match path.as_str() {
+            "/healthz" => return response::text(StatusCode::OK, "ok\n"),
+            "/readyz" => return crate::server::readyz(&self.shared),
+            "/metrics" => return crate::server::metrics(&self.shared).await,
+            "/" if self.shared.config.playground => {
+                return crate::playground::page();
+            }
+            "/playground/run" if self.shared.config.playground => {
+                return crate::playground::run(&self.shared, req).await;
+            }
+            crate::profile::PATH if self.shared.config.profiling => {
+                return crate::profile::profile(req.uri().query()).await;
+            }
+            "/_bench/ok" | "/_bench/echo" if self.shared.config.bench_routes => {
+                return self.bench_route(req, arrival).await;
+            }
+            _ => {}
+        }
+        let id = self.request_id(&req);
+        let table = self.shared.routes.load_full();
+        let Some(route) = table.get(&path).cloned() else {
+            let resp = response::error(StatusCode::NOT_FOUND, "no route for this path", &id);
+            self.metrics
+                .borrow_mut()
+                .record("", 404, arrival.elapsed().as_secs_f64(), 0);
+            return resp;
+        };
+        self.metrics.borrow_mut().in_flight += 1;
+        let (resp, instructions) = match self
+            .run_route(&route, &table, req, remote, &id, arrival)
+            .await
+        {
+            Ok((reply, instructions)) => (reply.into_response(&id), instructions),
+            Err(f) => (response::error(f.status, &f.reason, &id), 0),
+        };
+        let mut m = self.metrics.borrow_mut();
+        m.in_flight -= 1;
+        m.record(
+            &route.path,
+            resp.status().as_u16(),
+            arrival.elapsed().as_secs_f64(),
+            instructions,
+        );
+        resp
+    }
+
+    /// The benchmark baseline: `/_bench/ok` answers `{"ok":true}` and
+    /// `/_bench/echo` parses the JSON body and writes it back, with
+    /// serde_json, through the same request path as a script's route
+    /// (request id, body limits, metrics) but no Lua.
+    async fn bench_route(&self, req: Request<Incoming>, arrival: Instant) -> Response<Full<Bytes>> {
+        let id = self.request_id(&req);
+        let path = if req.uri().path() == "/_bench/ok" {
+            "/_bench/ok"
+        } else {
+            "/_bench/echo"
+        };
+        let (parts, body) = req.into_parts();
+        let resp = match self.read_body(&parts, body).await {
+            Err(f) => response::error(f.status, &f.reason, &id),
+            Ok(_) if path == "/_bench/ok" => {
+                response::json(StatusCode::OK, &serde_json::json!({ "ok": true }))
+            }
+            Ok(body) => match serde_json::from_slice::<serde_json::Value>(&body) {
+                Ok(v) => response::json(StatusCode::OK, &v),
+                Err(e) => response::error(
+                    StatusCode::BAD_REQUEST,
+                    &format!("malformed JSON body: {e}"),
+                    &id,
+                ),
+            },
+        };
+        let mut resp = resp;
+        if let Ok(v) = HeaderValue::from_str(&id) {
+            resp.headers_mut().insert("x-request-id", v);
+        }
+        self.metrics.borrow_mut().record(
+            path,
+            resp.status().as_u16(),
+            arrival.elapsed().as_secs_f64(),
+            0,
+        );
+        resp
+    }
+
+    /// Reads the body, runs the route's handler and converts its answer.
+    async fn run_route(
+        &self,
+        route: &Arc<Route>,
+        table: &RouteTable,
+        req: Request<Incoming>,
+        remote: SocketAddr,
+        id: &str,
+        arrival: Instant,
+    ) -> Result<(Reply, u64), Failure> {
+        let limits = route.limits;
+        let deadline = arrival + limits.deadline;
+        let (parts, body) = req.into_parts();
+        let body = self.read_body(&parts, body).await?;
+
+        let mut loaded = match self.checkout(route, table.generation) {
+            Some(l) => l,
+            None => self.load(route, table, limits, id).await?,
+        };
+        loaded.state.set_limits(limits.vm_limits(arrival));
+        let request = response::request_table(
+            &mut loaded.state,
+            &loaded.request_meta,
+            &parts,
+            &body,
+            remote,
+            id,
+        )
+        .map_err(|e| self.script_failure(route, id, &e))?;
+        let call = loaded
+            .state
+            .call_async::<_, Value>(&loaded.handler, request);
+        let result = match tokio::time::timeout_at(deadline.into(), call).await {
+            Ok(r) => r,
+            Err(_) => {
+                // The run was waiting (on I/O) when the deadline came:
+                // its future is dropped, and the state with it.
+                self.metrics.borrow_mut().limit_hit(Limit::Deadline);
+                return Err(Failure::new(
+                    StatusCode::GATEWAY_TIMEOUT,
+                    "deadline limit exceeded",
+                ));
+            }
+        };
+        let instructions = loaded.state.instructions_used();
+        let outcome = match result {
+            Ok(v) => response::reply_of(&mut loaded.state, v).map_err(|why| {
+                tracing::error!(request_id = id, route = %route.path, error = %why, "bad handler result");
+                Failure {
+                    status: StatusCode::INTERNAL_SERVER_ERROR,
+                    reason: "internal server error".to_string(),
+                    discard: false,
+                }
+            }),
+            Err(e) => match response::thrown_reply(&mut loaded.state, &e) {
+                Some(reply) => Ok(reply),
+                None => Err(self.script_failure(route, id, &e)),
+            },
+        };
+        match &outcome {
+            Err(f) if f.discard => {}
+            _ => {
+                // The reset: remove the globals this request created.
+                let added = loaded.added_globals.raw_len(&mut loaded.state).unwrap_or(0);
+                let clean = added == 0
+                    || loaded
+                        .state
+                        .call::<_, ()>(&loaded.remove_globals, ())
+                        .is_ok();
+                if clean {
+                    self.checkin(route, table.generation, loaded);
+                }
+            }
+        }
+        outcome.map(|r| (r, instructions))
+    }
+
+    /// Reads a request body of at most the configured size, within the
+    /// client timeout.
+    async fn read_body(
+        &self,
+        parts: &hyper::http::request::Parts,
+        body: Incoming,
+    ) -> Result<Bytes, Failure> {
+        let config = &self.shared.config;
+        let max = config.max_body_bytes;
+        if let Some(n) = parts
+            .headers
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok()?.parse::<u64>().ok())
+            && n > max as u64
+        {
+            return Err(Failure::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("request body over the limit of {max} bytes"),
+            ));
+        }
+        let timeout = Duration::from_millis(config.client_timeout_ms);
+        match tokio::time::timeout(timeout, Limited::new(body, max).collect()).await {
+            Err(_) => Err(Failure::new(
+                StatusCode::REQUEST_TIMEOUT,
+                "request body not received in time",
+            )),
+            Ok(Err(e))
+                if e.downcast_ref::<http_body_util::LengthLimitError>()
+                    .is_some() =>
+            {
+                Err(Failure::new(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    format!("request body over the limit of {max} bytes"),
+                ))
+            }
+            Ok(Err(e)) => Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                format!("cannot read the request body: {e}"),
+            )),
+            Ok(Ok(collected)) => Ok(collected.to_bytes()),
+        }
+    }
+
+    /// An idle state of `route` from the current generation.
+    fn checkout(&self, route: &Route, generation: u64) -> Option<Loaded> {
+        let mut pools = self.pools.borrow_mut();
+        let pool = pools.get_mut(&route.path)?;
+        if pool.generation != generation {
+            // The scripts were reloaded: the old states go.
+            pool.idle.clear();
+            pool.generation = generation;
+            return None;
+        }
+        pool.idle.pop()
+    }
+
+    /// Returns a state to its route's idle list (or drops it when the
+    /// list is full or the scripts were reloaded since).
+    fn checkin(&self, route: &Route, generation: u64, loaded: Loaded) {
+        let mut pools = self.pools.borrow_mut();
+        let pool = pools
+            .entry(route.path.clone())
+            .or_insert_with(|| RoutePool {
+                generation,
+                idle: Vec::new(),
+            });
+        if pool.generation != generation {
+            if pool.generation > generation {
+                return;
+            }
+            pool.idle.clear();
+            pool.generation = generation;
+        }
+        if pool.idle.len() < self.shared.config.idle_states {
+            pool.idle.push(loaded);
+        }
+    }
+
+    /// Makes a state for `route`: the libraries, the host modules, and
+    /// the script run once for its handler.
+    async fn load(
+        &self,
+        route: &Route,
+        table: &RouteTable,
+        limits: RequestLimits,
+        id: &str,
+    ) -> Result<Loaded, Failure> {
+        self.metrics.borrow_mut().states_created += 1;
+        let mut state = table.builder.clone().build();
+        let fail = |e: &lunar::Error| self.script_failure(route, id, e);
+        host_api::install(&mut state, &self.services).map_err(|e| fail(&e))?;
+        state.set_limits(limits.vm_limits(Instant::now()));
+        let request_meta: Table = state.run(request_meta_program()).map_err(|e| fail(&e))?;
+        let value: Value = state
+            .run_async(&route.program)
+            .await
+            .map_err(|e| fail(&e))?;
+        match value {
+            Value::Function(handler) => {
+                let (added_globals, remove_globals): (Table, Function) =
+                    state.run(globals_guard_program()).map_err(|e| fail(&e))?;
+                Ok(Loaded {
+                    state,
+                    handler,
+                    request_meta,
+                    added_globals,
+                    remove_globals,
+                })
+            }
+            other => {
+                tracing::error!(
+                    request_id = id,
+                    route = %route.path,
+                    "{}: the script must return its handler function, not a {} value",
+                    route.file,
+                    other.type_name()
+                );
+                Err(Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal server error",
+                ))
+            }
+        }
+    }
+
+    /// The response for an error a script raised (or a limit it broke),
+    /// logged with the request id. The client sees the limit's name or
+    /// "internal server error", never the script's message.
+    fn script_failure(&self, route: &Route, id: &str, e: &lunar::Error) -> Failure {
+        if let ErrorKind::Limit(limit) = e.kind() {
+            self.metrics.borrow_mut().limit_hit(*limit);
+            let status = match limit {
+                Limit::Deadline => StatusCode::GATEWAY_TIMEOUT,
+                Limit::Instructions | Limit::Memory | Limit::Interrupt => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+                _ => StatusCode::INTERNAL_SERVER_ERROR,
+            };
+            tracing::warn!(request_id = id, route = %route.path, limit = limit.name(), "request stopped by a limit");
+            let reason = match limit {
+                Limit::Interrupt => "server shutting down".to_string(),
+                _ => format!("{} limit exceeded", limit.name()),
+            };
+            return Failure::new(status, reason);
+        }
+        let trace = e.traceback_text().unwrap_or("");
+        tracing::error!(request_id = id, route = %route.path, error = %e.message(), traceback = trace, "script error");
+        Failure {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            reason: "internal server error".to_string(),
+            // A Lua error unwinds cleanly: the state can serve again.
+            discard: !matches!(e.kind(), ErrorKind::Runtime),
+        }
+    }
+}
+
+/// The chunk that makes request tables' metatable: `req:json()` decodes
+/// the body, and a body that is not JSON answers 400 unless the script
+/// catches the error.
+fn request_meta_program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let source = r#"
+            local decode, pcall, error, tostring = json.decode, pcall, error, tostring
+            local methods = {}
+            function methods.json(req)
+                local ok, value = pcall(decode, req.body)
+                if ok then return value end
+                local why = tostring(value):gsub("^json%.decode: ", "")
+                error({ status = 400, error = "malformed JSON body: " .. why }, 0)
+            end
+            return { __index = methods }
+        "#;
+        Program::compile("=(lunar serve)", source).expect("the request metatable chunk compiles")
+    })
+}
+
+/// The chunk run after a script's top level: from then on, the state's
+/// `_G` records the keys of globals created, and the function it returns
+/// removes them (run after each request that created any).
+fn globals_guard_program() -> &'static Program {
+    static PROGRAM: OnceLock<Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let source = r#"
+            local rawset, G = rawset, _G
+            local added = {}
+            setmetatable(G, { __newindex = function(t, k, v)
+                rawset(t, k, v)
+                added[#added + 1] = k
+            end })
+            return added, function()
+                for i = #added, 1, -1 do
+                    rawset(G, added[i], nil)
+                    added[i] = nil
+                end
+            end
+        "#;
+        Program::compile("=(lunar serve)", source).expect("the globals guard chunk compiles")
+    })
+}
+
+/// Whether a header value may be sent as it is.
+pub(crate) fn header_value(bytes: &[u8]) -> Option<HeaderValue> {
+    HeaderValue::from_bytes(bytes).ok()
+}
