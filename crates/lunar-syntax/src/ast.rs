@@ -8,9 +8,18 @@
 //! Names and string values are byte strings: Lua source may contain any
 //! bytes. The tree borrows the source (`'s`): names and most string
 //! values are slices of it, which saves an allocation per name.
+//!
+//! The nodes live in the arenas of an [`Ast`], one vector per kind of
+//! node, and refer to each other by 32-bit ids ([`Id`]); lists of children
+//! are ranges of shared vectors ([`List`]). Index the [`Ast`] with an id or
+//! a list to reach the node or the slice. A tree of a large chunk is then
+//! a few dozen vectors filled in order, not a heap block per node: it takes
+//! a fraction of the memory, is built and walked with fewer cache misses,
+//! and is freed at once.
 
 use std::fmt;
-use std::ops::Deref;
+use std::marker::PhantomData;
+use std::ops::{Deref, Index};
 
 /// A name (identifier) as written in the source, borrowed from it.
 pub type Name<'s> = &'s [u8];
@@ -21,7 +30,8 @@ pub type Name<'s> = &'s [u8];
 /// to the bytes, and two values are equal when their bytes are.
 ///
 /// The decoded buffer is boxed twice so that the value takes two words,
-/// like a slice, which keeps [`Expr`] at four words.
+/// like a slice (most literals are borrowed; the few decoded ones pay the
+/// second allocation).
 #[derive(Clone)]
 pub enum StrValue<'s> {
     /// The bytes between the delimiters in the source.
@@ -81,6 +91,351 @@ impl fmt::Display for Pos {
     }
 }
 
+/// The id of a node of type `T` in its arena of an [`Ast`].
+pub struct Id<T> {
+    i: u32,
+    _node: PhantomData<fn() -> T>,
+}
+
+impl<T> Id<T> {
+    /// The node's index in its arena.
+    pub const fn index(self) -> u32 {
+        self.i
+    }
+}
+
+impl<T> Clone for Id<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Id<T> {}
+
+impl<T> PartialEq for Id<T> {
+    fn eq(&self, o: &Self) -> bool {
+        self.i == o.i
+    }
+}
+
+impl<T> Eq for Id<T> {}
+
+impl<T> fmt::Debug for Id<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "#{}", self.i)
+    }
+}
+
+/// A list of items of type `T`: a range of their shared vector in an
+/// [`Ast`]. The default list is empty.
+pub struct List<T> {
+    start: u32,
+    len: u32,
+    _item: PhantomData<fn() -> T>,
+}
+
+impl<T> List<T> {
+    /// The number of items.
+    pub const fn len(self) -> usize {
+        self.len as usize
+    }
+
+    /// Reports whether the list has no items.
+    pub const fn is_empty(self) -> bool {
+        self.len == 0
+    }
+}
+
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List {
+            start: 0,
+            len: 0,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<T> Clone for List<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for List<T> {}
+
+/// Two lists are equal when they are the same range (the items are
+/// compared through the [`Ast`]).
+impl<T> PartialEq for List<T> {
+    fn eq(&self, o: &Self) -> bool {
+        self.start == o.start && self.len == o.len
+    }
+}
+
+impl<T> fmt::Debug for List<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[{}; {}]", self.start, self.len)
+    }
+}
+
+/// The arenas of a tree: one vector per kind of node and per kind of list
+/// item. [`Ast::push`] and [`Ast::push_list`] add to them; indexing with an
+/// [`Id`] or a [`List`] reads them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Ast<'s> {
+    int_lit: Vec<IntLit>,
+    float_lit: Vec<FloatLit>,
+    string_lit: Vec<StringLit<'s>>,
+    /// The text of each name expression, by its id.
+    name_text: Vec<Name<'s>>,
+    index: Vec<IndexExpr<'s>>,
+    call: Vec<CallExpr<'s>>,
+    method_call: Vec<MethodCallExpr<'s>>,
+    function: Vec<FunctionExpr<'s>>,
+    binary: Vec<BinaryExpr<'s>>,
+    unary: Vec<UnaryExpr<'s>>,
+    paren: Vec<ParenExpr<'s>>,
+    table: Vec<TableExpr<'s>>,
+    local: Vec<LocalStat<'s>>,
+    assign: Vec<AssignStat<'s>>,
+    call_stat: Vec<CallStat<'s>>,
+    do_stat: Vec<DoStat<'s>>,
+    while_stat: Vec<WhileStat<'s>>,
+    repeat: Vec<RepeatStat<'s>>,
+    if_stat: Vec<IfStat<'s>>,
+    numeric_for: Vec<NumericForStat<'s>>,
+    generic_for: Vec<GenericForStat<'s>>,
+    function_stat: Vec<FunctionStat<'s>>,
+    local_function: Vec<LocalFunctionStat<'s>>,
+    ret: Vec<ReturnStat<'s>>,
+    goto: Vec<GotoStat<'s>>,
+    label: Vec<LabelStat<'s>>,
+    exprs: Vec<Expr<'s>>,
+    stats: Vec<Stat<'s>>,
+    positions: Vec<Pos>,
+    names: Vec<Name<'s>>,
+    fields: Vec<TableField<'s>>,
+    blocks: Vec<Block<'s>>,
+    attribs: Vec<Attrib>,
+    lines: Vec<u32>,
+}
+
+/// A kind of node kept in an arena of an [`Ast`] and reached by [`Id`].
+pub trait Node<'s>: Sized {
+    /// The arena of the kind.
+    fn arena<'t>(ast: &'t Ast<'s>) -> &'t Vec<Self>;
+    /// The arena of the kind, to add to it.
+    fn arena_mut<'t>(ast: &'t mut Ast<'s>) -> &'t mut Vec<Self>;
+}
+
+/// A kind of list item kept in a shared vector of an [`Ast`] and reached
+/// by [`List`].
+pub trait Item<'s>: Sized {
+    /// The vector of the kind.
+    fn items<'t>(ast: &'t Ast<'s>) -> &'t Vec<Self>;
+    /// The vector of the kind, to add to it.
+    fn items_mut<'t>(ast: &'t mut Ast<'s>) -> &'t mut Vec<Self>;
+}
+
+macro_rules! arenas {
+    ($trait:ident, $get:ident, $get_mut:ident; $($t:ty => $field:ident),* $(,)?) => {
+        $(
+            impl<'s> $trait<'s> for $t {
+                #[inline]
+                fn $get<'t>(ast: &'t Ast<'s>) -> &'t Vec<Self> {
+                    &ast.$field
+                }
+                #[inline]
+                fn $get_mut<'t>(ast: &'t mut Ast<'s>) -> &'t mut Vec<Self> {
+                    &mut ast.$field
+                }
+            }
+        )*
+    };
+}
+
+arenas!(Node, arena, arena_mut;
+    IntLit => int_lit,
+    FloatLit => float_lit,
+    StringLit<'s> => string_lit,
+    IndexExpr<'s> => index,
+    CallExpr<'s> => call,
+    MethodCallExpr<'s> => method_call,
+    FunctionExpr<'s> => function,
+    BinaryExpr<'s> => binary,
+    UnaryExpr<'s> => unary,
+    ParenExpr<'s> => paren,
+    TableExpr<'s> => table,
+    LocalStat<'s> => local,
+    AssignStat<'s> => assign,
+    CallStat<'s> => call_stat,
+    DoStat<'s> => do_stat,
+    WhileStat<'s> => while_stat,
+    RepeatStat<'s> => repeat,
+    IfStat<'s> => if_stat,
+    NumericForStat<'s> => numeric_for,
+    GenericForStat<'s> => generic_for,
+    FunctionStat<'s> => function_stat,
+    LocalFunctionStat<'s> => local_function,
+    ReturnStat<'s> => ret,
+    GotoStat<'s> => goto,
+    LabelStat<'s> => label,
+);
+
+arenas!(Item, items, items_mut;
+    Expr<'s> => exprs,
+    Stat<'s> => stats,
+    Pos => positions,
+    Name<'s> => names,
+    TableField<'s> => fields,
+    Block<'s> => blocks,
+    Attrib => attribs,
+    u32 => lines,
+);
+
+/// A vector with room for the nodes of a source of `len` bytes, given
+/// that a node of its kind comes every `per` bytes of source at most. A
+/// small source reserves nothing: its vectors grow as needed.
+fn room<T>(len: usize, per: usize) -> Vec<T> {
+    if len < 16 * 1024 {
+        Vec::new()
+    } else {
+        Vec::with_capacity(len / per)
+    }
+}
+
+impl<'s> Ast<'s> {
+    /// An empty tree with room for the nodes of a source of `len` bytes:
+    /// the vectors are reserved from densities measured on real and
+    /// generated code, so that most never grow (room reserved and never
+    /// used costs address space, not memory).
+    pub fn for_source(len: usize) -> Ast<'s> {
+        Ast {
+            int_lit: room(len, 128),
+            float_lit: room(len, 1024),
+            string_lit: room(len, 48),
+            name_text: room(len, 16),
+            index: room(len, 64),
+            call: room(len, 32),
+            method_call: room(len, 192),
+            function: room(len, 384),
+            binary: room(len, 64),
+            unary: room(len, 128),
+            paren: room(len, 384),
+            table: room(len, 192),
+            local: room(len, 192),
+            assign: room(len, 192),
+            call_stat: room(len, 64),
+            do_stat: room(len, 4096),
+            while_stat: room(len, 1024),
+            repeat: room(len, 8192),
+            if_stat: room(len, 1024),
+            numeric_for: room(len, 1024),
+            generic_for: room(len, 1024),
+            function_stat: room(len, 2048),
+            local_function: room(len, 1024),
+            ret: room(len, 384),
+            goto: room(len, 16384),
+            label: room(len, 16384),
+            exprs: room(len, 12),
+            stats: room(len, 32),
+            positions: room(len, 32),
+            names: room(len, 96),
+            fields: room(len, 96),
+            blocks: room(len, 768),
+            attribs: room(len, 192),
+            lines: room(len, 768),
+        }
+    }
+
+    /// The text of the name expression with id `id`.
+    #[inline]
+    pub fn name(&self, id: u32) -> Name<'s> {
+        self.name_text[id as usize]
+    }
+
+    /// Adds the text of a name expression and returns the expression's id.
+    #[inline]
+    pub fn push_name(&mut self, name: Name<'s>) -> u32 {
+        let id = self.name_text.len() as u32;
+        self.name_text.push(name);
+        id
+    }
+
+    /// The number of name expressions.
+    pub fn name_count(&self) -> usize {
+        self.name_text.len()
+    }
+
+    /// Adds a node to its arena.
+    #[inline]
+    pub fn push<T: Node<'s>>(&mut self, node: T) -> Id<T> {
+        let arena = T::arena_mut(self);
+        let i = arena.len() as u32;
+        arena.push(node);
+        Id {
+            i,
+            _node: PhantomData,
+        }
+    }
+
+    /// The number of items of kind `T` so far: where a list that
+    /// [`Ast::push_item`] builds starts.
+    #[inline]
+    pub(crate) fn item_count<T: Item<'s>>(&self) -> usize {
+        T::items(self).len()
+    }
+
+    /// Adds one item of a list being built in place (no other list of the
+    /// kind may be built meanwhile).
+    #[inline]
+    pub(crate) fn push_item<T: Item<'s>>(&mut self, item: T) {
+        T::items_mut(self).push(item);
+    }
+
+    /// The list of the items of kind `T` added since `start`.
+    #[inline]
+    pub(crate) fn list_since<T: Item<'s>>(&self, start: usize) -> List<T> {
+        List {
+            start: start as u32,
+            len: (T::items(self).len() - start) as u32,
+            _item: PhantomData,
+        }
+    }
+
+    /// Adds the items of a list to their shared vector.
+    #[inline]
+    pub fn push_list<T: Item<'s>>(&mut self, items: impl IntoIterator<Item = T>) -> List<T> {
+        let v = T::items_mut(self);
+        let start = v.len();
+        v.extend(items);
+        List {
+            start: start as u32,
+            len: (v.len() - start) as u32,
+            _item: PhantomData,
+        }
+    }
+}
+
+impl<'s, T: Node<'s>> Index<Id<T>> for Ast<'s> {
+    type Output = T;
+
+    #[inline]
+    fn index(&self, id: Id<T>) -> &T {
+        &T::arena(self)[id.i as usize]
+    }
+}
+
+impl<'s, T: Item<'s>> Index<List<T>> for Ast<'s> {
+    type Output = [T];
+
+    #[inline]
+    fn index(&self, list: List<T>) -> &[T] {
+        let start = list.start as usize;
+        &T::items(self)[start..start + list.len as usize]
+    }
+}
+
 /// A whole source unit: the body of the main function, which is always
 /// variadic and has `_ENV` as its single upvalue (§3.3.2).
 #[derive(Clone, Debug, PartialEq)]
@@ -90,13 +445,43 @@ pub struct Chunk<'s> {
     pub name: Box<[u8]>,
     /// The main function's body.
     pub block: Block<'s>,
+    /// The nodes.
+    pub ast: Ast<'s>,
+    /// How many ids of each kind the nodes of the tree use (see
+    /// [`NodeCounts`]).
+    pub counts: NodeCounts,
+}
+
+/// The number of ids the parser gave out of each kind. Nodes that the
+/// compiler keeps facts about carry an id, dense from 0 for each kind, so
+/// that it keeps those facts in vectors indexed by id rather than in maps
+/// keyed by node: a name expression ([`Expr::Name`]), a function
+/// constructor ([`FunctionExpr`]), a block ([`Block`]) and a statement
+/// that declares variables ([`LocalStat`], [`LocalFunctionStat`],
+/// [`NumericForStat`], [`GenericForStat`]). Ids are unique within a tree
+/// the parser built (a tree built by hand must keep them unique for the
+/// compiler's results to hold; the counts bound them, and the compiler
+/// grows its vectors for an id beyond them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NodeCounts {
+    /// Name expressions.
+    pub names: u32,
+    /// Function constructors.
+    pub funcs: u32,
+    /// Blocks.
+    pub blocks: u32,
+    /// Statements that declare variables.
+    pub decls: u32,
+    /// Local variables declared, the hidden ones of `for` loops included
+    /// (no id; the compiler reserves room for them).
+    pub vars: u32,
 }
 
 /// A sequence of statements with its own scope.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Block<'s> {
     /// The statements, in order.
-    pub stats: Vec<Stat<'s>>,
+    pub stats: List<Stat<'s>>,
     /// Position of the token that closes the block (`end`, `until`, `else`,
     /// `elseif` or `<eof>`). The implicit return at the end of a function
     /// body is attributed to its line.
@@ -107,6 +492,8 @@ pub struct Block<'s> {
     /// emits when it reaches the end of the block (closing upvalues, the
     /// jump back of a loop, the jump over an `else` part) gets this line.
     pub last_line: u32,
+    /// The block's id (see [`NodeCounts::blocks`]).
+    pub id: u32,
 }
 
 // ---------------------------------------------------------------------------
@@ -125,75 +512,58 @@ pub enum Expr<'s> {
     Vararg(Pos),
     /// An integer numeral (decimal numerals that overflow an i64 are
     /// [`Expr::Float`], hexadecimal ones wrap around, §3.1).
-    Int {
-        /// Position of the numeral.
-        pos: Pos,
-        /// Its value.
-        value: i64,
-    },
+    Int(Id<IntLit>),
     /// A float numeral.
-    Float {
-        /// Position of the numeral.
-        pos: Pos,
-        /// Its value.
-        value: f64,
-    },
+    Float(Id<FloatLit>),
     /// A string literal (escapes already decoded), also used for the key of
     /// a field access `a.name` and of a record field `name = v`.
-    String {
-        /// Position of the literal (or of the name used as a key).
-        pos: Pos,
-        /// The decoded bytes.
-        value: StrValue<'s>,
-        /// The line where the literal ends: a long string, or a short one
-        /// with escaped newlines, ends on a later line than it starts, and
-        /// the reference gives the code that loads it that later line.
-        end_line: u32,
-    },
+    String(Id<StringLit<'s>>),
     /// A reference to a variable by name; the compiler decides whether it is
     /// a local, an upvalue or a global (`_ENV.name`).
     Name {
         /// Position of the name.
         pos: Pos,
-        /// The name.
-        name: Name<'s>,
+        /// The expression's id (see [`NodeCounts::names`]), which is also
+        /// where the tree keeps the name ([`Ast::name`]).
+        id: u32,
     },
     /// `obj[key]` or `obj.name`.
-    Index(Box<IndexExpr<'s>>),
+    Index(Id<IndexExpr<'s>>),
     /// `f(args)`.
-    Call(Box<CallExpr<'s>>),
+    Call(Id<CallExpr<'s>>),
     /// `obj:name(args)`.
-    MethodCall(Box<MethodCallExpr<'s>>),
+    MethodCall(Id<MethodCallExpr<'s>>),
     /// `function (params) body end`.
-    Function(Box<FunctionExpr<'s>>),
+    Function(Id<FunctionExpr<'s>>),
     /// `l op r`.
-    Binary(Box<BinaryExpr<'s>>),
+    Binary(Id<BinaryExpr<'s>>),
     /// `op x`.
-    Unary(Box<UnaryExpr<'s>>),
+    Unary(Id<UnaryExpr<'s>>),
     /// `( x )`.
-    Paren(Box<ParenExpr<'s>>),
+    Paren(Id<ParenExpr<'s>>),
     /// `{ fields }`.
-    Table(Box<TableExpr<'s>>),
+    Table(Id<TableExpr<'s>>),
 }
 
-impl Expr<'_> {
+impl<'s> Expr<'s> {
     /// The position the reference interpreter attributes the expression's
     /// code to (see each node's doc for which token that is).
-    pub fn pos(&self) -> Pos {
+    #[inline]
+    pub fn pos(&self, ast: &Ast<'s>) -> Pos {
         match self {
             Expr::Nil(p) | Expr::True(p) | Expr::False(p) | Expr::Vararg(p) => *p,
-            Expr::Int { pos, .. }
-            | Expr::Float { pos, .. }
-            | Expr::String { pos, .. }
-            | Expr::Name { pos, .. } => *pos,
-            Expr::Index(e) => e.pos,
-            Expr::Call(e) => e.pos,
-            Expr::MethodCall(e) => e.pos,
-            Expr::Function(e) => e.pos,
-            Expr::Binary(e) => e.pos,
-            Expr::Unary(e) => e.pos,
-            Expr::Paren(e) => e.pos,
-            Expr::Table(e) => e.pos,
+            Expr::Name { pos, .. } => *pos,
+            Expr::Int(e) => ast[*e].pos,
+            Expr::Float(e) => ast[*e].pos,
+            Expr::String(e) => ast[*e].pos,
+            Expr::Index(e) => ast[*e].pos,
+            Expr::Call(e) => ast[*e].pos,
+            Expr::MethodCall(e) => ast[*e].pos,
+            Expr::Function(e) => ast[*e].pos,
+            Expr::Binary(e) => ast[*e].pos,
+            Expr::Unary(e) => ast[*e].pos,
+            Expr::Paren(e) => ast[*e].pos,
+            Expr::Table(e) => ast[*e].pos,
         }
     }
 
@@ -202,6 +572,37 @@ impl Expr<'_> {
     pub fn is_multi(&self) -> bool {
         matches!(self, Expr::Call(_) | Expr::MethodCall(_) | Expr::Vararg(_))
     }
+}
+
+/// An integer numeral.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct IntLit {
+    /// Position of the numeral.
+    pub pos: Pos,
+    /// Its value.
+    pub value: i64,
+}
+
+/// A float numeral.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct FloatLit {
+    /// Position of the numeral.
+    pub pos: Pos,
+    /// Its value.
+    pub value: f64,
+}
+
+/// A string literal, or a name used as a key.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StringLit<'s> {
+    /// Position of the literal (or of the name used as a key).
+    pub pos: Pos,
+    /// The decoded bytes.
+    pub value: StrValue<'s>,
+    /// The line where the literal ends: a long string, or a short one with
+    /// escaped newlines, ends on a later line than it starts, and the
+    /// reference gives the code that loads it that later line.
+    pub end_line: u32,
 }
 
 /// `obj[key]`; `a.b` is `IndexExpr { obj: a, key: Expr::String("b") }`.
@@ -230,11 +631,11 @@ pub struct CallExpr<'s> {
     /// The called expression.
     pub func: Expr<'s>,
     /// The arguments.
-    pub args: Vec<Expr<'s>>,
+    pub args: List<Expr<'s>>,
     /// Positions of the commas between the arguments (one fewer than
     /// them): the reference puts each argument in its register after reading
     /// the comma that follows it.
-    pub arg_commas: Vec<Pos>,
+    pub arg_commas: List<Pos>,
     /// Position of the `(` opening the arguments; zero for a string or
     /// table argument.
     pub lparen: Pos,
@@ -256,9 +657,9 @@ pub struct MethodCallExpr<'s> {
     /// Position of the method name.
     pub name_pos: Pos,
     /// The arguments (not counting the receiver).
-    pub args: Vec<Expr<'s>>,
+    pub args: List<Expr<'s>>,
     /// As in [`CallExpr::arg_commas`].
-    pub arg_commas: Vec<Pos>,
+    pub arg_commas: List<Pos>,
     /// As in [`CallExpr::lparen`].
     pub lparen: Pos,
     /// As in [`CallExpr::rparen`].
@@ -282,11 +683,13 @@ pub struct FunctionExpr<'s> {
     /// Position of the closing `end`.
     pub end_pos: Pos,
     /// The named parameters.
-    pub params: Vec<Name<'s>>,
+    pub params: List<Name<'s>>,
     /// Whether the parameter list ends with `...`.
     pub is_vararg: bool,
     /// The body.
     pub body: Block<'s>,
+    /// The function's id (see [`NodeCounts::funcs`]).
+    pub id: u32,
 }
 
 /// `l op r`.
@@ -333,7 +736,7 @@ pub struct TableExpr<'s> {
     /// Position of `}`.
     pub end_pos: Pos,
     /// The fields, in source order.
-    pub fields: Vec<TableField<'s>>,
+    pub fields: List<TableField<'s>>,
 }
 
 /// One field of a table constructor.
@@ -479,56 +882,57 @@ impl fmt::Display for UnaryOp {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stat<'s> {
     /// `local names [= values]`.
-    Local(Box<LocalStat<'s>>),
+    Local(Id<LocalStat<'s>>),
     /// `targets = values`.
-    Assign(Box<AssignStat<'s>>),
+    Assign(Id<AssignStat<'s>>),
     /// A call used as a statement.
-    Call(Box<CallStat<'s>>),
+    Call(Id<CallStat<'s>>),
     /// `do body end`.
-    Do(Box<DoStat<'s>>),
+    Do(Id<DoStat<'s>>),
     /// `while cond do body end`.
-    While(Box<WhileStat<'s>>),
+    While(Id<WhileStat<'s>>),
     /// `repeat body until cond`.
-    Repeat(Box<RepeatStat<'s>>),
+    Repeat(Id<RepeatStat<'s>>),
     /// `if ... then ... elseif ... else ... end`.
-    If(Box<IfStat<'s>>),
+    If(Id<IfStat<'s>>),
     /// `for v = start, limit [, step] do body end`.
-    NumericFor(Box<NumericForStat<'s>>),
+    NumericFor(Id<NumericForStat<'s>>),
     /// `for names in exprs do body end`.
-    GenericFor(Box<GenericForStat<'s>>),
+    GenericFor(Id<GenericForStat<'s>>),
     /// `function funcname body`.
-    Function(Box<FunctionStat<'s>>),
+    Function(Id<FunctionStat<'s>>),
     /// `local function name body`.
-    LocalFunction(Box<LocalFunctionStat<'s>>),
+    LocalFunction(Id<LocalFunctionStat<'s>>),
     /// `return values`.
-    Return(Box<ReturnStat<'s>>),
+    Return(Id<ReturnStat<'s>>),
     /// `break`, at this position.
     Break(Pos),
     /// `goto label`.
-    Goto(Box<GotoStat<'s>>),
+    Goto(Id<GotoStat<'s>>),
     /// `::name::`.
-    Label(Box<LabelStat<'s>>),
+    Label(Id<LabelStat<'s>>),
 }
 
-impl Stat<'_> {
+impl<'s> Stat<'s> {
     /// The position the reference interpreter attributes the statement to.
-    pub fn pos(&self) -> Pos {
+    #[inline]
+    pub fn pos(&self, ast: &Ast<'s>) -> Pos {
         match self {
-            Stat::Local(s) => s.pos,
-            Stat::Assign(s) => s.pos,
-            Stat::Call(s) => s.pos,
-            Stat::Do(s) => s.pos,
-            Stat::While(s) => s.pos,
-            Stat::Repeat(s) => s.pos,
-            Stat::If(s) => s.pos,
-            Stat::NumericFor(s) => s.pos,
-            Stat::GenericFor(s) => s.pos,
-            Stat::Function(s) => s.pos,
-            Stat::LocalFunction(s) => s.pos,
-            Stat::Return(s) => s.pos,
+            Stat::Local(s) => ast[*s].pos,
+            Stat::Assign(s) => ast[*s].pos,
+            Stat::Call(s) => ast[*s].pos,
+            Stat::Do(s) => ast[*s].pos,
+            Stat::While(s) => ast[*s].pos,
+            Stat::Repeat(s) => ast[*s].pos,
+            Stat::If(s) => ast[*s].pos,
+            Stat::NumericFor(s) => ast[*s].pos,
+            Stat::GenericFor(s) => ast[*s].pos,
+            Stat::Function(s) => ast[*s].pos,
+            Stat::LocalFunction(s) => ast[*s].pos,
+            Stat::Return(s) => ast[*s].pos,
             Stat::Break(p) => *p,
-            Stat::Goto(s) => s.pos,
-            Stat::Label(s) => s.pos,
+            Stat::Goto(s) => ast[*s].pos,
+            Stat::Label(s) => ast[*s].pos,
         }
     }
 }
@@ -551,23 +955,26 @@ pub struct LocalStat<'s> {
     /// Position of the `local` keyword.
     pub pos: Pos,
     /// The declared names.
-    pub names: Vec<Name<'s>>,
+    pub names: List<Name<'s>>,
     /// Position of each name.
-    pub name_pos: Vec<Pos>,
+    pub name_pos: List<Pos>,
     /// One attribute per name.
-    pub attribs: Vec<Attrib>,
+    pub attribs: List<Attrib>,
     /// The initial values (possibly empty).
-    pub values: Vec<Expr<'s>>,
+    pub values: List<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
-    pub value_commas: Vec<Pos>,
+    pub value_commas: List<Pos>,
     /// Position of the last token of the names (the last name, or the `>`
     /// closing its attribute): without values, the reference sets the
     /// variables to nil at that line.
     pub names_end: Pos,
     /// Position of the `=`, zero when there are no values.
     pub eq_pos: Pos,
+    /// The statement's id among declaring statements (see
+    /// [`NodeCounts::decls`]).
+    pub id: u32,
 }
 
 /// `targets = values`; each target is an [`Expr::Name`] or [`Expr::Index`].
@@ -576,13 +983,13 @@ pub struct AssignStat<'s> {
     /// Position of the `=` token.
     pub pos: Pos,
     /// The assigned variables.
-    pub targets: Vec<Expr<'s>>,
+    pub targets: List<Expr<'s>>,
     /// The values.
-    pub values: Vec<Expr<'s>>,
+    pub values: List<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
-    pub value_commas: Vec<Pos>,
+    pub value_commas: List<Pos>,
 }
 
 /// A function call used as a statement.
@@ -632,16 +1039,16 @@ pub struct IfStat<'s> {
     /// Position of `if`.
     pub pos: Pos,
     /// The conditions, one per `if`/`elseif`.
-    pub conds: Vec<Expr<'s>>,
+    pub conds: List<Expr<'s>>,
     /// The blocks, one per condition.
-    pub blocks: Vec<Block<'s>>,
+    pub blocks: List<Block<'s>>,
     /// Position of the `then` after each condition: the reference emits
     /// the test of the condition after reading it.
-    pub then_pos: Vec<Pos>,
+    pub then_pos: List<Pos>,
     /// For each block that starts with `break`, the line where that
     /// `break` and the `;` after it end, 0 for other blocks: the jump over
     /// the rest of such a block gets this line.
-    pub break_end: Vec<u32>,
+    pub break_end: List<u32>,
     /// The `else` part, `None` when absent.
     pub else_block: Option<Block<'s>>,
 }
@@ -667,6 +1074,9 @@ pub struct NumericForStat<'s> {
     pub do_pos: Pos,
     /// The body.
     pub body: Block<'s>,
+    /// The statement's id among declaring statements (see
+    /// [`NodeCounts::decls`]).
+    pub id: u32,
 }
 
 /// `for names in exprs do body end`.
@@ -675,21 +1085,24 @@ pub struct GenericForStat<'s> {
     /// Position of `for`.
     pub pos: Pos,
     /// The loop variables.
-    pub names: Vec<Name<'s>>,
+    pub names: List<Name<'s>>,
     /// Position of each loop variable.
-    pub name_pos: Vec<Pos>,
+    pub name_pos: List<Pos>,
     /// Position of `in`.
     pub in_pos: Pos,
     /// The explist after `in`.
-    pub exprs: Vec<Expr<'s>>,
+    pub exprs: List<Expr<'s>>,
     /// Positions of the commas between the expressions (one fewer than
     /// them): the reference puts each expression in its register after reading
     /// the comma that follows it.
-    pub expr_commas: Vec<Pos>,
+    pub expr_commas: List<Pos>,
     /// Position of `do`: the loop's TFORPREP gets its line.
     pub do_pos: Pos,
     /// The body.
     pub body: Block<'s>,
+    /// The statement's id among declaring statements (see
+    /// [`NodeCounts::decls`]).
+    pub id: u32,
 }
 
 /// `function funcname body`. `target` is an [`Expr::Name`] or a chain of
@@ -719,6 +1132,9 @@ pub struct LocalFunctionStat<'s> {
     pub name_pos: Pos,
     /// The function.
     pub func: FunctionExpr<'s>,
+    /// The statement's id among declaring statements (see
+    /// [`NodeCounts::decls`]).
+    pub id: u32,
 }
 
 /// `return values`.
@@ -727,11 +1143,11 @@ pub struct ReturnStat<'s> {
     /// Position of `return`.
     pub pos: Pos,
     /// The returned values.
-    pub values: Vec<Expr<'s>>,
+    pub values: List<Expr<'s>>,
     /// Positions of the commas between the values (one fewer than
     /// them): the reference puts each value in its register after reading
     /// the comma that follows it.
-    pub value_commas: Vec<Pos>,
+    pub value_commas: List<Pos>,
 }
 
 /// `goto label`.

@@ -10,12 +10,12 @@ use std::fmt::Write;
 pub enum Node<'a> {
     /// A whole chunk.
     Chunk(&'a Chunk<'a>),
-    /// A block.
-    Block(&'a Block<'a>),
-    /// A statement.
-    Stat(&'a Stat<'a>),
-    /// An expression.
-    Expr(&'a Expr<'a>),
+    /// A block of a tree.
+    Block(&'a Ast<'a>, &'a Block<'a>),
+    /// A statement of a tree.
+    Stat(&'a Ast<'a>, &'a Stat<'a>),
+    /// An expression of a tree.
+    Expr(&'a Ast<'a>, &'a Expr<'a>),
 }
 
 impl<'a> From<&'a Chunk<'a>> for Node<'a> {
@@ -24,21 +24,21 @@ impl<'a> From<&'a Chunk<'a>> for Node<'a> {
     }
 }
 
-impl<'a> From<&'a Block<'a>> for Node<'a> {
-    fn from(b: &'a Block<'a>) -> Self {
-        Node::Block(b)
+impl<'a> From<(&'a Ast<'a>, &'a Block<'a>)> for Node<'a> {
+    fn from((ast, b): (&'a Ast<'a>, &'a Block<'a>)) -> Self {
+        Node::Block(ast, b)
     }
 }
 
-impl<'a> From<&'a Stat<'a>> for Node<'a> {
-    fn from(s: &'a Stat<'a>) -> Self {
-        Node::Stat(s)
+impl<'a> From<(&'a Ast<'a>, &'a Stat<'a>)> for Node<'a> {
+    fn from((ast, s): (&'a Ast<'a>, &'a Stat<'a>)) -> Self {
+        Node::Stat(ast, s)
     }
 }
 
-impl<'a> From<&'a Expr<'a>> for Node<'a> {
-    fn from(e: &'a Expr<'a>) -> Self {
-        Node::Expr(e)
+impl<'a> From<(&'a Ast<'a>, &'a Expr<'a>)> for Node<'a> {
+    fn from((ast, e): (&'a Ast<'a>, &'a Expr<'a>)) -> Self {
+        Node::Expr(ast, e)
     }
 }
 
@@ -47,7 +47,7 @@ impl<'a> From<&'a Expr<'a>> for Node<'a> {
 ///
 /// ```
 /// let chunk = lunar_syntax::parse("=input", b"return -x ^ 2").unwrap();
-/// assert_eq!(lunar_syntax::dump(&chunk.block), "\
+/// assert_eq!(lunar_syntax::dump((&chunk.ast, &chunk.block)), "\
 /// Block End=1:14
 ///   ReturnStat 1:1
 ///     UnaryExpr 1:8 -
@@ -57,27 +57,34 @@ impl<'a> From<&'a Expr<'a>> for Node<'a> {
 /// ");
 /// ```
 pub fn dump<'a>(node: impl Into<Node<'a>>) -> String {
+    let node = node.into();
+    let ast = match node {
+        Node::Chunk(c) => &c.ast,
+        Node::Block(a, _) | Node::Stat(a, _) | Node::Expr(a, _) => a,
+    };
     let mut d = Dumper {
         b: String::new(),
         depth: 0,
+        ast,
     };
-    match node.into() {
+    match node {
         Node::Chunk(c) => {
             d.line(format_args!("Chunk {}", go_quote(&c.name)));
             d.depth += 1;
             d.block("Block", &c.block);
             d.depth -= 1;
         }
-        Node::Block(b) => d.block("Block", b),
-        Node::Stat(s) => d.stat(s),
-        Node::Expr(e) => d.expr(e),
+        Node::Block(_, b) => d.block("Block", b),
+        Node::Stat(_, s) => d.stat(s),
+        Node::Expr(_, e) => d.expr(e),
     }
     d.b
 }
 
-struct Dumper {
+struct Dumper<'a> {
     b: String,
     depth: usize,
+    ast: &'a Ast<'a>,
 }
 
 fn pos(p: Pos) -> String {
@@ -100,7 +107,7 @@ fn names_with_pos(names: &[Name], ps: &[Pos]) -> String {
     parts.join(" ")
 }
 
-impl Dumper {
+impl<'a> Dumper<'a> {
     fn line(&mut self, args: std::fmt::Arguments<'_>) {
         for _ in 0..self.depth {
             self.b.push_str("  ");
@@ -110,7 +117,7 @@ impl Dumper {
     }
 
     /// Prints a labelled list of children.
-    fn section(&mut self, label: &str, list: &[Expr]) {
+    fn section(&mut self, label: &str, list: &[Expr<'a>]) {
         if list.is_empty() {
             return;
         }
@@ -122,56 +129,62 @@ impl Dumper {
         self.depth -= 1;
     }
 
-    fn block(&mut self, label: &str, b: &Block) {
+    fn block(&mut self, label: &str, b: &Block<'a>) {
+        let ast = self.ast;
         self.line(format_args!("{label} End={}", pos(b.end)));
         self.depth += 1;
-        for s in &b.stats {
+        for s in &ast[b.stats] {
             self.stat(s);
         }
         self.depth -= 1;
     }
 
-    fn stat(&mut self, s: &Stat) {
+    fn stat(&mut self, s: &Stat<'a>) {
+        let ast = self.ast;
         match s {
             Stat::Local(s) => {
-                let parts: Vec<String> = s
-                    .names
+                let s = &ast[*s];
+                let parts: Vec<String> = ast[s.names]
                     .iter()
                     .enumerate()
                     .map(|(i, n)| {
-                        let attr = match s.attribs[i] {
+                        let attr = match ast[s.attribs][i] {
                             Attrib::None => "",
                             Attrib::Const => "<const>",
                             Attrib::Close => "<close>",
                         };
-                        format!("{}@{}{attr}", name(n), pos(s.name_pos[i]))
+                        format!("{}@{}{attr}", name(n), pos(ast[s.name_pos][i]))
                     })
                     .collect();
                 self.line(format_args!("LocalStat {} {}", pos(s.pos), parts.join(" ")));
                 self.depth += 1;
-                self.section("Values", &s.values);
+                self.section("Values", &ast[s.values]);
                 self.depth -= 1;
             }
             Stat::Assign(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("AssignStat {}", pos(s.pos)));
                 self.depth += 1;
-                self.section("Targets", &s.targets);
-                self.section("Values", &s.values);
+                self.section("Targets", &ast[s.targets]);
+                self.section("Values", &ast[s.values]);
                 self.depth -= 1;
             }
             Stat::Call(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("CallStat {}", pos(s.pos)));
                 self.depth += 1;
                 self.expr(&s.call);
                 self.depth -= 1;
             }
             Stat::Do(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("DoStat {}", pos(s.pos)));
                 self.depth += 1;
                 self.block("Body", &s.body);
                 self.depth -= 1;
             }
             Stat::While(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("WhileStat {}", pos(s.pos)));
                 self.depth += 1;
                 self.expr(&s.cond);
@@ -179,6 +192,7 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::Repeat(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("RepeatStat {}", pos(s.pos)));
                 self.depth += 1;
                 self.block("Body", &s.body);
@@ -186,9 +200,10 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::If(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("IfStat {}", pos(s.pos)));
                 self.depth += 1;
-                for (c, b) in s.conds.iter().zip(&s.blocks) {
+                for (c, b) in ast[s.conds].iter().zip(&ast[s.blocks]) {
                     self.line(format_args!("Cond:"));
                     self.depth += 1;
                     self.expr(c);
@@ -201,6 +216,7 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::NumericFor(s) => {
+                let s = &ast[*s];
                 self.line(format_args!(
                     "NumericForStat {} {}@{}",
                     pos(s.pos),
@@ -217,17 +233,19 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::GenericFor(s) => {
+                let s = &ast[*s];
                 self.line(format_args!(
                     "GenericForStat {} {}",
                     pos(s.pos),
-                    names_with_pos(&s.names, &s.name_pos)
+                    names_with_pos(&ast[s.names], &ast[s.name_pos])
                 ));
                 self.depth += 1;
-                self.section("Exprs", &s.exprs);
+                self.section("Exprs", &ast[s.exprs]);
                 self.block("Body", &s.body);
                 self.depth -= 1;
             }
             Stat::Function(s) => {
+                let s = &ast[*s];
                 let method = if s.is_method { " method" } else { "" };
                 self.line(format_args!("FunctionStat {}{method}", pos(s.pos)));
                 self.depth += 1;
@@ -236,6 +254,7 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::LocalFunction(s) => {
+                let s = &ast[*s];
                 self.line(format_args!(
                     "LocalFunctionStat {} {}@{}",
                     pos(s.pos),
@@ -247,25 +266,29 @@ impl Dumper {
                 self.depth -= 1;
             }
             Stat::Return(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("ReturnStat {}", pos(s.pos)));
                 self.depth += 1;
-                for e in &s.values {
+                for e in &ast[s.values] {
                     self.expr(e);
                 }
                 self.depth -= 1;
             }
             Stat::Break(p) => self.line(format_args!("BreakStat {}", pos(*p))),
             Stat::Goto(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("GotoStat {} {}", pos(s.pos), name(s.label)));
             }
             Stat::Label(s) => {
+                let s = &ast[*s];
                 self.line(format_args!("LabelStat {} {}", pos(s.pos), name(s.name)));
             }
         }
     }
 
-    fn function(&mut self, f: &FunctionExpr) {
-        let mut params: Vec<String> = f.params.iter().map(|p| name(p)).collect();
+    fn function(&mut self, f: &FunctionExpr<'a>) {
+        let ast = self.ast;
+        let mut params: Vec<String> = ast[f.params].iter().map(|p| name(p)).collect();
         if f.is_vararg {
             params.push("...".into());
         }
@@ -280,23 +303,38 @@ impl Dumper {
         self.depth -= 1;
     }
 
-    fn expr(&mut self, e: &Expr) {
+    fn expr(&mut self, e: &Expr<'a>) {
+        let ast = self.ast;
         match e {
             Expr::Nil(p) => self.line(format_args!("NilExpr {}", pos(*p))),
             Expr::True(p) => self.line(format_args!("TrueExpr {}", pos(*p))),
             Expr::False(p) => self.line(format_args!("FalseExpr {}", pos(*p))),
             Expr::Vararg(p) => self.line(format_args!("VarargExpr {}", pos(*p))),
-            Expr::Int { pos: p, value } => self.line(format_args!("IntExpr {} {value}", pos(*p))),
-            Expr::Float { pos: p, value } => {
-                self.line(format_args!("FloatExpr {} {}", pos(*p), go_float(*value)));
+            Expr::Int(x) => {
+                let x = &ast[*x];
+                self.line(format_args!("IntExpr {} {}", pos(x.pos), x.value));
             }
-            Expr::String { pos: p, value, .. } => {
-                self.line(format_args!("StringExpr {} {}", pos(*p), go_quote(value)));
+            Expr::Float(x) => {
+                let x = &ast[*x];
+                self.line(format_args!(
+                    "FloatExpr {} {}",
+                    pos(x.pos),
+                    go_float(x.value)
+                ));
             }
-            Expr::Name { pos: p, name: n } => {
-                self.line(format_args!("NameExpr {} {}", pos(*p), name(n)));
+            Expr::String(x) => {
+                let x = &ast[*x];
+                self.line(format_args!(
+                    "StringExpr {} {}",
+                    pos(x.pos),
+                    go_quote(&x.value)
+                ));
+            }
+            Expr::Name { pos: p, id } => {
+                self.line(format_args!("NameExpr {} {}", pos(*p), name(ast.name(*id))));
             }
             Expr::Index(e) => {
+                let e = &ast[*e];
                 self.line(format_args!("IndexExpr {}", pos(e.pos)));
                 self.depth += 1;
                 self.expr(&e.obj);
@@ -304,13 +342,15 @@ impl Dumper {
                 self.depth -= 1;
             }
             Expr::Call(e) => {
+                let e = &ast[*e];
                 self.line(format_args!("CallExpr {}", pos(e.pos)));
                 self.depth += 1;
                 self.expr(&e.func);
-                self.section("Args", &e.args);
+                self.section("Args", &ast[e.args]);
                 self.depth -= 1;
             }
             Expr::MethodCall(e) => {
+                let e = &ast[*e];
                 self.line(format_args!(
                     "MethodCallExpr {} {}@{}",
                     pos(e.pos),
@@ -319,11 +359,12 @@ impl Dumper {
                 ));
                 self.depth += 1;
                 self.expr(&e.obj);
-                self.section("Args", &e.args);
+                self.section("Args", &ast[e.args]);
                 self.depth -= 1;
             }
-            Expr::Function(f) => self.function(f),
+            Expr::Function(f) => self.function(&ast[*f]),
             Expr::Binary(e) => {
+                let e = &ast[*e];
                 self.line(format_args!("BinaryExpr {} {}", pos(e.pos), e.op));
                 self.depth += 1;
                 self.expr(&e.l);
@@ -331,25 +372,28 @@ impl Dumper {
                 self.depth -= 1;
             }
             Expr::Unary(e) => {
+                let e = &ast[*e];
                 self.line(format_args!("UnaryExpr {} {}", pos(e.pos), e.op));
                 self.depth += 1;
                 self.expr(&e.x);
                 self.depth -= 1;
             }
             Expr::Paren(e) => {
+                let e = &ast[*e];
                 self.line(format_args!("ParenExpr {}", pos(e.pos)));
                 self.depth += 1;
                 self.expr(&e.x);
                 self.depth -= 1;
             }
             Expr::Table(t) => {
+                let t = &ast[*t];
                 self.line(format_args!(
                     "TableExpr {} End={}",
                     pos(t.pos),
                     pos(t.end_pos)
                 ));
                 self.depth += 1;
-                for f in &t.fields {
+                for f in &ast[t.fields] {
                     match &f.key {
                         None => self.line(format_args!("Item:")),
                         Some(k) => {

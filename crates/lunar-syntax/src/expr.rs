@@ -2,7 +2,7 @@
 //! expressions, calls, table constructors and function bodies.
 
 use crate::ast::*;
-use crate::parser::{PResult, Parser};
+use crate::parser::{IdKind, PResult, Parser};
 use crate::token::Kind;
 
 /// The left and right binding powers of a binary operator (§3.4.8). An
@@ -69,8 +69,8 @@ fn unary_op(k: Kind) -> Option<UnaryOp> {
 
 /// The arguments of a call, as [`Parser::func_args`] reads them.
 struct Args<'a> {
-    list: Vec<Expr<'a>>,
-    commas: Vec<Pos>,
+    list: List<Expr<'a>>,
+    commas: List<Pos>,
     /// The parentheses, zero for a string or table argument.
     lparen: Pos,
     rparen: Pos,
@@ -84,10 +84,10 @@ impl<'a> Parser<'a> {
 
     /// Parses `exp {, exp}`; returns the expressions and the positions of
     /// the commas.
-    pub(crate) fn expr_list(&mut self) -> PResult<(Vec<Expr<'a>>, Vec<Pos>)> {
+    pub(crate) fn expr_list(&mut self) -> PResult<(List<Expr<'a>>, List<Pos>)> {
         let first = self.expr()?;
         if self.tok.kind != Kind::Comma {
-            return Ok((vec![first], Vec::new()));
+            return Ok((self.ast.push_list([first]), List::default()));
         }
         // Longer lists are built on the scratch stacks.
         let (e0, c0) = (self.exprs.len(), self.commas.len());
@@ -98,8 +98,8 @@ impl<'a> Parser<'a> {
             let e = self.expr()?;
             self.exprs.push(e);
         }
-        let list = self.exprs.drain(e0..).collect();
-        Ok((list, self.commas.drain(c0..).collect()))
+        let list = self.ast.push_list(self.exprs.drain(e0..));
+        Ok((list, self.ast.push_list(self.commas.drain(c0..))))
     }
 
     /// Parses an expression whose binary operators all bind tighter than
@@ -110,7 +110,7 @@ impl<'a> Parser<'a> {
             let pos = self.tok.pos;
             self.next()?;
             let x = self.sub_expr(UNARY_PRIORITY)?;
-            Expr::Unary(Box::new(UnaryExpr { pos, op, x }))
+            Expr::Unary(self.ast.push(UnaryExpr { pos, op, x }))
         } else {
             self.simple_exp()?
         };
@@ -122,7 +122,7 @@ impl<'a> Parser<'a> {
             let pos = self.tok.pos;
             self.next()?;
             let r = self.sub_expr(right)?;
-            e = Expr::Binary(Box::new(BinaryExpr { pos, op, l: e, r }));
+            e = Expr::Binary(self.ast.push(BinaryExpr { pos, op, l: e, r }));
         }
         self.leave_level();
         Ok(e)
@@ -133,19 +133,22 @@ impl<'a> Parser<'a> {
     fn simple_exp(&mut self) -> PResult<Expr<'a>> {
         let pos = self.tok.pos;
         let e = match self.tok.kind {
-            Kind::Float => Expr::Float {
+            Kind::Float => Expr::Float(self.ast.push(FloatLit {
                 pos,
                 value: self.tok.float,
-            },
-            Kind::Int => Expr::Int {
+            })),
+            Kind::Int => Expr::Int(self.ast.push(IntLit {
                 pos,
                 value: self.tok.int,
-            },
-            Kind::String => Expr::String {
-                pos,
-                value: self.take_string(),
-                end_line: self.tok.end_line,
-            },
+            })),
+            Kind::String => {
+                let s = StringLit {
+                    pos,
+                    value: self.take_string(),
+                    end_line: self.tok.end_line,
+                };
+                Expr::String(self.ast.push(s))
+            }
             Kind::Nil => Expr::Nil(pos),
             Kind::True => Expr::True(pos),
             Kind::False => Expr::False(pos),
@@ -166,7 +169,8 @@ impl<'a> Parser<'a> {
     /// Parses a table constructor as an expression (in a function of its
     /// own, which keeps the frame of the recursive `simple_exp` small).
     fn table_exp(&mut self) -> PResult<Expr<'a>> {
-        Ok(Expr::Table(Box::new(self.constructor()?)))
+        let t = self.constructor()?;
+        Ok(Expr::Table(self.ast.push(t)))
     }
 
     /// Parses `function body` as an expression.
@@ -174,7 +178,8 @@ impl<'a> Parser<'a> {
         let pos = self.tok.pos;
         self.next()?;
         let line = self.line();
-        Ok(Expr::Function(Box::new(self.body(pos, false, line)?)))
+        let f = self.body(pos, false, line)?;
+        Ok(Expr::Function(self.ast.push(f)))
     }
 
     /// Parses a name or a parenthesized expression.
@@ -184,7 +189,10 @@ impl<'a> Parser<'a> {
                 let pos = self.tok.pos;
                 let name = self.tok_name();
                 self.next()?;
-                Ok(Expr::Name { pos, name })
+                Ok(Expr::Name {
+                    pos,
+                    id: self.ast.push_name(name),
+                })
             }
             Kind::LParen => {
                 let (pos, line) = (self.tok.pos, self.line());
@@ -192,7 +200,7 @@ impl<'a> Parser<'a> {
                 let x = self.expr()?;
                 let end_pos = self.tok.pos;
                 self.check_match(Kind::RParen, Kind::LParen, line)?;
-                Ok(Expr::Paren(Box::new(ParenExpr { pos, x, end_pos })))
+                Ok(Expr::Paren(self.ast.push(ParenExpr { pos, x, end_pos })))
             }
             _ => self.syntax_error("unexpected symbol"),
         }
@@ -223,7 +231,7 @@ impl<'a> Parser<'a> {
         let key = self.expr()?;
         let end_pos = self.tok.pos;
         self.check_next(Kind::RBracket)?;
-        Ok(Expr::Index(Box::new(IndexExpr {
+        Ok(Expr::Index(self.ast.push(IndexExpr {
             pos,
             end_pos,
             obj,
@@ -237,7 +245,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (name, name_pos) = self.check_name()?;
         let a = self.func_args()?;
-        Ok(Expr::MethodCall(Box::new(MethodCallExpr {
+        Ok(Expr::MethodCall(self.ast.push(MethodCallExpr {
             pos,
             obj,
             name,
@@ -253,7 +261,7 @@ impl<'a> Parser<'a> {
     /// suffixed expression starts.
     fn call_suffix(&mut self, func: Expr<'a>, pos: Pos) -> PResult<Expr<'a>> {
         let a = self.func_args()?;
-        Ok(Expr::Call(Box::new(CallExpr {
+        Ok(Expr::Call(self.ast.push(CallExpr {
             pos,
             func,
             args: a.list,
@@ -268,15 +276,16 @@ impl<'a> Parser<'a> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
-        Ok(Expr::Index(Box::new(IndexExpr {
+        let key = Expr::String(self.ast.push(StringLit {
+            pos: name_pos,
+            value: StrValue::Source(name),
+            end_line: name_pos.line,
+        }));
+        Ok(Expr::Index(self.ast.push(IndexExpr {
             pos,
             end_pos: name_pos,
             obj,
-            key: Expr::String {
-                pos: name_pos,
-                value: StrValue::Source(name),
-                end_line: name_pos.line,
-            },
+            key,
         })))
     }
 
@@ -291,8 +300,8 @@ impl<'a> Parser<'a> {
         // starts.
         let line = self.scanner_line();
         let mut a = Args {
-            list: Vec::new(),
-            commas: Vec::new(),
+            list: List::default(),
+            commas: List::default(),
             lparen: self.tok.pos,
             rparen: Pos::default(),
         };
@@ -309,21 +318,25 @@ impl<'a> Parser<'a> {
     /// call.
     fn sugar_args(&mut self) -> PResult<Args<'a>> {
         let arg = match self.tok.kind {
-            Kind::LBrace => Expr::Table(Box::new(self.constructor()?)),
+            Kind::LBrace => {
+                let t = self.constructor()?;
+                Expr::Table(self.ast.push(t))
+            }
             Kind::String => {
-                let s = Expr::String {
+                let s = StringLit {
                     pos: self.tok.pos,
                     value: self.take_string(),
                     end_line: self.tok.end_line,
                 };
+                let s = Expr::String(self.ast.push(s));
                 self.next()?;
                 s
             }
             _ => return self.syntax_error("function arguments expected"),
         };
         Ok(Args {
-            list: vec![arg],
-            commas: Vec::new(),
+            list: self.ast.push_list([arg]),
+            commas: List::default(),
             lparen: Pos::default(),
             rparen: Pos::default(),
         })
@@ -345,7 +358,7 @@ impl<'a> Parser<'a> {
             self.fields.push(f);
             self.next()?;
         }
-        let fields = self.fields.drain(start..).collect();
+        let fields = self.ast.push_list(self.fields.drain(start..));
         let end_pos = self.tok.pos;
         self.check_match(Kind::RBrace, Kind::LBrace, line)?;
         Ok(TableExpr {
@@ -369,11 +382,11 @@ impl<'a> Parser<'a> {
                         name_ahead_line,
                     });
                 }
-                let key = Expr::String {
+                let key = Expr::String(self.ast.push(StringLit {
                     pos: self.tok.pos,
                     value: StrValue::Source(self.tok_name()),
                     end_line: self.tok.end_line,
-                };
+                }));
                 self.next()?;
                 let eq_pos = self.tok.pos;
                 self.next()?; // '='
@@ -423,12 +436,16 @@ impl<'a> Parser<'a> {
             lparen: self.tok.pos,
             params_end: self.tok.pos,
             end_pos: Pos::default(),
-            params: Vec::new(),
+            params: List::default(),
             is_vararg: false,
             body: Block::default(),
+            id: self.new_id(IdKind::Func),
         };
+        // No other list of names is read until the ')': the parameters
+        // go to the tree directly.
+        let n0 = self.ast.item_count::<Name>();
         if is_method {
-            f.params.push(b"self");
+            self.ast.push_item::<Name>(b"self");
         }
         let (outer_nvars, outer_line) = (self.nvars, self.fn_line);
         self.nvars = 0;
@@ -437,7 +454,9 @@ impl<'a> Parser<'a> {
             self.declare_locals(1);
         }
         self.check_next(Kind::LParen)?;
-        self.par_list(&mut f)?;
+        let parsed = self.par_list(&mut f);
+        f.params = self.ast.list_since(n0);
+        parsed?;
         self.check_next(Kind::RParen)?;
         let outer = self.vararg;
         self.vararg = f.is_vararg;
@@ -458,7 +477,8 @@ impl<'a> Parser<'a> {
             f.params_end = self.tok.pos;
             match self.tok.kind {
                 Kind::Name => {
-                    f.params.push(self.tok_name());
+                    let name = self.tok_name();
+                    self.ast.push_item(name);
                     self.next()?;
                     self.declare_locals(1);
                 }

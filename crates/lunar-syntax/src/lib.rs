@@ -11,7 +11,7 @@
 //! ```
 //! use lunar_syntax::{ast::Stat, parse};
 //! let chunk = parse("=input", b"local x = 1\nprint(x)").unwrap();
-//! assert!(matches!(chunk.block.stats[1], Stat::Call(_)));
+//! assert!(matches!(chunk.ast[chunk.block.stats][1], Stat::Call(_)));
 //! let err = parse("x = = 1", b"x = = 1").unwrap_err();
 //! assert_eq!(err.to_string(), r#"[string "x = = 1"]:1: unexpected symbol near '='"#);
 //! ```

@@ -2,7 +2,7 @@
 //! as the reference words them, recovering after an error, and the nesting
 //! limit. The grammar itself is in `stat.rs` and `expr.rs`.
 
-use crate::ast::{Block, Chunk, Pos, StrValue};
+use crate::ast::{Ast, Block, Chunk, NodeCounts, Pos, StrValue};
 use crate::error::SyntaxError;
 use crate::scanner::{Scanner, is_print, quote_text};
 use crate::token::{Kind, Token};
@@ -38,7 +38,7 @@ impl Mode {
 ///
 /// ```
 /// let chunk = lunar_syntax::parse("@hello.lua", b"#!/usr/bin/env lua\nprint('hello ' .. name)\n").unwrap();
-/// assert_eq!(chunk.block.stats[0].pos().line, 2);
+/// assert_eq!(chunk.ast[chunk.block.stats][0].pos(&chunk.ast).line, 2);
 /// let err = lunar_syntax::parse("=input", b"function f()\n  return 1 +\nend").unwrap_err();
 /// assert_eq!(err.to_string(), "input:3: unexpected symbol near 'end'");
 /// ```
@@ -71,6 +71,12 @@ pub fn parse_all<'s>(
     source: &'s [u8],
     mode: Mode,
 ) -> Result<Chunk<'s>, Vec<SyntaxError>> {
+    if source.len() >= MAX_SOURCE {
+        // The tree numbers its nodes with 32 bits, and every node takes at
+        // least a byte of source.
+        let msg = "chunk too large (4 GiB or more)";
+        return Err(vec![SyntaxError::new(chunk_name, Pos::default(), msg)]);
+    }
     let mut p = Parser::new(chunk_name, source);
     if mode.skip_shebang {
         p.s.skip_first_line();
@@ -89,6 +95,11 @@ pub fn parse_all<'s>(
         Ok(block) if p.errs.is_empty() => Ok(Chunk {
             name: chunk_name.into(),
             block,
+            counts: NodeCounts {
+                names: p.ast.name_count() as u32,
+                ..p.counts
+            },
+            ast: p.ast,
         }),
         _ => Err(p.errs),
     }
@@ -109,6 +120,9 @@ const INITIAL_LEVEL: u32 = 1;
 /// (`MAXVARS`), counting those of enclosing blocks and those declared by
 /// the statement being read.
 const MAX_VARS: usize = 200;
+
+/// The size from which a source is refused (see [`parse_all`]).
+const MAX_SOURCE: usize = u32::MAX as usize;
 
 /// The number of errors after which the parser gives up.
 pub const MAX_ERRORS: usize = 10;
@@ -133,7 +147,7 @@ struct Mark {
     nvars: usize,
     fn_line: u32,
     /// Heights of the scratch stacks.
-    stacks: [usize; 4],
+    stacks: [usize; 6],
 }
 
 /// A recursive-descent parser following the reference's `lparser.c`.
@@ -172,13 +186,28 @@ pub(crate) struct Parser<'a> {
     fatal: bool,
     /// Scratch stacks for the lists being read (statements of the open
     /// blocks, expressions and comma positions of the open lists, fields of
-    /// the open constructors): a list is built on its stack and moved into
-    /// a vector of the exact size when it ends, one allocation per list
-    /// instead of one per doubling.
+    /// the open constructors, the arms of the open `if` statements): lists
+    /// nest, so a list is built on its stack and moved into the tree's
+    /// shared vector of its kind when it ends, where its items then lie
+    /// together.
     pub(crate) stats: Vec<crate::ast::Stat<'a>>,
     pub(crate) exprs: Vec<crate::ast::Expr<'a>>,
     pub(crate) commas: Vec<Pos>,
     pub(crate) fields: Vec<crate::ast::TableField<'a>>,
+    pub(crate) blocks: Vec<Block<'a>>,
+    pub(crate) lines: Vec<u32>,
+    /// The ids given out so far (see [`NodeCounts`]).
+    counts: NodeCounts,
+    /// The tree being built.
+    pub(crate) ast: Ast<'a>,
+}
+
+/// The kinds of node ids (see [`NodeCounts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum IdKind {
+    Func,
+    Block,
+    Decl,
 }
 
 impl<'a> Parser<'a> {
@@ -202,7 +231,28 @@ impl<'a> Parser<'a> {
             exprs: Vec::new(),
             commas: Vec::new(),
             fields: Vec::new(),
+            blocks: Vec::new(),
+            lines: Vec::new(),
+            counts: NodeCounts::default(),
+            ast: Ast::for_source(src.len()),
         }
+    }
+
+    /// Gives out the next id of a kind.
+    #[inline]
+    pub(crate) fn new_id(&mut self, kind: IdKind) -> u32 {
+        let c = &mut self.counts;
+        let n = match kind {
+            IdKind::Func => &mut c.funcs,
+            IdKind::Block => &mut c.blocks,
+            IdKind::Decl => &mut c.decls,
+        };
+        let id = *n;
+        // A chunk has fewer nodes of a kind than bytes, and `parse_all`
+        // refuses sources of 4 GiB and more: no count (nor arena index)
+        // can wrap. Saturate all the same rather than reuse an id.
+        *n = n.saturating_add(1);
+        id
     }
 
     /// Moves to the next token. A lexical error becomes a syntax error
@@ -307,6 +357,7 @@ impl<'a> Parser<'a> {
     /// [`MAX_VARS`] (see `limit_err`).
     pub(crate) fn declare_locals(&mut self, n: usize) {
         self.nvars += n;
+        self.counts.vars = self.counts.vars.saturating_add(n as u32);
         if self.nvars > MAX_VARS && self.limit_err.is_none() && self.errs.is_empty() {
             let what = if self.fn_line == 0 {
                 "main function".to_string()
@@ -501,6 +552,8 @@ impl<'a> Parser<'a> {
                 self.exprs.len(),
                 self.commas.len(),
                 self.fields.len(),
+                self.blocks.len(),
+                self.lines.len(),
             ],
         }
     }
@@ -534,11 +587,13 @@ impl<'a> Parser<'a> {
         self.nvars = m.nvars;
         self.fn_line = m.fn_line;
         // What the failed statement left on the scratch stacks is dropped.
-        let [stats, exprs, commas, fields] = m.stacks;
+        let [stats, exprs, commas, fields, blocks, lines] = m.stacks;
         self.stats.truncate(stats);
         self.exprs.truncate(exprs);
         self.commas.truncate(commas);
         self.fields.truncate(fields);
+        self.blocks.truncate(blocks);
+        self.lines.truncate(lines);
         let mut depth = 0;
         loop {
             let k = self.tok.kind;
@@ -571,7 +626,10 @@ impl<'a> Parser<'a> {
 
     /// Parses the whole chunk.
     fn main_block(&mut self) -> PResult<Block<'a>> {
-        let mut b = Block::default();
+        let mut b = Block {
+            id: self.new_id(IdKind::Block),
+            ..Block::default()
+        };
         self.first_token()?;
         loop {
             self.stat_list()?;
@@ -584,7 +642,7 @@ impl<'a> Parser<'a> {
             self.recovering(r)?;
             self.skip_quietly();
         }
-        b.stats = std::mem::take(&mut self.stats);
+        b.stats = self.ast.push_list(self.stats.drain(..));
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
         Ok(b)

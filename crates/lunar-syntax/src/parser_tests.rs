@@ -10,26 +10,40 @@ fn s(b: &[u8]) -> String {
 
 /// Prints an expression fully parenthesized, to check how the parser
 /// grouped it.
-fn expr_string(e: &Expr) -> String {
+fn expr_string(ast: &Ast, e: &Expr) -> String {
     match e {
         Expr::Nil(_) => "nil".into(),
         Expr::True(_) => "true".into(),
         Expr::False(_) => "false".into(),
         Expr::Vararg(_) => "...".into(),
-        Expr::Int { value, .. } => value.to_string(),
-        Expr::Float { value, .. } => format!("{}f", go_float(*value)),
-        Expr::String { value, .. } => go_quote(value),
-        Expr::Name { name, .. } => s(name),
-        Expr::Index(e) => format!("{}[{}]", expr_string(&e.obj), expr_string(&e.key)),
-        Expr::Call(e) => format!("{}({})", expr_string(&e.func), expr_list(&e.args)),
-        Expr::MethodCall(e) => format!(
-            "{}:{}({})",
-            expr_string(&e.obj),
-            s(e.name),
-            expr_list(&e.args)
-        ),
+        Expr::Int(x) => ast[*x].value.to_string(),
+        Expr::Float(x) => format!("{}f", go_float(ast[*x].value)),
+        Expr::String(x) => go_quote(&ast[*x].value),
+        Expr::Name { id, .. } => s(ast.name(*id)),
+        Expr::Index(e) => {
+            let e = &ast[*e];
+            format!("{}[{}]", expr_string(ast, &e.obj), expr_string(ast, &e.key))
+        }
+        Expr::Call(e) => {
+            let e = &ast[*e];
+            format!(
+                "{}({})",
+                expr_string(ast, &e.func),
+                expr_list(ast, &ast[e.args])
+            )
+        }
+        Expr::MethodCall(e) => {
+            let e = &ast[*e];
+            format!(
+                "{}:{}({})",
+                expr_string(ast, &e.obj),
+                s(e.name),
+                expr_list(ast, &ast[e.args])
+            )
+        }
         Expr::Function(f) => {
-            let mut params: Vec<String> = f.params.iter().map(|p| s(p)).collect();
+            let f = &ast[*f];
+            let mut params: Vec<String> = ast[f.params].iter().map(|p| s(p)).collect();
             if f.is_vararg {
                 params.push("...".into());
             }
@@ -39,16 +53,26 @@ fn expr_string(e: &Expr) -> String {
                 f.body.stats.len()
             )
         }
-        Expr::Binary(e) => format!("({} {} {})", expr_string(&e.l), e.op, expr_string(&e.r)),
-        Expr::Unary(e) => format!("({} {})", e.op, expr_string(&e.x)),
-        Expr::Paren(e) => format!("<{}>", expr_string(&e.x)),
+        Expr::Binary(e) => {
+            let e = &ast[*e];
+            format!(
+                "({} {} {})",
+                expr_string(ast, &e.l),
+                e.op,
+                expr_string(ast, &e.r)
+            )
+        }
+        Expr::Unary(e) => {
+            let e = &ast[*e];
+            format!("({} {})", e.op, expr_string(ast, &e.x))
+        }
+        Expr::Paren(e) => format!("<{}>", expr_string(ast, &ast[*e].x)),
         Expr::Table(t) => {
-            let parts: Vec<String> = t
-                .fields
+            let parts: Vec<String> = ast[ast[*t].fields]
                 .iter()
                 .map(|f| match &f.key {
-                    None => expr_string(&f.value),
-                    Some(k) => format!("[{}]={}", expr_string(k), expr_string(&f.value)),
+                    None => expr_string(ast, &f.value),
+                    Some(k) => format!("[{}]={}", expr_string(ast, k), expr_string(ast, &f.value)),
                 })
                 .collect();
             format!("{{{}}}", parts.join(", "))
@@ -56,8 +80,11 @@ fn expr_string(e: &Expr) -> String {
     }
 }
 
-fn expr_list(list: &[Expr]) -> String {
-    list.iter().map(expr_string).collect::<Vec<_>>().join(", ")
+fn expr_list(ast: &Ast, list: &[Expr]) -> String {
+    list.iter()
+        .map(|e| expr_string(ast, e))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn parse_ok(src: &str) -> Chunk<'_> {
@@ -69,8 +96,9 @@ fn parse_ok(src: &str) -> Chunk<'_> {
 fn parse_expr(src: &str) -> String {
     let text = format!("return {src}");
     let chunk = parse_ok(&text);
-    match &chunk.block.stats[0] {
-        Stat::Return(r) => expr_list(&r.values),
+    let ast = &chunk.ast;
+    match &ast[chunk.block.stats][0] {
+        Stat::Return(r) => expr_list(ast, &ast[ast[*r].values]),
         s => panic!("not a return: {s:?}"),
     }
 }
@@ -215,7 +243,8 @@ goto done
 return 1, 2;
 "#,
     );
-    let st = &chunk.block.stats;
+    let ast = &chunk.ast;
+    let st = &ast[chunk.block.stats];
     let kinds: Vec<&str> = st.iter().map(stat_kind).collect();
     assert_eq!(
         kinds.join(" "),
@@ -224,59 +253,82 @@ return 1, 2;
          GotoStat LabelStat ReturnStat"
     );
     let Stat::Local(local) = &st[0] else { panic!() };
-    let names: Vec<String> = local.names.iter().map(|n| s(n)).collect();
+    let local = &ast[*local];
+    let names: Vec<String> = ast[local.names].iter().map(|n| s(n)).collect();
     assert_eq!(names, ["a", "b", "c"]);
-    assert_eq!(local.attribs, [Attrib::None, Attrib::Const, Attrib::Close]);
-    assert_eq!(local.values.len(), 2);
+    assert_eq!(
+        ast[local.attribs],
+        [Attrib::None, Attrib::Const, Attrib::Close]
+    );
+    assert_eq!(ast[local.values].len(), 2);
     let Stat::Local(d) = &st[1] else { panic!() };
-    assert!(d.values.is_empty() && d.attribs[0] == Attrib::None);
+    let d = &ast[*d];
+    assert!(ast[d.values].is_empty() && ast[d.attribs][0] == Attrib::None);
     let Stat::LocalFunction(lf) = &st[2] else {
         panic!()
     };
+    let lf = &ast[*lf];
     assert_eq!(lf.name, b"f");
-    assert_eq!(lf.func.params, [&b"x"[..]]);
+    assert_eq!(ast[lf.func.params], [&b"x"[..]]);
     assert!(lf.func.is_vararg);
     let Stat::Function(fs) = &st[3] else { panic!() };
+    let fs = &ast[*fs];
     assert!(fs.is_method);
-    assert_eq!(expr_string(&fs.target), r#"g["h"]["i"]["m"]"#);
-    let params: Vec<String> = fs.func.params.iter().map(|p| s(p)).collect();
+    assert_eq!(expr_string(ast, &fs.target), r#"g["h"]["i"]["m"]"#);
+    let params: Vec<String> = ast[fs.func.params].iter().map(|p| s(p)).collect();
     assert_eq!(params, ["self", "y"]);
     let Stat::Function(fs) = &st[4] else { panic!() };
-    assert!(!fs.is_method && expr_string(&fs.target) == "k" && fs.func.params.is_empty());
+    let fs = &ast[*fs];
+    assert!(!fs.is_method && expr_string(ast, &fs.target) == "k" && ast[fs.func.params].is_empty());
     let Stat::Assign(a) = &st[5] else { panic!() };
-    assert_eq!(expr_list(&a.targets), r#"a, b["c"], d[1]"#);
-    assert_eq!(expr_list(&a.values), "f()");
+    let a = &ast[*a];
+    assert_eq!(expr_list(ast, &ast[a.targets]), r#"a, b["c"], d[1]"#);
+    assert_eq!(expr_list(ast, &ast[a.values]), "f()");
     let Stat::Call(c) = &st[7] else { panic!() };
-    assert_eq!(expr_string(&c.call), "o:m(1)");
+    let c = &ast[*c];
+    assert_eq!(expr_string(ast, &c.call), "o:m(1)");
     let Stat::While(w) = &st[9] else { panic!() };
-    assert!(matches!(w.body.stats[..], [Stat::Break(_)]));
+    let w = &ast[*w];
+    assert!(matches!(ast[w.body.stats][..], [Stat::Break(_)]));
     let Stat::Repeat(r) = &st[10] else { panic!() };
-    assert!(expr_string(&r.cond) == "z" && r.body.stats.len() == 1);
+    let r = &ast[*r];
+    assert!(expr_string(ast, &r.cond) == "z" && ast[r.body.stats].len() == 1);
     let Stat::If(i) = &st[11] else { panic!() };
-    assert!(i.conds.len() == 2 && i.blocks.len() == 2 && i.else_block.is_some());
+    let i = &ast[*i];
+    assert!(ast[i.conds].len() == 2 && ast[i.blocks].len() == 2 && i.else_block.is_some());
     let Stat::If(i) = &st[12] else { panic!() };
-    assert!(i.conds.len() == 1 && i.else_block.is_none());
+    let i = &ast[*i];
+    assert!(ast[i.conds].len() == 1 && i.else_block.is_none());
     let Stat::NumericFor(f) = &st[13] else {
         panic!()
     };
+    let f = &ast[*f];
     assert_eq!(f.var, b"i");
-    assert_eq!(f.step.as_ref().map(expr_string).as_deref(), Some("2"));
+    assert_eq!(
+        f.step.as_ref().map(|e| expr_string(ast, e)).as_deref(),
+        Some("2")
+    );
     let Stat::NumericFor(f) = &st[14] else {
         panic!()
     };
+    let f = &ast[*f];
     assert!(f.step.is_none());
     let Stat::GenericFor(f) = &st[15] else {
         panic!()
     };
-    let names: Vec<String> = f.names.iter().map(|n| s(n)).collect();
+    let f = &ast[*f];
+    let names: Vec<String> = ast[f.names].iter().map(|n| s(n)).collect();
     assert_eq!(names, ["k", "v"]);
-    assert_eq!(expr_list(&f.exprs), "pairs(t)");
+    assert_eq!(expr_list(ast, &ast[f.exprs]), "pairs(t)");
     let Stat::Goto(g) = &st[16] else { panic!() };
+    let g = &ast[*g];
     assert_eq!(g.label, b"done");
     let Stat::Label(l) = &st[17] else { panic!() };
+    let l = &ast[*l];
     assert_eq!(l.name, b"done");
     let Stat::Return(r) = &st[18] else { panic!() };
-    assert_eq!(expr_list(&r.values), "1, 2");
+    let r = &ast[*r];
+    assert_eq!(expr_list(ast, &ast[r.values]), "1, 2");
 }
 
 #[test]
@@ -331,39 +383,48 @@ fn positions() {
     let src =
         "local x = a.b +\n  f(1)\n    :m 'y'\nx[1], y = 2, function()\nend\nfunction t.u:v() end";
     let chunk = parse_ok(src);
-    let st = &chunk.block.stats;
+    let ast = &chunk.ast;
+    let st = &ast[chunk.block.stats];
     let Stat::Local(local) = &st[0] else { panic!() };
-    let Expr::Binary(bin) = &local.values[0] else {
+    let local = &ast[*local];
+    let Expr::Binary(bin) = &ast[local.values][0] else {
         panic!()
     };
+    let bin = &ast[*bin];
     let Expr::Index(idx) = &bin.l else { panic!() };
+    let idx = &ast[*idx];
     let Expr::MethodCall(mc) = &bin.r else {
         panic!()
     };
+    let mc = &ast[*mc];
     let Expr::Call(call) = &mc.obj else { panic!() };
+    let call = &ast[*call];
     let Stat::Assign(a) = &st[1] else { panic!() };
-    let Expr::Function(f) = &a.values[1] else {
+    let a = &ast[*a];
+    let Expr::Function(f) = &ast[a.values][1] else {
         panic!()
     };
+    let f = &ast[*f];
     let Stat::Function(fs) = &st[2] else { panic!() };
+    let fs = &ast[*fs];
     let p = Pos::new;
     let checks = [
         ("local", local.pos, p(1, 1)),
-        ("local name", local.name_pos[0], p(1, 7)),
+        ("local name", ast[local.name_pos][0], p(1, 7)),
         ("binary op", bin.pos, p(1, 15)),
         ("index '.'", idx.pos, p(1, 12)),
-        ("index key", idx.key.pos(), p(1, 13)),
+        ("index key", idx.key.pos(ast), p(1, 13)),
         ("method call", mc.pos, p(2, 3)),
         ("method name", mc.name_pos, p(3, 6)),
-        ("method arg", mc.args[0].pos(), p(3, 8)),
+        ("method arg", ast[mc.args][0].pos(ast), p(3, 8)),
         ("call", call.pos, p(2, 3)),
         ("assign '='", a.pos, p(4, 9)),
-        ("index '['", a.targets[0].pos(), p(4, 2)),
+        ("index '['", ast[a.targets][0].pos(ast), p(4, 2)),
         ("function", f.pos, p(4, 14)),
         ("function end", f.end_pos, p(5, 1)),
         ("function body end", f.body.end, p(5, 1)),
         ("function stat", fs.pos, p(6, 1)),
-        ("method target ':'", fs.target.pos(), p(6, 13)),
+        ("method target ':'", fs.target.pos(ast), p(6, 13)),
         ("method func", fs.func.pos, p(6, 1)),
         ("chunk end", chunk.block.end, p(6, 21)),
     ];
@@ -385,51 +446,69 @@ fn line_positions() {
         local u = { v\n  (1), w = 2\n  ; 3 }\n\
         local g = function\n  (p,\n  ...) end";
     let chunk = parse_ok(src);
-    let st = &chunk.block.stats;
+    let ast = &chunk.ast;
+    let st = &ast[chunk.block.stats];
     let Stat::Local(l0) = &st[0] else { panic!() };
-    let Expr::Binary(b0) = &l0.values[0] else {
+    let l0 = &ast[*l0];
+    let Expr::Binary(b0) = &ast[l0.values][0] else {
         panic!()
     };
-    let Expr::String { end_line, pos, .. } = &b0.l else {
-        panic!()
-    };
+    let b0 = &ast[*b0];
+    let Expr::String(lit) = &b0.l else { panic!() };
+    let StringLit { end_line, pos, .. } = &ast[*lit];
     let Expr::Binary(b1) = &b0.r else { panic!() };
+    let b1 = &ast[*b1];
     let Expr::Call(call) = &b1.l else { panic!() };
+    let call = &ast[*call];
     let Expr::Binary(b2) = &b1.r else { panic!() };
+    let b2 = &ast[*b2];
     let Expr::Index(idx) = &b2.l else { panic!() };
+    let idx = &ast[*idx];
     let Expr::Paren(paren) = &b2.r else { panic!() };
+    let paren = &ast[*paren];
     let Stat::If(ifs) = &st[1] else { panic!() };
+    let ifs = &ast[*ifs];
     let Stat::NumericFor(nf) = &st[2] else {
         panic!()
     };
+    let nf = &ast[*nf];
     let Stat::GenericFor(gf) = &st[3] else {
         panic!()
     };
+    let gf = &ast[*gf];
     let Stat::Local(la) = &st[4] else { panic!() };
+    let la = &ast[*la];
     let Stat::Local(lb) = &st[5] else { panic!() };
+    let lb = &ast[*lb];
     let Stat::Goto(gt) = &st[6] else { panic!() };
+    let gt = &ast[*gt];
     let Stat::Label(lbl) = &st[7] else { panic!() };
+    let lbl = &ast[*lbl];
     let Stat::Local(lu) = &st[8] else { panic!() };
-    let Expr::Table(t) = &lu.values[0] else {
+    let lu = &ast[*lu];
+    let Expr::Table(t) = &ast[lu.values][0] else {
         panic!()
     };
+    let t = &ast[*t];
     let Stat::Local(lg) = &st[9] else { panic!() };
-    let Expr::Function(f) = &lg.values[0] else {
+    let lg = &ast[*lg];
+    let Expr::Function(f) = &ast[lg.values][0] else {
         panic!()
     };
+    let f = &ast[*f];
     let p = Pos::new;
     let z = Pos::default();
     let checks = [
         ("string start", *pos, p(1, 11)),
         ("call '('", call.lparen, p(2, 9)),
-        ("call ','", call.arg_commas[0], p(2, 11)),
+        ("call ','", ast[call.arg_commas][0], p(2, 11)),
         ("call ')'", call.rparen, p(4, 1)),
         ("index '['", idx.pos, p(4, 7)),
         ("index ']'", idx.end_pos, p(6, 1)),
         ("paren '('", paren.pos, p(6, 6)),
         ("paren ')'", paren.end_pos, p(7, 1)),
-        ("then", ifs.then_pos[0], p(9, 1)),
-        ("elseif then", ifs.then_pos[1], p(12, 10)),
+        ("then", ast[ifs.then_pos][0], p(9, 1)),
+        ("elseif then", ast[ifs.then_pos][1], p(12, 10)),
         ("numeric for '='", nf.eq_pos, p(13, 7)),
         ("numeric for do", nf.do_pos, p(14, 1)),
         ("generic for in", gf.in_pos, p(15, 7)),
@@ -437,14 +516,14 @@ fn line_positions() {
         ("local attrib '>'", la.names_end, p(18, 9)),
         ("local without '='", la.eq_pos, z),
         ("local '='", lb.eq_pos, p(19, 9)),
-        ("local ','", lb.value_commas[0], p(20, 3)),
+        ("local ','", ast[lb.value_commas][0], p(20, 3)),
         ("local name end", lb.names_end, p(19, 7)),
         ("goto label", gt.label_pos, p(22, 3)),
         ("label end", lbl.end_pos, p(24, 1)),
-        ("field ','", t.fields[0].sep_pos, p(26, 6)),
-        ("record '='", t.fields[1].eq_pos, p(26, 10)),
-        ("field ';'", t.fields[1].sep_pos, p(27, 3)),
-        ("last field", t.fields[2].sep_pos, z),
+        ("field ','", ast[t.fields][0].sep_pos, p(26, 6)),
+        ("record '='", ast[t.fields][1].eq_pos, p(26, 10)),
+        ("field ';'", ast[t.fields][1].sep_pos, p(27, 3)),
+        ("last field", ast[t.fields][2].sep_pos, z),
         ("function '('", f.lparen, p(29, 3)),
         ("function '...'", f.params_end, p(30, 3)),
     ];
@@ -453,12 +532,12 @@ fn line_positions() {
     }
     let lines = [
         ("string end", *end_line, 2),
-        ("name ahead", t.fields[0].name_ahead_line, 26),
-        ("no name ahead", t.fields[2].name_ahead_line, 0),
-        ("break ';'", ifs.break_end[0], 11),
-        ("no break", ifs.break_end[1], 0),
-        ("then block last line", ifs.blocks[0].last_line, 11),
-        ("empty block last line", ifs.blocks[1].last_line, 12),
+        ("name ahead", ast[t.fields][0].name_ahead_line, 26),
+        ("no name ahead", ast[t.fields][2].name_ahead_line, 0),
+        ("break ';'", ast[ifs.break_end][0], 11),
+        ("no break", ast[ifs.break_end][1], 0),
+        ("then block last line", ast[ifs.blocks][0].last_line, 11),
+        ("empty block last line", ast[ifs.blocks][1].last_line, 12),
         ("chunk last line", chunk.block.last_line, 30),
     ];
     for (what, got, want) in lines {
@@ -682,16 +761,74 @@ fn parse_invariants() {
     }
 }
 
-/// The tree's node sizes stay small: large variants are boxed.
+/// Lists built on the scratch stacks while inner lists of the same kind
+/// are read still come out whole and in order, and nodes are reached by
+/// their ids.
+#[test]
+fn nested_lists_in_the_arenas() {
+    let chunk = parse_ok(
+        "if x then if y then z() elseif w then v() end elseif u then t() else s() end\n\
+         return f(a, g(b, h(c, d), e), i), {1, {2, 3}, 4}",
+    );
+    let ast = &chunk.ast;
+    assert_eq!(
+        parse_expr("f(a, g(b, h(c, d), e), i), {1, {2, 3}, 4}"),
+        "f(a, g(b, h(c, d), e), i), {1, {2, 3}, 4}"
+    );
+    let st = &ast[chunk.block.stats];
+    let Stat::Return(r) = &st[1] else { panic!() };
+    assert_eq!(
+        expr_list(ast, &ast[ast[*r].values]),
+        "f(a, g(b, h(c, d), e), i), {1, {2, 3}, 4}"
+    );
+    let Stat::If(outer) = &st[0] else { panic!() };
+    let outer = &ast[*outer];
+    let conds: Vec<String> = ast[outer.conds]
+        .iter()
+        .map(|c| expr_string(ast, c))
+        .collect();
+    assert_eq!(conds, ["x", "u"]);
+    assert_eq!(ast[outer.then_pos].len(), 2);
+    let Stat::If(inner) = &ast[ast[outer.blocks][0].stats][0] else {
+        panic!()
+    };
+    let conds: Vec<String> = ast[ast[*inner].conds]
+        .iter()
+        .map(|c| expr_string(ast, c))
+        .collect();
+    assert_eq!(conds, ["y", "w"]);
+}
+
+/// The arena API as a hand-built tree uses it.
+#[test]
+fn arena_push_and_index() {
+    let mut ast = Ast::default();
+    let p = Pos::new(1, 1);
+    let one = ast.push(IntLit { pos: p, value: 1 });
+    let two = ast.push(IntLit { pos: p, value: 2 });
+    assert_ne!(one, two);
+    assert_eq!(ast[two].value, 2);
+    let list = ast.push_list([Expr::Int(one), Expr::Int(two), Expr::Nil(p)]);
+    let empty: List<Expr> = ast.push_list([]);
+    assert_eq!((list.len(), empty.len()), (3, 0));
+    assert!(empty.is_empty() && ast[empty].is_empty());
+    assert!(matches!(ast[list][1], Expr::Int(i) if ast[i].value == 2));
+    let id = ast.push_name(b"x");
+    assert_eq!(ast.name(id), b"x");
+    assert_eq!(ast.name_count(), 1);
+}
+
+/// The tree's node sizes stay small: the payloads of the other variants
+/// live in the arenas.
 #[test]
 fn node_sizes() {
     assert!(
-        std::mem::size_of::<Expr>() <= 32,
+        std::mem::size_of::<Expr>() <= 16,
         "Expr is {} bytes",
         std::mem::size_of::<Expr>()
     );
     assert!(
-        std::mem::size_of::<Stat>() <= 16,
+        std::mem::size_of::<Stat>() <= 12,
         "Stat is {} bytes",
         std::mem::size_of::<Stat>()
     );
@@ -876,15 +1013,19 @@ fn values_borrow_the_source() {
         b"local name = 'plain', \"tab\\tx\", [[long]], \"\", 'say \"hi\"'\nreturn name.field";
     let chunk = parse_mode(b"=test", src, Mode::LOAD).expect("parse");
     let inside = |b: &[u8]| src.as_ptr_range().contains(&b.as_ptr());
-    let Stat::Local(l) = &chunk.block.stats[0] else {
+    let ast = &chunk.ast;
+    let Stat::Local(l) = &ast[chunk.block.stats][0] else {
         panic!("not a local statement")
     };
-    assert!(inside(l.names[0]) && l.names[0] == b"name");
-    let strings: Vec<(bool, &[u8])> = l
-        .values
+    let l = &ast[*l];
+    assert!(inside(ast[l.names][0]) && ast[l.names][0] == b"name");
+    let strings: Vec<(bool, &[u8])> = ast[l.values]
         .iter()
         .map(|v| match v {
-            Expr::String { value, .. } => (matches!(value, StrValue::Source(_)), &**value),
+            Expr::String(x) => {
+                let value = &ast[*x].value;
+                (matches!(value, StrValue::Source(_)), &**value)
+            }
             e => panic!("not a string: {e:?}"),
         })
         .collect();
@@ -898,14 +1039,16 @@ fn values_borrow_the_source() {
             (true, b"say \"hi\""),
         ]
     );
-    let Stat::Return(r) = &chunk.block.stats[1] else {
+    let Stat::Return(r) = &ast[chunk.block.stats][1] else {
         panic!("not a return")
     };
-    let Expr::Index(ix) = &r.values[0] else {
+    let Expr::Index(ix) = &ast[ast[*r].values][0] else {
         panic!("not an index")
     };
-    let Expr::String { value, .. } = &ix.key else {
+    let ix = &ast[*ix];
+    let Expr::String(key) = &ix.key else {
         panic!("not a string key")
     };
+    let value = &ast[*key].value;
     assert!(matches!(value, StrValue::Source(b) if inside(b) && *b == b"field"));
 }

@@ -2,7 +2,7 @@
 //! order of checks, so that the first error found is the reference's.
 
 use crate::ast::*;
-use crate::parser::{PResult, Parser};
+use crate::parser::{IdKind, PResult, Parser};
 use crate::token::Kind;
 
 impl<'a> Parser<'a> {
@@ -18,11 +18,14 @@ impl<'a> Parser<'a> {
 
     /// Parses a block up to the token that ends it, which it leaves current.
     pub(crate) fn block(&mut self) -> PResult<Block<'a>> {
-        let mut b = Block::default();
+        let mut b = Block {
+            id: self.new_id(IdKind::Block),
+            ..Block::default()
+        };
         let nvars = self.nvars;
         let start = self.stats.len();
         self.stat_list()?;
-        b.stats = self.stats.drain(start..).collect();
+        b.stats = self.ast.push_list(self.stats.drain(start..));
         self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
@@ -59,7 +62,7 @@ impl<'a> Parser<'a> {
                 self.next()?;
                 let body = self.block()?;
                 self.check_match(Kind::End, Kind::Do, line)?;
-                Some(Stat::Do(Box::new(DoStat { pos, body })))
+                Some(Stat::Do(self.ast.push(DoStat { pos, body })))
             }
             Kind::For => Some(self.for_stat(line)?),
             Kind::Repeat => Some(self.repeat_stat(line)?),
@@ -89,7 +92,7 @@ impl<'a> Parser<'a> {
                 let pos = self.tok.pos;
                 self.next()?;
                 let (label, label_pos) = self.check_name()?;
-                Some(Stat::Goto(Box::new(GotoStat {
+                Some(Stat::Goto(self.ast.push(GotoStat {
                     pos,
                     label,
                     label_pos,
@@ -107,37 +110,48 @@ impl<'a> Parser<'a> {
     /// Parses `if cond then block {elseif cond then block} [else block]
     /// end`.
     fn if_stat(&mut self, line: u32) -> PResult<Stat<'a>> {
-        let mut s = IfStat {
-            pos: self.tok.pos,
-            // Sized for an 'if' with one 'elseif' or 'else' arm; the tree
-            // keeps these vectors, so they should not be much larger.
-            conds: Vec::with_capacity(2),
-            blocks: Vec::with_capacity(2),
-            then_pos: Vec::with_capacity(2),
-            break_end: Vec::with_capacity(2),
-            else_block: None,
-        };
-        self.test_then_block(&mut s)?;
+        let pos = self.tok.pos;
+        // The arms are built on the scratch stacks: conditions, `then`
+        // positions, blocks and `break` lines.
+        let starts = (
+            self.exprs.len(),
+            self.commas.len(),
+            self.blocks.len(),
+            self.lines.len(),
+        );
+        self.test_then_block()?;
         while self.tok.kind == Kind::Elseif {
-            self.test_then_block(&mut s)?;
+            self.test_then_block()?;
         }
+        let mut else_block = None;
         if self.test_next(Kind::Else)? {
-            s.else_block = Some(self.block()?);
+            else_block = Some(self.block()?);
         }
         self.check_match(Kind::End, Kind::If, line)?;
-        Ok(Stat::If(Box::new(s)))
+        let s = IfStat {
+            pos,
+            conds: self.ast.push_list(self.exprs.drain(starts.0..)),
+            then_pos: self.ast.push_list(self.commas.drain(starts.1..)),
+            blocks: self.ast.push_list(self.blocks.drain(starts.2..)),
+            break_end: self.ast.push_list(self.lines.drain(starts.3..)),
+            else_block,
+        };
+        Ok(Stat::If(self.ast.push(s)))
     }
 
-    /// Parses `[if | elseif] cond then block`.
-    fn test_then_block(&mut self, s: &mut IfStat<'a>) -> PResult<()> {
+    /// Parses `[if | elseif] cond then block` onto the scratch stacks.
+    fn test_then_block(&mut self) -> PResult<()> {
         self.next()?;
         let cond = self.expr()?;
-        s.then_pos.push(self.tok.pos);
+        self.commas.push(self.tok.pos);
         self.check_next(Kind::Then)?;
-        s.conds.push(cond);
+        self.exprs.push(cond);
         // Like the reference, read a leading 'break' and the ';' after it
         // apart from the rest of the block.
-        let mut b = Block::default();
+        let mut b = Block {
+            id: self.new_id(IdKind::Block),
+            ..Block::default()
+        };
         let mut break_end = 0;
         let start = self.stats.len();
         if self.tok.kind == Kind::Break {
@@ -150,12 +164,12 @@ impl<'a> Parser<'a> {
         }
         let nvars = self.nvars;
         self.stat_list()?;
-        b.stats = self.stats.drain(start..).collect();
+        b.stats = self.ast.push_list(self.stats.drain(start..));
         self.nvars = nvars;
         b.end = self.tok.pos;
         b.last_line = self.prev_line;
-        s.blocks.push(b);
-        s.break_end.push(break_end);
+        self.blocks.push(b);
+        self.lines.push(break_end);
         Ok(())
     }
 
@@ -167,7 +181,7 @@ impl<'a> Parser<'a> {
         self.check_next(Kind::Do)?;
         let body = self.block()?;
         self.check_match(Kind::End, Kind::While, line)?;
-        Ok(Stat::While(Box::new(WhileStat { pos, cond, body })))
+        Ok(Stat::While(self.ast.push(WhileStat { pos, cond, body })))
     }
 
     /// Parses `repeat block until cond`.
@@ -177,7 +191,7 @@ impl<'a> Parser<'a> {
         let body = self.block()?;
         self.check_match(Kind::Until, Kind::Repeat, line)?;
         let cond = self.expr()?;
-        Ok(Stat::Repeat(Box::new(RepeatStat { pos, body, cond })))
+        Ok(Stat::Repeat(self.ast.push(RepeatStat { pos, body, cond })))
     }
 
     /// Parses both forms of `for`.
@@ -215,7 +229,8 @@ impl<'a> Parser<'a> {
         let do_pos = self.tok.pos;
         self.check_next(Kind::Do)?;
         let body = self.block()?;
-        Ok(Stat::NumericFor(Box::new(NumericForStat {
+        let id = self.new_id(IdKind::Decl);
+        Ok(Stat::NumericFor(self.ast.push(NumericForStat {
             pos,
             var,
             var_pos,
@@ -225,28 +240,35 @@ impl<'a> Parser<'a> {
             step,
             do_pos,
             body,
+            id,
         })))
     }
 
     /// Parses the rest of `for namelist in explist do block`.
     fn for_list(&mut self, pos: Pos, name: Name<'a>, name_pos: Pos) -> PResult<Stat<'a>> {
-        let mut names = vec![name];
-        let mut name_poss = vec![name_pos];
+        // No other list of names or positions is read meanwhile: they go
+        // to the tree directly.
+        let (n0, p0) = (self.ast.item_count::<Name>(), self.ast.item_count::<Pos>());
+        self.ast.push_item(name);
+        self.ast.push_item(name_pos);
         // Four hidden variables, then the first name.
         self.declare_locals(5);
         while self.test_next(Kind::Comma)? {
             let (name, name_pos) = self.check_name()?;
             self.declare_locals(1);
-            names.push(name);
-            name_poss.push(name_pos);
+            self.ast.push_item(name);
+            self.ast.push_item(name_pos);
         }
+        let names = self.ast.list_since(n0);
+        let name_poss = self.ast.list_since(p0);
         let in_pos = self.tok.pos;
         self.check_next(Kind::In)?;
         let (exprs, expr_commas) = self.expr_list()?;
         let do_pos = self.tok.pos;
         self.check_next(Kind::Do)?;
         let body = self.block()?;
-        Ok(Stat::GenericFor(Box::new(GenericForStat {
+        let id = self.new_id(IdKind::Decl);
+        Ok(Stat::GenericFor(self.ast.push(GenericForStat {
             pos,
             names,
             name_pos: name_poss,
@@ -255,6 +277,7 @@ impl<'a> Parser<'a> {
             expr_commas,
             do_pos,
             body,
+            id,
         })))
     }
 
@@ -265,7 +288,7 @@ impl<'a> Parser<'a> {
         let (name, name_pos) = self.check_name()?;
         let mut target = Expr::Name {
             pos: name_pos,
-            name,
+            id: self.ast.push_name(name),
         };
         let mut is_method = false;
         while self.tok.kind == Kind::Dot || self.tok.kind == Kind::Colon {
@@ -276,7 +299,7 @@ impl<'a> Parser<'a> {
             }
         }
         let func = self.body(pos, is_method, line)?;
-        Ok(Stat::Function(Box::new(FunctionStat {
+        Ok(Stat::Function(self.ast.push(FunctionStat {
             pos,
             target,
             is_method,
@@ -290,11 +313,13 @@ impl<'a> Parser<'a> {
         self.declare_locals(1);
         let line = self.line();
         let func = self.body(fn_pos, false, line)?;
-        Ok(Stat::LocalFunction(Box::new(LocalFunctionStat {
+        let id = self.new_id(IdKind::Decl);
+        Ok(Stat::LocalFunction(self.ast.push(LocalFunctionStat {
             pos,
             name,
             name_pos,
             func,
+            id,
         })))
     }
 
@@ -302,15 +327,22 @@ impl<'a> Parser<'a> {
     fn local_stat(&mut self, pos: Pos) -> PResult<Stat<'a>> {
         let mut s = LocalStat {
             pos,
-            // Most statements declare one name; the tree keeps these.
-            names: Vec::with_capacity(1),
-            name_pos: Vec::with_capacity(1),
-            attribs: Vec::with_capacity(1),
-            values: Vec::new(),
-            value_commas: Vec::new(),
+            names: List::default(),
+            name_pos: List::default(),
+            attribs: List::default(),
+            values: List::default(),
+            value_commas: List::default(),
             names_end: Pos::default(),
             eq_pos: Pos::default(),
+            id: self.new_id(IdKind::Decl),
         };
+        // No other list of names, positions or attributes is read until
+        // the '=': they go to the tree directly.
+        let (n0, p0, a0) = (
+            self.ast.item_count::<Name>(),
+            self.ast.item_count::<Pos>(),
+            self.ast.item_count::<Attrib>(),
+        );
         let mut has_close = false;
         loop {
             let (name, name_pos) = self.check_name()?;
@@ -323,19 +355,22 @@ impl<'a> Parser<'a> {
                 }
                 has_close = true;
             }
-            s.names.push(name);
-            s.name_pos.push(name_pos);
-            s.attribs.push(attrib);
+            self.ast.push_item(name);
+            self.ast.push_item(name_pos);
+            self.ast.push_item(attrib);
             if !self.test_next(Kind::Comma)? {
                 break;
             }
         }
+        s.names = self.ast.list_since(n0);
+        s.name_pos = self.ast.list_since(p0);
+        s.attribs = self.ast.list_since(a0);
         if self.tok.kind == Kind::Assign {
             s.eq_pos = self.tok.pos;
             self.next()?;
             (s.values, s.value_commas) = self.expr_list()?;
         }
-        Ok(Stat::Local(Box::new(s)))
+        Ok(Stat::Local(self.ast.push(s)))
     }
 
     /// Parses an optional `<Name>` attribute (§3.3.7), setting `end` to
@@ -367,8 +402,8 @@ impl<'a> Parser<'a> {
         let (name, _) = self.check_name()?;
         let end_pos = self.tok.pos;
         self.check_next(Kind::DColon)?;
-        self.stats
-            .push(Stat::Label(Box::new(LabelStat { pos, name, end_pos })));
+        let label = self.ast.push(LabelStat { pos, name, end_pos });
+        self.stats.push(Stat::Label(label));
         while self.tok.kind == Kind::Semi || self.tok.kind == Kind::DColon {
             self.statement()?;
         }
@@ -379,12 +414,12 @@ impl<'a> Parser<'a> {
     fn ret_stat(&mut self) -> PResult<Stat<'a>> {
         let pos = self.tok.pos;
         self.next()?;
-        let (mut values, mut value_commas) = (Vec::new(), Vec::new());
+        let (mut values, mut value_commas) = (List::default(), List::default());
         if !self.block_follow(true) && self.tok.kind != Kind::Semi {
             (values, value_commas) = self.expr_list()?;
         }
         self.test_next(Kind::Semi)?;
-        Ok(Stat::Return(Box::new(ReturnStat {
+        Ok(Stat::Return(self.ast.push(ReturnStat {
             pos,
             values,
             value_commas,
@@ -396,15 +431,15 @@ impl<'a> Parser<'a> {
         let e = self.suffixed_exp()?;
         if self.tok.kind != Kind::Assign && self.tok.kind != Kind::Comma {
             if matches!(e, Expr::Call(_) | Expr::MethodCall(_)) {
-                return Ok(Stat::Call(Box::new(CallStat {
-                    pos: e.pos(),
-                    call: e,
-                })));
+                let pos = e.pos(&self.ast);
+                return Ok(Stat::Call(self.ast.push(CallStat { pos, call: e })));
             }
             return self.syntax_error("syntax error");
         }
         self.check_assignable(&e)?;
-        let mut targets = vec![e];
+        // The targets are built on the expression stack.
+        let t0 = self.exprs.len();
+        self.exprs.push(e);
         // The reference reads each further target in a nested call that
         // counts as a syntax level until the end of the statement.
         let level = self.level;
@@ -412,13 +447,14 @@ impl<'a> Parser<'a> {
             let t = self.suffixed_exp()?;
             self.enter_level()?;
             self.check_assignable(&t)?;
-            targets.push(t);
+            self.exprs.push(t);
         }
         let pos = self.tok.pos;
         self.check_next(Kind::Assign)?;
         let (values, value_commas) = self.expr_list()?;
         self.level = level;
-        Ok(Stat::Assign(Box::new(AssignStat {
+        let targets = self.ast.push_list(self.exprs.drain(t0..));
+        Ok(Stat::Assign(self.ast.push(AssignStat {
             pos,
             targets,
             values,

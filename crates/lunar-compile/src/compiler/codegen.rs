@@ -104,7 +104,15 @@ impl<'a> FuncState<'a> {
 
     /// The finished prototype.
     pub(crate) fn into_proto(self) -> Proto {
-        let f = self.f;
+        let mut f = self.f;
+        // The vectors grew by doubling; a prototype lives as long as its
+        // closures, so give the slack back (the reference shrinks them in
+        // its close_func too).
+        f.code.shrink_to_fit();
+        f.line_info.shrink_to_fit();
+        f.constants.shrink_to_fit();
+        f.protos.shrink_to_fit();
+        f.loc_vars.shrink_to_fit();
         Proto {
             source: f.source,
             line_defined: f.line_defined,
@@ -221,7 +229,7 @@ impl<'a> Gen<'a> {
         if new_stack > self.fs.f.max_stack_size {
             if new_stack >= MAX_REGISTERS as usize {
                 let mut msg = "function or expression needs too many registers".to_string();
-                let near = self.near.map(|n| n.text()).unwrap_or_default();
+                let near = self.near.map(|n| n.text(self.ast)).unwrap_or_default();
                 if !near.is_empty() {
                     msg.push_str(" near ");
                     msg.push_str(&near);
@@ -263,8 +271,8 @@ impl<'a> Gen<'a> {
     // Variables
 
     /// Brings variables into scope, with their debug information.
-    pub(crate) fn activate(&mut self, vars: &[VarId]) {
-        for &v in vars {
+    pub(crate) fn activate(&mut self, vars: std::ops::Range<VarId>) {
+        for v in vars {
             self.fs.actvars.push(v);
             let var = &self.res.vars[v];
             if var.kind != VarKind::Ctc {

@@ -11,7 +11,7 @@ use crate::opcodes::OpCode;
 use super::codegen::{BlockState, FuncState, MULT_RET};
 use super::codegen_exp::{ExpDesc, ExpKind};
 use super::near::NearTok;
-use super::resolve::{Ref, RefKind, addr};
+use super::resolve::{Ref, RefKind};
 use super::resolve_stmt::expr_start;
 use super::{GResult, Gen, expr_id, func_id, push_spine};
 
@@ -37,13 +37,15 @@ impl<'a> Gen<'a> {
         self.enter()?;
         // The chain's nodes go on a stack shared by all calls: each call
         // pops what it pushed.
+        let ast = self.ast;
         let base = self.spine.len();
-        let e = push_spine(&mut self.spine, e);
+        let e = push_spine(ast, &mut self.spine, e);
         let top = self.spine.len();
         self.simple_expr(e, v)?;
         for i in (base..top).rev() {
             match self.spine[i] {
                 Expr::Binary(x) => {
+                    let x = &ast[*x];
                     self.advance(x.pos);
                     self.infix(x.op, v)?;
                     let mut v2 = ExpDesc::new(ExpKind::Void, 0);
@@ -51,6 +53,7 @@ impl<'a> Gen<'a> {
                     self.posfix(x.op, v, &mut v2, x.pos.line)?;
                 }
                 Expr::Index(x) => {
+                    let x = &ast[*x];
                     self.exp2anyregup(v)?;
                     self.advance(x.pos);
                     let mut k = ExpDesc::new(ExpKind::Void, 0);
@@ -62,17 +65,21 @@ impl<'a> Gen<'a> {
                     self.indexed(v, &mut k)?;
                 }
                 Expr::Call(x) => {
+                    let x = &ast[*x];
                     self.exp2nextreg(v)?;
-                    let line = self.call_line(x.pos, x.lparen, &x.args);
-                    self.func_args(v, &x.args, &x.arg_commas, line, x.lparen, x.rparen)?;
+                    let args = &ast[x.args];
+                    let line = self.call_line(x.pos, x.lparen, args);
+                    self.func_args(v, args, &ast[x.arg_commas], line, x.lparen, x.rparen)?;
                 }
                 Expr::MethodCall(x) => {
+                    let x = &ast[*x];
                     self.advance(x.name_pos);
                     let mut key = ExpDesc::new(ExpKind::KStr, 0);
                     key.sval = x.name;
                     self.self_(v, &mut key)?;
-                    let line = self.call_line(x.pos, x.lparen, &x.args);
-                    self.func_args(v, &x.args, &x.arg_commas, line, x.lparen, x.rparen)?;
+                    let args = &ast[x.args];
+                    let line = self.call_line(x.pos, x.lparen, args);
+                    self.func_args(v, args, &ast[x.arg_commas], line, x.lparen, x.rparen)?;
                 }
                 _ => {}
             }
@@ -95,8 +102,8 @@ impl<'a> Gen<'a> {
                 return lparen.line;
             }
             match args.first() {
-                Some(Expr::String { end_line, .. }) => return *end_line,
-                Some(Expr::Table(t)) => return t.pos.line,
+                Some(Expr::String(s)) => return self.ast[*s].end_line,
+                Some(Expr::Table(t)) => return self.ast[*t].pos.line,
                 _ => {}
             }
         }
@@ -108,6 +115,7 @@ impl<'a> Gen<'a> {
 
     /// Compiles an expression that is not a chain.
     fn simple_expr(&mut self, e: &'a Expr<'a>, v: &mut ExpDesc<'a>) -> GResult<()> {
+        let ast = self.ast;
         match e {
             Expr::Nil(p) => {
                 self.advance(*p);
@@ -121,26 +129,25 @@ impl<'a> Gen<'a> {
                 self.advance(*p);
                 v.init(ExpKind::False, 0);
             }
-            Expr::Int { pos, value } => {
-                self.advance(*pos);
+            Expr::Int(x) => {
+                let x = &ast[*x];
+                self.advance(x.pos);
                 v.init(ExpKind::KInt, 0);
-                v.ival = *value;
+                v.ival = x.value;
             }
-            Expr::Float { pos, value } => {
-                self.advance(*pos);
+            Expr::Float(x) => {
+                let x = &ast[*x];
+                self.advance(x.pos);
                 v.init(ExpKind::KFlt, 0);
-                v.nval = *value;
+                v.nval = x.value;
             }
-            Expr::String {
-                pos,
-                value,
-                end_line,
-            } => {
+            Expr::String(x) => {
+                let x = &ast[*x];
                 // The reference reads the whole token first: a string that
                 // spans lines belongs to its last line.
-                self.advance(Pos::new(*end_line, pos.col));
+                self.advance(Pos::new(x.end_line, x.pos.col));
                 v.init(ExpKind::KStr, 0);
-                v.sval = value;
+                v.sval = &x.value;
             }
             Expr::Vararg(p) => {
                 self.check(expr_id(e), false)?;
@@ -149,10 +156,14 @@ impl<'a> Gen<'a> {
                 v.init(ExpKind::Vararg, pc);
                 self.advance(*p);
             }
-            Expr::Table(x) => self.constructor(x, v)?,
+            Expr::Table(x) => self.constructor(&ast[*x], v)?,
             // An anonymous function is defined where its parameters start.
-            Expr::Function(f) => self.body(f, v, f.lparen.line)?,
-            Expr::Name { pos, name } => {
+            Expr::Function(f) => {
+                let f = &ast[*f];
+                self.body(f, v, f.lparen.line)?;
+            }
+            Expr::Name { pos, id } => {
+                let name = ast.name(*id);
                 self.advance(*pos);
                 if let Some((p, line)) = self.field_lead
                     && p == *pos
@@ -161,15 +172,17 @@ impl<'a> Gen<'a> {
                     self.advance(Pos::new(line, 0));
                 }
                 self.check(expr_id(e), false)?;
-                self.single_var(e, name, v)?;
+                self.single_var(*id, name, v)?;
             }
             Expr::Paren(x) => {
+                let x = &ast[*x];
                 self.advance(x.pos);
                 self.expr(&x.x, v)?;
                 self.advance(x.end_pos);
                 self.discharge_vars(v);
             }
             Expr::Unary(x) => {
+                let x = &ast[*x];
                 self.advance(x.pos);
                 self.expr(&x.x, v)?;
                 self.prefix(x.op, v, x.pos.line)?;
@@ -183,8 +196,8 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a name as the resolver found it.
-    fn single_var(&mut self, n: &'a Expr<'a>, name: &'a [u8], v: &mut ExpDesc<'a>) -> GResult<()> {
-        let Some(&r) = self.res.refs.get(&addr(n)) else {
+    fn single_var(&mut self, id: u32, name: &'a [u8], v: &mut ExpDesc<'a>) -> GResult<()> {
+        let Some(r) = self.res.name_ref(id) else {
             self.internal_error(format!(
                 "name '{}' not resolved",
                 String::from_utf8_lossy(name)
@@ -234,7 +247,7 @@ impl<'a> Gen<'a> {
             // Each value goes to its register after the comma that
             // follows it.
             self.advance(commas.get(i).copied().unwrap_or_default());
-            self.set_near(NearTok::Expr(e), expr_start(e));
+            self.set_near(NearTok::Expr(e), expr_start(self.ast, e));
             self.exp2nextreg(v)?;
             self.near = None;
             self.expr(e, v)?;
@@ -300,12 +313,12 @@ impl<'a> Gen<'a> {
         self.reserve_regs(1)?;
         let mut sep = Pos::default();
         let outer_lead = self.field_lead.take();
-        for f in &x.fields {
+        for f in &self.ast[x.fields] {
             // The pending item goes to its register after the separator
             // that follows it.
             self.advance(sep);
             sep = f.sep_pos;
-            let start = expr_start(f.key.as_ref().unwrap_or(&f.value));
+            let start = expr_start(self.ast, f.key.as_ref().unwrap_or(&f.value));
             self.set_near(NearTok::Field(f), start);
             self.close_list_field(&mut cc)?;
             self.near = None;
@@ -425,22 +438,27 @@ impl<'a> Gen<'a> {
         if self.fs.f.protos.len() > MAX_ARG_BX as usize {
             return self.error(format!("too many functions (limit is {})", MAX_ARG_BX + 1));
         }
-        let info = self.res.funcs.remove(&addr(f)).unwrap_or_default();
+        let info = self
+            .res
+            .funcs
+            .get_mut(f.id as usize)
+            .map(std::mem::take)
+            .unwrap_or_default();
+        let params = info.params;
         let child = FuncState::new(info, self.chunk);
         let parent = std::mem::replace(&mut self.fs, child);
         self.outer.push(parent);
         self.fs.f.line_defined = line;
         let upval = self.res.block_upval(&f.body);
         self.enter_block(BlockState::new(None, upval));
-        let params = self.res.decls.get(&func_id(f)).cloned().unwrap_or_default();
-        self.activate(&params);
+        self.activate(params.vars());
         self.fs.f.num_params = params.len();
         self.advance(f.params_end);
         if f.is_vararg {
             self.set_vararg(params.len());
         }
         self.reserve_regs(params.len())?;
-        self.stat_list(&f.body.stats)?;
+        self.stat_list(&self.ast[f.body.stats])?;
         self.fs.f.last_line_defined = f.end_pos.line;
         self.advance(f.end_pos);
         // Back in the parent: the closure.

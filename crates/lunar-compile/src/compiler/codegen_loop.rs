@@ -14,7 +14,7 @@ use super::codegen::BlockState;
 use super::codegen_exp::{ExpDesc, ExpKind};
 use super::resolve::{VarId, addr};
 use super::resolve_stmt::expr_start;
-use super::{GResult, Gen, stat_id};
+use super::{GResult, Gen};
 
 impl<'a> Gen<'a> {
     /// Compiles a loop condition and returns its false exit list.
@@ -48,7 +48,7 @@ impl<'a> Gen<'a> {
         self.enter_block(BlockState::new(Some(addr(s)), upval));
         let body_upval = self.res.block_upval(&x.body);
         self.enter_block(BlockState::new(None, body_upval));
-        self.stat_list(&x.body.stats)?;
+        self.stat_list(&self.ast[x.body.stats])?;
         self.advance(x.body.end); // 'until'
         let mut cond_exit = self.cond(&x.cond)?;
         let scope = self.leave_block()?;
@@ -81,7 +81,7 @@ impl<'a> Gen<'a> {
         self.advance(x.pos);
         let info = self.res.loop_info(s);
         self.enter_block(BlockState::new(Some(addr(s)), info.loop_upval));
-        let vars = self.res.decls.get(&stat_id(s)).cloned().unwrap_or_default();
+        let (hidden, vars) = self.res.decl(x.id).split(3);
         let base = self.fs.free_reg;
         self.advance(x.eq_pos);
         self.exp1(&x.start)?;
@@ -93,14 +93,14 @@ impl<'a> Gen<'a> {
             self.load_int(r, 1)?;
             self.reserve_regs(1)?;
         }
-        self.activate(&vars[..3]);
+        self.activate(hidden);
         self.for_body(
             info.vars_upval,
             &x.body,
             base,
             x.pos.line,
             x.do_pos,
-            &vars[3..],
+            vars,
             false,
         )?;
         self.advance(x.body.end);
@@ -116,25 +116,18 @@ impl<'a> Gen<'a> {
         self.advance(x.pos);
         let info = self.res.loop_info(s);
         self.enter_block(BlockState::new(Some(addr(s)), info.loop_upval));
-        let vars = self.res.decls.get(&stat_id(s)).cloned().unwrap_or_default();
+        let (hidden, vars) = self.res.decl(x.id).split(4);
         let base = self.fs.free_reg;
         self.advance(x.in_pos);
-        let line = expr_start(&x.exprs[0]).line;
+        let exprs = &self.ast[x.exprs];
+        let line = expr_start(self.ast, &exprs[0]).line;
         let mut e = ExpDesc::new(ExpKind::Void, 0);
-        let nexps = self.expr_list(&x.exprs, &x.expr_commas, &mut e)?;
+        let nexps = self.expr_list(exprs, &self.ast[x.expr_commas], &mut e)?;
         self.adjust_assign(4, nexps, &mut e)?;
-        self.activate(&vars[..4]);
+        self.activate(hidden);
         self.mark_to_be_closed(); // the fourth control variable is to be closed
         self.check_stack(3)?; // room to call the generator
-        self.for_body(
-            info.vars_upval,
-            &x.body,
-            base,
-            line,
-            x.do_pos,
-            &vars[4..],
-            true,
-        )?;
+        self.for_body(info.vars_upval, &x.body, base, line, x.do_pos, vars, true)?;
         self.advance(x.body.end);
         self.leave_block()?;
         Ok(())
@@ -149,7 +142,7 @@ impl<'a> Gen<'a> {
         base: usize,
         line: u32,
         do_pos: Pos,
-        vars: &[VarId],
+        vars: std::ops::Range<VarId>,
         generic: bool,
     ) -> GResult<()> {
         // The loop's preparation is emitted after the 'do'.
@@ -161,14 +154,15 @@ impl<'a> Gen<'a> {
         };
         let prep = self.code_abx(prep_op, base, 0);
         self.enter_block(BlockState::new(None, vars_upval));
+        let nvars = vars.len();
         self.activate(vars);
-        self.reserve_regs(vars.len())?;
+        self.reserve_regs(nvars)?;
         self.block(body)?;
         self.leave_block()?;
         let here = self.get_label();
         self.fix_for_jump(prep, here, false)?;
         let end_for = if generic {
-            self.code_abc(OpCode::TForCall, base, 0, vars.len());
+            self.code_abc(OpCode::TForCall, base, 0, nvars);
             self.fix_line(line);
             self.code_abx(OpCode::TForLoop, base, 0)
         } else {

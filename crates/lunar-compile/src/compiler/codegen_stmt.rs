@@ -33,7 +33,7 @@ impl<'a> Gen<'a> {
     pub(crate) fn block(&mut self, b: &'a Block<'a>) -> GResult<()> {
         let upval = self.res.block_upval(b);
         self.enter_block(BlockState::new(None, upval));
-        self.stat_list(&b.stats)?;
+        self.stat_list(&self.ast[b.stats])?;
         self.reach_end(b);
         self.leave_block()?;
         Ok(())
@@ -48,10 +48,15 @@ impl<'a> Gen<'a> {
     fn statement(&mut self, s: &'a Stat<'a>) -> GResult<()> {
         self.enter()?;
         self.check(stat_id(s), false)?;
+        let ast = self.ast;
         match s {
-            Stat::Local(x) => self.local_stat(s, x)?,
-            Stat::Assign(x) => self.assign_stat(&x.targets, &x.values, &x.value_commas, x.pos)?,
+            Stat::Local(x) => self.local_stat(&ast[*x])?,
+            Stat::Assign(x) => {
+                let x = &ast[*x];
+                self.assign_stat(&ast[x.targets], &ast[x.values], &ast[x.value_commas], x.pos)?;
+            }
             Stat::Call(x) => {
+                let x = &ast[*x];
                 let mut v = ExpDesc::new(ExpKind::Void, 0);
                 self.expr(&x.call, &mut v)?;
                 if v.k == ExpKind::Call {
@@ -59,16 +64,18 @@ impl<'a> Gen<'a> {
                 }
             }
             Stat::Do(x) => {
+                let x = &ast[*x];
                 self.advance(x.pos);
                 self.block(&x.body)?;
                 self.advance(x.body.end);
             }
-            Stat::While(x) => self.while_stat(s, x)?,
-            Stat::Repeat(x) => self.repeat_stat(s, x)?,
-            Stat::If(x) => self.if_stat(x)?,
-            Stat::NumericFor(x) => self.numeric_for(s, x)?,
-            Stat::GenericFor(x) => self.generic_for(s, x)?,
+            Stat::While(x) => self.while_stat(s, &ast[*x])?,
+            Stat::Repeat(x) => self.repeat_stat(s, &ast[*x])?,
+            Stat::If(x) => self.if_stat(&ast[*x])?,
+            Stat::NumericFor(x) => self.numeric_for(s, &ast[*x])?,
+            Stat::GenericFor(x) => self.generic_for(s, &ast[*x])?,
             Stat::Function(x) => {
+                let x = &ast[*x];
                 self.advance(x.pos);
                 let mut v = ExpDesc::new(ExpKind::Void, 0);
                 let mut b = ExpDesc::new(ExpKind::Void, 0);
@@ -79,20 +86,21 @@ impl<'a> Gen<'a> {
                 self.fix_line(x.pos.line); // the definition "happens" on the first line
             }
             Stat::LocalFunction(x) => {
+                let x = &ast[*x];
                 self.advance(x.pos);
-                let vars = self.res.decls.get(&stat_id(s)).cloned().unwrap_or_default();
-                self.activate(&vars);
+                let vars = self.res.decl(x.id).vars();
+                self.activate(vars.clone());
                 let mut b = ExpDesc::new(ExpKind::Void, 0);
                 // A local function is defined where its parameters start.
                 self.body(&x.func, &mut b, x.func.lparen.line)?;
                 // Debug information sees the variable only after the
                 // closure.
-                if let Some(&v) = vars.first() {
+                if let Some(v) = vars.clone().next() {
                     let pc = self.pc() as u32;
                     self.fs.f.loc_vars[self.pidx[v]].start_pc = pc;
                 }
             }
-            Stat::Return(x) => self.return_stat(x)?,
+            Stat::Return(x) => self.return_stat(&ast[*x])?,
             Stat::Break(p) => {
                 self.advance(*p);
                 let target = self.res.gotos.get(&addr(s)).map(|g| g.target);
@@ -100,7 +108,7 @@ impl<'a> Gen<'a> {
                 self.add_pending(target, j)?;
             }
             Stat::Goto(x) => {
-                self.advance(x.label_pos);
+                self.advance(ast[*x].label_pos);
                 if let Some(info) = self.res.gotos.get(&addr(s)).copied() {
                     if info.backward {
                         if let Some(level) = info.close_level {
@@ -140,7 +148,7 @@ impl<'a> Gen<'a> {
     fn label_run(&mut self, stats: &'a [Stat]) -> GResult<()> {
         self.check(stat_id(&stats[0]), false)?;
         if let Stat::Label(lb) = &stats[stats.len() - 1] {
-            self.advance(lb.end_pos);
+            self.advance(self.ast[*lb].end_pos);
         }
         for lb in stats.iter().rev() {
             let pc = self.get_label();
@@ -155,24 +163,25 @@ impl<'a> Gen<'a> {
         Ok(())
     }
 
-    fn local_stat(&mut self, s: &'a Stat<'a>, x: &'a LocalStat<'a>) -> GResult<()> {
+    fn local_stat(&mut self, x: &'a LocalStat<'a>) -> GResult<()> {
         self.advance(x.pos);
         // Without values the variables get nil after the last name (or its
         // attribute); values start after the '='.
+        let ast = self.ast;
         if x.values.is_empty() {
             self.advance(x.names_end);
         } else {
             self.advance(x.eq_pos);
         }
-        let vars = self.res.decls.get(&stat_id(s)).cloned().unwrap_or_default();
+        let vars = self.res.decl(x.id).vars();
         let nvars = vars.len();
-        let last = &self.res.vars[*vars.last().expect("a declared name")];
+        let last = &self.res.vars[vars.clone().next_back().expect("a declared name")];
         let (last_kind, last_value, last_name) = (last.kind, last.value, last.name);
         let mut e = ExpDesc::new(ExpKind::Void, 0);
         if last_kind == VarKind::Ctc {
             // The last value is a constant: the last variable takes no
             // register (the expression may still have emitted some code).
-            self.expr_list(&x.values, &x.value_commas, &mut e)?;
+            self.expr_list(&ast[x.values], &ast[x.value_commas], &mut e)?;
             if !self.const_value(&e).is_some_and(|v| v.same(&last_value)) {
                 self.internal_error(format!(
                     "constant local '{}': resolver and generator disagree",
@@ -180,13 +189,13 @@ impl<'a> Gen<'a> {
                 ));
             }
         } else if !x.values.is_empty() {
-            let nexps = self.expr_list(&x.values, &x.value_commas, &mut e)?;
+            let nexps = self.expr_list(&ast[x.values], &ast[x.value_commas], &mut e)?;
             self.adjust_assign(nvars, nexps, &mut e)?;
         } else {
             self.adjust_assign(nvars, 0, &mut e)?;
         }
-        self.activate(&vars);
-        for &v in &vars {
+        self.activate(vars.clone());
+        for v in vars {
             let var = &self.res.vars[v];
             if var.kind == VarKind::Close {
                 let reg = var.reg;
@@ -306,7 +315,7 @@ impl<'a> Gen<'a> {
         let mut nret = x.values.len() as i32;
         if nret > 0 {
             let mut e = ExpDesc::new(ExpKind::Void, 0);
-            self.expr_list(&x.values, &x.value_commas, &mut e)?;
+            self.expr_list(&self.ast[x.values], &self.ast[x.value_commas], &mut e)?;
             if e.has_mult_ret() {
                 self.set_mult_ret(&e)?;
                 let inside_tbc = self.fs.bl.last().is_some_and(|b| b.inside_tbc);
@@ -326,23 +335,26 @@ impl<'a> Gen<'a> {
     }
 
     fn if_stat(&mut self, x: &'a IfStat<'a>) -> GResult<()> {
+        let ast = self.ast;
         self.advance(x.pos);
         let mut escape = NO_JUMP;
-        for (i, c) in x.conds.iter().enumerate() {
+        let (conds, blocks) = (&ast[x.conds], &ast[x.blocks]);
+        let (then_pos, break_end) = (&ast[x.then_pos], &ast[x.break_end]);
+        for (i, c) in conds.iter().enumerate() {
             if i > 0 {
-                self.advance(x.blocks[i - 1].end); // 'elseif'
+                self.advance(blocks[i - 1].end); // 'elseif'
             }
-            let more = i + 1 < x.conds.len() || x.else_block.is_some();
+            let more = i + 1 < conds.len() || x.else_block.is_some();
             self.test_then_block(
                 c,
-                x.then_pos.get(i).copied().unwrap_or_default(),
-                x.break_end.get(i).copied().unwrap_or_default(),
-                &x.blocks[i],
+                then_pos.get(i).copied().unwrap_or_default(),
+                break_end.get(i).copied().unwrap_or_default(),
+                &blocks[i],
                 more,
                 &mut escape,
             )?;
         }
-        let mut end = x.blocks[x.blocks.len() - 1].end;
+        let mut end = blocks[blocks.len() - 1].end;
         if let Some(b) = &x.else_block {
             self.advance(end); // 'else'
             self.block(b)?;
@@ -367,7 +379,7 @@ impl<'a> Gen<'a> {
         self.expr(cond, &mut v)?;
         // The test is emitted after the 'then'.
         self.advance(then_pos);
-        let mut stats = &b.stats[..];
+        let mut stats = &self.ast[b.stats];
         let jf;
         if let Some(br @ Stat::Break(p)) = stats.first() {
             // 'if cond then break': the test jumps out of the loop itself.

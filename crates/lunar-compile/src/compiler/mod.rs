@@ -101,7 +101,7 @@ mod tests;
 use std::sync::Arc;
 
 use lunar_syntax::SyntaxError;
-use lunar_syntax::ast::{Block, Chunk, Expr, FunctionExpr, Pos, Stat};
+use lunar_syntax::ast::{Ast, Block, Chunk, Expr, FunctionExpr, Pos, Stat};
 
 use crate::proto::Proto;
 use codegen::{BlockState, FuncState};
@@ -199,7 +199,7 @@ pub fn compile_with_options(
     {
         return Err(e.err.clone());
     }
-    let mut g = Gen::new(res, rerr, &chunk.name, opts);
+    let mut g = Gen::new(&chunk.ast, res, rerr, &chunk.name, opts);
     let p = g.main_func(&chunk.block).map_err(|e| *e)?;
     if let Some(msg) = g.internal.take() {
         return Err(SyntaxError::new(&chunk.name, Pos::default(), msg));
@@ -211,8 +211,10 @@ pub fn compile_with_options(
     Ok(p)
 }
 
-/// The identity of a node of the tree: its kind and its address, stable
-/// while the tree is borrowed.
+/// The identity of a node of the tree: its kind and its address in the
+/// tree's arenas, stable while the tree is borrowed. Only references into
+/// the tree identify a node: a copy of a [`Block`] (which is `Copy`) has an
+/// address of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum NodeId {
     Expr(usize),
@@ -250,14 +252,39 @@ pub(crate) fn syntax_error(chunk: &[u8], line: u32, msg: String) -> SyntaxError 
 /// Pushes the chain of binary operators, indexing and calls that starts
 /// `e` (its outermost node first) and returns the expression at the bottom
 /// of the chain.
-pub(crate) fn push_spine<'a>(stack: &mut Vec<&'a Expr<'a>>, e: &'a Expr<'a>) -> &'a Expr<'a> {
+#[inline]
+pub(crate) fn push_spine<'a>(
+    ast: &'a Ast<'a>,
+    stack: &mut Vec<&'a Expr<'a>>,
+    e: &'a Expr<'a>,
+) -> &'a Expr<'a> {
+    // Most expressions are not chains: test that before the walk, which
+    // sets up to read four arenas.
+    if matches!(
+        e,
+        Expr::Binary(_) | Expr::Index(_) | Expr::Call(_) | Expr::MethodCall(_)
+    ) {
+        push_chain(ast, stack, e)
+    } else {
+        e
+    }
+}
+
+/// [`push_spine`] for a chain (kept out of line, so that the test before
+/// it inlines).
+#[inline(never)]
+fn push_chain<'a>(
+    ast: &'a Ast<'a>,
+    stack: &mut Vec<&'a Expr<'a>>,
+    e: &'a Expr<'a>,
+) -> &'a Expr<'a> {
     let mut e = e;
     loop {
         let next = match e {
-            Expr::Binary(x) => &x.l,
-            Expr::Index(x) => &x.obj,
-            Expr::Call(x) => &x.func,
-            Expr::MethodCall(x) => &x.obj,
+            Expr::Binary(x) => &ast[*x].l,
+            Expr::Index(x) => &ast[*x].obj,
+            Expr::Call(x) => &ast[*x].func,
+            Expr::MethodCall(x) => &ast[*x].obj,
             _ => return e,
         };
         stack.push(e);
@@ -272,6 +299,8 @@ pub(crate) type GResult<T> = Result<T, Box<SyntaxError>>;
 /// The code generator's state shared by all functions of a chunk, and the
 /// function being compiled.
 pub(crate) struct Gen<'a> {
+    /// The tree's nodes.
+    pub(crate) ast: &'a Ast<'a>,
     pub(crate) res: Resolution<'a>,
     pub(crate) chunk: &'a [u8],
     /// Approximates the reference's "last line": the line of the last
@@ -315,6 +344,7 @@ pub(crate) struct Gen<'a> {
 
 impl<'a> Gen<'a> {
     fn new(
+        ast: &'a Ast<'a>,
         mut res: Resolution<'a>,
         stop: Option<Box<ResolveError>>,
         chunk: &'a [u8],
@@ -323,6 +353,7 @@ impl<'a> Gen<'a> {
         let main = std::mem::take(&mut res.main);
         let nvars = res.vars.len();
         Gen {
+            ast,
             res,
             chunk,
             line: 1,
@@ -407,7 +438,7 @@ impl<'a> Gen<'a> {
         let upval = self.res.block_upval(body);
         self.enter_block(BlockState::new(None, upval));
         self.set_vararg(0);
-        self.stat_list(&body.stats)?;
+        self.stat_list(&self.ast[body.stats])?;
         self.reach_end(body);
         self.close_func(body)?;
         let fs = std::mem::replace(&mut self.fs, FuncState::new(Default::default(), self.chunk));

@@ -4,7 +4,7 @@
 //! where it matters most, in long lists (arguments, values, table items),
 //! and leaves the near part out elsewhere.
 
-use lunar_syntax::ast::{Expr, TableField};
+use lunar_syntax::ast::{Ast, Expr, TableField};
 
 /// The token the reference would read after the current one, kept as the
 /// node it starts so that its text is made only for a message.
@@ -16,28 +16,30 @@ pub(crate) enum NearTok<'a> {
     Field(&'a TableField<'a>),
 }
 
-impl NearTok<'_> {
+impl<'a> NearTok<'a> {
     /// The token as the reference prints it in messages, or "" when it
     /// cannot tell.
-    pub(crate) fn text(self) -> String {
+    pub(crate) fn text(self, ast: &'a Ast<'a>) -> String {
         match self {
-            NearTok::Expr(e) => first_token(e),
-            NearTok::Field(f) => field_token(f),
+            NearTok::Expr(e) => first_token(ast, e),
+            NearTok::Field(f) => field_token(ast, f),
         }
     }
 }
 
 /// Returns the first token of an expression as the reference prints it in
 /// messages, or "" when it cannot tell.
-fn first_token(e: &Expr) -> String {
+fn first_token<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> String {
     let mut e = e;
     loop {
         match e {
-            Expr::Binary(x) => e = &x.l,
-            Expr::Index(x) => e = &x.obj,
-            Expr::Call(x) => e = &x.func,
-            Expr::MethodCall(x) => e = &x.obj,
-            Expr::Name { name, .. } => return quote_token(&String::from_utf8_lossy(name)),
+            Expr::Binary(x) => e = &ast[*x].l,
+            Expr::Index(x) => e = &ast[*x].obj,
+            Expr::Call(x) => e = &ast[*x].func,
+            Expr::MethodCall(x) => e = &ast[*x].obj,
+            Expr::Name { id, .. } => {
+                return quote_token(&String::from_utf8_lossy(ast.name(*id)));
+            }
             Expr::Paren(_) => return "'('".into(),
             Expr::Nil(_) => return "'nil'".into(),
             Expr::True(_) => return "'true'".into(),
@@ -45,22 +47,24 @@ fn first_token(e: &Expr) -> String {
             Expr::Vararg(_) => return "'...'".into(),
             Expr::Table(_) => return "'{'".into(),
             Expr::Function(_) => return "'function'".into(),
-            Expr::Unary(x) => return quote_token(x.op.as_str()),
-            Expr::Int { value, .. } => {
+            Expr::Unary(x) => return quote_token(ast[*x].op.as_str()),
+            Expr::Int(x) => {
+                let value = &ast[*x].value;
                 return if *value >= 0 {
                     quote_token(&value.to_string())
                 } else {
                     String::new()
                 };
             }
-            Expr::Float { value, .. } => {
-                let mut s = format_g(*value);
+            Expr::Float(x) => {
+                let mut s = format_g(ast[*x].value);
                 if !s.contains(['.', 'e', 'I', 'N']) {
                     s.push_str(".0");
                 }
                 return quote_token(&s);
             }
-            Expr::String { value, .. } => {
+            Expr::String(x) => {
+                let value = &ast[*x].value;
                 return if is_plain(value) {
                     quote_token(&format!("\"{}\"", String::from_utf8_lossy(value)))
                 } else {
@@ -97,11 +101,11 @@ fn format_g(f: f64) -> String {
 }
 
 /// Returns the first token of a table constructor's field.
-fn field_token(f: &TableField) -> String {
+fn field_token<'a>(ast: &'a Ast<'a>, f: &'a TableField<'a>) -> String {
     match &f.key {
-        None => first_token(&f.value),
-        Some(Expr::String { value, .. }) if is_name(value) => {
-            quote_token(&String::from_utf8_lossy(value))
+        None => first_token(ast, &f.value),
+        Some(Expr::String(x)) if is_name(&ast[*x].value) => {
+            quote_token(&String::from_utf8_lossy(&ast[*x].value))
         }
         Some(_) => "'['".into(),
     }

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use lunar_syntax::SyntaxError;
-use lunar_syntax::ast::{Block, Chunk, Expr, Stat};
+use lunar_syntax::ast::{Ast, Block, Chunk, Expr, Stat};
 
 use super::constant::KValue;
 use super::node_map::NodeMap;
@@ -125,6 +125,61 @@ pub(crate) struct FuncInfo<'a> {
     /// Set when some local of the function is captured by a closure or is
     /// to be closed: returns must then close upvalues.
     pub(crate) need_close: bool,
+    /// The parameters.
+    pub(crate) params: Decl,
+}
+
+/// The variables one statement or function declares, which have
+/// consecutive ids (the resolver declares them one after the other): the
+/// first and how many. The default declares none.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Decl {
+    first: u32,
+    n: u32,
+}
+
+impl Decl {
+    /// The declaration of `n` variables from `first` on.
+    pub(crate) fn new(first: VarId, n: usize) -> Decl {
+        Decl {
+            first: first as u32,
+            n: n as u32,
+        }
+    }
+
+    /// The ids of the variables.
+    pub(crate) fn vars(self) -> std::ops::Range<VarId> {
+        self.first as VarId..(self.first + self.n) as VarId
+    }
+
+    /// How many variables.
+    pub(crate) fn len(self) -> usize {
+        self.n as usize
+    }
+    /// The first `k` variables (at most all) and the rest.
+    pub(crate) fn split(self, k: usize) -> (std::ops::Range<VarId>, std::ops::Range<VarId>) {
+        let all = self.vars();
+        let mid = (all.start + k).min(all.end);
+        (all.start..mid, mid..all.end)
+    }
+}
+
+/// Stores `v` at `id` in a vector indexed by node id, growing it for an id
+/// beyond the counts of the tree (a tree built by hand).
+#[inline]
+pub(crate) fn put<T: Default>(vec: &mut Vec<T>, id: u32, v: T) {
+    let i = id as usize;
+    if i >= vec.len() {
+        vec.resize_with(i + 1, T::default);
+    }
+    vec[i] = v;
+}
+
+/// Reads the value at `id` of a vector indexed by node id (the default
+/// beyond its end).
+#[inline]
+pub(crate) fn get<T: Default + Copy>(vec: &[T], id: u32) -> T {
+    vec.get(id as usize).copied().unwrap_or_default()
 }
 
 /// The implicit blocks of a loop statement.
@@ -153,19 +208,22 @@ pub(crate) struct GotoInfo {
     pub(crate) close_level: Option<usize>,
 }
 
-/// The result of the resolver.
+/// The result of the resolver. What it knows of a node is in vectors
+/// indexed by the node's id (see `lunar_syntax::ast::NodeCounts`), sized
+/// from the tree's counts at the start: a map keyed by node would cost a
+/// hash and a probe per lookup and several times the memory.
 #[derive(Debug, Default)]
 pub(crate) struct Resolution<'a> {
     pub(crate) vars: Vec<Variable<'a>>,
-    /// Per name expression (address of the [`Expr`]).
-    pub(crate) refs: NodeMap<usize, Ref>,
+    /// Per name expression (by its id); `None` for one not resolved.
+    pub(crate) refs: Vec<Option<Ref>>,
     pub(crate) main: FuncInfo<'a>,
-    /// Per function (address of the [`FunctionExpr`]).
-    pub(crate) funcs: NodeMap<usize, FuncInfo<'a>>,
-    /// Per declaring node.
-    pub(crate) decls: NodeMap<NodeId, Vec<VarId>>,
-    /// A block's upvalue flag (address of the [`Block`]).
-    pub(crate) blocks: NodeMap<usize, bool>,
+    /// Per function (by the [`FunctionExpr`]'s id).
+    pub(crate) funcs: Vec<FuncInfo<'a>>,
+    /// Per declaring statement (by its id).
+    pub(crate) decls: Vec<Decl>,
+    /// A block's upvalue flag (by the [`Block`]'s id).
+    pub(crate) blocks: Vec<bool>,
     /// Per loop statement (address of the [`Stat`]).
     pub(crate) loops: NodeMap<usize, LoopInfo>,
     /// Per label statement: a CLOSE follows the label.
@@ -177,7 +235,18 @@ pub(crate) struct Resolution<'a> {
 impl Resolution<'_> {
     /// A block's upvalue flag (false for a block never resolved).
     pub(crate) fn block_upval(&self, b: &Block) -> bool {
-        self.blocks.get(&addr(b)).copied().unwrap_or(false)
+        get(&self.blocks, b.id)
+    }
+
+    /// The meaning of a name expression (its id), `None` if it was not
+    /// resolved.
+    pub(crate) fn name_ref(&self, id: u32) -> Option<Ref> {
+        self.refs.get(id as usize).copied().flatten()
+    }
+
+    /// The variables a statement declares (its id).
+    pub(crate) fn decl(&self, id: u32) -> Decl {
+        get(&self.decls, id)
     }
 
     /// A loop's information.
@@ -236,7 +305,8 @@ impl fmt::Display for Near<'_> {
 /// Who receives a block's final upvalue flag.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Done {
-    Block(usize),
+    /// A block's id.
+    Block(u32),
     LoopUpval(usize),
     VarsUpval(usize),
 }
@@ -284,8 +354,8 @@ pub(crate) struct RGoto<'a> {
 #[derive(Debug)]
 pub(crate) struct RFunc<'a> {
     pub(crate) info: FuncInfo<'a>,
-    /// The function (`None` for the main chunk).
-    pub(crate) node: Option<usize>,
+    /// The function's id (`None` for the main chunk).
+    pub(crate) node: Option<u32>,
     /// Line where the function is defined (0 for the main chunk).
     pub(crate) line: u32,
     pub(crate) vararg: bool,
@@ -299,6 +369,9 @@ pub(crate) struct RFunc<'a> {
     pub(crate) labels: Vec<RLabel<'a>>,
     /// Visible labels by name (index in `labels`).
     pub(crate) by_name: HashMap<&'a [u8], usize>,
+    /// What `_ENV` means in the function, once a global name looked it up
+    /// (see [`Resolver::env_locals`]).
+    pub(crate) env: Option<Ref>,
 }
 
 /// Where the code generator reaches the point at which the reference's
@@ -347,6 +420,8 @@ pub(crate) type RResult<T> = Result<T, Box<ResolveError>>;
 /// The resolver walks the tree once, statement by statement, in source
 /// order.
 pub(crate) struct Resolver<'a> {
+    /// The tree's nodes.
+    pub(crate) ast: &'a Ast<'a>,
     pub(crate) res: Resolution<'a>,
     pub(crate) chunk: &'a [u8],
     /// The functions being resolved, innermost last.
@@ -370,13 +445,29 @@ pub(crate) struct Resolver<'a> {
     pub(crate) spine: Vec<&'a Expr<'a>>,
     /// The token after the name being resolved, when known, for messages.
     pub(crate) next_tok: super::resolve_expr::NextTok<'a>,
+    /// Set once the chunk declares a local named `_ENV`. Until then `_ENV`
+    /// means, in each function, what it meant the first time a global
+    /// name looked it up there (the upvalues that lookup created stay),
+    /// and [`RFunc::env`] keeps that answer: every global name looks `_ENV`
+    /// up, which otherwise scans every variable in scope again.
+    pub(crate) env_locals: bool,
 }
 
 /// Runs the resolver over a chunk. When it finds an error, the resolution
 /// is complete up to the error's anchor only.
 pub(crate) fn resolve<'a>(chunk: &'a Chunk<'a>) -> (Resolution<'a>, Option<Box<ResolveError>>) {
+    let counts = chunk.counts;
+    let res = Resolution {
+        refs: vec![None; counts.names as usize],
+        funcs: Vec::with_capacity(counts.funcs as usize),
+        decls: vec![Decl::default(); counts.decls as usize],
+        blocks: vec![false; counts.blocks as usize],
+        vars: Vec::with_capacity(counts.vars as usize),
+        ..Resolution::default()
+    };
     let mut r = Resolver {
-        res: Resolution::default(),
+        ast: &chunk.ast,
+        res,
         chunk: &chunk.name,
         funcs: Vec::new(),
         depth: 0,
@@ -387,14 +478,13 @@ pub(crate) fn resolve<'a>(chunk: &'a Chunk<'a>) -> (Resolution<'a>, Option<Box<R
         tail_follow: Follow::default(),
         spine: Vec::new(),
         next_tok: super::resolve_expr::NextTok::Tok(""),
+        env_locals: false,
     };
     let err = r.main(&chunk.block).err();
     // Functions left open by an error keep what was found so far.
     while let Some(f) = r.funcs.pop() {
         match f.node {
-            Some(n) => {
-                r.res.funcs.insert(n, f.info);
-            }
+            Some(n) => put(&mut r.res.funcs, n, f.info),
             None => r.res.main = f.info,
         }
     }
@@ -411,6 +501,7 @@ impl<'a> Resolver<'a> {
                 kind: VarKind::Regular,
             }],
             need_close: false,
+            params: Decl::default(),
         };
         self.funcs.push(RFunc {
             info,
@@ -422,8 +513,9 @@ impl<'a> Resolver<'a> {
             blocks: Vec::new(),
             labels: Vec::new(),
             by_name: HashMap::new(),
+            env: None,
         });
-        self.enter_block(None, Done::Block(addr(body)));
+        self.enter_block(None, Done::Block(body.id));
         self.fs().blocks.last_mut().expect("block").node = Some(body);
         let eof = Follow::new(body.end.line, "<eof>");
         self.stat_list(body, &eof, false)?;
@@ -453,6 +545,17 @@ impl<'a> Resolver<'a> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             return self.too_deep(line);
+        }
+        Ok(())
+    }
+
+    /// [`Resolver::enter`] with the line worked out only for the error
+    /// (finding a node's position takes a look in the tree).
+    #[inline]
+    pub(crate) fn enter_at(&mut self, line: impl FnOnce() -> u32) -> RResult<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return self.too_deep(line());
         }
         Ok(())
     }
@@ -491,6 +594,9 @@ impl<'a> Resolver<'a> {
                 where_(self.funcs.last().expect("function").line)
             );
             return self.error(Anchor::before(at), line, msg);
+        }
+        if name == b"_ENV" {
+            self.env_locals = true;
         }
         let id = self.res.vars.len();
         self.res.vars.push(Variable {
@@ -582,9 +688,7 @@ impl<'a> Resolver<'a> {
         fs.nactvar = bl.nactvar;
         fs.actvars.truncate(bl.nactvar);
         match bl.done {
-            Done::Block(b) => {
-                self.res.blocks.insert(b, bl.upval);
-            }
+            Done::Block(b) => put(&mut self.res.blocks, b, bl.upval),
             Done::LoopUpval(s) => self.res.loops.entry(s).or_default().loop_upval = bl.upval,
             Done::VarsUpval(s) => self.res.loops.entry(s).or_default().vars_upval = bl.upval,
         }
@@ -664,12 +768,12 @@ impl<'a> Resolver<'a> {
                     "too many upvalues (limit is {MAX_UPVALS}) in {}",
                     where_(self.funcs[f].line)
                 );
-                let next_tok = self.next_tok.text();
+                let next_tok = self.next_tok.text(self.ast);
                 if !next_tok.is_empty() {
                     msg.push_str(" near ");
                     msg.push_str(next_tok);
                 }
-                return self.error(Anchor::before(super::expr_id(n)), n.pos().line, msg);
+                return self.error(Anchor::before(super::expr_id(n)), n.pos(self.ast).line, msg);
             }
             let u = if found.kind == RefKind::Local {
                 let var = &self.res.vars[found.v()];
@@ -700,18 +804,33 @@ impl<'a> Resolver<'a> {
         let rf = match self.lookup(n, name)? {
             Some(rf) => rf,
             None => {
-                // Only a hand-built function without an enclosing chunk
-                // could miss _ENV; treat it as the main chunk's upvalue.
-                let env = self.lookup(n, b"_ENV")?.unwrap_or(Ref::new(
-                    RefKind::Upval,
-                    RefKind::Upval,
-                    0,
-                    0,
-                ));
+                let cached = if self.env_locals {
+                    None
+                } else {
+                    self.funcs.last().and_then(|f| f.env)
+                };
+                let env = match cached {
+                    Some(env) => env,
+                    None => {
+                        // Only a hand-built function without an enclosing
+                        // chunk could miss _ENV; treat it as the main
+                        // chunk's upvalue.
+                        let env = self.lookup(n, b"_ENV")?.unwrap_or(Ref::new(
+                            RefKind::Upval,
+                            RefKind::Upval,
+                            0,
+                            0,
+                        ));
+                        self.fs().env = Some(env);
+                        env
+                    }
+                };
                 Ref::new(RefKind::Global, env.kind, env.up(), env.v())
             }
         };
-        self.res.refs.insert(addr(n), rf);
+        if let Expr::Name { id, .. } = n {
+            put(&mut self.res.refs, *id, Some(rf));
+        }
         Ok(rf)
     }
 

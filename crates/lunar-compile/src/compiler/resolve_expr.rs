@@ -4,12 +4,12 @@
 
 use std::collections::HashMap;
 
-use lunar_syntax::ast::{BinaryOp, Expr, FunctionExpr, UnaryOp};
+use lunar_syntax::ast::{Ast, BinaryOp, Expr, FunctionExpr, UnaryOp};
 
 use super::constant::{ArithOp, KValue, binary_arith, fold};
 use super::near::is_name;
 use super::resolve::{
-    Anchor, Done, Follow, FuncInfo, RFunc, RResult, RefKind, Resolver, VarKind, addr,
+    Anchor, Decl, Done, Follow, FuncInfo, RFunc, RResult, RefKind, Resolver, VarKind, addr, put,
 };
 use super::{expr_id, func_id, push_spine};
 
@@ -54,7 +54,7 @@ impl<'a> Resolver<'a> {
         }
         self.funcs.push(RFunc {
             info: FuncInfo::default(),
-            node: Some(addr(f)),
+            node: Some(f.id),
             line: line_defined,
             vararg: f.is_vararg,
             actvars: Vec::new(),
@@ -62,26 +62,28 @@ impl<'a> Resolver<'a> {
             blocks: Vec::new(),
             labels: Vec::new(),
             by_name: HashMap::new(),
+            env: None,
         });
         let body = &f.body;
-        self.enter_block(None, Done::Block(addr(body)));
+        self.enter_block(None, Done::Block(body.id));
         self.fs().blocks.last_mut().expect("block").node = Some(body);
-        let mut vars = Vec::with_capacity(f.params.len());
-        for (i, p) in f.params.iter().enumerate() {
-            let near = if i + 1 < f.params.len() || f.is_vararg {
+        let first = self.res.vars.len();
+        let params = &self.ast[f.params];
+        for (i, p) in params.iter().enumerate() {
+            let near = if i + 1 < params.len() || f.is_vararg {
                 "','"
             } else {
                 "')'"
             };
-            vars.push(self.new_local(func_id(f), p, VarKind::Regular, f.pos.line, near)?);
+            self.new_local(func_id(f), p, VarKind::Regular, f.pos.line, near)?;
         }
-        let n = vars.len();
-        self.res.decls.insert(func_id(f), vars);
+        let n = params.len();
+        self.fs().info.params = Decl::new(first, n);
         self.activate(n);
         self.stat_list(body, &Follow::new(f.end_pos.line, "'end'"), false)?;
         self.leave_block(after.line)?;
         let fs = self.funcs.pop().expect("function");
-        self.res.funcs.insert(addr(f), fs.info);
+        put(&mut self.res.funcs, f.id, fs.info);
         self.leave();
         Ok(())
     }
@@ -105,9 +107,10 @@ impl<'a> Resolver<'a> {
     /// calls, which the grammar builds with a loop and may be arbitrarily
     /// long, are walked with a loop.
     fn expr_next(&mut self, e: &'a Expr<'a>, next: NextTok<'a>) -> RResult<()> {
-        self.enter(e.pos().line)?;
+        let ast = self.ast;
+        self.enter_at(|| e.pos(ast).line)?;
         let base = self.spine.len();
-        let e = push_spine(&mut self.spine, e);
+        let e = push_spine(ast, &mut self.spine, e);
         let top = self.spine.len();
         let next0 = next;
         let next = if top > base {
@@ -116,9 +119,9 @@ impl<'a> Resolver<'a> {
             next0
         };
         match e {
-            Expr::Name { name, .. } => {
+            Expr::Name { id, .. } => {
                 self.next_tok = next;
-                self.name(e, name)?;
+                self.name(e, ast.name(*id))?;
                 self.next_tok = NextTok::Tok("");
             }
             Expr::Vararg(p) if !self.funcs.last().is_some_and(|f| f.vararg) => {
@@ -128,15 +131,19 @@ impl<'a> Resolver<'a> {
                     "cannot use '...' outside a vararg function near '...'".into(),
                 );
             }
-            Expr::Function(f) => self.function(f, f.lparen.line)?,
-            Expr::Unary(x) => self.expr(&x.x)?,
-            Expr::Paren(x) => self.expr(&x.x)?,
+            Expr::Function(f) => {
+                let f = &ast[*f];
+                self.function(f, f.lparen.line)?;
+            }
+            Expr::Unary(x) => self.expr(&ast[*x].x)?,
+            Expr::Paren(x) => self.expr(&ast[*x].x)?,
             Expr::Table(x) => {
-                for (i, f) in x.fields.iter().enumerate() {
+                let fields = &ast[ast[*x].fields];
+                for (i, f) in fields.iter().enumerate() {
                     if let Some(key) = &f.key {
                         self.expr_next(key, NextTok::Tok("']'"))?;
                     }
-                    let next = if i + 1 < x.fields.len() { "','" } else { "'}'" };
+                    let next = if i + 1 < fields.len() { "','" } else { "'}'" };
                     self.expr_next(&f.value, NextTok::Tok(next))?;
                 }
             }
@@ -145,6 +152,7 @@ impl<'a> Resolver<'a> {
         for i in (base..top).rev() {
             match self.spine[i] {
                 Expr::Binary(x) => {
+                    let x = &ast[*x];
                     let after = if i > base {
                         NextTok::After(self.spine[i - 1])
                     } else {
@@ -152,9 +160,9 @@ impl<'a> Resolver<'a> {
                     };
                     self.expr_next(&x.r, after)?;
                 }
-                Expr::Index(x) => self.expr_next(&x.key, NextTok::Tok("']'"))?,
-                Expr::Call(x) => self.expr_list(&x.args)?,
-                Expr::MethodCall(x) => self.expr_list(&x.args)?,
+                Expr::Index(x) => self.expr_next(&ast[*x].key, NextTok::Tok("']'"))?,
+                Expr::Call(x) => self.expr_list(&ast[ast[*x].args])?,
+                Expr::MethodCall(x) => self.expr_list(&ast[ast[*x].args])?,
                 _ => {}
             }
         }
@@ -179,11 +187,13 @@ impl<'a> Resolver<'a> {
     /// Evaluates an expression on abstract descriptors; binary chains are
     /// walked with a loop.
     fn abs_eval(&mut self, e: &'a Expr<'a>) -> RResult<AbsExp<'a>> {
-        self.enter(e.pos().line)?;
+        let ast = self.ast;
+        self.enter_at(|| e.pos(ast).line)?;
         let mut spine = Vec::new();
         let mut e = e;
         while let Expr::Binary(b) = e {
-            spine.push(&**b);
+            let b = &ast[*b];
+            spine.push(b);
             e = &b.l;
         }
         let mut a = self.abs_leaf(e)?;
@@ -232,15 +242,16 @@ impl<'a> Resolver<'a> {
             Expr::Nil(_) => k(KValue::Nil),
             Expr::True(_) => k(KValue::Bool(true)),
             Expr::False(_) => k(KValue::Bool(false)),
-            Expr::Int { value, .. } => k(KValue::Int(*value)),
-            Expr::Float { value, .. } => k(KValue::Float(*value)),
-            Expr::String { value, .. } => k(KValue::Str(value)),
-            Expr::Name { .. } => match self.res.refs.get(&addr(e)) {
+            Expr::Int(x) => k(KValue::Int(self.ast[*x].value)),
+            Expr::Float(x) => k(KValue::Float(self.ast[*x].value)),
+            Expr::String(x) => k(KValue::Str(&self.ast[*x].value)),
+            Expr::Name { id, .. } => match self.res.name_ref(*id) {
                 Some(rf) if rf.kind == RefKind::Const => k(self.res.vars[rf.v()].value),
                 _ => NOT_CONST,
             },
-            Expr::Paren(x) => self.abs_eval(&x.x)?,
+            Expr::Paren(x) => self.abs_eval(&self.ast[*x].x)?,
             Expr::Unary(x) => {
+                let x = &self.ast[*x];
                 let a = self.abs_eval(&x.x)?;
                 if !a.is_const {
                     return Ok(NOT_CONST);
@@ -283,27 +294,28 @@ pub(crate) enum NextTok<'a> {
     After(&'a Expr<'a>),
 }
 
-impl NextTok<'_> {
+impl<'a> NextTok<'a> {
     /// The token as printed ("" if unknown).
-    pub(crate) fn text(self) -> &'static str {
+    pub(crate) fn text(self, ast: &'a Ast<'a>) -> &'static str {
         match self {
             NextTok::Tok(t) => t,
-            NextTok::After(e) => token_after(e),
+            NextTok::After(e) => token_after(ast, e),
         }
     }
 }
 
 /// Returns the token that follows the first operand of a chain node: its
 /// operator, '.', '[', '(' or ':'.
-pub(crate) fn token_after(e: &Expr) -> &'static str {
+pub(crate) fn token_after<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> &'static str {
     match e {
-        Expr::Binary(x) => quoted_operator(x.op),
-        Expr::Index(x) => match &x.key {
-            Expr::String { value, .. } if is_name(value) => "'.'",
+        Expr::Binary(x) => quoted_operator(ast[*x].op),
+        Expr::Index(x) => match &ast[*x].key {
+            Expr::String(s) if is_name(&ast[*s].value) => "'.'",
             _ => "'['",
         },
         Expr::Call(x) => {
-            if x.args.len() == 1 && matches!(x.args[0], Expr::String { .. } | Expr::Table(_)) {
+            let args = &ast[ast[*x].args];
+            if args.len() == 1 && matches!(args[0], Expr::String(_) | Expr::Table(_)) {
                 ""
             } else {
                 "'('"

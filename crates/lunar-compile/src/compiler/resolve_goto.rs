@@ -125,6 +125,7 @@ impl<'a> Resolver<'a> {
         let Stat::Label(x) = s else {
             return Ok(());
         };
+        let x = &self.ast[*x];
         let cur = self.cur();
         if let Some(&li) = self.funcs[cur].by_name.get(x.name) {
             let msg = format!(

@@ -2,18 +2,18 @@
 //! declarations, assignments to read-only variables.
 
 use lunar_syntax::ast::{
-    Attrib, Block, Expr, FunctionStat, GenericForStat, LocalStat, NumericForStat, Stat,
+    Ast, Attrib, Block, Expr, FunctionStat, GenericForStat, LocalStat, NumericForStat, Stat,
 };
 
-use super::resolve::{Anchor, Done, Follow, Near, RResult, Resolver, VarKind, addr};
+use super::resolve::{Anchor, Decl, Done, Follow, Near, RResult, Resolver, VarKind, addr, put};
 use super::{expr_id, stat_id};
 
 /// Returns the first token of a statement, as a follow.
-pub(crate) fn stat_follow<'a>(s: &'a Stat<'a>) -> Follow<'a> {
+pub(crate) fn stat_follow<'a>(ast: &'a Ast<'a>, s: &'a Stat<'a>) -> Follow<'a> {
     let near = match s {
         Stat::Local(_) | Stat::LocalFunction(_) => "'local'",
-        Stat::Assign(x) => return expr_follow(&x.targets[0]),
-        Stat::Call(x) => return expr_follow(&x.call),
+        Stat::Assign(x) => return expr_follow(ast, &ast[ast[*x].targets][0]),
+        Stat::Call(x) => return expr_follow(ast, &ast[*x].call),
         Stat::Do(_) => "'do'",
         Stat::While(_) => "'while'",
         Stat::Repeat(_) => "'repeat'",
@@ -25,36 +25,36 @@ pub(crate) fn stat_follow<'a>(s: &'a Stat<'a>) -> Follow<'a> {
         Stat::Goto(_) => "'goto'",
         Stat::Label(_) => "'::'",
     };
-    Follow::new(s.pos().line, near)
+    Follow::new(s.pos(ast).line, near)
 }
 
 /// Returns the first token of a prefix expression.
-fn expr_follow<'a>(e: &'a Expr<'a>) -> Follow<'a> {
+fn expr_follow<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> Follow<'a> {
     let mut e = e;
     loop {
         match e {
-            Expr::Index(x) => e = &x.obj,
-            Expr::Binary(x) => e = &x.l,
-            Expr::Name { pos, name } => {
+            Expr::Index(x) => e = &ast[*x].obj,
+            Expr::Binary(x) => e = &ast[*x].l,
+            Expr::Name { pos, id } => {
                 return Follow {
                     line: pos.line,
-                    near: Near::Name(name),
+                    near: Near::Name(ast.name(*id)),
                 };
             }
-            Expr::Paren(x) => return Follow::new(x.pos.line, "'('"),
-            _ => return Follow::new(e.pos().line, "'('"),
+            Expr::Paren(x) => return Follow::new(ast[*x].pos.line, "'('"),
+            _ => return Follow::new(e.pos(ast).line, "'('"),
         }
     }
 }
 
 /// Returns the position of the first token of an expression.
-pub(crate) fn expr_start(e: &Expr) -> lunar_syntax::ast::Pos {
+pub(crate) fn expr_start<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> lunar_syntax::ast::Pos {
     let mut e = e;
     loop {
         match e {
-            Expr::Index(x) => e = &x.obj,
-            Expr::Binary(x) => e = &x.l,
-            _ => return e.pos(),
+            Expr::Index(x) => e = &ast[*x].obj,
+            Expr::Binary(x) => e = &ast[*x].l,
+            _ => return e.pos(ast),
         }
     }
 }
@@ -74,7 +74,8 @@ impl<'a> Resolver<'a> {
         end: &Follow<'a>,
         until_end: bool,
     ) -> RResult<()> {
-        let stats = &b.stats;
+        let ast = self.ast;
+        let stats = &ast[b.stats];
         let mut i = 0;
         while i < stats.len() {
             if matches!(stats[i], Stat::Label(_)) {
@@ -85,7 +86,7 @@ impl<'a> Resolver<'a> {
                     j += 1;
                 }
                 let fol = if j < stats.len() {
-                    stat_follow(&stats[j])
+                    stat_follow(ast, &stats[j])
                 } else {
                     *end
                 };
@@ -98,7 +99,7 @@ impl<'a> Resolver<'a> {
                 continue;
             }
             let fol = if i + 1 < stats.len() {
-                stat_follow(&stats[i + 1])
+                stat_follow(ast, &stats[i + 1])
             } else {
                 *end
             };
@@ -110,42 +111,50 @@ impl<'a> Resolver<'a> {
 
     /// Resolves a block that is its own scope.
     fn block(&mut self, b: &'a Block<'a>, end: &Follow<'a>, until_end: bool) -> RResult<()> {
-        self.enter_block(None, Done::Block(addr(b)));
+        self.enter_block(None, Done::Block(b.id));
         self.stat_list(b, end, until_end)?;
         self.leave_block(end.line)
     }
 
     /// Resolves one statement; `fol` is the token after it.
     fn stat(&mut self, s: &'a Stat<'a>, fol: Follow<'a>) -> RResult<()> {
-        self.enter(s.pos().line)?;
+        let ast = self.ast;
+        self.enter_at(|| s.pos(ast).line)?;
         let saved = (
             std::mem::take(&mut self.tail),
             std::mem::replace(&mut self.tail_follow, fol),
         );
         match s {
-            Stat::Local(x) => self.local_stat(s, x, &fol)?,
+            Stat::Local(x) => self.local_stat(s, &ast[*x], &fol)?,
             Stat::Assign(x) => {
-                for (i, t) in x.targets.iter().enumerate() {
+                let x = &ast[*x];
+                let targets = &ast[x.targets];
+                for (i, t) in targets.iter().enumerate() {
                     self.expr(t)?;
-                    if let Expr::Name { pos, name } = t {
+                    if let Expr::Name { pos, id } = t {
+                        let name = ast.name(*id);
                         // The reference checks each target when it reads
                         // the token after it: ',' or, after the last one,
                         // '='.
-                        let line = if i == x.targets.len() - 1 {
+                        let line = if i == targets.len() - 1 {
                             x.pos.line
                         } else {
                             pos.line
                         };
-                        let rf = self.res.refs[&addr(t)];
+                        let rf = self.res.name_ref(*id).expect("a resolved name");
                         self.check_read_only(Anchor::after(expr_id(t)), rf, name, line)?;
                     }
                 }
-                self.expr_list_tail(&x.values);
-                self.expr_list(&x.values)?;
+                self.expr_list_tail(&ast[x.values]);
+                self.expr_list(&ast[x.values])?;
             }
-            Stat::Call(x) => self.expr(&x.call)?,
-            Stat::Do(x) => self.block(&x.body, &end_follow(&x.body), false)?,
+            Stat::Call(x) => self.expr(&ast[*x].call)?,
+            Stat::Do(x) => {
+                let x = &ast[*x];
+                self.block(&x.body, &end_follow(&x.body), false)?;
+            }
             Stat::While(x) => {
+                let x = &ast[*x];
                 self.expr(&x.cond)?;
                 self.res.loops.insert(addr(s), Default::default());
                 self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
@@ -153,10 +162,11 @@ impl<'a> Resolver<'a> {
                 self.leave_block(0)?;
             }
             Stat::Repeat(x) => {
+                let x = &ast[*x];
                 self.res.loops.insert(addr(s), Default::default());
                 self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
                 let body = &x.body;
-                self.enter_block(None, Done::Block(addr(body)));
+                self.enter_block(None, Done::Block(body.id));
                 self.stat_list(body, &Follow::new(body.end.line, "'until'"), true)?;
                 self.expr_tail(&x.cond);
                 self.expr(&x.cond)?;
@@ -164,39 +174,43 @@ impl<'a> Resolver<'a> {
                 self.leave_block(0)?;
             }
             Stat::If(x) => {
-                for (i, c) in x.conds.iter().enumerate() {
+                let x = &ast[*x];
+                let (conds, blocks) = (&ast[x.conds], &ast[x.blocks]);
+                for (i, c) in conds.iter().enumerate() {
                     self.expr(c)?;
-                    let near = if i + 1 < x.conds.len() {
+                    let near = if i + 1 < conds.len() {
                         "'elseif'"
                     } else if x.else_block.is_some() {
                         "'else'"
                     } else {
                         "'end'"
                     };
-                    let end = Follow::new(x.blocks[i].end.line, near);
-                    self.block(&x.blocks[i], &end, false)?;
+                    let end = Follow::new(blocks[i].end.line, near);
+                    self.block(&blocks[i], &end, false)?;
                 }
                 if let Some(b) = &x.else_block {
                     self.block(b, &end_follow(b), false)?;
                 }
             }
-            Stat::NumericFor(x) => self.numeric_for(s, x)?,
-            Stat::GenericFor(x) => self.generic_for(s, x)?,
-            Stat::Function(x) => self.function_stat(s, x, &fol)?,
+            Stat::NumericFor(x) => self.numeric_for(s, &ast[*x])?,
+            Stat::GenericFor(x) => self.generic_for(s, &ast[*x])?,
+            Stat::Function(x) => self.function_stat(s, &ast[*x], &fol)?,
             Stat::LocalFunction(x) => {
+                let x = &ast[*x];
                 let v =
                     self.new_local(stat_id(s), x.name, VarKind::Regular, x.name_pos.line, "'('")?;
-                self.res.decls.insert(stat_id(s), vec![v]);
+                put(&mut self.res.decls, x.id, Decl::new(v, 1));
                 self.activate(1);
                 self.tail = addr(&x.func);
                 self.function(&x.func, x.func.lparen.line)?;
             }
             Stat::Return(x) => {
-                self.expr_list_tail(&x.values);
-                self.expr_list(&x.values)?;
+                let values = &ast[ast[*x].values];
+                self.expr_list_tail(values);
+                self.expr_list(values)?;
             }
             Stat::Break(p) => self.new_goto(b"break", p.line, addr(s))?,
-            Stat::Goto(x) => self.goto_stat(s, x)?,
+            Stat::Goto(x) => self.goto_stat(s, &ast[*x])?,
             // Labels are handled by stat_list; a lone one gets here only
             // from a hand-built tree.
             Stat::Label(_) => self.label(Anchor::before(stat_id(s)), s, fol.line, false)?,
@@ -220,10 +234,10 @@ impl<'a> Resolver<'a> {
         let mut e = e;
         loop {
             match e {
-                Expr::Binary(x) => e = &x.r,
-                Expr::Unary(x) => e = &x.x,
+                Expr::Binary(x) => e = &self.ast[*x].r,
+                Expr::Unary(x) => e = &self.ast[*x].x,
                 Expr::Function(f) => {
-                    self.tail = addr(&**f);
+                    self.tail = addr(&self.ast[*f]);
                     return;
                 }
                 _ => return,
@@ -237,23 +251,25 @@ impl<'a> Resolver<'a> {
         x: &'a LocalStat<'a>,
         fol: &Follow<'a>,
     ) -> RResult<()> {
-        let mut vars = Vec::with_capacity(x.names.len());
+        let first = self.res.vars.len();
         let mut to_close = None;
-        for (i, name) in x.names.iter().enumerate() {
-            let attrib = x.attribs.get(i).copied().unwrap_or(Attrib::None);
+        let ast = self.ast;
+        let (names, name_pos, values) = (&ast[x.names], &ast[x.name_pos], &ast[x.values]);
+        let attribs = &ast[x.attribs];
+        for (i, name) in names.iter().enumerate() {
+            let attrib = attribs.get(i).copied().unwrap_or(Attrib::None);
             let mut near = fol.near;
-            let mut line = x.name_pos[i].line;
+            let mut line = name_pos[i].line;
             if attrib != Attrib::None {
                 near = Near::Tok("'<'");
-            } else if i + 1 < x.names.len() {
+            } else if i + 1 < names.len() {
                 near = Near::Tok("','");
-            } else if !x.values.is_empty() {
+            } else if !values.is_empty() {
                 near = Near::Tok("'='");
             } else {
                 line = fol.line;
             }
             let v = self.new_local(stat_id(s), name, VarKind::Regular, line, near)?;
-            vars.push(v);
             match attrib {
                 Attrib::Const => self.res.vars[v].kind = VarKind::Const,
                 Attrib::Close => {
@@ -261,7 +277,7 @@ impl<'a> Resolver<'a> {
                     if to_close.is_some() {
                         return self.error(
                             Anchor::before(stat_id(s)),
-                            x.name_pos[i].line,
+                            name_pos[i].line,
                             "multiple to-be-closed variables in local list".into(),
                         );
                     }
@@ -270,14 +286,16 @@ impl<'a> Resolver<'a> {
                 Attrib::None => {}
             }
         }
-        let last = *vars.last().expect("a local statement declares a name");
-        let n = vars.len();
-        self.res.decls.insert(stat_id(s), vars);
-        self.expr_list_tail(&x.values);
-        self.expr_list(&x.values)?;
-        if x.values.len() == n
+        let n = names.len();
+        let last = (first + n)
+            .checked_sub(1)
+            .expect("a local statement declares a name");
+        put(&mut self.res.decls, x.id, Decl::new(first, n));
+        self.expr_list_tail(values);
+        self.expr_list(values)?;
+        if values.len() == n
             && self.res.vars[last].kind == VarKind::Const
-            && let Some(v) = self.const_value(x.values.last().expect("values"))?
+            && let Some(v) = self.const_value(values.last().expect("values"))?
         {
             let var = &mut self.res.vars[last];
             var.kind = VarKind::Ctc;
@@ -299,9 +317,10 @@ impl<'a> Resolver<'a> {
         self.expr(&x.target)?;
         self.tail = addr(&x.func);
         self.function(&x.func, x.pos.line)?;
-        if let Expr::Name { name, .. } = &x.target {
+        if let Expr::Name { id, .. } = &x.target {
+            let name = self.ast.name(*id);
             // Checked after the body, at the token after its 'end'.
-            let rf = self.res.refs[&addr(&x.target)];
+            let rf = self.res.name_ref(*id).expect("a resolved name");
             self.check_read_only(Anchor::after(stat_id(s)), rf, name, fol.line)?;
         }
         Ok(())
@@ -312,12 +331,12 @@ impl<'a> Resolver<'a> {
         self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
         let line = x.var_pos.line;
         let id = stat_id(s);
-        let mut vars = Vec::with_capacity(4);
+        let first = self.res.vars.len();
         for _ in 0..3 {
-            vars.push(self.new_local(id, b"(for state)", VarKind::Regular, line, "'='")?);
+            self.new_local(id, b"(for state)", VarKind::Regular, line, "'='")?;
         }
-        vars.push(self.new_local(id, x.var, VarKind::Regular, line, "'='")?);
-        self.res.decls.insert(id, vars);
+        self.new_local(id, x.var, VarKind::Regular, line, "'='")?;
+        put(&mut self.res.decls, x.id, Decl::new(first, 4));
         self.expr(&x.start)?;
         self.expr(&x.limit)?;
         if let Some(step) = &x.step {
@@ -331,21 +350,23 @@ impl<'a> Resolver<'a> {
     fn generic_for(&mut self, s: &'a Stat<'a>, x: &'a GenericForStat<'a>) -> RResult<()> {
         self.res.loops.insert(addr(s), Default::default());
         self.enter_block(Some(addr(s)), Done::LoopUpval(addr(s)));
-        let near = |i: usize| if i + 1 < x.names.len() { "','" } else { "'in'" };
-        let line = x.name_pos[0].line;
+        let ast = self.ast;
+        let (names, name_pos) = (&ast[x.names], &ast[x.name_pos]);
+        let near = |i: usize| if i + 1 < names.len() { "','" } else { "'in'" };
+        let line = name_pos[0].line;
         let id = stat_id(s);
-        let mut vars = Vec::with_capacity(4 + x.names.len());
+        let first = self.res.vars.len();
         for _ in 0..4 {
-            vars.push(self.new_local(id, b"(for state)", VarKind::Regular, line, near(0))?);
+            self.new_local(id, b"(for state)", VarKind::Regular, line, near(0))?;
         }
-        for (i, name) in x.names.iter().enumerate() {
-            vars.push(self.new_local(id, name, VarKind::Regular, x.name_pos[i].line, near(i))?);
+        for (i, name) in names.iter().enumerate() {
+            self.new_local(id, name, VarKind::Regular, name_pos[i].line, near(i))?;
         }
-        self.res.decls.insert(id, vars);
-        self.expr_list(&x.exprs)?;
+        put(&mut self.res.decls, x.id, Decl::new(first, 4 + names.len()));
+        self.expr_list(&ast[x.exprs])?;
         self.activate(4);
         self.mark_to_be_closed();
-        self.for_body(s, &x.body, x.names.len())?;
+        self.for_body(s, &x.body, names.len())?;
         self.leave_block(0)
     }
 

@@ -5,7 +5,9 @@
 use std::process::Command;
 use std::sync::Arc;
 
-use lunar_syntax::ast::{Block, Chunk, DoStat, Expr, Pos, ReturnStat, Stat, UnaryExpr, UnaryOp};
+use lunar_syntax::ast::{
+    Ast, Block, Chunk, DoStat, Expr, List, NodeCounts, Pos, ReturnStat, Stat, UnaryExpr, UnaryOp,
+};
 
 use super::constant::{ArithOp, KValue, fold};
 use super::{CompileOptions, compile, compile_with_options};
@@ -641,37 +643,52 @@ fn depth_limit() {
     with_big_stack(|| {
         const N: usize = 100_000;
         let p = Pos::new(1, 1);
-        let mut e = Expr::Name { pos: p, name: b"x" };
+        let mut ast = Ast::default();
+        let mut e = Expr::Name {
+            pos: p,
+            id: ast.push_name(b"x"),
+        };
         for _ in 0..N {
-            e = Expr::Unary(Box::new(UnaryExpr {
+            e = Expr::Unary(ast.push(UnaryExpr {
                 pos: p,
                 op: UnaryOp::Neg,
                 x: e,
             }));
         }
+        let values = ast.push_list([e]);
+        let ret = ast.push(ReturnStat {
+            pos: p,
+            values,
+            value_commas: List::default(),
+        });
         let deep_expr = Chunk {
             name: b"=deep".to_vec().into(),
             block: Block {
-                stats: vec![Stat::Return(Box::new(ReturnStat {
-                    pos: p,
-                    values: vec![e],
-                    value_commas: Vec::new(),
-                }))],
+                stats: ast.push_list([Stat::Return(ret)]),
                 end: p,
                 last_line: p.line,
+                id: 0,
             },
+            counts: NodeCounts::default(),
+            ast,
         };
+        let mut ast = Ast::default();
         let mut b = Block::default();
-        for _ in 0..N {
+        for i in 0..N {
+            let d = ast.push(DoStat { pos: p, body: b });
             b = Block {
-                stats: vec![Stat::Do(Box::new(DoStat { pos: p, body: b }))],
+                stats: ast.push_list([Stat::Do(d)]),
                 end: p,
                 last_line: p.line,
+                id: i as u32 + 1,
             };
         }
+        // The counts are left at zero: the compiler grows its vectors.
         let deep_block = Chunk {
             name: b"=deep".to_vec().into(),
             block: b,
+            counts: NodeCounts::default(),
+            ast,
         };
         for chunk in [deep_expr, deep_block] {
             let err = compile(&chunk).expect_err("a nesting error");
@@ -679,7 +696,6 @@ fn depth_limit() {
                 err.to_string().contains("too many syntax levels"),
                 "got {err}"
             );
-            // Dropping the tree recurses; keep it on this thread's stack.
             drop(chunk);
         }
     });
