@@ -65,6 +65,22 @@ pub fn command(base: Command) -> Command {
                 .help("keep kv in Redis (redis://host:6379/0) instead of in the process"),
         )
         .arg(
+            Arg::new("tls-cert")
+                .long("tls-cert")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(OsString))
+                .requires("tls-key")
+                .help("serve HTTPS with this certificate chain (PEM)"),
+        )
+        .arg(
+            Arg::new("tls-key")
+                .long("tls-key")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(OsString))
+                .requires("tls-cert")
+                .help("the certificate's private key (PEM)"),
+        )
+        .arg(
             Arg::new("playground")
                 .long("playground")
                 .action(ArgAction::SetTrue)
@@ -115,6 +131,15 @@ pub fn cmd_serve(args: &[Vec<u8>]) -> i32 {
     }
     if let Some(url) = m.get_one::<String>("redis") {
         config.kv.redis_url = Some(url.clone());
+    }
+    if let (Some(cert), Some(key)) = (
+        m.get_one::<OsString>("tls-cert"),
+        m.get_one::<OsString>("tls-key"),
+    ) {
+        config.tls = Some(lunar_server::TlsSettings {
+            cert: PathBuf::from(cert),
+            key: PathBuf::from(key),
+        });
     }
     if m.get_flag("playground") {
         config.playground = true;

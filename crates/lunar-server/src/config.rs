@@ -62,6 +62,9 @@ pub struct Config {
     pub kv: KvSettings,
     /// The `http` client module.
     pub http: HttpSettings,
+    /// Serve HTTPS with this certificate and key (PEM files); plain HTTP
+    /// without.
+    pub tls: Option<TlsSettings>,
     /// Serve the script playground at `/` (off by default: it runs code
     /// that visitors type, in a sandboxed state).
     pub playground: bool,
@@ -115,6 +118,16 @@ pub struct KvSettings {
     /// A Redis URL (`redis://host:6379/0`): every replica shares the
     /// store. Without one, the store is in this process.
     pub redis_url: Option<String>,
+}
+
+/// The server's certificate and key.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsSettings {
+    /// The certificate chain, PEM.
+    pub cert: PathBuf,
+    /// The private key, PEM (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
 }
 
 /// The `http` client module's settings.
@@ -173,6 +186,7 @@ impl Default for Config {
             idle_states: 64,
             kv: KvSettings::default(),
             http: HttpSettings::default(),
+            tls: None,
             playground: false,
             profiling: false,
             bench_routes: false,

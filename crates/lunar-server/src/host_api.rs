@@ -136,6 +136,18 @@ pub fn to_json_into(
     }
 }
 
+/// Appends the JSON text of a VM value to `out`, for the server's own
+/// responses (no rooted handle made); the error is `json.encode`'s
+/// message. The value must stay reachable for the call (it is: a
+/// handler's result is held by the caller).
+pub(crate) fn raw_to_json(vm: &mut Vm, v: Raw, out: &mut Vec<u8>) -> Result<(), String> {
+    match json::encode(vm, v, out, false) {
+        Ok(()) => Ok(()),
+        Err(json::EncodeError::Invalid(m)) => Err(format!("json.encode: {m}")),
+        Err(json::EncodeError::Vm(_)) => Err("json.encode: stopped by a limit".to_string()),
+    }
+}
+
 /// The Lua value of the JSON text `bytes` (the rules of `json.decode`;
 /// errors read `json.decode: ... at line L column C`).
 ///

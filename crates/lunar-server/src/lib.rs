@@ -45,6 +45,6 @@ mod worker;
 
 pub use config::{
     Config, DEFAULT_LIMITS, DEFAULT_MAX_LIMITS, HttpSettings, KvSettings, LimitSettings, LogFormat,
-    RequestLimits,
+    RequestLimits, TlsSettings,
 };
 pub use server::{Server, init_logging};

@@ -85,6 +85,11 @@ pub struct Metrics {
     pub in_flight: u64,
     /// Connections accepted.
     pub connections: u64,
+    /// Requests served by a state reused from an earlier one.
+    pub state_reuses: u64,
+    /// The time those reuses took: checkout (with the request's limits
+    /// set), reset and checkin.
+    pub state_reuse_seconds: f64,
 }
 
 impl Metrics {
@@ -121,6 +126,8 @@ impl Metrics {
         self.states_idle += other.states_idle;
         self.in_flight += other.in_flight;
         self.connections += other.connections;
+        self.state_reuses += other.state_reuses;
+        self.state_reuse_seconds += other.state_reuse_seconds;
     }
 
     /// Total responses with `status`, over every route.
@@ -286,6 +293,18 @@ impl prometheus_client::collector::Collector for Scrape {
             "lunar_states_created",
             "States made for requests",
             &ConstCounter::new(m.states_created),
+        )?;
+        single(
+            &mut encoder,
+            "lunar_state_reuses",
+            "Requests served by a state reused from an earlier request",
+            &ConstCounter::new(m.state_reuses),
+        )?;
+        single(
+            &mut encoder,
+            "lunar_state_reuse_seconds",
+            "Time spent checking states out (limits set), resetting and checking them in",
+            &ConstCounter::new(m.state_reuse_seconds),
         )?;
         single(
             &mut encoder,

@@ -23,8 +23,8 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper::header::{CONTENT_TYPE, HeaderName};
 use hyper::{Response, StatusCode};
-use lunar::{State, Table, Value};
-use std::net::SocketAddr;
+use lunar::vm::{Gc, State as Vm, Table, Value as Raw};
+use lunar::{State, Value};
 
 /// The content type of text answers.
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -89,90 +89,117 @@ pub fn error(status: StatusCode, reason: &str, id: &str) -> Response<Full<Bytes>
     resp
 }
 
-/// Builds the request table a handler receives.
+/// Builds the request table a handler receives. It is made with the
+/// VM's own API (no rooted handle per field: a request costs a few
+/// allocations of the heap) and rooted once at the end.
 pub fn request_table(
     state: &mut State,
-    meta: &Table,
+    meta: &Value,
     parts: &hyper::http::request::Parts,
     body: &[u8],
-    remote: SocketAddr,
+    remote: &str,
     id: &str,
-) -> lunar::Result<Table> {
+) -> lunar::Result<Value> {
     let mut cx = state.ctx();
-    let req = cx.create_table_with_capacity(0, 8);
-    req.raw_set(&mut cx, "method", parts.method.as_str())?;
-    req.raw_set(&mut cx, "path", parts.uri.path())?;
-    let query = cx.create_table();
+    let Raw::Table(meta) = cx.to_raw(meta)? else {
+        return Err(lunar::Error::runtime(
+            "the request metatable is not a table",
+        ));
+    };
+    // No collection runs between these allocations (the VM collects only
+    // at its safe points), so the raw values need no rooting until the
+    // table is handed back.
+    let vm = cx.vm();
+    let req = vm.new_table(0, 8);
+    let v = vm.str_value(parts.method.as_str().as_bytes());
+    vm.set_field(req, "method", v);
+    let v = vm.str_value(parts.uri.path().as_bytes());
+    vm.set_field(req, "path", v);
+    let query = vm.new_table(0, 0);
     if let Some(q) = parts.uri.query() {
-        req.raw_set(&mut cx, "raw_query", q)?;
+        let v = vm.str_value(q.as_bytes());
+        vm.set_field(req, "raw_query", v);
         for (k, v) in form_urlencoded::parse(q.as_bytes()) {
-            let key = k.as_ref();
-            match query.raw_get::<_, Value>(&mut cx, key)? {
-                Value::Nil => query.raw_set(&mut cx, key, v.as_ref())?,
-                Value::Table(list) => list.push(&mut cx, v.as_ref())?,
-                first => {
-                    let list = cx.create_table_with_capacity(2, 0);
-                    list.push(&mut cx, first)?;
-                    list.push(&mut cx, v.as_ref())?;
-                    query.raw_set(&mut cx, key, list)?;
+            let key = vm.str_value(k.as_bytes());
+            let value = vm.str_value(v.as_bytes());
+            let entry = match query.get(key) {
+                Raw::Nil => value,
+                Raw::Table(list) => {
+                    let n = list.len();
+                    list.set_int(vm.heap(), n + 1, value);
+                    continue;
                 }
-            }
+                first => {
+                    let list = vm.new_table(2, 0);
+                    list.set_int(vm.heap(), 1, first);
+                    list.set_int(vm.heap(), 2, value);
+                    Raw::Table(list)
+                }
+            };
+            // A string key: raw_set fails only for nil and NaN keys.
+            let _ = vm.raw_set(query, key, entry);
         }
     }
-    req.raw_set(&mut cx, "query", query)?;
-    let headers = cx.create_table_with_capacity(0, parts.headers.keys_len());
+    vm.set_field(req, "query", Raw::Table(query));
+    let headers = vm.new_table(0, parts.headers.keys_len());
     for name in parts.headers.keys() {
         let mut all = parts.headers.get_all(name).iter();
         let Some(first) = all.next() else { continue };
-        match all.next() {
-            None => headers.raw_set(&mut cx, name.as_str(), first.as_bytes())?,
+        let value = match all.next() {
+            None => vm.str_value(first.as_bytes()),
             Some(second) => {
                 let mut joined = first.as_bytes().to_vec();
                 for v in std::iter::once(second).chain(all) {
                     joined.extend_from_slice(b", ");
                     joined.extend_from_slice(v.as_bytes());
                 }
-                headers.raw_set(&mut cx, name.as_str(), joined.as_slice())?;
+                vm.str_value(&joined)
             }
-        }
+        };
+        vm.set_field(headers, name.as_str(), value);
     }
-    req.raw_set(&mut cx, "headers", headers)?;
-    req.raw_set(&mut cx, "body", body)?;
-    req.raw_set(&mut cx, "remote_addr", remote.to_string())?;
-    req.raw_set(&mut cx, "id", id)?;
-    req.set_metatable(&mut cx, Some(meta))?;
-    Ok(req)
+    vm.set_field(req, "headers", Raw::Table(headers));
+    let v = vm.str_value(body);
+    vm.set_field(req, "body", v);
+    let v = vm.str_value(remote.as_bytes());
+    vm.set_field(req, "remote_addr", v);
+    let v = vm.str_value(id.as_bytes());
+    vm.set_field(req, "id", v);
+    req.set_metatable(Some(meta));
+    Ok(cx.from_raw(Raw::Table(req)))
 }
 
 /// The response for what a handler returned; `Err` says why it cannot
 /// be one (for the log).
-pub fn reply_of(state: &mut State, value: Value) -> Result<Reply, String> {
-    match value {
-        Value::Nil => Ok(Reply {
+pub fn reply_of(state: &mut State, value: &Value) -> Result<Reply, String> {
+    let mut cx = state.ctx();
+    // `value` holds the object for as long as this runs.
+    let raw = cx.to_raw(value).map_err(|e| e.to_string())?;
+    let vm = cx.vm();
+    match raw {
+        Raw::Nil => Ok(Reply {
             status: StatusCode::NO_CONTENT,
             headers: Vec::new(),
             content_type: None,
             body: Bytes::new(),
         }),
-        Value::String(s) => Ok(Reply {
+        Raw::Str(s) => Ok(Reply {
             status: StatusCode::OK,
             headers: Vec::new(),
             content_type: Some(TEXT),
             body: Bytes::copy_from_slice(s.as_bytes()),
         }),
-        Value::Table(t) => {
-            if is_response_table(state, &t)? {
-                response_table(state, &t)
+        Raw::Table(t) => {
+            if is_response_table(vm, t) {
+                response_table(vm, t)
             } else {
-                json_reply(state, StatusCode::OK, &Value::Table(t))
+                json_reply(vm, StatusCode::OK, raw)
             }
         }
-        v @ (Value::Integer(_) | Value::Number(_) | Value::Boolean(_)) => {
-            json_reply(state, StatusCode::OK, &v)
-        }
-        other => Err(format!(
+        Raw::Int(_) | Raw::Float(_) | Raw::Bool(_) => json_reply(vm, StatusCode::OK, raw),
+        _ => Err(format!(
             "the handler returned a {} value",
-            other.type_name()
+            value.type_name()
         )),
     }
 }
@@ -183,18 +210,25 @@ pub fn thrown_reply(state: &mut State, e: &lunar::Error) -> Option<Reply> {
     if !matches!(e.kind(), lunar::ErrorKind::Runtime) {
         return None;
     }
-    let Some(Value::Table(t)) = e.value() else {
+    let value @ Value::Table(_) = e.value()? else {
         return None;
     };
-    let status = t.raw_get::<_, Value>(state, "status").ok()?.as_integer()?;
+    let mut cx = state.ctx();
+    let Raw::Table(t) = cx.to_raw(value).ok()? else {
+        return None;
+    };
+    let vm = cx.vm();
+    let Raw::Int(status) = vm.get_field(t, "status") else {
+        return None;
+    };
     if !(400..=599).contains(&status) {
         return None;
     }
-    let mut reply = response_table(state, t).ok()?;
+    let mut reply = response_table(vm, t).ok()?;
     if reply.body.is_empty()
-        && let Ok(Value::String(why)) = t.raw_get::<_, Value>(state, "error")
+        && let Raw::Str(why) = vm.get_field(t, "error")
     {
-        let body = serde_json::json!({ "error": why.to_string_lossy() });
+        let body = serde_json::json!({ "error": String::from_utf8_lossy(why.as_bytes()) });
         reply.body = Bytes::from(body.to_string());
         reply.content_type = Some(JSON);
     }
@@ -203,25 +237,18 @@ pub fn thrown_reply(state: &mut State, e: &lunar::Error) -> Option<Reply> {
 
 /// Whether a returned table is a response (has `status`, `headers` or
 /// `body`) rather than data to send as JSON.
-fn is_response_table(state: &mut State, t: &Table) -> Result<bool, String> {
-    for field in ["status", "body", "headers"] {
-        let v: Value = t.raw_get(state, field).map_err(|e| e.to_string())?;
-        if !v.is_nil() {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+fn is_response_table(vm: &mut Vm, t: Gc<Table>) -> bool {
+    ["status", "body", "headers"]
+        .iter()
+        .any(|field| !matches!(vm.get_field(t, field), Raw::Nil))
 }
 
 /// The response a `{status=, headers=, body=}` table describes.
-fn response_table(state: &mut State, t: &Table) -> Result<Reply, String> {
-    let status = match t
-        .raw_get::<_, Value>(state, "status")
-        .map_err(|e| e.to_string())?
-    {
-        Value::Nil => StatusCode::OK,
+fn response_table(vm: &mut Vm, t: Gc<Table>) -> Result<Reply, String> {
+    let status = match vm.get_field(t, "status") {
+        Raw::Nil => StatusCode::OK,
         v => {
-            let n = v.as_integer().ok_or_else(|| {
+            let n = vm.to_integer(v).ok_or_else(|| {
                 format!("status must be an integer, got a {} value", v.type_name())
             })?;
             u16::try_from(n)
@@ -230,46 +257,44 @@ fn response_table(state: &mut State, t: &Table) -> Result<Reply, String> {
                 .ok_or_else(|| format!("status {n} is not an HTTP status"))?
         }
     };
-    let mut reply = match t
-        .raw_get::<_, Value>(state, "body")
-        .map_err(|e| e.to_string())?
-    {
-        Value::Nil => Reply {
+    let mut reply = match vm.get_field(t, "body") {
+        Raw::Nil => Reply {
             status,
             headers: Vec::new(),
             content_type: None,
             body: Bytes::new(),
         },
-        Value::String(s) => Reply {
+        Raw::Str(s) => Reply {
             status,
             headers: Vec::new(),
             content_type: Some(TEXT),
             body: Bytes::copy_from_slice(s.as_bytes()),
         },
-        v => json_reply(state, status, &v)?,
+        v => json_reply(vm, status, v)?,
     };
-    match t
-        .raw_get::<_, Value>(state, "headers")
-        .map_err(|e| e.to_string())?
-    {
-        Value::Nil => {}
-        Value::Table(h) => {
-            let pairs: Vec<(String, Value)> =
-                h.pairs(state).map_err(|e| format!("headers: {e}"))?;
-            for (name, value) in pairs {
+    match vm.get_field(t, "headers") {
+        Raw::Nil => {}
+        Raw::Table(h) => {
+            let mut key = Raw::Nil;
+            while let Some((name, value)) =
+                h.next(key).map_err(|_| "headers: bad key".to_string())?
+            {
+                key = name;
+                let Raw::Str(name) = name else {
+                    return Err(format!("headers: a {} key", name.type_name()));
+                };
+                let name = String::from_utf8_lossy(name.as_bytes()).into_owned();
                 let header = HeaderName::from_bytes(name.as_bytes())
                     .map_err(|_| format!("'{name}' is not a header name"))?;
-                let values = match value {
-                    Value::Table(list) => list
-                        .sequence_values::<Value>(state)
-                        .map_err(|e| e.to_string())?,
+                let values: Vec<Raw> = match value {
+                    Raw::Table(list) => (1..=list.len()).map(|i| list.get(Raw::Int(i))).collect(),
                     v => vec![v],
                 };
                 for v in values {
-                    let bytes = match &v {
-                        Value::String(s) => s.as_bytes().to_vec(),
-                        Value::Integer(n) => n.to_string().into_bytes(),
-                        Value::Number(x) => x.to_string().into_bytes(),
+                    let bytes = match v {
+                        Raw::Str(s) => s.as_bytes().to_vec(),
+                        Raw::Int(n) => n.to_string().into_bytes(),
+                        Raw::Float(x) => x.to_string().into_bytes(),
                         other => {
                             return Err(format!("header '{name}': a {} value", other.type_name()));
                         }
@@ -294,8 +319,9 @@ fn response_table(state: &mut State, t: &Table) -> Result<Reply, String> {
 }
 
 /// A JSON response of `value`.
-fn json_reply(state: &mut State, status: StatusCode, value: &Value) -> Result<Reply, String> {
-    let body = crate::host_api::to_json(state, value).map_err(|e| e.message().to_string())?;
+fn json_reply(vm: &mut Vm, status: StatusCode, value: Raw) -> Result<Reply, String> {
+    let mut body = Vec::with_capacity(128);
+    crate::host_api::raw_to_json(vm, value, &mut body)?;
     Ok(Reply {
         status,
         headers: Vec::new(),

@@ -39,6 +39,9 @@ pub(crate) struct Shared {
     /// The in-process store, shared by the workers (when there is no
     /// Redis URL).
     memory_kv: Kv,
+    /// Wraps accepted connections in TLS when the server has a
+    /// certificate.
+    pub(crate) tls: Option<tokio_rustls::TlsAcceptor>,
     reloads_ok: AtomicU64,
     reloads_failed: AtomicU64,
     started: Instant,
@@ -79,6 +82,10 @@ impl Server {
         }
         tracing::info!(routes = table.len(), dir = %config.dir.display(), "scripts loaded");
         tracing::debug!(paths = ?table.paths(), "routes");
+        let tls = match &config.tls {
+            Some(t) => Some(tls_acceptor(t)?),
+            None => None,
+        };
         let listener = std::net::TcpListener::bind(&config.listen)
             .map_err(|e| format!("cannot listen on {}: {e}", config.listen))?;
         listener
@@ -95,6 +102,7 @@ impl Server {
             instance,
             taps: OnceLock::new(),
             memory_kv: Kv::memory(),
+            tls,
             reloads_ok: AtomicU64::new(0),
             reloads_failed: AtomicU64::new(0),
             started: Instant::now(),
@@ -214,6 +222,49 @@ pub(crate) async fn make_services(shared: &Shared) -> Result<HostServices, Strin
         max_response_bytes: config.http.max_response_bytes,
     });
     Ok(HostServices { kv, http })
+}
+
+/// The TLS acceptor of the configured certificate and key; the error
+/// names the file at fault.
+fn tls_acceptor(t: &crate::config::TlsSettings) -> Result<tokio_rustls::TlsAcceptor, String> {
+    use tokio_rustls::rustls;
+    use tokio_rustls::rustls::pki_types::pem::PemObject;
+    use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(&t.cert)
+        .and_then(|it| it.collect::<Result<_, _>>())
+        .map_err(|e| {
+            format!(
+                "tls: cannot read certificates from {}: {e}",
+                t.cert.display()
+            )
+        })?;
+    if certs.is_empty() {
+        return Err(format!("tls: no certificate in {}", t.cert.display()));
+    }
+    let key = PrivateKeyDer::from_pem_file(&t.key).map_err(|e| {
+        format!(
+            "tls: cannot read a private key from {}: {e}",
+            t.key.display()
+        )
+    })?;
+    // The ring provider, as the scripts' HTTP client uses (no C build
+    // beyond ring's own).
+    #[allow(deprecated)]
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("tls: {e}"))?
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .map_err(|e| {
+            format!(
+                "tls: {} and {} do not make a certificate and key: {e}",
+                t.cert.display(),
+                t.key.display()
+            )
+        })?;
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
 }
 
 /// Rescans the folder and swaps in the new table.

@@ -34,7 +34,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use lunar::{ErrorKind, Function, Limit, Program, State, Table, Value};
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
-use std::net::SocketAddr;
+use std::fmt::Write as _;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -48,7 +48,7 @@ struct Loaded {
     state: State,
     handler: Function,
     /// The metatable of request tables (`req:json()`).
-    request_meta: Table,
+    request_meta: Value,
     /// The globals the current request created (a list of keys).
     added_globals: Table,
     /// Removes them.
@@ -64,12 +64,14 @@ struct RoutePool {
 
 /// One worker's own data (used from its thread only).
 pub(crate) struct Worker {
-    id: usize,
     shared: Arc<Shared>,
     services: HostServices,
     pools: RefCell<HashMap<String, RoutePool>>,
     metrics: RefCell<Metrics>,
     next_request: Cell<u64>,
+    /// The start of this worker's request ids: the process's and the
+    /// worker's numbers.
+    id_prefix: String,
 }
 
 /// Runs worker `id` until `shutdown` turns true and its connections are
@@ -110,12 +112,12 @@ pub(crate) fn run(
             }
         };
         let worker = Rc::new(Worker {
-            id,
-            shared,
             services,
             pools: RefCell::new(HashMap::new()),
             metrics: RefCell::new(Metrics::default()),
             next_request: Cell::new(0),
+            id_prefix: format!("{:08x}-{id:02x}-", shared.instance),
+            shared,
         });
         let _ = ready.send(Ok(()));
 
@@ -145,18 +147,34 @@ pub(crate) fn run(
                     let _ = stream.set_nodelay(true);
                     worker.metrics.borrow_mut().connections += 1;
                     let w = Rc::clone(&worker);
+                    // Written once per connection, not per request.
+                    let remote: Rc<str> = remote.to_string().into();
                     let service = hyper::service::service_fn(move |req| {
-                        let w = Rc::clone(&w);
-                        async move { Ok::<_, std::convert::Infallible>(w.handle(req, remote).await) }
+                        let (w, remote) = (Rc::clone(&w), Rc::clone(&remote));
+                        async move { Ok::<_, std::convert::Infallible>(w.handle(req, &remote).await) }
                     });
-                    let conn = hyper::server::conn::http1::Builder::new()
-                        .timer(TokioTimer::new())
-                        .header_read_timeout(client_timeout)
-                        .serve_connection(TokioIo::new(stream), service);
-                    let conn = graceful.watch(conn);
-                    tokio::task::spawn_local(async move {
-                        let _ = conn.await;
-                    });
+                    let builder = connection_builder(client_timeout);
+                    match worker.shared.tls.clone() {
+                        None => {
+                            let conn = graceful.watch(builder.serve_connection(TokioIo::new(stream), service));
+                            tokio::task::spawn_local(async move {
+                                let _ = conn.await;
+                            });
+                        }
+                        Some(acceptor) => {
+                            // The handshake is part of the connection's
+                            // task, bounded by the client timeout; the
+                            // drain waits for it too.
+                            let watcher = graceful.watcher();
+                            tokio::task::spawn_local(async move {
+                                let Ok(Ok(tls)) = tokio::time::timeout(client_timeout, acceptor.accept(stream)).await else {
+                                    return;
+                                };
+                                let conn = watcher.watch(builder.serve_connection(TokioIo::new(tls), service));
+                                let _ = conn.await;
+                            });
+                        }
+                    }
                 }
                 _ = shutdown.changed() => break,
             }
@@ -170,6 +188,16 @@ pub(crate) fn run(
             }
         }
     });
+}
+
+/// How connections are served: HTTP/1.1 with keep-alive, and a client
+/// that takes longer than `client_timeout` to send a request head is cut
+/// off.
+fn connection_builder(client_timeout: Duration) -> hyper::server::conn::http1::Builder {
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .header_read_timeout(client_timeout);
+    b
 }
 
 /// What went wrong with a request, as the client will see it.
@@ -217,15 +245,14 @@ impl Worker {
         }
         let n = self.next_request.get();
         self.next_request.set(n + 1);
-        format!("{:08x}-{:02x}-{:x}", self.shared.instance, self.id, n)
+        let mut id = String::with_capacity(self.id_prefix.len() + 16);
+        id.push_str(&self.id_prefix);
+        let _ = write!(id, "{n:x}");
+        id
     }
 
     /// Answers one request.
-    async fn handle(
-        self: Rc<Self>,
-        req: Request<Incoming>,
-        remote: SocketAddr,
-    ) -> Response<Full<Bytes>> {
+    async fn handle(self: Rc<Self>, req: Request<Incoming>, remote: &str) -> Response<Full<Bytes>> {
         let arrival = Instant::now();
         let path = req.uri().path().to_string();
         match path.as_str() {
@@ -319,7 +346,7 @@ impl Worker {
         route: &Arc<Route>,
         table: &RouteTable,
         req: Request<Incoming>,
-        remote: SocketAddr,
+        remote: &str,
         id: &str,
         arrival: Instant,
     ) -> Result<(Reply, u64), Failure> {
@@ -328,11 +355,19 @@ impl Worker {
         let (parts, body) = req.into_parts();
         let body = self.read_body(&parts, body).await?;
 
-        let mut loaded = match self.checkout(route, table.generation) {
-            Some(l) => l,
-            None => self.load(route, table, limits, id).await?,
+        let checkout_start = Instant::now();
+        let (mut loaded, mut reuse_time) = match self.checkout(route, table.generation) {
+            Some(l) => {
+                let mut l = l;
+                l.state.set_limits(limits.vm_limits(arrival));
+                (l, Some(checkout_start.elapsed()))
+            }
+            None => {
+                let mut l = self.load(route, table, limits, id).await?;
+                l.state.set_limits(limits.vm_limits(arrival));
+                (l, None)
+            }
         };
-        loaded.state.set_limits(limits.vm_limits(arrival));
         let request = response::request_table(
             &mut loaded.state,
             &loaded.request_meta,
@@ -359,7 +394,7 @@ impl Worker {
         };
         let instructions = loaded.state.instructions_used();
         let outcome = match result {
-            Ok(v) => response::reply_of(&mut loaded.state, v).map_err(|why| {
+            Ok(v) => response::reply_of(&mut loaded.state, &v).map_err(|why| {
                 tracing::error!(request_id = id, route = %route.path, error = %why, "bad handler result");
                 Failure {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -375,6 +410,7 @@ impl Worker {
         match &outcome {
             Err(f) if f.discard => {}
             _ => {
+                let reset_start = Instant::now();
                 // The reset: remove the globals this request created.
                 let added = loaded.added_globals.raw_len(&mut loaded.state).unwrap_or(0);
                 let clean = added == 0
@@ -384,6 +420,15 @@ impl Worker {
                         .is_ok();
                 if clean {
                     self.checkin(route, table.generation, loaded);
+                } else {
+                    reuse_time = None;
+                }
+                if let Some(t) = reuse_time {
+                    // What reusing a state cost this request: the
+                    // checkout with its limits, the reset, the checkin.
+                    let mut m = self.metrics.borrow_mut();
+                    m.state_reuses += 1;
+                    m.state_reuse_seconds += (t + reset_start.elapsed()).as_secs_f64();
                 }
             }
         }
@@ -482,7 +527,7 @@ impl Worker {
         let fail = |e: &lunar::Error| self.script_failure(route, id, e);
         host_api::install(&mut state, &self.services).map_err(|e| fail(&e))?;
         state.set_limits(limits.vm_limits(Instant::now()));
-        let request_meta: Table = state.run(request_meta_program()).map_err(|e| fail(&e))?;
+        let request_meta: Value = state.run(request_meta_program()).map_err(|e| fail(&e))?;
         let value: Value = state
             .run_async(&route.program)
             .await

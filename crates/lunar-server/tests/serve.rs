@@ -337,6 +337,14 @@ fn operations_endpoints() {
     );
     assert!(m.contains("lunar_script_errors 1"), "{m}");
     assert!(m.contains("lunar_workers 2"), "{m}");
+    // Three requests on two workers: at least one reused a state.
+    let reuses: u64 = m
+        .lines()
+        .find_map(|l| l.strip_prefix("lunar_state_reuses_total "))
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(reuses >= 1, "{m}");
     assert!(
         m.contains("lunar_request_duration_seconds_count{route=\"/a\"} 3"),
         "{m}"
@@ -596,4 +604,73 @@ fn memory_returns_to_its_level_after_memory_bombs() {
     );
     server.shutdown();
     server.wait();
+}
+
+#[test]
+fn serves_https_with_a_certificate() {
+    use tokio_rustls::rustls;
+    let scripts = Scripts::new(
+        "tls",
+        &[(
+            "hi.lua",
+            "return function(req) return 'secure ' .. req.path end",
+        )],
+    );
+    let ck = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let cert_file = scripts.0.join("_cert.pem");
+    let key_file = scripts.0.join("_key.pem");
+    std::fs::write(&cert_file, ck.cert.pem()).unwrap();
+    std::fs::write(&key_file, ck.signing_key.serialize_pem()).unwrap();
+    let mut config = config(&scripts.0);
+    config.tls = Some(lunar_server::TlsSettings {
+        cert: cert_file.clone(),
+        key: key_file.clone(),
+    });
+    let server = Server::start(config.clone()).unwrap();
+    let addr = server.local_addr();
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(ck.cert.der().clone()).unwrap();
+    #[allow(deprecated)] // the provider the server uses
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let client = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let body = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async move {
+            use tokio::io::{AsyncReadExt, AsyncWriteExt};
+            let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+            let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client));
+            let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+            let mut tls = connector.connect(name, tcp).await.unwrap();
+            tls.write_all(b"GET /hi HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .await
+                .unwrap();
+            let mut raw = Vec::new();
+            let _ = tls.read_to_end(&mut raw).await;
+            parse(&raw)
+        });
+    assert_eq!((body.status, body.body.as_str()), (200, "secure /hi"));
+    // Plain HTTP on the TLS port gets no answer.
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET /hi HTTP/1.1\r\nHost: t\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    assert!(!String::from_utf8_lossy(&raw).contains("secure"));
+    server.shutdown();
+    server.wait();
+
+    // A key that is not a key is an error naming the file.
+    config.tls = Some(lunar_server::TlsSettings {
+        cert: cert_file.clone(),
+        key: cert_file.clone(),
+    });
+    let e = Server::start(config).unwrap_err();
+    assert!(e.starts_with("tls: cannot read a private key from"), "{e}");
 }

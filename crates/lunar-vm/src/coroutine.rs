@@ -35,6 +35,48 @@ impl State {
         t
     }
 
+    /// Makes a coroutine that finished normally ready to run `body` from
+    /// its start again, keeping the room its stack and frame lists grew
+    /// to: a host that runs many short calls as coroutines (asynchronous
+    /// runs) reuses one instead of allocating a new one each time.
+    /// Returns `false`, changing nothing, unless `co` is dead without
+    /// an error and holds no frame, open upvalue or to-be-closed
+    /// variable (then it is exactly a new coroutine of `body`).
+    pub fn reuse_thread(&mut self, co: Gc<Thread>, body: Value) -> bool {
+        if co.is_main
+            || co.ptr_eq(self.current)
+            || co.status.get() != CoStatus::Dead
+            || !matches!(co.error.get(), Value::Nil)
+        {
+            return false;
+        }
+        let mut d = co.data.borrow_mut();
+        if !d.frames.is_empty()
+            || !d.open_upvals.is_empty()
+            || !d.tbc.is_empty()
+            || !d.conts.is_empty()
+        {
+            return false;
+        }
+        // Stale values above the top would keep garbage alive.
+        d.stack.fill(Value::Nil);
+        d.top = 0;
+        d.nny = 0;
+        d.nyield = 0;
+        d.old_pc = 0;
+        d.in_hook = false;
+        let mut h = self.th.hook;
+        h.left = h.count;
+        h.func = Value::Nil;
+        d.hook = h;
+        drop(d);
+        co.status.set(CoStatus::Suspended);
+        co.started.set(false);
+        co.body.set(body);
+        co.pending_cc.set(0);
+        true
+    }
+
     /// Makes `co` the running thread. One swap: `co`'s data comes into
     /// `self.th` and the running thread's goes into `co`'s cell, where it
     /// stays while `co` runs (see [`State::resumers`]).

@@ -1,7 +1,7 @@
 //! Tests of the execution core: calls, errors, metamethods, coroutines,
 //! continuations, limits and sharing prototypes between states.
 
-use crate::{Error, State, Value};
+use crate::{CoStatus, Error, State, Value};
 use std::sync::{Arc, Mutex};
 
 /// Collects `out(...)` calls of a script as lines.
@@ -399,4 +399,31 @@ fn unverified_prototype_is_refused() {
     assert!(st.load_proto(&std::sync::Arc::new(bad), g).is_err());
     let msg = st.take_error_value();
     assert!(matches!(msg, Value::Str(s) if s.as_bytes().starts_with(b"invalid prototype")));
+}
+
+#[test]
+fn a_finished_coroutine_is_reused_for_a_new_body() {
+    let (mut st, _) = new_state();
+    let load = |st: &mut State, src: &str| st.load(src.as_bytes(), b"=input", "t", None).unwrap();
+    let f = load(&mut st, "local a, b = ... return a + b");
+    let co = st.new_thread(f);
+    // Not reusable before it has finished.
+    let g = load(&mut st, "return 'g'");
+    assert!(!st.reuse_thread(co, g));
+    let r = st.resume(co, &[Value::Int(1), Value::Int(2)]).unwrap();
+    assert!(matches!(r[..], [Value::Int(3)]));
+    assert_eq!(co.status(), CoStatus::Dead);
+    let h = load(&mut st, "local x = ... yield(x) return x * 10");
+    assert!(st.reuse_thread(co, h));
+    assert_eq!(co.status(), CoStatus::Suspended);
+    let r = st.resume(co, &[Value::Int(4)]).unwrap();
+    assert!(matches!(r[..], [Value::Int(4)]));
+    let r = st.resume(co, &[]).unwrap();
+    assert!(matches!(r[..], [Value::Int(40)]));
+    // One that died in error is not reused.
+    let bad = load(&mut st, "error('no')");
+    assert!(st.reuse_thread(co, bad));
+    assert!(st.resume(co, &[]).is_err());
+    assert!(!st.reuse_thread(co, f));
+    assert_eq!(co.status(), CoStatus::Dead);
 }

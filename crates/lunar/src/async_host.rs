@@ -107,8 +107,18 @@ impl Ctx<'_> {
     ) -> Result<R> {
         let args = args.into_lua_multi(self)?;
         let fv = raw_of(self.vm, &f.0)?;
-        let co = self.vm.new_thread(fv);
-        let co = Value::from_raw(self.vm, Raw::Thread(co));
+        // The last run's coroutine, if it finished normally, serves again
+        // (its stack keeps its room): a run costs no new thread.
+        let spare = host_data(self.vm).spare_thread.take();
+        let co = match spare {
+            Some(Value::Thread(t)) if matches!(raw_of(self.vm, &t.0), Ok(Raw::Thread(c)) if self.vm.reuse_thread(c, fv)) => {
+                Value::Thread(t)
+            }
+            _ => {
+                let co = self.vm.new_thread(fv);
+                Value::from_raw(self.vm, Raw::Thread(co))
+            }
+        };
         let nested = host_data(self.vm).async_active;
         if nested {
             return Err(Error::new(
@@ -135,6 +145,7 @@ impl Ctx<'_> {
             let rest = MultiValue(out.collect());
             match status {
                 STATUS_DONE => {
+                    host_data(guard.vm).spare_thread = Some(co);
                     let mut cx = Ctx { vm: &mut *guard.vm };
                     return R::from_lua_multi(rest, &mut cx);
                 }

@@ -23,6 +23,10 @@ pub(crate) struct HostData {
     /// The error that future ended with, for the waiting function to raise.
     #[cfg(feature = "async")]
     pub(crate) pending_error: Option<Error>,
+    /// The coroutine of the last asynchronous run that finished normally,
+    /// for the next run to reuse (rooted while it waits here).
+    #[cfg(feature = "async")]
+    pub(crate) spare_thread: Option<crate::Value>,
 }
 
 pub(crate) fn host_data(vm: &mut Vm) -> &mut HostData {
