@@ -95,30 +95,33 @@ pub fn error(status: StatusCode, reason: &str, id: &str) -> Response<Full<Bytes>
 pub fn request_table(
     state: &mut State,
     meta: &Value,
+    keys: &Value,
     parts: &hyper::http::request::Parts,
     body: &[u8],
     remote: &str,
     id: &str,
 ) -> lunar::Result<Value> {
     let mut cx = state.ctx();
-    let Raw::Table(meta) = cx.to_raw(meta)? else {
+    let (Raw::Table(meta), Raw::Table(keys)) = (cx.to_raw(meta)?, cx.to_raw(keys)?) else {
         return Err(lunar::Error::runtime(
             "the request metatable is not a table",
         ));
     };
+    // The field names, interned once per state (`keys` holds them).
+    let field = |f: Field| keys.get(Raw::Int(f as i64 + 1));
     // No collection runs between these allocations (the VM collects only
     // at its safe points), so the raw values need no rooting until the
     // table is handed back.
     let vm = cx.vm();
     let req = vm.new_table(0, 8);
     let v = vm.str_value(parts.method.as_str().as_bytes());
-    vm.set_field(req, "method", v);
+    set(vm, req, field(Field::Method), v);
     let v = vm.str_value(parts.uri.path().as_bytes());
-    vm.set_field(req, "path", v);
+    set(vm, req, field(Field::Path), v);
     let query = vm.new_table(0, 0);
     if let Some(q) = parts.uri.query() {
         let v = vm.str_value(q.as_bytes());
-        vm.set_field(req, "raw_query", v);
+        set(vm, req, field(Field::RawQuery), v);
         for (k, v) in form_urlencoded::parse(q.as_bytes()) {
             let key = vm.str_value(k.as_bytes());
             let value = vm.str_value(v.as_bytes());
@@ -140,7 +143,7 @@ pub fn request_table(
             let _ = vm.raw_set(query, key, entry);
         }
     }
-    vm.set_field(req, "query", Raw::Table(query));
+    set(vm, req, field(Field::Query), Raw::Table(query));
     let headers = vm.new_table(0, parts.headers.keys_len());
     for name in parts.headers.keys() {
         let mut all = parts.headers.get_all(name).iter();
@@ -158,15 +161,35 @@ pub fn request_table(
         };
         vm.set_field(headers, name.as_str(), value);
     }
-    vm.set_field(req, "headers", Raw::Table(headers));
+    set(vm, req, field(Field::Headers), Raw::Table(headers));
     let v = vm.str_value(body);
-    vm.set_field(req, "body", v);
+    set(vm, req, field(Field::Body), v);
     let v = vm.str_value(remote.as_bytes());
-    vm.set_field(req, "remote_addr", v);
+    set(vm, req, field(Field::RemoteAddr), v);
     let v = vm.str_value(id.as_bytes());
-    vm.set_field(req, "id", v);
+    set(vm, req, field(Field::Id), v);
     req.set_metatable(Some(meta));
     Ok(cx.from_raw(Raw::Table(req)))
+}
+
+/// The request table's fields, in the order of the key list a state
+/// makes once (see `worker.rs`, the request metatable's chunk).
+#[derive(Clone, Copy)]
+enum Field {
+    Method,
+    Path,
+    Query,
+    RawQuery,
+    Headers,
+    Body,
+    RemoteAddr,
+    Id,
+}
+
+/// Sets a field whose key is an interned string (a string key cannot make
+/// `raw_set` fail: only nil and NaN keys do).
+fn set(vm: &mut Vm, t: Gc<Table>, key: Raw, v: Raw) {
+    let _ = vm.raw_set(t, key, v);
 }
 
 /// The response for what a handler returned; `Err` says why it cannot

@@ -49,6 +49,8 @@ struct Loaded {
     handler: Function,
     /// The metatable of request tables (`req:json()`).
     request_meta: Value,
+    /// The request tables' field names (a list, as `REQUEST_FIELDS`).
+    request_keys: Value,
     /// The globals the current request created (a list of keys).
     added_globals: Table,
     /// Removes them.
@@ -363,7 +365,9 @@ impl Worker {
                 (l, Some(checkout_start.elapsed()))
             }
             None => {
-                let mut l = self.load(route, table, limits, id).await?;
+                // Boxed: the rare path's large future stays out of every
+                // request's future (which is moved as a whole).
+                let mut l = Box::pin(self.load(route, table, limits, id)).await?;
                 l.state.set_limits(limits.vm_limits(arrival));
                 (l, None)
             }
@@ -371,6 +375,7 @@ impl Worker {
         let request = response::request_table(
             &mut loaded.state,
             &loaded.request_meta,
+            &loaded.request_keys,
             &parts,
             &body,
             remote,
@@ -527,7 +532,8 @@ impl Worker {
         let fail = |e: &lunar::Error| self.script_failure(route, id, e);
         host_api::install(&mut state, &self.services).map_err(|e| fail(&e))?;
         state.set_limits(limits.vm_limits(Instant::now()));
-        let request_meta: Value = state.run(request_meta_program()).map_err(|e| fail(&e))?;
+        let (request_meta, request_keys): (Value, Value) =
+            state.run(request_meta_program()).map_err(|e| fail(&e))?;
         let value: Value = state
             .run_async(&route.program)
             .await
@@ -540,6 +546,7 @@ impl Worker {
                     state,
                     handler,
                     request_meta,
+                    request_keys,
                     added_globals,
                     remove_globals,
                 })
@@ -606,7 +613,11 @@ fn request_meta_program() -> &'static Program {
                 local why = tostring(value):gsub("^json%.decode: ", "")
                 error({ status = 400, error = "malformed JSON body: " .. why }, 0)
             end
-            return { __index = methods }
+            -- The request table's field names, in the order of
+            -- response::REQUEST_FIELDS: made once per state, so a request
+            -- interns none of them.
+            return { __index = methods },
+                { "method", "path", "query", "raw_query", "headers", "body", "remote_addr", "id" }
         "#;
         Program::compile("=(lunar serve)", source).expect("the request metatable chunk compiles")
     })
