@@ -124,6 +124,48 @@ pub fn verify(p: &Proto) -> Result<(), VerifyError> {
     verify_nested(p, None, 0, &mut FlowBuffers::default())
 }
 
+/// Checks `p` alone, not the prototypes nested in it: the invariants of
+/// this module's documentation for `p`'s own code, with `parent` the
+/// prototype `p` is nested in (`None` for a main function), against which
+/// `p`'s upvalue descriptions are checked.
+///
+/// A VM that verifies lazily calls this for a main function when it loads
+/// it and for each nested prototype the first time it makes a closure of
+/// it (with the enclosing prototype, verified already, as `parent`), so
+/// that code that never runs is never checked. Everything [`verify`]
+/// proves for a prototype it proves for `p`, except the bound on nesting
+/// depth, which guards [`verify`]'s own recursion.
+///
+/// ```
+/// use std::sync::Arc;
+/// use lunar_compile::{Instruction, OpCode, Proto};
+/// use lunar_compile::verify::verify_function_only;
+/// let bad = Proto {
+///     max_stack_size: 2,
+///     code: vec![Instruction::abc(OpCode::Return1, 7, 0, 0, false)],
+///     line_info: vec![1],
+///     ..Proto::default()
+/// };
+/// let main = Proto {
+///     max_stack_size: 2,
+///     code: vec![Instruction::abc(OpCode::Return0, 0, 0, 0, false)],
+///     line_info: vec![1],
+///     protos: vec![Arc::new(bad)],
+///     ..Proto::default()
+/// };
+/// assert!(verify_function_only(&main, None).is_ok());
+/// assert!(verify_function_only(&main.protos[0], Some(&main)).is_err());
+/// ```
+pub fn verify_function_only(p: &Proto, parent: Option<&Proto>) -> Result<(), VerifyError> {
+    match verify_function(p, parent, &mut FlowBuffers::default()) {
+        Ok(()) => Ok(()),
+        Err(e) => Err(VerifyError::new(format!(
+            "function at line {}: {e}",
+            p.line_defined
+        ))),
+    }
+}
+
 fn verify_nested(
     p: &Proto,
     parent: Option<&Proto>,
@@ -190,21 +232,35 @@ fn verify_function(f: &Proto, parent: Option<&Proto>, buf: &mut FlowBuffers) -> 
         }
     }
     // Decode every opcode once, so that the checks below never meet a bad
-    // one.
+    // one, and in the same pass mark the jump targets and count what the
+    // later checks need counted.
     let mut ops = Vec::with_capacity(n);
-    for (pc, i) in f.code.iter().enumerate() {
-        match i.op() {
-            Some(op) => ops.push(op),
-            None => return Err(format!("pc {}: bad opcode {}", pc + 1, i.opcode_byte())),
+    let mut targets = vec![false; n + 2];
+    let (mut set_lists, mut for_loops) = (0usize, false);
+    for (pc, &i) in f.code.iter().enumerate() {
+        let Some(op) = i.op() else {
+            return Err(format!("pc {}: bad opcode {}", pc + 1, i.opcode_byte()));
+        };
+        ops.push(op);
+        if let Some(t) = jump_target(pc, op, i)
+            && t >= 0
+            && (t as usize) < targets.len()
+        {
+            targets[t as usize] = true;
+        }
+        match op {
+            OpCode::SetList => set_lists += 1,
+            OpCode::ForLoop => for_loops = true,
+            _ => {}
         }
     }
-    let mut v = Verifier {
+    let v = Verifier {
         f,
         ops,
-        targets: Vec::new(),
-        n_set_list: None,
+        targets,
+        set_lists,
+        needs_flow: set_lists > 0 || for_loops,
     };
-    v.targets = v.jump_targets();
     if f.is_vararg {
         if v.ops[0] != OpCode::VarargPrep {
             return Err("vararg function does not start with VARARGPREP".into());
@@ -232,6 +288,23 @@ struct FlowBuffers {
     queued: Vec<bool>,
 }
 
+/// Where instruction `pc` (opcode `op`) may jump or loop to other than
+/// its fall-through successor, if anywhere: the instructions the checks
+/// treat as jump targets. (Unchecked: the target may be outside the code.)
+#[inline]
+fn jump_target(pc: usize, op: OpCode, i: Instruction) -> Option<i64> {
+    let p = pc as i64;
+    match op {
+        OpCode::Jmp => Some(p + 1 + i.sj() as i64),
+        OpCode::ForPrep => Some(p + 2 + i.bx() as i64),
+        OpCode::ForLoop | OpCode::TForLoop => Some(p + 1 - i.bx() as i64),
+        OpCode::TForPrep => Some(p + 1 + i.bx() as i64),
+        OpCode::LFalseSkip => Some(p + 2),
+        _ if op.is_test() || mm_for(op).is_some() => Some(p + 2),
+        _ => None,
+    }
+}
+
 /// The MMBIN-family instruction that must follow `op`, if any.
 fn mm_for(op: OpCode) -> Option<OpCode> {
     op.mm_follower()
@@ -243,20 +316,16 @@ struct Verifier<'a> {
     ops: Vec<OpCode>,
     /// Marks the instructions that a jump lands on.
     targets: Vec<bool>,
-    /// The number of SETLIST instructions, counted when first needed.
-    n_set_list: Option<usize>,
+    /// The number of SETLIST instructions.
+    set_lists: usize,
+    /// True when the code has a SETLIST or a FORLOOP, whose registers the
+    /// flow analysis checks.
+    needs_flow: bool,
 }
 
 impl Verifier<'_> {
     fn n(&self) -> usize {
         self.f.code.len()
-    }
-
-    fn set_lists(&mut self) -> usize {
-        let ops = &self.ops;
-        *self
-            .n_set_list
-            .get_or_insert_with(|| ops.iter().filter(|&&o| o == OpCode::SetList).count())
     }
 
     fn reg(&self, r: u32) -> Res {
@@ -348,7 +417,7 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    fn instruction(&mut self, pc: usize) -> Res {
+    fn instruction(&self, pc: usize) -> Res {
         let f = self.f;
         let i = f.code[pc];
         let op = self.ops[pc];
@@ -477,7 +546,7 @@ impl Verifier<'_> {
                 if i.k() {
                     size += f.code[pc + 1].ax() as u64 * (MAX_ARG_C as u64 + 1);
                 }
-                if size > (MAX_ARG_B as u64 + 1) * self.set_lists() as u64 {
+                if size > (MAX_ARG_B as u64 + 1) * self.set_lists as u64 {
                     return Err(format!("array size hint {size} too large"));
                 }
                 self.reg(a)
@@ -648,34 +717,6 @@ impl Verifier<'_> {
         Ok(())
     }
 
-    /// Marks the instructions that a jump or loop lands on (anything but
-    /// the fall-through successor).
-    fn jump_targets(&self) -> Vec<bool> {
-        let n = self.n();
-        let mut t = vec![false; n + 2];
-        let mut mark = |x: i64| {
-            if x >= 0 && (x as usize) < t.len() {
-                t[x as usize] = true;
-            }
-        };
-        for (pc, (&op, i)) in self.ops.iter().zip(&self.f.code).enumerate() {
-            let p = pc as i64;
-            match op {
-                OpCode::Jmp => mark(p + 1 + i.sj() as i64),
-                OpCode::ForPrep => mark(p + 2 + i.bx() as i64),
-                OpCode::ForLoop | OpCode::TForLoop => mark(p + 1 - i.bx() as i64),
-                OpCode::TForPrep => mark(p + 1 + i.bx() as i64),
-                OpCode::LFalseSkip => mark(p + 2),
-                _ => {
-                    if op.is_test() || mm_for(op).is_some() {
-                        mark(p + 2);
-                    }
-                }
-            }
-        }
-        t
-    }
-
     /// Checks the register types the VM relies on with a forward data-flow
     /// analysis: "register certainly holds a table made by NEWTABLE" (for
     /// SETLIST) and "R\[A..A+2\] certainly hold the counters of a numeric for
@@ -685,11 +726,7 @@ impl Verifier<'_> {
     /// changed by any call, so it never counts; that set is kept by union
     /// (CLOSURE adds to it, CLOSE removes from it).
     fn flow(&self, buf: &mut FlowBuffers) -> Res {
-        if !self
-            .ops
-            .iter()
-            .any(|&o| o == OpCode::SetList || o == OpCode::ForLoop)
-        {
+        if !self.needs_flow {
             return Ok(());
         }
         // Registers are below the stack size, which most functions keep

@@ -922,9 +922,11 @@ impl State {
     /// Makes a function of a compiled main chunk, its `_ENV` set to `env`.
     ///
     /// The VM runs code without bounds checks, so a prototype is verified
-    /// (`lunar_compile::verify`) the first time a state sees it; one that
-    /// fails (a hand-built `Proto`, say) is refused with an error, never
-    /// run.
+    /// before a state runs it; one that fails (a hand-built `Proto`, say)
+    /// is refused with an error, never run. The main function is verified
+    /// here; each nested function when its first closure is made (a bad
+    /// one is then a Lua error raised by the code making the closure), so
+    /// that loading a large chunk does not pay for code that never runs.
     pub fn load_proto(
         &mut self,
         proto: &std::sync::Arc<lunar_compile::Proto>,
@@ -957,7 +959,9 @@ impl State {
         if let Some((_, rp)) = self.proto_cache.iter().find(|(k, _)| *k == key) {
             return Ok(*rp);
         }
-        if let Err(e) = lunar_compile::verify(proto) {
+        // Only the main function now: each nested one is verified when its
+        // first closure is made (`State::load_child`).
+        if let Err(e) = lunar_compile::verify::verify_function_only(proto, None) {
             return Err(self.raise_str(&format!("invalid prototype: {e}")));
         }
         let rp = self.runtime_proto(proto);

@@ -427,3 +427,115 @@ fn a_finished_coroutine_is_reused_for_a_new_body() {
     assert!(!st.reuse_thread(co, f));
     assert_eq!(co.status(), CoStatus::Dead);
 }
+
+/// Compiles `src` and replaces the code of the main function's first
+/// nested function (`depth` 1), or that one's first nested function
+/// (`depth` 2), with `code` (a function the verifier must reject).
+fn with_damaged_child(
+    src: &str,
+    depth: usize,
+    code: Vec<lunar_compile::Instruction>,
+) -> std::sync::Arc<lunar_compile::Proto> {
+    let mut p = lunar_compile::compile_source("=lazy", src.as_bytes()).unwrap();
+    let mut f = std::sync::Arc::make_mut(&mut p);
+    for _ in 0..depth {
+        f = std::sync::Arc::make_mut(&mut f.protos[0]);
+    }
+    f.line_info = vec![1; code.len()];
+    f.code = code;
+    p
+}
+
+/// Runs a main function under `pcall`; the printed text, then the error
+/// message or "ok".
+fn run_proto(p: &std::sync::Arc<lunar_compile::Proto>) -> String {
+    let (mut st, sink) = new_state();
+    let g = Value::Table(st.globals());
+    let f = st.load_proto(p, g).expect("the main function is sound");
+    let end = match st.pcall(f, &[], None) {
+        Ok(_) => "ok".to_string(),
+        Err(_) => {
+            let v = st.take_error_value();
+            st.to_display(v).unwrap().to_str_lossy().into_owned()
+        }
+    };
+    String::from_utf8(sink.0.lock().unwrap().clone()).unwrap() + &end
+}
+
+/// Nested functions are verified when their first closure is made: a bad
+/// one loads, the code before its CLOSURE runs, and the CLOSURE raises a
+/// Lua error naming the problem (which `pcall` catches, each time: the
+/// prototype stays unverified) instead of running unchecked code.
+#[test]
+fn nested_prototype_is_verified_at_its_first_closure() {
+    use lunar_compile::{Instruction, OpCode};
+    let bad = vec![
+        Instruction::abc(OpCode::Move, 200, 0, 0, false),
+        Instruction::abc(OpCode::Return0, 0, 0, 0, false),
+    ];
+    let p = with_damaged_child(
+        "out('before') local f = function() return 1 end out('after')",
+        1,
+        bad.clone(),
+    );
+    let got = run_proto(&p);
+    assert!(got.starts_with("before\n"), "{got}");
+    assert!(!got.contains("after"), "{got}");
+    assert!(
+        got.contains("invalid prototype: function at line 1: pc 1 (MOVE): register 200 out of"),
+        "{got}"
+    );
+
+    let p = with_damaged_child(
+        "local function mk() return function() return 1 end end
+         for i = 1, 3 do out(pcall(mk)) end",
+        2,
+        bad,
+    );
+    // The function `mk` returns is the bad one.
+    let got = run_proto(&p);
+    assert_eq!(
+        got.matches("false\tlazy:1: invalid prototype").count(),
+        3,
+        "{got}"
+    );
+    assert!(got.ends_with("ok"), "{got}");
+}
+
+/// A bad nested function that no code makes a closure of never stops the
+/// chunk: only what runs is verified.
+#[test]
+fn unused_bad_prototype_does_not_stop_the_chunk() {
+    use lunar_compile::{Instruction, OpCode};
+    let p = with_damaged_child(
+        "if false then local f = function() end end out('ran')",
+        1,
+        vec![Instruction::abc(OpCode::Jmp, 0, 0, 0, false)],
+    );
+    assert_eq!(run_proto(&p), "ran\nok");
+}
+
+/// Functions converted at different times still share one string object
+/// for an equal long string constant of their chunk, as the reference's
+/// compiler anchors each string of a chunk once.
+#[test]
+fn long_constants_are_shared_across_lazily_loaded_functions() {
+    let long = "x".repeat(60);
+    let src = format!(
+        "local function f() return '{long}' end
+         local a = f()
+         local function g() return '{long}' end
+         return a, g(), '{long}'"
+    );
+    let p = lunar_compile::compile_source("=long", src.as_bytes()).unwrap();
+    let mut st = State::new();
+    let g = Value::Table(st.globals());
+    let f = st.load_proto(&p, g).unwrap();
+    let r = st.pcall(f, &[], None).unwrap();
+    let addrs: Vec<usize> = r.iter().map(|v| crate::api::value_addr(*v)).collect();
+    assert_eq!(addrs.len(), 3);
+    assert!(
+        addrs[0] != 0 && addrs[0] == addrs[1] && addrs[1] == addrs[2],
+        "{addrs:?}"
+    );
+}

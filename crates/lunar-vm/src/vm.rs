@@ -1304,7 +1304,18 @@ impl State {
                         self.th.top = ftop!();
                     }
                     OpCode::Closure => {
-                        let child = rp.children[i.bx() as usize];
+                        // An empty slot: the first closure of this
+                        // function in this state, whose prototype is
+                        // verified and converted now.
+                        let child = match rp.children[i.bx() as usize].get() {
+                            Some(c) => c,
+                            None => {
+                                // Makes no room on the stack: no
+                                // register address to refresh.
+                                save!();
+                                self.load_child(rp, i.bx() as usize)?
+                            }
+                        };
                         let ncl = protect!(self.make_closure(child, cl, base));
                         set_reg!(i.a(), Value::LuaFn(ncl));
                         if self.heap.should_collect() {
