@@ -137,25 +137,40 @@ impl Ctx<'_> {
                     lunar_vm::Limit::Deadline.message(),
                 ));
             }
-            let mut call_args = MultiValue(vec![co.clone()]);
-            call_args.extend(resume.0);
-            let out = host::call_raw(guard.vm, Raw::LightFn(drive), &call_args)?;
-            let mut out = out.0.into_iter();
-            let status = out.next().and_then(|v| v.as_integer()).unwrap_or(0);
-            let rest = MultiValue(out.collect());
-            match status {
-                STATUS_DONE => {
-                    host_data(guard.vm).spare_thread = Some(co);
-                    let mut cx = Ctx { vm: &mut *guard.vm };
-                    return R::from_lua_multi(rest, &mut cx);
+            // The coroutine is resumed directly: `resume` catches what is
+            // raised inside it, so no protected call is needed around it.
+            // `co` (rooted) keeps the thread alive; the arguments are
+            // rooted in `resume` until the coroutine has them.
+            // Raw values live only in this block: none is held across the
+            // wait below (they are not `Send`, and a collection may run
+            // while the script waits).
+            {
+                let Raw::Thread(co_raw) = co.to_raw(guard.vm)? else {
+                    return Err(Error::runtime("lunar: bad asynchronous run"));
+                };
+                let raw_args: Vec<Raw> = resume
+                    .iter()
+                    .map(|v| v.to_raw(guard.vm))
+                    .collect::<Result<_>>()?;
+                let resumed = guard.vm.resume(co_raw, &raw_args);
+                drop(raw_args);
+                match resumed {
+                    Ok(vals) if co_raw.status() == lunar_vm::CoStatus::Dead => {
+                        let rest = MultiValue::from_raw(guard.vm, &vals);
+                        host_data(guard.vm).spare_thread = Some(co);
+                        let mut cx = Ctx { vm: &mut *guard.vm };
+                        return R::from_lua_multi(rest, &mut cx);
+                    }
+                    Ok(_) => {}
+                    Err(_) if guard.vm.limit_tripped() => {
+                        return Err(host::error_from_vm(guard.vm));
+                    }
+                    Err(ev) => {
+                        let tb = guard.vm.thread_traceback(co_raw, None, 0);
+                        let tb = String::from_utf8_lossy(&tb).into_owned();
+                        return Err(host::error_from_raw(guard.vm, ev, Some(tb)));
+                    }
                 }
-                STATUS_ERROR => {
-                    let mut it = rest.0.into_iter();
-                    let ev = it.next().unwrap_or_default();
-                    let tb = it.next().and_then(|v| v.as_str().map(str::to_string));
-                    return Err(host::error_from_value(guard.vm, ev, tb));
-                }
-                _ => {}
             }
             // The script waits: on the function's future, or on nothing
             // (a plain yield from the main function, which has no
@@ -205,47 +220,6 @@ impl Drop for RunGuard<'_> {
         d.async_active = false;
         d.pending = None;
         d.pending_error = None;
-    }
-}
-
-/// `drive`'s first result: the coroutine waits (more values follow: what
-/// it yielded).
-const STATUS_WAIT: i64 = 0;
-/// The coroutine returned (its results follow).
-const STATUS_DONE: i64 = 1;
-/// The coroutine died in error (the error value and its traceback follow).
-const STATUS_ERROR: i64 = 2;
-
-/// Resumes the run's coroutine (argument 1) with the other arguments, as
-/// a native function so that the host runs it protected.
-fn drive(vm: &mut Vm) -> std::result::Result<usize, VmError> {
-    let Raw::Thread(co) = vm.arg(1) else {
-        return Err(vm.error_str("lunar: bad asynchronous run"));
-    };
-    let args = vm.args_from(2).to_vec();
-    match vm.resume(co, &args) {
-        Ok(vals) => {
-            let status = if co.status() == lunar_vm::CoStatus::Dead {
-                STATUS_DONE
-            } else {
-                STATUS_WAIT
-            };
-            vm.push(Raw::Int(status));
-            let n = vals.len();
-            for v in vals {
-                vm.push(v);
-            }
-            Ok(n + 1)
-        }
-        Err(_) if vm.limit_tripped() => Err(VmError::Limit),
-        Err(ev) => {
-            let tb = vm.thread_traceback(co, None, 0);
-            let tb = vm.str_value(&tb);
-            vm.push(Raw::Int(STATUS_ERROR));
-            vm.push(ev);
-            vm.push(tb);
-            Ok(3)
-        }
     }
 }
 

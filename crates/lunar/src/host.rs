@@ -81,18 +81,8 @@ pub(crate) fn error_from_vm(vm: &mut Vm) -> Error {
     error_from_raw(vm, ev, text)
 }
 
-/// The [`Error`] for a Lua error value `ev` (already rooted) with the
-/// traceback `text`.
-#[cfg(feature = "async")]
-pub(crate) fn error_from_value(vm: &mut Vm, ev: Value, text: Option<String>) -> Error {
-    match ev.to_raw(vm) {
-        Ok(raw) => error_from_raw(vm, raw, text),
-        Err(e) => e,
-    }
-}
-
 /// The [`Error`] for a raw Lua error value `ev` with the traceback `text`.
-fn error_from_raw(vm: &mut Vm, ev: Raw, text: Option<String>) -> Error {
+pub(crate) fn error_from_raw(vm: &mut Vm, ev: Raw, text: Option<String>) -> Error {
     let frames = text.as_deref().map(parse_traceback).unwrap_or_default();
     if let Raw::UserData(u) = ev
         && let Ok(data) = u.data.try_borrow()
