@@ -2,23 +2,43 @@
 //! rescans and recompiles the scripts after changes settle, on its own
 //! thread. A script that fails to compile keeps its last good version
 //! (see `routes.rs`).
+//!
+//! The watcher also reports files being opened and read, which the scan
+//! itself does; so a batch of events reloads only when the folder's
+//! fingerprint (each script's path, size and modification time) changed.
+//! Without that check every reload would trigger the next one, and each
+//! would drop the workers' states.
 
 use crate::server::Shared;
 use notify_debouncer_mini::notify::RecursiveMode;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer};
-use std::sync::Arc;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 /// How long changes must settle before a reload: an editor's save (write
 /// to a temporary file, rename) is one reload, not three.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
+/// What a reload would see: every `.lua` file's path, size and
+/// modification time, sorted.
+type Fingerprint = Vec<(PathBuf, u64, Option<SystemTime>)>;
+
 /// Starts watching `shared.config.dir`; the returned value keeps the
 /// watcher alive.
 pub(crate) fn watch(shared: Arc<Shared>) -> Result<Box<dyn std::any::Any + Send>, String> {
     let dir = shared.config.dir.clone();
+    let seen = Mutex::new(fingerprint(&dir));
+    let watched = dir.clone();
     let handler = move |result: DebounceEventResult| match result {
-        Ok(events) if !events.is_empty() => crate::server::reload(&shared),
+        Ok(events) if !events.is_empty() => {
+            let now = fingerprint(&watched);
+            let Ok(mut seen) = seen.lock() else { return };
+            if *seen != now {
+                *seen = now;
+                crate::server::reload(&shared);
+            }
+        }
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "watching the scripts failed"),
     };
@@ -29,4 +49,33 @@ pub(crate) fn watch(shared: Arc<Shared>) -> Result<Box<dyn std::any::Any + Send>
         .watch(&dir, RecursiveMode::Recursive)
         .map_err(|e| format!("cannot watch {}: {e}", dir.display()))?;
     Ok(Box::new(debouncer))
+}
+
+/// The fingerprint of the scripts under `dir` (metadata only: nothing is
+/// opened, so taking it makes no event).
+fn fingerprint(dir: &Path) -> Fingerprint {
+    let mut out = Vec::new();
+    walk(dir, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Fingerprint) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            walk(&path, out);
+        } else if path.extension().is_some_and(|e| e == "lua") {
+            out.push((path, meta.len(), meta.modified().ok()));
+        }
+    }
 }

@@ -674,3 +674,33 @@ fn serves_https_with_a_certificate() {
     let e = Server::start(config).unwrap_err();
     assert!(e.starts_with("tls: cannot read a private key from"), "{e}");
 }
+
+#[test]
+fn reading_the_scripts_does_not_reload_them() {
+    let scripts = Scripts::new(
+        "noloop",
+        &[
+            ("a.lua", "return function() return 'a' end"),
+            ("b.lua", "return function() return 'b' end"),
+        ],
+    );
+    let mut config = config(&scripts.0);
+    config.reload = true;
+    let server = Server::start(config).unwrap();
+    let addr = server.local_addr();
+    let generation = |addr| get(addr, "/readyz").json()["generation"].as_u64().unwrap();
+    // A reload reads (opens) every script; those events must not start
+    // another reload.
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(generation(addr), 1);
+    scripts.write("a.lua", "return function() return 'a2' end");
+    let until = Instant::now() + Duration::from_secs(10);
+    while get(addr, "/a").body != "a2" {
+        assert!(Instant::now() < until, "the change was never picked up");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(800));
+    assert_eq!(generation(addr), 2);
+    server.shutdown();
+    server.wait();
+}
