@@ -112,12 +112,24 @@ pub enum LogFormat {
 }
 
 /// The `kv` module's settings.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct KvSettings {
     /// A Redis URL (`redis://host:6379/0`): every replica shares the
     /// store. Without one, the store is in this process.
     pub redis_url: Option<String>,
+    /// The most the in-process store holds, in bytes of keys and values
+    /// (writes past it fail with `kv: store full (max_bytes)`).
+    pub max_bytes: usize,
+}
+
+impl Default for KvSettings {
+    fn default() -> KvSettings {
+        KvSettings {
+            redis_url: None,
+            max_bytes: 64 << 20,
+        }
+    }
 }
 
 /// The server's certificate and key.

@@ -106,7 +106,30 @@ impl Kv {
     /// ```
     pub fn memory() -> Kv {
         Kv {
-            backend: Backend::Memory(Arc::new(MemoryStore::new())),
+            backend: Backend::Memory(Arc::new(MemoryStore::new(None))),
+        }
+    }
+
+    /// A new in-process store that holds at most about `max_bytes` of
+    /// keys and values (each entry counted with a fixed overhead of
+    /// [`ENTRY_OVERHEAD`] bytes). The budget is split evenly over the
+    /// store's shards; a write that would pass its shard's share first
+    /// drops the shard's expired entries, then fails with
+    /// `kv: store full (max_bytes)`. Scripts cannot grow the process
+    /// without bound through `kv`.
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let kv = lunar_server::kv::Kv::memory_with_limit(64 * 1024);
+    /// kv.set(b"small", b"fits", None).await.unwrap();
+    /// let big = vec![b'x'; 64 * 1024];
+    /// let err = kv.set(b"big", &big, None).await.unwrap_err();
+    /// assert_eq!(err.message(), "store full (max_bytes)");
+    /// # });
+    /// ```
+    pub fn memory_with_limit(max_bytes: usize) -> Kv {
+        Kv {
+            backend: Backend::Memory(Arc::new(MemoryStore::new(Some(max_bytes)))),
         }
     }
 
@@ -160,10 +183,7 @@ impl Kv {
             return Err(KvError::new(INVALID_EXPIRE));
         }
         match &self.backend {
-            Backend::Memory(m) => {
-                m.set(key, value, ttl);
-                Ok(())
-            }
+            Backend::Memory(m) => m.set(key, value, ttl),
             Backend::Redis(r) => {
                 let mut c = r.conn().await?;
                 let mut cmd = redis::cmd("SET");
@@ -347,11 +367,22 @@ const SWEEP_INTERVAL: Duration = Duration::from_secs(1);
 struct MemoryStore {
     shards: Box<[Mutex<Shard>]>,
     hasher: RandomState,
+    /// Each shard's share of the byte budget (`None`: no limit).
+    shard_budget: Option<usize>,
 }
+
+/// What an entry costs besides its key and value, in the byte budget of
+/// [`Kv::memory_with_limit`] (the map's slot, the boxes' headers).
+pub const ENTRY_OVERHEAD: usize = 64;
+
+/// The error of a write past the byte budget.
+const STORE_FULL: &str = "store full (max_bytes)";
 
 #[derive(Default)]
 struct Shard {
     map: HashMap<Box<[u8]>, Entry>,
+    /// Bytes the entries count for (keys, values, overheads).
+    bytes: usize,
     /// When to look for expired entries next; `None` while no entry of
     /// this shard has a time to live.
     sweep_at: Option<Instant>,
@@ -371,14 +402,45 @@ impl Entry {
     }
 }
 
+/// What an entry counts for in the byte budget.
+fn cost(key: &[u8], value_len: usize) -> usize {
+    key.len() + value_len + ENTRY_OVERHEAD
+}
+
 impl Shard {
     /// The live entry of `key`, dropping it when it has expired.
     fn live_entry(&mut self, key: &[u8], now: Instant) -> Option<&mut Entry> {
         if self.map.get(key).is_some_and(|e| !e.live(now)) {
-            self.map.remove(key);
+            self.remove(key);
             return None;
         }
         self.map.get_mut(key)
+    }
+
+    /// Removes `key`'s entry, returning it.
+    fn remove(&mut self, key: &[u8]) -> Option<Entry> {
+        let e = self.map.remove(key)?;
+        self.bytes -= cost(key, e.value.len());
+        Some(e)
+    }
+
+    /// Whether the shard may grow by `more` bytes within `budget`,
+    /// dropping its expired entries first when it would not.
+    fn room_for(&mut self, more: usize, budget: Option<usize>, now: Instant) -> bool {
+        let Some(budget) = budget else { return true };
+        if self.bytes + more <= budget {
+            return true;
+        }
+        let mut freed = 0;
+        self.map.retain(|k, e| {
+            let keep = e.live(now);
+            if !keep {
+                freed += cost(k, e.value.len());
+            }
+            keep
+        });
+        self.bytes -= freed;
+        self.bytes + more <= budget
     }
 
     /// Notes that an entry expires at `t`, so that a sweep comes by then
@@ -401,24 +463,30 @@ impl Shard {
             return;
         }
         let mut next: Option<Instant> = None;
-        self.map.retain(|_, e| match e.expires {
+        let mut freed = 0;
+        self.map.retain(|k, e| match e.expires {
             None => true,
-            Some(t) if t <= now => false,
+            Some(t) if t <= now => {
+                freed += cost(k, e.value.len());
+                false
+            }
             Some(t) => {
                 next = Some(next.map_or(t, |n| n.min(t)));
                 true
             }
         });
+        self.bytes -= freed;
         self.swept = Some(now);
         self.sweep_at = next.map(|t| t.max(now + SWEEP_INTERVAL));
     }
 }
 
 impl MemoryStore {
-    fn new() -> MemoryStore {
+    fn new(max_bytes: Option<usize>) -> MemoryStore {
         MemoryStore {
             shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
             hasher: RandomState::new(),
+            shard_budget: max_bytes.map(|m| m / SHARDS),
         }
     }
 
@@ -438,11 +506,16 @@ impl MemoryStore {
         s.live_entry(key, now).map(|e| e.value.clone())
     }
 
-    fn set(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) {
+    fn set(&self, key: &[u8], value: &[u8], ttl: Option<Duration>) -> Result<(), KvError> {
         let now = Instant::now();
         // A ttl too far out for the clock never expires.
         let expires = ttl.and_then(|t| now.checked_add(t));
         let mut s = self.shard(key, now);
+        let old = s.map.get(key).map_or(0, |e| cost(key, e.value.len()));
+        let new = cost(key, value.len());
+        if new > old && !s.room_for(new - old, self.shard_budget, now) {
+            return Err(KvError::new(STORE_FULL));
+        }
         if let Some(t) = expires {
             s.note_expiry(t);
         }
@@ -450,12 +523,16 @@ impl MemoryStore {
             value: value.to_vec(),
             expires,
         };
+        // The old entry may have gone with the expired ones above.
+        let old = s.map.get(key).map_or(0, |e| cost(key, e.value.len()));
+        s.bytes = s.bytes - old + new;
         match s.map.get_mut(key) {
             Some(e) => *e = entry,
             None => {
                 s.map.insert(key.into(), entry);
             }
         }
+        Ok(())
     }
 
     fn incr(&self, key: &[u8], by: i64) -> Result<i64, KvError> {
@@ -465,13 +542,23 @@ impl MemoryStore {
             Some(e) => {
                 let old = parse_redis_int(&e.value).ok_or_else(|| KvError::new(NOT_AN_INTEGER))?;
                 let new = old.checked_add(by).ok_or_else(|| KvError::new(OVERFLOW))?;
+                let before = e.value.len();
                 e.value.clear();
                 e.value.extend_from_slice(new.to_string().as_bytes());
+                // An integer's text is at most 20 bytes: its growth is
+                // counted, never refused.
+                let after = e.value.len();
+                s.bytes = s.bytes + after - before;
                 Ok(new)
             }
             None => {
+                let value = by.to_string().into_bytes();
+                if !s.room_for(cost(key, value.len()), self.shard_budget, now) {
+                    return Err(KvError::new(STORE_FULL));
+                }
+                s.bytes += cost(key, value.len());
                 let entry = Entry {
-                    value: by.to_string().into_bytes(),
+                    value,
                     expires: None,
                 };
                 s.map.insert(key.into(), entry);
@@ -487,7 +574,7 @@ impl MemoryStore {
             return false;
         }
         if ttl.is_zero() {
-            s.map.remove(key);
+            s.remove(key);
             return true;
         }
         let expires = now.checked_add(ttl);
@@ -503,7 +590,16 @@ impl MemoryStore {
     fn del(&self, key: &[u8]) -> bool {
         let now = Instant::now();
         let mut s = self.shard(key, now);
-        s.map.remove(key).is_some_and(|e| e.live(now))
+        s.remove(key).is_some_and(|e| e.live(now))
+    }
+
+    /// The bytes the shards count (for tests of the budget).
+    #[cfg(test)]
+    fn bytes(&self) -> usize {
+        self.shards
+            .iter()
+            .map(|s| s.lock().unwrap_or_else(|e| e.into_inner()).bytes)
+            .sum()
     }
 
     /// How many entries the shards hold, expired ones not yet dropped
@@ -596,11 +692,13 @@ mod tests {
 
     #[test]
     fn sweep_drops_expired_entries_nobody_reads() {
-        let store = MemoryStore::new();
+        let store = MemoryStore::new(None);
         for i in 0..200u32 {
-            store.set(&i.to_be_bytes(), b"x", Some(Duration::from_millis(5)));
+            store
+                .set(&i.to_be_bytes(), b"x", Some(Duration::from_millis(5)))
+                .unwrap();
         }
-        store.set(b"stays", b"x", None);
+        store.set(b"stays", b"x", None).unwrap();
         assert_eq!(store.stored(), 201);
         std::thread::sleep(Duration::from_millis(20));
         // Touching every shard once sweeps it (its sweep is due).
@@ -608,5 +706,36 @@ mod tests {
             store.get(&(i + 1_000_000).to_be_bytes());
         }
         assert_eq!(store.stored(), 1);
+        assert_eq!(store.bytes(), cost(b"stays", 1));
+    }
+
+    #[test]
+    fn the_byte_budget_counts_every_write_and_refuses_past_it() {
+        // Each shard's share: 1,000 bytes.
+        let store = MemoryStore::new(Some(1_000 * SHARDS));
+        let big = vec![b'x'; 600];
+        store.set(b"a", &big, None).unwrap();
+        store.set(b"a", b"short", None).unwrap();
+        store.set(b"a", &big, None).unwrap();
+        assert_eq!(store.bytes(), cost(b"a", 600));
+        // Another key of the same shard: a second big value does not fit
+        // there, a small counter does.
+        let shard_of = |k: &[u8]| (store.hasher.hash_one(k) as usize) % SHARDS;
+        let same = (0..10_000u32)
+            .map(|i| i.to_be_bytes())
+            .find(|k| shard_of(&k[..]) == shard_of(b"a"))
+            .unwrap();
+        let err = store.set(&same, &big, None).unwrap_err();
+        assert_eq!(err.message(), STORE_FULL);
+        assert_eq!(store.incr(&same, 1).unwrap(), 1);
+        // An expired entry makes room.
+        store
+            .set(b"a", &big, Some(Duration::from_millis(5)))
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(10));
+        store.set(&same, &big, None).unwrap();
+        assert_eq!(store.bytes(), cost(&same, 600));
+        assert!(store.del(&same));
+        assert_eq!(store.bytes(), 0);
     }
 }

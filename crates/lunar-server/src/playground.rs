@@ -74,7 +74,7 @@ async fn run_script(source: &[u8]) -> serde_json::Value {
         Ok(())
     });
     let services = HostServices {
-        kv: Kv::memory(),
+        kv: Kv::memory_with_limit(1 << 20),
         http: HttpClient::new(HttpClientConfig::default()),
     };
     if let Err(e) = registered.and_then(|()| crate::host_api::install(&mut state, &services)) {

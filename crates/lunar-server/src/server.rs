@@ -96,12 +96,13 @@ impl Server {
         let instance = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos() ^ (std::process::id() << 8));
+        let memory_kv = Kv::memory_with_limit(config.kv.max_bytes);
         let shared = Arc::new(Shared {
             config,
             routes: ArcSwap::from_pointee(table),
             instance,
             taps: OnceLock::new(),
-            memory_kv: Kv::memory(),
+            memory_kv,
             tls,
             reloads_ok: AtomicU64::new(0),
             reloads_failed: AtomicU64::new(0),

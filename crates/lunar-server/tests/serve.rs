@@ -704,3 +704,28 @@ fn reading_the_scripts_does_not_reload_them() {
     server.shutdown();
     server.wait();
 }
+
+#[test]
+fn scripts_cannot_fill_the_process_through_kv() {
+    let scripts = Scripts::new(
+        "kvfull",
+        &[(
+            "fill.lua",
+            "return function()\n  local v = ('x'):rep(1000)\n  for i = 1, 10000 do\n    local ok, e = pcall(kv.set, 'k' .. i, v)\n    if not ok then return 'stopped at ' .. i .. ': ' .. e end\n  end\n  return 'never full'\nend",
+        )],
+    );
+    let mut config = config(&scripts.0);
+    config.kv.max_bytes = 256 << 10;
+    let server = Server::start(config).unwrap();
+    let addr = server.local_addr();
+    let r = get(addr, "/fill");
+    assert_eq!(r.status, 200);
+    assert!(r.body.starts_with("stopped at "), "{}", r.body);
+    assert!(
+        r.body.ends_with(": kv: store full (max_bytes)"),
+        "{}",
+        r.body
+    );
+    server.shutdown();
+    server.wait();
+}
