@@ -202,6 +202,28 @@ fn connection_builder(client_timeout: Duration) -> hyper::server::conn::http1::B
     b
 }
 
+/// Counts a request in flight until dropped: also when hyper drops the
+/// request's future before it finishes (a connection closed, the drain
+/// timeout), so the gauge never leaks.
+struct InFlight<'a>(&'a RefCell<Metrics>);
+
+impl<'a> InFlight<'a> {
+    fn start(metrics: &'a RefCell<Metrics>) -> InFlight<'a> {
+        metrics.borrow_mut().in_flight += 1;
+        InFlight(metrics)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        // No borrow of the metrics is held across an await, so none is
+        // active when a future is dropped.
+        if let Ok(mut m) = self.0.try_borrow_mut() {
+            m.in_flight = m.in_flight.saturating_sub(1);
+        }
+    }
+}
+
 /// What went wrong with a request, as the client will see it.
 struct Failure {
     status: StatusCode,
@@ -284,7 +306,7 @@ impl Worker {
                 .record("", 404, arrival.elapsed().as_secs_f64(), 0);
             return resp;
         };
-        self.metrics.borrow_mut().in_flight += 1;
+        let in_flight = InFlight::start(&self.metrics);
         let (resp, instructions) = match self
             .run_route(&route, &table, req, remote, &id, arrival)
             .await
@@ -292,8 +314,8 @@ impl Worker {
             Ok((reply, instructions)) => (reply.into_response(&id), instructions),
             Err(f) => (response::error(f.status, &f.reason, &id), 0),
         };
+        drop(in_flight);
         let mut m = self.metrics.borrow_mut();
-        m.in_flight -= 1;
         m.record(
             &route.path,
             resp.status().as_u16(),

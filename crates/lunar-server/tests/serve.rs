@@ -337,6 +337,7 @@ fn operations_endpoints() {
     );
     assert!(m.contains("lunar_script_errors 1"), "{m}");
     assert!(m.contains("lunar_workers 2"), "{m}");
+    assert!(m.contains("lunar_requests_in_flight 0"), "{m}");
     // Three requests on two workers: at least one reused a state.
     let reuses: u64 = m
         .lines()
