@@ -57,13 +57,13 @@ async fn run_script(source: &[u8]) -> serde_json::Value {
     let mut state = State::builder().libs(StdLib::SAFE).build();
     let output = Arc::new(Mutex::new(String::new()));
     let sink = Arc::clone(&output);
-    let registered = state.register("print", move |_, args: lunar::Variadic<Value>| {
+    let registered = state.register("print", move |cx, args: lunar::Variadic<Value>| {
         let mut line = String::new();
         for (i, v) in args.0.iter().enumerate() {
             if i > 0 {
                 line.push('\t');
             }
-            line.push_str(&show(v));
+            line.push_str(&show(cx, v));
         }
         line.push('\n');
         if let Ok(mut out) = sink.lock()
@@ -99,7 +99,8 @@ async fn run_script(source: &[u8]) -> serde_json::Value {
     let output = output.lock().map(|o| o.clone()).unwrap_or_default();
     match result {
         Ok(values) => {
-            let shown: Vec<String> = values.iter().map(show).collect();
+            let mut cx = state.ctx();
+            let shown: Vec<String> = values.iter().map(|v| show(&mut cx, v)).collect();
             serde_json::json!({ "output": output, "result": shown.join("\t"), "instructions": instructions })
         }
         Err(e) => {
@@ -108,21 +109,19 @@ async fn run_script(source: &[u8]) -> serde_json::Value {
     }
 }
 
-/// A value as `print` shows it (tables and functions by type).
-fn show(v: &Value) -> String {
-    match v {
-        Value::Nil => "nil".into(),
-        Value::Boolean(b) => b.to_string(),
-        Value::Integer(n) => n.to_string(),
-        Value::Number(x) => {
-            if x.fract() == 0.0 && x.is_finite() && x.abs() < 1e16 {
-                format!("{x:.1}")
-            } else {
-                x.to_string()
-            }
+/// A value as Lua's `tostring` writes it: the VM's own conversion
+/// (`%.14g` floats, `__tostring`, `table: 0x...`). Should `__tostring`
+/// fail, the value's type name stands in.
+fn show(cx: &mut lunar::Ctx<'_>, v: &Value) -> String {
+    let Ok(raw) = cx.to_raw(v) else {
+        return v.type_name().to_string();
+    };
+    match cx.vm().to_display(raw) {
+        Ok(s) => String::from_utf8_lossy(s.as_bytes()).into_owned(),
+        Err(_) => {
+            cx.vm().take_error_value();
+            v.type_name().to_string()
         }
-        Value::String(s) => s.to_string_lossy(),
-        other => other.type_name().to_string(),
     }
 }
 

@@ -51,31 +51,22 @@ pub(crate) fn watch(shared: Arc<Shared>) -> Result<Box<dyn std::any::Any + Send>
     Ok(Box::new(debouncer))
 }
 
-/// The fingerprint of the scripts under `dir` (metadata only: nothing is
-/// opened, so taking it makes no event).
+/// The fingerprint of the scripts under `dir`, the files a scan reads
+/// (metadata only: nothing is opened, so taking it makes no event).
 fn fingerprint(dir: &Path) -> Fingerprint {
-    let mut out = Vec::new();
-    walk(dir, &mut out);
+    let mut files = Vec::new();
+    // An unreadable folder fingerprints as what could be read of it; the
+    // reload then reports the error.
+    let _ = crate::routes::collect_scripts(dir, dir, &mut files);
+    let mut out: Fingerprint = files
+        .into_iter()
+        .map(|rel| {
+            let meta = std::fs::metadata(dir.join(&rel)).ok();
+            let len = meta.as_ref().map_or(0, |m| m.len());
+            let modified = meta.and_then(|m| m.modified().ok());
+            (rel, len, modified)
+        })
+        .collect();
     out.sort();
     out
-}
-
-fn walk(dir: &Path, out: &mut Fingerprint) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        if entry.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(meta) = std::fs::metadata(&path) else {
-            continue;
-        };
-        if meta.is_dir() {
-            walk(&path, out);
-        } else if path.extension().is_some_and(|e| e == "lua") {
-            out.push((path, meta.len(), meta.modified().ok()));
-        }
-    }
 }

@@ -322,7 +322,8 @@ fn response_table(vm: &mut Vm, t: Gc<Table>) -> Result<Reply, String> {
                             return Err(format!("header '{name}': a {} value", other.type_name()));
                         }
                     };
-                    let value = crate::worker::header_value(&bytes)
+                    let value = hyper::header::HeaderValue::from_bytes(&bytes)
+                        .ok()
                         .ok_or_else(|| format!("header '{name}': not a valid header value"))?;
                     if header == CONTENT_TYPE {
                         reply.content_type = None;

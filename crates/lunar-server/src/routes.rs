@@ -210,7 +210,11 @@ fn base_builder() -> StateBuilder {
 
 /// Adds the paths (relative to `root`) of the `.lua` files under `dir` to
 /// `out`, skipping hidden files and folders.
-fn collect_scripts(root: &Path, dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+pub(crate) fn collect_scripts(
+    root: &Path,
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
     for entry in std::fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();

@@ -380,20 +380,14 @@ impl Worker {
         let body = self.read_body(&parts, body).await?;
 
         let checkout_start = Instant::now();
-        let (mut loaded, mut reuse_time) = match self.checkout(route, table.generation) {
-            Some(l) => {
-                let mut l = l;
-                l.state.set_limits(limits.vm_limits(arrival));
-                (l, Some(checkout_start.elapsed()))
-            }
-            None => {
-                // Boxed: the rare path's large future stays out of every
-                // request's future (which is moved as a whole).
-                let mut l = Box::pin(self.load(route, table, limits, id)).await?;
-                l.state.set_limits(limits.vm_limits(arrival));
-                (l, None)
-            }
+        let (mut loaded, reused) = match self.checkout(route, table.generation) {
+            Some(l) => (l, true),
+            // Boxed: the rare path's large future stays out of every
+            // request's future (which is moved as a whole).
+            None => (Box::pin(self.load(route, table, limits, id)).await?, false),
         };
+        loaded.state.set_limits(limits.vm_limits(arrival));
+        let mut reuse_time = reused.then(|| checkout_start.elapsed());
         let request = response::request_table(
             &mut loaded.state,
             &loaded.request_meta,
@@ -667,9 +661,4 @@ fn globals_guard_program() -> &'static Program {
         "#;
         Program::compile("=(lunar serve)", source).expect("the globals guard chunk compiles")
     })
-}
-
-/// Whether a header value may be sent as it is.
-pub(crate) fn header_value(bytes: &[u8]) -> Option<HeaderValue> {
-    HeaderValue::from_bytes(bytes).ok()
 }
