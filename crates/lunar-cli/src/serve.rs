@@ -39,6 +39,12 @@ pub fn command(base: Command) -> Command {
                 .help("worker threads (default: one per core)"),
         )
         .arg(
+            Arg::new("cpus")
+                .long("cpus")
+                .value_name("LIST")
+                .help("pin worker i to the i-th CPU of LIST (like 0-3,8; default: not pinned)"),
+        )
+        .arg(
             Arg::new("config")
                 .long("config")
                 .value_name("FILE")
@@ -118,6 +124,15 @@ pub fn cmd_serve(args: &[Vec<u8>]) -> i32 {
     }
     if let Some(&n) = m.get_one::<usize>("workers") {
         config.workers = n;
+    }
+    if let Some(list) = m.get_one::<String>("cpus") {
+        match lunar_server::parse_cpu_list(list) {
+            Ok(cpus) => config.cpus = cpus,
+            Err(e) => {
+                tool_error("serve", format!("--cpus: {e}").as_bytes());
+                return 1;
+            }
+        }
     }
     if let Some(format) = m.get_one::<String>("log-format") {
         config.log_format = if format == "json" {

@@ -37,6 +37,11 @@ pub struct Config {
     /// Worker threads, each with its own runtime and states; 0 means one
     /// per core the process may run on.
     pub workers: usize,
+    /// Pin worker `i` to CPU `cpus[i % cpus.len()]` (logical CPU numbers,
+    /// as `taskset` and `/sys/devices/system/cpu` count them); empty: the
+    /// kernel places the workers. With `workers = 0`, one worker per
+    /// listed CPU.
+    pub cpus: Vec<usize>,
     /// The limits of every request, unless its route says otherwise.
     pub limits: LimitSettings,
     /// Limits no route or request can exceed (a route's setting above
@@ -187,6 +192,7 @@ impl Default for Config {
             dir: PathBuf::from("."),
             listen: "127.0.0.1:8080".to_string(),
             workers: 0,
+            cpus: Vec::new(),
             limits: DEFAULT_LIMITS,
             max_limits: DEFAULT_MAX_LIMITS,
             routes: BTreeMap::new(),
@@ -223,11 +229,13 @@ impl Config {
         Config::from_toml(&text).map_err(|e| format!("{}: {e}", path.display()))
     }
 
-    /// The number of workers to start: `workers`, or one per core the
-    /// process may run on.
+    /// The number of workers to start: `workers`, else one per CPU in
+    /// `cpus`, else one per core the process may run on.
     pub fn worker_count(&self) -> usize {
         if self.workers > 0 {
             self.workers
+        } else if !self.cpus.is_empty() {
+            self.cpus.len()
         } else {
             std::thread::available_parallelism().map_or(1, |n| n.get())
         }
@@ -267,11 +275,69 @@ impl Config {
                 return Err(format!("routes: '{route}' must start with '/'"));
             }
         }
+        if !self.cpus.is_empty() {
+            let allowed: Vec<usize> = core_affinity::get_core_ids()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.id)
+                .collect();
+            if let Some(cpu) = self.cpus.iter().find(|c| !allowed.contains(c)) {
+                return Err(format!(
+                    "cpus: CPU {cpu} is not one this process may run on ({})",
+                    cpu_list_text(&allowed)
+                ));
+            }
+        }
         if self.max_body_bytes == 0 {
             return Err("max_body_bytes must be above 0".to_string());
         }
         Ok(())
     }
+}
+
+/// Parses a CPU list as `taskset -c` and `/sys` write it: `0-3,8,10-11`.
+pub fn parse_cpu_list(text: &str) -> Result<Vec<usize>, String> {
+    let bad = || format!("'{text}' is not a CPU list (like 0-3,8)");
+    let mut cpus = Vec::new();
+    for part in text.trim().split(',') {
+        let part = part.trim();
+        let (lo, hi) = match part.split_once('-') {
+            Some((a, b)) => (a.trim(), b.trim()),
+            None => (part, part),
+        };
+        let lo: usize = lo.parse().map_err(|_| bad())?;
+        let hi: usize = hi.parse().map_err(|_| bad())?;
+        if hi < lo || hi - lo > 4096 {
+            return Err(bad());
+        }
+        cpus.extend(lo..=hi);
+    }
+    Ok(cpus)
+}
+
+/// A CPU list written back in the `0-3,8` form.
+pub fn cpu_list_text(cpus: &[usize]) -> String {
+    let mut sorted = cpus.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < sorted.len() {
+        let mut j = i;
+        while j + 1 < sorted.len() && sorted[j + 1] == sorted[j] + 1 {
+            j += 1;
+        }
+        if !out.is_empty() {
+            out.push(',');
+        }
+        if j == i {
+            out.push_str(&sorted[i].to_string());
+        } else {
+            out.push_str(&format!("{}-{}", sorted[i], sorted[j]));
+        }
+        i = j + 1;
+    }
+    out
 }
 
 impl LimitSettings {
@@ -310,6 +376,27 @@ impl RequestLimits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cpu_lists_parse_and_print_as_taskset_writes_them() {
+        assert_eq!(parse_cpu_list("0-3,8").unwrap(), vec![0, 1, 2, 3, 8]);
+        assert_eq!(parse_cpu_list(" 5 ").unwrap(), vec![5]);
+        assert!(parse_cpu_list("3-1").is_err());
+        assert!(parse_cpu_list("a").is_err());
+        assert!(parse_cpu_list("").is_err());
+        assert_eq!(cpu_list_text(&[8, 0, 1, 2, 3, 10]), "0-3,8,10");
+        assert_eq!(cpu_list_text(&[]), "");
+    }
+
+    #[test]
+    fn cpus_set_the_worker_count_and_must_exist() {
+        let c = Config::from_toml("cpus = [0]").unwrap();
+        assert_eq!(c.worker_count(), 1);
+        assert!(c.validate().is_ok());
+        let c = Config::from_toml("cpus = [100000]").unwrap();
+        let e = c.validate().unwrap_err();
+        assert!(e.contains("CPU 100000"), "{e}");
+    }
 
     #[test]
     fn defaults_apply_to_an_empty_file() {

@@ -45,6 +45,6 @@ mod worker;
 
 pub use config::{
     Config, DEFAULT_LIMITS, DEFAULT_MAX_LIMITS, HttpSettings, KvSettings, LimitSettings, LogFormat,
-    RequestLimits, TlsSettings,
+    RequestLimits, TlsSettings, cpu_list_text, parse_cpu_list,
 };
 pub use server::{Server, init_logging};

@@ -42,19 +42,16 @@ impl Histogram {
         self.count += other.count;
     }
 
-    /// Cumulative `(upper bound, count)` pairs, `+Inf` last, as
-    /// Prometheus wants them.
-    fn cumulative(&self) -> Vec<(f64, u64)> {
-        let mut total = 0;
+    /// `(upper bound, count in that bucket)` pairs, `+Inf` last: the
+    /// encoder (prometheus-client) makes them cumulative itself.
+    fn buckets(&self) -> Vec<(f64, u64)> {
         let mut out: Vec<(f64, u64)> = LATENCY_BUCKETS
             .iter()
             .zip(self.buckets.iter())
-            .map(|(&b, &n)| {
-                total += n;
-                (b, total)
-            })
+            .map(|(&b, &n)| (b, n))
             .collect();
-        out.push((f64::INFINITY, self.count));
+        let bounded: u64 = self.buckets.iter().sum();
+        out.push((f64::INFINITY, self.count - bounded));
         out
     }
 }
@@ -143,7 +140,7 @@ impl Metrics {
 /// Figures of the server as a whole, read at scrape time.
 #[derive(Debug, Clone, Default)]
 pub struct ServerFigures {
-    /// Worker threads.
+    /// Worker threads that answered the scrape (the live ones).
     pub workers: u64,
     /// Routes served.
     pub routes: u64,
@@ -227,7 +224,7 @@ impl prometheus_client::collector::Collector for Scrape {
             e.encode_family(&labels)?.encode_histogram::<Labels>(
                 r.latency.sum,
                 r.latency.count,
-                &r.latency.cumulative(),
+                &r.latency.buckets(),
                 None,
             )?;
         }
@@ -285,7 +282,7 @@ impl prometheus_client::collector::Collector for Scrape {
         single(
             &mut encoder,
             "lunar_workers",
-            "Worker threads",
+            "Worker threads serving (those that answered this scrape)",
             &ConstGauge::new(s.workers as i64),
         )?;
         single(
@@ -407,6 +404,18 @@ mod tests {
             text.contains("lunar_request_duration_seconds_count{route=\"/x\"} 3"),
             "{text}"
         );
+        // Cumulative once: 0.0003 and 0.002 are under 2.5 ms, 0.2 under
+        // 250 ms, and +Inf holds all three.
+        for (le, n) in [("0.0025", 2), ("0.25", 3), ("+Inf", 3)] {
+            assert!(
+                text.contains(&format!(
+                    "lunar_request_duration_seconds_bucket{{le=\"{le}\",route=\"/x\"}} {n}"
+                )) || text.contains(&format!(
+                    "lunar_request_duration_seconds_bucket{{route=\"/x\",le=\"{le}\"}} {n}"
+                )),
+                "bucket {le}: {text}"
+            );
+        }
         assert!(
             text.contains("lunar_instructions_total{route=\"/x\"} 16"),
             "{text}"

@@ -117,9 +117,19 @@ impl Server {
             let (tap, tap_rx) = tokio::sync::mpsc::unbounded_channel();
             taps.push(tap);
             let (shared, rx, ready) = (Arc::clone(&shared), shutdown_rx.clone(), ready_tx.clone());
+            let cpu = (!shared.config.cpus.is_empty())
+                .then(|| shared.config.cpus[id % shared.config.cpus.len()]);
             let handle = std::thread::Builder::new()
                 .name(format!("lunar-worker-{id}"))
-                .spawn(move || worker::run(id, shared, l, rx, tap_rx, ready))
+                .spawn(move || {
+                    if let Some(cpu) = cpu
+                        && !core_affinity::set_for_current(core_affinity::CoreId { id: cpu })
+                    {
+                        let _ = ready.send(Err(format!("cannot pin worker {id} to CPU {cpu}")));
+                        return;
+                    }
+                    worker::run(id, shared, l, rx, tap_rx, ready)
+                })
                 .map_err(|e| format!("cannot start worker {id}: {e}"))?;
             workers.push(handle);
         }
@@ -142,7 +152,7 @@ impl Server {
         } else {
             None
         };
-        tracing::info!(%addr, workers = n, "listening");
+        tracing::info!(%addr, workers = n, cpus = %crate::config::cpu_list_text(&shared.config.cpus), "listening");
         Ok(Server {
             shared,
             addr,
@@ -328,9 +338,13 @@ pub(crate) async fn metrics(shared: &Shared) -> Response<Full<Bytes>> {
             replies.push(rx);
         }
     }
+    // Workers that answer are the live ones: a worker whose thread ended
+    // has dropped its tap, so `lunar_workers` shows a lost worker.
+    let mut live = 0u64;
     for rx in replies {
         if let Ok(Ok(m)) = tokio::time::timeout(Duration::from_secs(5), rx).await {
             total.add(&m);
+            live += 1;
         }
     }
     let table = shared.routes.load();
@@ -342,7 +356,7 @@ pub(crate) async fn metrics(shared: &Shared) -> Response<Full<Bytes>> {
     let scrape = Scrape {
         metrics: total,
         server: ServerFigures {
-            workers: shared.taps.get().map_or(0, |t| t.len() as u64),
+            workers: live,
             routes: table.len() as u64,
             script_errors: table.failures.len() as u64,
             reloads_ok: shared.reloads_ok.load(Ordering::Relaxed),
