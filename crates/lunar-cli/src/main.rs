@@ -31,6 +31,7 @@ mod output;
 mod repl;
 mod report;
 mod serve;
+mod stress;
 mod tools;
 
 use interrupt::Interrupts;

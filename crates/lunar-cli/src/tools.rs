@@ -1,6 +1,6 @@
 //! Lunar's own tools, as subcommands of `lunar`: `compile` (a binary chunk,
-//! as luac writes), `disasm` (a `luac -l -l` listing), `version` and
-//! `help`. A script with the same name as a tool still runs as
+//! as luac writes), `disasm` (a `luac -l -l` listing), `serve`, `stress`,
+//! `version` and `help`. A script with the same name as a tool still runs as
 //! `lunar ./name` or `lunar -- name`.
 //!
 //! The tools parse their options with clap; the lua-compatible options of
@@ -17,12 +17,13 @@ use std::sync::Arc;
 /// status.
 type Tool = fn(&[Vec<u8>]) -> i32;
 
-/// The subcommands, by name. (`stress` will join them.)
+/// The subcommands, by name.
 const TOOLS: &[(&str, Tool)] = &[
     ("compile", cmd_compile),
     ("disasm", cmd_disasm),
     ("help", cmd_help),
     ("serve", crate::serve::cmd_serve),
+    ("stress", crate::stress::cmd_stress),
     ("version", cmd_version),
 ];
 
@@ -68,6 +69,12 @@ Commands:
                       serve every script under DIR as an HTTP route
                       (DIR/api/users.lua serves /api/users); see
                       lunar help serve
+  lunar stress [--quick] [--out DIR] [--target URL]
+                      the five pre-launch stress tests of lunar serve
+                      (stepped load to saturation, scaling across
+                      cores, cold start, mixed CPU and I/O, soak with
+                      faults), written to DIR/report.html and
+                      DIR/report.json; see lunar help stress
   lunar version       print the version of Lunar, of the Rust compiler that
                       built it and the platform
   lunar help [command]
@@ -134,6 +141,7 @@ fn tool_command(name: &'static str) -> Command {
                     .help("source files ('-' for stdin) or binary chunks"),
             ),
         "serve" => crate::serve::command(base),
+        "stress" => crate::stress::command(base),
         "version" => base
             .about("Prints the version of Lunar, of its Rust compiler and the platform")
             .override_usage("lunar version"),
