@@ -119,7 +119,15 @@ pub fn cmd_stress(args: &[Vec<u8>]) -> i32 {
     match lunar_stress::run(&options) {
         Ok(report) => {
             println!("{}", lunar_stress::report::summary_text(&report));
-            println!("report: {}", options.out.join("report.html").display());
+            let html = options.out.join("report.html");
+            println!("report: {}", html.display());
+            if let Some(png) = m.get_one::<OsString>("screenshot") {
+                if let Err(e) = lunar_stress::report::screenshot(&html, std::path::Path::new(png)) {
+                    tool_error("stress", format!("screenshot: {e}").as_bytes());
+                    return 2;
+                }
+                println!("screenshot: {}", std::path::Path::new(png).display());
+            }
             if lunar_stress::failures(&report) == 0 {
                 0
             } else {

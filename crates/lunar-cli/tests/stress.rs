@@ -119,15 +119,21 @@ fn bad_cpu_lists_and_targets_say_what_is_wrong() {
 #[test]
 fn stress_runs_a_test_and_writes_its_report() {
     let sb = Sandbox::new(&[]);
+    // The picture needs chromium (CI installs it).
+    let shoot = lunar_stress::report::find_chromium().is_some();
+    let mut args = vec![
+        "stress",
+        "--quick",
+        "--only",
+        "cold_start",
+        "--out",
+        "report",
+    ];
+    if shoot {
+        args.extend(["--screenshot", "shot.png"]);
+    }
     let out = Command::new(env!("CARGO_BIN_EXE_lunar"))
-        .args([
-            "stress",
-            "--quick",
-            "--only",
-            "cold_start",
-            "--out",
-            "report",
-        ])
+        .args(&args)
         .current_dir(sb.path())
         .output()
         .unwrap();
@@ -156,6 +162,10 @@ fn stress_runs_a_test_and_writes_its_report() {
     }
     assert!(report["machine"]["logical_cpus"].as_u64().unwrap() >= 1);
     assert!(sb.path().join("report/report.html").is_file());
+    if shoot {
+        let png = std::fs::read(sb.path().join("shot.png")).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "not a PNG");
+    }
     assert!(stdout.contains("cold_start"), "{stdout}");
     // Exit 1 exactly when a test failed.
     assert_eq!(out.status.code() == Some(1), verdict == "fail");
