@@ -116,6 +116,11 @@ pub fn cmd_stress(args: &[Vec<u8>]) -> i32 {
         options.connections = n.max(1);
     }
     options.max_workers = m.get_one::<usize>("max-workers").copied();
+    options.build = crate::tools::version_text()
+        .lines()
+        .nth(1)
+        .unwrap_or_default()
+        .to_string();
     match lunar_stress::run(&options) {
         Ok(report) => {
             println!("{}", lunar_stress::report::summary_text(&report));

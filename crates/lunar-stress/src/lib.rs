@@ -67,6 +67,9 @@ pub struct Options {
     pub only: Vec<String>,
     /// The largest worker count of test 2 (default: the physical cores).
     pub max_workers: Option<usize>,
+    /// The build of the server under test, for the report (`lunar
+    /// version`'s words: version, compiler, target).
+    pub build: String,
 }
 
 impl Options {
@@ -83,6 +86,7 @@ impl Options {
             connections: 64,
             only: Vec::new(),
             max_workers: None,
+            build: String::new(),
         }
     }
 }
@@ -192,6 +196,7 @@ pub fn run(options: &Options) -> Result<Report, String> {
     ctx.progress.finish();
     let report = Report {
         lunar_version: env!("CARGO_PKG_VERSION").to_string(),
+        build: options.build.clone(),
         started_utc,
         duration_s: started.elapsed().as_secs_f64(),
         mode: if options.quick { "quick" } else { "full" }.to_string(),

@@ -14,6 +14,10 @@ use std::collections::BTreeMap;
 pub struct Report {
     /// `lunar`'s version (the binary that ran the suite).
     pub lunar_version: String,
+    /// The build: version, compiler and target (`lunar version`'s
+    /// second line), empty when the caller did not say.
+    #[serde(default)]
+    pub build: String,
     /// When the run started, UTC, `YYYY-MM-DDTHH:MM:SSZ`.
     pub started_utc: String,
     /// How long the whole run took.
@@ -220,8 +224,9 @@ pub struct StepResult {
     pub send_lag_ms: f64,
     /// The generator's own CPU use over the window, cores.
     pub generator_cpu: f64,
-    /// The server's CPU use over the window, cores (`None` when the
-    /// server is not a local process the suite started).
+    /// The server's CPU use over the whole step, warm-up and drain
+    /// included, cores (`None` when the server is not a local process
+    /// the suite started, or was restarted during the step).
     pub server_cpu: Option<f64>,
 }
 

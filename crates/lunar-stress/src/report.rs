@@ -12,6 +12,7 @@
 //!
 //! let run = Report {
 //!     lunar_version: "0.1.0".to_string(),
+//!     build: String::new(),
 //!     started_utc: "2026-12-07T06:00:00Z".to_string(),
 //!     duration_s: 12.5,
 //!     mode: "quick".to_string(),

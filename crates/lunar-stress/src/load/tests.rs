@@ -148,7 +148,7 @@ fn a_stalling_server_shows_in_the_percentiles() {
 
 #[test]
 fn the_generators_own_lateness_is_not_latency() {
-    // One generator thread, blocked for 100 ms in the middle of the step;
+    // One generator thread, blocked for 200 ms in the middle of the step;
     // the server runs on a runtime of its own and answers at once.
     let g = Generator::new(1, &[], 64).unwrap();
     let server_rt = tokio::runtime::Builder::new_multi_thread()
@@ -166,16 +166,19 @@ fn the_generators_own_lateness_is_not_latency() {
     );
     g.handle().spawn(async {
         tokio::time::sleep(Duration::from_millis(250)).await;
-        std::thread::sleep(Duration::from_millis(100));
+        std::thread::sleep(Duration::from_millis(200));
     });
     let r = g.run_step(
         addr,
         &StepSpec::get("/ok", 200.0, Duration::from_millis(600)),
     );
     assert_eq!(r.ok, 120, "{r:?}");
-    // About 20 requests were up to 100 ms late: that is the generator's.
-    assert!(r.send_lag_ms > 2.0, "lag {}", r.send_lag_ms);
-    assert!(r.latency.max_ms < 50.0, "{:?}", r.latency);
+    // About 40 requests were up to 200 ms late: that is the generator's.
+    // Counted as latency, the slowest tenth would be 140 ms or more; the
+    // bound is loose because a busy machine (CI) stalls a request or two
+    // on its own.
+    assert!(r.send_lag_ms > 5.0, "lag {}", r.send_lag_ms);
+    assert!(r.latency.p90_ms < 70.0, "{:?}", r.latency);
 }
 
 #[test]

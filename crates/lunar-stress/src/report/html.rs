@@ -102,6 +102,9 @@ fn header(h: &mut String, report: &Report) {
     let m = &report.machine;
     h.push_str("<div class=\"grid\">\n<div>\n<h3>Run</h3>\n<table class=\"kv\">\n");
     kv(h, "lunar version", &esc(&report.lunar_version));
+    if !report.build.is_empty() {
+        kv(h, "build", &esc(&report.build));
+    }
     kv(h, "started (UTC)", &esc(&report.started_utc));
     kv(h, "mode", &esc(&report.mode));
     kv(h, "duration", &format!("{} s", num(report.duration_s)));

@@ -172,6 +172,7 @@ pub(crate) fn report() -> Report {
     };
     Report {
         lunar_version: "0.1.0".to_string(),
+        build: "lunar 0.1.0 rustc 1.95.0 x86_64-unknown-linux-gnu".to_string(),
         started_utc: "2026-12-07T06:00:00Z".to_string(),
         duration_s: 1234.5,
         mode: "full".to_string(),
