@@ -594,46 +594,26 @@ fn sort_random() -> u64 {
 }
 
 /// Adapts a Lua list and order function to the engine.
+///
+/// The values the engine holds live in the native frame's slots 3 to 5
+/// (above its two arguments), written there as they are taken, so that a
+/// collection run by a comparator or a metamethod sees them. Writing each
+/// one costs a store; keeping them aside and pushing all three before each
+/// call of the order function cost more than the call's own setup.
 struct LuaSort<'s> {
     state: &'s mut State,
     a: Access,
     /// The order function, or nil for `<`.
     cmp: Value,
-    /// The values the engine holds, kept as the top three values of the
-    /// native frame (above its two arguments) so that a collection run by
-    /// a comparator or a metamethod sees them.
-    held: [Value; 3],
-    /// Whether `held` changed since it was last put on the stack.
-    dirty: bool,
 }
 
-impl LuaSort<'_> {
-    /// Puts the held values on the stack before Lua code may run (lazily:
-    /// sorting integers or strings of a plain table never runs any).
-    fn sync(&mut self) {
-        if self.dirty {
-            self.dirty = false;
-            // Only set_top and push: the API's set_arg covers arguments.
-            self.state.set_top(2);
-            for h in self.held {
-                self.state.push(h);
-            }
-        }
-    }
-}
 impl SortData for LuaSort<'_> {
     type Elem = Value;
     type Err = Error;
     fn get(&mut self, i: i64) -> Result<Value, Error> {
-        if self.a.raw.is_none() {
-            self.sync();
-        }
         self.a.get(self.state, i)
     }
     fn set(&mut self, i: i64, v: Value) -> Result<(), Error> {
-        if self.a.raw.is_none() {
-            self.sync();
-        }
         self.a.set(self.state, i, v)
     }
     fn less(&mut self, a: Value, b: Value) -> Result<bool, Error> {
@@ -642,20 +622,19 @@ impl SortData for LuaSort<'_> {
                 (Value::Int(x), Value::Int(y)) => Ok(x < y),
                 (Value::Str(x), Value::Str(y)) => Ok(x.as_bytes() < y.as_bytes()),
                 (Value::Float(x), Value::Float(y)) => Ok(x < y),
-                _ => {
-                    self.sync();
-                    self.state.less_than(a, b)
-                }
+                _ => self.state.less_than(a, b),
             };
         }
-        self.sync();
         Ok(self.state.call1(self.cmp, &[a, b])?.truthy())
     }
     fn hold(&mut self, slot: usize, v: Value) {
-        self.held[slot] = v;
-        self.dirty = true;
+        self.state.set_arg(HELD_SLOT + slot, v);
     }
 }
+
+/// The first of the three stack slots where `table.sort` keeps the values
+/// its engine holds.
+const HELD_SLOT: usize = 3;
 
 /// table.sort(list [, comp])
 fn table_sort(state: &mut State) -> Result<usize, Error> {
@@ -671,14 +650,9 @@ fn table_sort(state: &mut State) -> Result<usize, Error> {
     if !cmp.is_nil() {
         state.check_type(2, lunar_vm::Type::Function)?;
     }
-    state.set_top(2);
-    let mut d = LuaSort {
-        state,
-        a,
-        cmp,
-        held: [Value::Nil; 3],
-        dirty: false,
-    };
+    // The arguments, then the three held values (nil for now).
+    state.set_top(HELD_SLOT + 2);
+    let mut d = LuaSort { state, a, cmp };
     match SortEngine::new(&mut d).sort(1, n, 0) {
         Ok(()) => Ok(0),
         Err(SortError::Order) => Err(state.error_str("invalid order function for sorting")),

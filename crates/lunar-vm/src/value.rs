@@ -246,14 +246,26 @@ pub(crate) unsafe fn read_value(p: *const Value) -> Value {
     unsafe { std::mem::transmute::<[u64; 2], Value>([tag, payload]) }
 }
 
-/// Copies `src` into `dst` (same lengths) one value at a time: the few
-/// values of a call or a resume move faster so than through a call to
-/// memmove, which `copy_from_slice` makes.
+/// Copies `src` into `dst` (same lengths). The few values of a call or a
+/// resume move faster one by one than through a call to memmove, which
+/// `copy_from_slice` makes; so does a plain loop, which LLVM turns into
+/// memmove, hence the cases by length.
 #[inline]
 pub(crate) fn copy_values(dst: &mut [Value], src: &[Value]) {
     debug_assert_eq!(dst.len(), src.len());
-    for (d, &v) in dst.iter_mut().zip(src) {
-        *d = v;
+    match (dst, src) {
+        ([], []) => {}
+        ([d0], [s0]) => *d0 = *s0,
+        ([d0, d1], [s0, s1]) => {
+            *d0 = *s0;
+            *d1 = *s1;
+        }
+        ([d0, d1, d2], [s0, s1, s2]) => {
+            *d0 = *s0;
+            *d1 = *s1;
+            *d2 = *s2;
+        }
+        (d, s) => d.copy_from_slice(s),
     }
 }
 
