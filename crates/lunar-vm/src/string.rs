@@ -72,11 +72,7 @@ pub(crate) fn alloc_str(heap: &mut Heap, hash: u64, bytes: &[u8]) -> LuaStr {
     // for `GcBox<StrObj>`: the box goes first, the bytes right after it.
     unsafe {
         raw.write(GcBox {
-            header: GcHeader {
-                next: Cell::new(heap.all),
-                marked: Cell::new(0),
-                vtable: &STR_VTABLE,
-            },
+            header: GcHeader::new(heap.all, 0, &STR_VTABLE),
             value: StrObj {
                 hash,
                 hnext: Cell::new(None),
@@ -246,11 +242,7 @@ pub(crate) fn intern_batch<'a, I>(
                     raw.write(GcBox {
                         // Fixed: in no list (the sweep never sees it) and
                         // always marked (see `intern_batch`'s docs).
-                        header: GcHeader {
-                            next: Cell::new(None),
-                            marked: Cell::new(crate::gc::MARK_BIT),
-                            vtable: &BLOCK_STR_VTABLE,
-                        },
+                        header: GcHeader::new(None, crate::gc::MARK_BIT, &BLOCK_STR_VTABLE),
                         value: StrObj {
                             hash: h,
                             hnext: Cell::new(None),
@@ -332,7 +324,7 @@ impl LuaStr {
     }
     #[inline]
     pub(crate) fn is_marked(self) -> bool {
-        self.0.header().marked.get() & crate::gc::MARK_BIT != 0
+        self.0.header().marks() & crate::gc::MARK_BIT != 0
     }
 }
 
