@@ -521,8 +521,8 @@ fn set_str_fill_is_set_str() {
             }
         }
         assert_eq!(
-            a.with(|p| (p.used, p.hlog, p.node.len())),
-            b.with(|p| (p.used, p.hlog, p.node.len()))
+            a.with(|p| (p.used, p.hlog, p.node_len())),
+            b.with(|p| (p.used, p.hlog, p.node_len()))
         );
     }
 }
@@ -538,16 +538,16 @@ fn reserve_makes_room_once() {
     t.set(&mut heap, a, Value::Int(1)).unwrap();
     let arr = t.array_size();
     t.reserve(&mut heap, 20);
-    let room = t.with(|p| (p.node.len(), p.hlog));
+    let room = t.with(|p| (p.node_len(), p.hlog));
     assert_eq!(t.array_size(), arr);
     assert!(t.get(a).raw_eq(&Value::Int(1)) && t.get_int(1).raw_eq(&Value::Int(10)));
     // Adding the 20 keys changes no size; reserving again changes nothing.
     for i in 0..20 {
         let k = s(&mut heap, &format!("k{i}"));
         t.set(&mut heap, k, Value::Int(i)).unwrap();
-        assert_eq!(t.with(|p| (p.node.len(), p.hlog)), room, "key {i}");
+        assert_eq!(t.with(|p| (p.node_len(), p.hlog)), room, "key {i}");
     }
     t.reserve(&mut heap, 0);
-    assert_eq!(t.with(|p| (p.node.len(), p.hlog)), room);
+    assert_eq!(t.with(|p| (p.node_len(), p.hlog)), room);
     assert_eq!(t.count(), 22);
 }
