@@ -551,23 +551,24 @@ fn read_source(name: Option<&[u8]>) -> Result<(Vec<u8>, Vec<u8>), String> {
             }
         }
     };
-    let mut d: &[u8] = &data;
-    if d.starts_with(b"\xEF\xBB\xBF") {
-        d = &d[3..];
+    // What to skip: a UTF-8 byte order mark, then a first line starting
+    // with '#' (its newline kept, so that line numbers stay right).
+    let mut skip = 0;
+    if data.starts_with(b"\xEF\xBB\xBF") {
+        skip = 3;
     }
-    if d.first() == Some(&b'#') {
-        match d.iter().position(|&c| c == b'\n') {
-            None => d = &[],
-            Some(i) => {
-                if d.get(i + 1) == Some(&0x1b) {
-                    d = &d[i + 1..];
-                } else {
-                    d = &d[i..];
-                }
-            }
-        }
+    if data.get(skip) == Some(&b'#') {
+        skip = match data[skip..].iter().position(|&c| c == b'\n') {
+            None => data.len(),
+            Some(i) if data.get(skip + i + 1) == Some(&0x1b) => skip + i + 1,
+            Some(i) => skip + i,
+        };
     }
-    Ok((d.to_vec(), chunk))
+    // Moved down in place: a copy of a large file would be the largest
+    // allocation of its load.
+    let mut data = data;
+    data.drain(..skip);
+    Ok((data, chunk))
 }
 
 /// The C library's text for an I/O error ("No such file or directory").

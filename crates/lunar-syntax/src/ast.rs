@@ -7,7 +7,9 @@
 //! position the reference interpreter would use for its line information.
 //! Names and string values are byte strings: Lua source may contain any
 //! bytes. The tree borrows the source (`'s`): names and most string
-//! values are slices of it, which saves an allocation per name.
+//! values are ranges of it, which saves an allocation per name; the tree
+//! keeps them as 32-bit offset and length (see [`Ast::name`],
+//! [`Ast::string`]).
 //!
 //! The nodes live in the arenas of an [`Ast`], one vector per kind of
 //! node, and refer to each other by 32-bit ids ([`Id`]); lists of children
@@ -15,51 +17,33 @@
 //! a list to reach the node or the slice. A tree of a large chunk is then
 //! a few dozen vectors filled in order, not a heap block per node: it takes
 //! a fraction of the memory, is built and walked with fewer cache misses,
-//! and is freed at once.
+//! and is freed at once. Nodes are kept small because a tree is the larger
+//! part of the memory a large chunk takes to compile (about six times the
+//! source): an [`Expr`] or a [`Stat`] is a kind and an id, 8 bytes, the few
+//! positions that would make it larger living in arenas of their own.
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::ops::{Deref, Index};
+use std::ops::Index;
 
 /// A name (identifier) as written in the source, borrowed from it.
 pub type Name<'s> = &'s [u8];
 
-/// The value of a string literal: borrowed from the source when it is the
-/// text written there (no escapes, the case of names used as keys and of
-/// most literals), decoded into a buffer of its own otherwise. It derefs
-/// to the bytes, and two values are equal when their bytes are.
-///
-/// The decoded buffer is boxed twice so that the value takes two words,
-/// like a slice (most literals are borrowed; the few decoded ones pay the
-/// second allocation).
-#[derive(Clone)]
-pub enum StrValue<'s> {
-    /// The bytes between the delimiters in the source.
-    Source(&'s [u8]),
-    /// The bytes after decoding escapes.
-    Decoded(Box<Box<[u8]>>),
-}
+/// Where the value of a string literal is: a range of the source when it
+/// is the text written there (no escapes, the case of names used as keys
+/// and of most literals), or a buffer of the tree's own after decoding
+/// escapes. [`Ast::string`] gives the bytes. It takes 8 bytes, where a
+/// slice takes 16: a large chunk has tens of thousands of literals. Two
+/// values are equal when they are the same place (compare the bytes to
+/// compare the strings).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StrValue(Span);
 
-impl Deref for StrValue<'_> {
-    type Target = [u8];
-
-    fn deref(&self) -> &[u8] {
-        match self {
-            StrValue::Source(b) => b,
-            StrValue::Decoded(b) => b,
-        }
-    }
-}
-
-impl PartialEq for StrValue<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        **self == **other
-    }
-}
-
-impl fmt::Debug for StrValue<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", String::from_utf8_lossy(self))
+impl StrValue {
+    /// Reports whether the value is the text of the source, borrowed from
+    /// it rather than decoded.
+    pub const fn is_source(self) -> bool {
+        self.0.len != Span::DECODED
     }
 }
 
@@ -178,16 +162,57 @@ impl<T> fmt::Debug for List<T> {
     }
 }
 
+/// The source text a tree borrows. Its `Debug` form gives the length, not
+/// the bytes (a tree is printed for its nodes).
+#[derive(Clone, Copy, Default, PartialEq)]
+struct Source<'s>(&'s [u8]);
+
+impl fmt::Debug for Source<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "<{} bytes>", self.0.len())
+    }
+}
+
+/// Where some bytes of a tree are: `len` bytes of the source from `off`,
+/// or, when `len` is [`Span::OTHER`], entry `off` of `Ast::other` (bytes
+/// borrowed from elsewhere, in a tree built by hand), or, when `len` is
+/// [`Span::DECODED`], entry `off` of `Ast::decoded`. It takes 8 bytes
+/// instead of the 16 of a slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Span {
+    off: u32,
+    len: u32,
+}
+
+impl Span {
+    // No range of a source is that long: a source is shorter than
+    // `u32::MAX` bytes, and a literal's value leaves out its quotes.
+    const OTHER: u32 = u32::MAX;
+    const DECODED: u32 = u32::MAX - 1;
+}
+
 /// The arenas of a tree: one vector per kind of node and per kind of list
 /// item. [`Ast::push`] and [`Ast::push_list`] add to them; indexing with an
 /// [`Id`] or a [`List`] reads them.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Ast<'s> {
+    /// The source the parser read, where the names and most string
+    /// values are.
+    src: Source<'s>,
     int_lit: Vec<IntLit>,
     float_lit: Vec<FloatLit>,
-    string_lit: Vec<StringLit<'s>>,
+    string_lit: Vec<StringLit>,
     /// The text of each name expression, by its id.
-    name_text: Vec<Name<'s>>,
+    name_span: Vec<Span>,
+    /// The names and string values borrowed from outside `src`.
+    other: Vec<&'s [u8]>,
+    /// The string values decoded from literals with escapes.
+    decoded: Vec<Box<[u8]>>,
+    /// The position of each name expression, by its id.
+    name_pos: Vec<Pos>,
+    /// The positions of the literals `nil`, `true`, `false` and `...` and
+    /// of `break` statements.
+    lit_pos: Vec<Pos>,
     index: Vec<IndexExpr<'s>>,
     call: Vec<CallExpr<'s>>,
     method_call: Vec<MethodCallExpr<'s>>,
@@ -255,9 +280,10 @@ macro_rules! arenas {
 }
 
 arenas!(Node, arena, arena_mut;
+    Pos => lit_pos,
     IntLit => int_lit,
     FloatLit => float_lit,
-    StringLit<'s> => string_lit,
+    StringLit => string_lit,
     IndexExpr<'s> => index,
     CallExpr<'s> => call,
     MethodCallExpr<'s> => method_call,
@@ -305,16 +331,23 @@ fn room<T>(len: usize, per: usize) -> Vec<T> {
 }
 
 impl<'s> Ast<'s> {
-    /// An empty tree with room for the nodes of a source of `len` bytes:
-    /// the vectors are reserved from densities measured on real and
-    /// generated code, so that most never grow (room reserved and never
-    /// used costs address space, not memory).
-    pub fn for_source(len: usize) -> Ast<'s> {
+    /// An empty tree for the nodes of `src`, with room for them: the
+    /// vectors are reserved from densities measured on real and generated
+    /// code, so that most never grow (room reserved and never used costs
+    /// address space, not memory). Names that are slices of `src` are kept
+    /// as their place in it.
+    pub fn for_source(src: &'s [u8]) -> Ast<'s> {
+        let len = src.len();
         Ast {
+            src: Source(src),
+            other: Vec::new(),
+            decoded: Vec::new(),
             int_lit: room(len, 128),
             float_lit: room(len, 1024),
             string_lit: room(len, 48),
-            name_text: room(len, 16),
+            name_span: room(len, 16),
+            name_pos: room(len, 16),
+            lit_pos: room(len, 256),
             index: room(len, 64),
             call: room(len, 32),
             method_call: room(len, 192),
@@ -339,32 +372,105 @@ impl<'s> Ast<'s> {
             label: room(len, 16384),
             exprs: room(len, 12),
             stats: room(len, 32),
-            positions: room(len, 32),
+            positions: room(len, 128),
             names: room(len, 96),
             fields: room(len, 96),
             blocks: room(len, 768),
             attribs: room(len, 192),
-            lines: room(len, 768),
+            lines: room(len, 32),
         }
     }
 
     /// The text of the name expression with id `id`.
     #[inline]
     pub fn name(&self, id: u32) -> Name<'s> {
-        self.name_text[id as usize]
+        let span = self.name_span[id as usize];
+        if span.len == Span::OTHER {
+            self.other[span.off as usize]
+        } else {
+            let off = span.off as usize;
+            &self.src.0[off..off + span.len as usize]
+        }
     }
 
-    /// Adds the text of a name expression and returns the expression's id.
+    /// The place of `bytes`: in the source if they are part of it,
+    /// otherwise in `other`.
+    fn span(&mut self, bytes: &'s [u8]) -> Span {
+        let src = self.src.0;
+        // Where the bytes start in the source, if they are part of it (the
+        // parser's names and raw strings are): comparing addresses is
+        // enough, a slice within the source's bytes being those bytes.
+        let off = (bytes.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+        if off <= src.len() && bytes.len() <= src.len() - off {
+            // A source is below 4 GiB (the parser refuses larger ones).
+            Span {
+                off: off as u32,
+                len: bytes.len() as u32,
+            }
+        } else {
+            self.other.push(bytes);
+            Span {
+                off: (self.other.len() - 1) as u32,
+                len: Span::OTHER,
+            }
+        }
+    }
+
+    /// A string value that is `bytes` of the source (or borrowed from
+    /// elsewhere).
+    pub fn source_str(&mut self, bytes: &'s [u8]) -> StrValue {
+        StrValue(self.span(bytes))
+    }
+
+    /// A string value decoded from a literal.
+    pub fn decoded_str(&mut self, bytes: Box<[u8]>) -> StrValue {
+        self.decoded.push(bytes);
+        StrValue(Span {
+            off: (self.decoded.len() - 1) as u32,
+            len: Span::DECODED,
+        })
+    }
+
+    /// The bytes of a string value.
     #[inline]
-    pub fn push_name(&mut self, name: Name<'s>) -> u32 {
-        let id = self.name_text.len() as u32;
-        self.name_text.push(name);
+    pub fn str_bytes(&self, v: StrValue) -> &[u8] {
+        let span = v.0;
+        match span.len {
+            Span::DECODED => &self.decoded[span.off as usize],
+            Span::OTHER => self.other[span.off as usize],
+            len => {
+                let off = span.off as usize;
+                &self.src.0[off..off + len as usize]
+            }
+        }
+    }
+
+    /// The value of the string literal with id `id`.
+    #[inline]
+    pub fn string(&self, id: Id<StringLit>) -> &[u8] {
+        self.str_bytes(self[id].value)
+    }
+
+    /// The position of the name expression with id `id`.
+    #[inline]
+    pub fn name_pos(&self, id: u32) -> Pos {
+        self.name_pos[id as usize]
+    }
+
+    /// Adds the text and position of a name expression and returns the
+    /// expression's id.
+    #[inline]
+    pub fn push_name(&mut self, name: Name<'s>, pos: Pos) -> u32 {
+        let id = self.name_span.len() as u32;
+        let span = self.span(name);
+        self.name_span.push(span);
+        self.name_pos.push(pos);
         id
     }
 
     /// The number of name expressions.
     pub fn name_count(&self) -> usize {
-        self.name_text.len()
+        self.name_span.len()
     }
 
     /// Adds a node to its arena.
@@ -499,17 +605,20 @@ pub struct Block<'s> {
 // ---------------------------------------------------------------------------
 // Expressions
 
-/// An expression.
+/// An expression: a kind and a 32-bit id, 8 bytes (lists of expressions
+/// and the nodes that hold expressions are the bulk of a tree). The
+/// positions of the literals that have no node of their own are in an
+/// arena of their own, and those of names beside their text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Expr<'s> {
-    /// The literal `nil`.
-    Nil(Pos),
-    /// The literal `true`.
-    True(Pos),
-    /// The literal `false`.
-    False(Pos),
-    /// `...`.
-    Vararg(Pos),
+    /// The literal `nil`, at this position.
+    Nil(Id<Pos>),
+    /// The literal `true`, at this position.
+    True(Id<Pos>),
+    /// The literal `false`, at this position.
+    False(Id<Pos>),
+    /// `...`, at this position.
+    Vararg(Id<Pos>),
     /// An integer numeral (decimal numerals that overflow an i64 are
     /// [`Expr::Float`], hexadecimal ones wrap around, §3.1).
     Int(Id<IntLit>),
@@ -517,14 +626,13 @@ pub enum Expr<'s> {
     Float(Id<FloatLit>),
     /// A string literal (escapes already decoded), also used for the key of
     /// a field access `a.name` and of a record field `name = v`.
-    String(Id<StringLit<'s>>),
+    String(Id<StringLit>),
     /// A reference to a variable by name; the compiler decides whether it is
     /// a local, an upvalue or a global (`_ENV.name`).
     Name {
-        /// Position of the name.
-        pos: Pos,
         /// The expression's id (see [`NodeCounts::names`]), which is also
-        /// where the tree keeps the name ([`Ast::name`]).
+        /// where the tree keeps the name ([`Ast::name`]) and its position
+        /// ([`Ast::name_pos`]).
         id: u32,
     },
     /// `obj[key]` or `obj.name`.
@@ -545,14 +653,18 @@ pub enum Expr<'s> {
     Table(Id<TableExpr<'s>>),
 }
 
+// An expression takes half the 16 bytes it took with positions inline.
+const _: () = assert!(std::mem::size_of::<Expr>() == 8);
+const _: () = assert!(std::mem::size_of::<Option<Expr>>() == 8);
+
 impl<'s> Expr<'s> {
     /// The position the reference interpreter attributes the expression's
     /// code to (see each node's doc for which token that is).
     #[inline]
     pub fn pos(&self, ast: &Ast<'s>) -> Pos {
         match self {
-            Expr::Nil(p) | Expr::True(p) | Expr::False(p) | Expr::Vararg(p) => *p,
-            Expr::Name { pos, .. } => *pos,
+            Expr::Nil(p) | Expr::True(p) | Expr::False(p) | Expr::Vararg(p) => ast[*p],
+            Expr::Name { id } => ast.name_pos(*id),
             Expr::Int(e) => ast[*e].pos,
             Expr::Float(e) => ast[*e].pos,
             Expr::String(e) => ast[*e].pos,
@@ -594,11 +706,11 @@ pub struct FloatLit {
 
 /// A string literal, or a name used as a key.
 #[derive(Clone, Debug, PartialEq)]
-pub struct StringLit<'s> {
+pub struct StringLit {
     /// Position of the literal (or of the name used as a key).
     pub pos: Pos,
-    /// The decoded bytes.
-    pub value: StrValue<'s>,
+    /// The decoded bytes ([`Ast::string`] reads them).
+    pub value: StrValue,
     /// The line where the literal ends: a long string, or a short one with
     /// escaped newlines, ends on a later line than it starts, and the
     /// reference gives the code that loads it that later line.
@@ -632,17 +744,18 @@ pub struct CallExpr<'s> {
     pub func: Expr<'s>,
     /// The arguments.
     pub args: List<Expr<'s>>,
-    /// Positions of the commas between the arguments (one fewer than
-    /// them): the reference puts each argument in its register after reading
-    /// the comma that follows it.
-    pub arg_commas: List<Pos>,
-    /// Position of the `(` opening the arguments; zero for a string or
-    /// table argument.
-    pub lparen: Pos,
-    /// Position of the `)` closing the arguments; zero for a string or
-    /// table argument. The reference puts the last argument in its
-    /// register after reading it.
-    pub rparen: Pos,
+    /// Lines of the commas between the arguments (one fewer than them):
+    /// the reference puts each argument in its register after reading the
+    /// comma that follows it. (The positions the compiler needs only for
+    /// line information are kept as lines, half the size.)
+    pub arg_commas: List<u32>,
+    /// Line of the `(` opening the arguments; zero for a string or table
+    /// argument.
+    pub lparen: u32,
+    /// Line of the `)` closing the arguments; zero for a string or table
+    /// argument. The reference puts the last argument in its register
+    /// after reading it.
+    pub rparen: u32,
 }
 
 /// `obj:name(args)`.
@@ -659,11 +772,11 @@ pub struct MethodCallExpr<'s> {
     /// The arguments (not counting the receiver).
     pub args: List<Expr<'s>>,
     /// As in [`CallExpr::arg_commas`].
-    pub arg_commas: List<Pos>,
+    pub arg_commas: List<u32>,
     /// As in [`CallExpr::lparen`].
-    pub lparen: Pos,
+    pub lparen: u32,
     /// As in [`CallExpr::rparen`].
-    pub rparen: Pos,
+    pub rparen: u32,
 }
 
 /// A function constructor `function (params) body end`. For
@@ -906,12 +1019,15 @@ pub enum Stat<'s> {
     /// `return values`.
     Return(Id<ReturnStat<'s>>),
     /// `break`, at this position.
-    Break(Pos),
+    Break(Id<Pos>),
     /// `goto label`.
     Goto(Id<GotoStat<'s>>),
     /// `::name::`.
     Label(Id<LabelStat<'s>>),
 }
+
+// A statement is a kind and a 32-bit id.
+const _: () = assert!(std::mem::size_of::<Stat>() == 8);
 
 impl<'s> Stat<'s> {
     /// The position the reference interpreter attributes the statement to.
@@ -930,7 +1046,7 @@ impl<'s> Stat<'s> {
             Stat::Function(s) => ast[*s].pos,
             Stat::LocalFunction(s) => ast[*s].pos,
             Stat::Return(s) => ast[*s].pos,
-            Stat::Break(p) => *p,
+            Stat::Break(p) => ast[*p],
             Stat::Goto(s) => ast[*s].pos,
             Stat::Label(s) => ast[*s].pos,
         }
@@ -962,10 +1078,10 @@ pub struct LocalStat<'s> {
     pub attribs: List<Attrib>,
     /// The initial values (possibly empty).
     pub values: List<Expr<'s>>,
-    /// Positions of the commas between the values (one fewer than
-    /// them): the reference puts each value in its register after reading
-    /// the comma that follows it.
-    pub value_commas: List<Pos>,
+    /// Lines of the commas between the values (one fewer than them): the
+    /// reference puts each value in its register after reading the comma
+    /// that follows it.
+    pub value_commas: List<u32>,
     /// Position of the last token of the names (the last name, or the `>`
     /// closing its attribute): without values, the reference sets the
     /// variables to nil at that line.
@@ -986,10 +1102,10 @@ pub struct AssignStat<'s> {
     pub targets: List<Expr<'s>>,
     /// The values.
     pub values: List<Expr<'s>>,
-    /// Positions of the commas between the values (one fewer than
-    /// them): the reference puts each value in its register after reading
-    /// the comma that follows it.
-    pub value_commas: List<Pos>,
+    /// Lines of the commas between the values (one fewer than them): the
+    /// reference puts each value in its register after reading the comma
+    /// that follows it.
+    pub value_commas: List<u32>,
 }
 
 /// A function call used as a statement.
@@ -1042,9 +1158,9 @@ pub struct IfStat<'s> {
     pub conds: List<Expr<'s>>,
     /// The blocks, one per condition.
     pub blocks: List<Block<'s>>,
-    /// Position of the `then` after each condition: the reference emits
-    /// the test of the condition after reading it.
-    pub then_pos: List<Pos>,
+    /// Line of the `then` after each condition: the reference emits the
+    /// test of the condition after reading it.
+    pub then_pos: List<u32>,
     /// For each block that starts with `break`, the line where that
     /// `break` and the `;` after it end, 0 for other blocks: the jump over
     /// the rest of such a block gets this line.
@@ -1092,10 +1208,10 @@ pub struct GenericForStat<'s> {
     pub in_pos: Pos,
     /// The explist after `in`.
     pub exprs: List<Expr<'s>>,
-    /// Positions of the commas between the expressions (one fewer than
-    /// them): the reference puts each expression in its register after reading
+    /// Lines of the commas between the expressions (one fewer than them):
+    /// the reference puts each expression in its register after reading
     /// the comma that follows it.
-    pub expr_commas: List<Pos>,
+    pub expr_commas: List<u32>,
     /// Position of `do`: the loop's TFORPREP gets its line.
     pub do_pos: Pos,
     /// The body.
@@ -1144,10 +1260,10 @@ pub struct ReturnStat<'s> {
     pub pos: Pos,
     /// The returned values.
     pub values: List<Expr<'s>>,
-    /// Positions of the commas between the values (one fewer than
-    /// them): the reference puts each value in its register after reading
-    /// the comma that follows it.
-    pub value_commas: List<Pos>,
+    /// Lines of the commas between the values (one fewer than them): the
+    /// reference puts each value in its register after reading the comma
+    /// that follows it.
+    pub value_commas: List<u32>,
 }
 
 /// `goto label`.

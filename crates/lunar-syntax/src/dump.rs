@@ -274,7 +274,7 @@ impl<'a> Dumper<'a> {
                 }
                 self.depth -= 1;
             }
-            Stat::Break(p) => self.line(format_args!("BreakStat {}", pos(*p))),
+            Stat::Break(p) => self.line(format_args!("BreakStat {}", pos(self.ast[*p]))),
             Stat::Goto(s) => {
                 let s = &ast[*s];
                 self.line(format_args!("GotoStat {} {}", pos(s.pos), name(s.label)));
@@ -306,10 +306,10 @@ impl<'a> Dumper<'a> {
     fn expr(&mut self, e: &Expr<'a>) {
         let ast = self.ast;
         match e {
-            Expr::Nil(p) => self.line(format_args!("NilExpr {}", pos(*p))),
-            Expr::True(p) => self.line(format_args!("TrueExpr {}", pos(*p))),
-            Expr::False(p) => self.line(format_args!("FalseExpr {}", pos(*p))),
-            Expr::Vararg(p) => self.line(format_args!("VarargExpr {}", pos(*p))),
+            Expr::Nil(p) => self.line(format_args!("NilExpr {}", pos(ast[*p]))),
+            Expr::True(p) => self.line(format_args!("TrueExpr {}", pos(ast[*p]))),
+            Expr::False(p) => self.line(format_args!("FalseExpr {}", pos(ast[*p]))),
+            Expr::Vararg(p) => self.line(format_args!("VarargExpr {}", pos(ast[*p]))),
             Expr::Int(x) => {
                 let x = &ast[*x];
                 self.line(format_args!("IntExpr {} {}", pos(x.pos), x.value));
@@ -327,11 +327,12 @@ impl<'a> Dumper<'a> {
                 self.line(format_args!(
                     "StringExpr {} {}",
                     pos(x.pos),
-                    go_quote(&x.value)
+                    go_quote(ast.str_bytes(x.value))
                 ));
             }
-            Expr::Name { pos: p, id } => {
-                self.line(format_args!("NameExpr {} {}", pos(*p), name(ast.name(*id))));
+            Expr::Name { id } => {
+                let p = ast.name_pos(*id);
+                self.line(format_args!("NameExpr {} {}", pos(p), name(ast.name(*id))));
             }
             Expr::Index(e) => {
                 let e = &ast[*e];

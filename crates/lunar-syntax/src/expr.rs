@@ -70,10 +70,10 @@ fn unary_op(k: Kind) -> Option<UnaryOp> {
 /// The arguments of a call, as [`Parser::func_args`] reads them.
 struct Args<'a> {
     list: List<Expr<'a>>,
-    commas: List<Pos>,
-    /// The parentheses, zero for a string or table argument.
-    lparen: Pos,
-    rparen: Pos,
+    commas: List<u32>,
+    /// The lines of the parentheses, zero for a string or table argument.
+    lparen: u32,
+    rparen: u32,
 }
 
 impl<'a> Parser<'a> {
@@ -82,9 +82,9 @@ impl<'a> Parser<'a> {
         self.sub_expr(0)
     }
 
-    /// Parses `exp {, exp}`; returns the expressions and the positions of
-    /// the commas.
-    pub(crate) fn expr_list(&mut self) -> PResult<(List<Expr<'a>>, List<Pos>)> {
+    /// Parses `exp {, exp}`; returns the expressions and the lines of the
+    /// commas.
+    pub(crate) fn expr_list(&mut self) -> PResult<(List<Expr<'a>>, List<u32>)> {
         let first = self.expr()?;
         if self.tok.kind != Kind::Comma {
             return Ok((self.ast.push_list([first]), List::default()));
@@ -93,7 +93,7 @@ impl<'a> Parser<'a> {
         let (e0, c0) = (self.exprs.len(), self.commas.len());
         self.exprs.push(first);
         while self.tok.kind == Kind::Comma {
-            self.commas.push(self.tok.pos);
+            self.commas.push(self.tok.pos.line);
             self.next()?;
             let e = self.expr()?;
             self.exprs.push(e);
@@ -149,14 +149,14 @@ impl<'a> Parser<'a> {
                 };
                 Expr::String(self.ast.push(s))
             }
-            Kind::Nil => Expr::Nil(pos),
-            Kind::True => Expr::True(pos),
-            Kind::False => Expr::False(pos),
+            Kind::Nil => Expr::Nil(self.ast.push(pos)),
+            Kind::True => Expr::True(self.ast.push(pos)),
+            Kind::False => Expr::False(self.ast.push(pos)),
             Kind::Dots => {
                 if !self.vararg {
                     return self.syntax_error("cannot use '...' outside a vararg function");
                 }
-                Expr::Vararg(pos)
+                Expr::Vararg(self.ast.push(pos))
             }
             Kind::LBrace => return self.table_exp(),
             Kind::Function => return self.function_exp(),
@@ -190,8 +190,7 @@ impl<'a> Parser<'a> {
                 let name = self.tok_name();
                 self.next()?;
                 Ok(Expr::Name {
-                    pos,
-                    id: self.ast.push_name(name),
+                    id: self.ast.push_name(name, pos),
                 })
             }
             Kind::LParen => {
@@ -276,9 +275,10 @@ impl<'a> Parser<'a> {
         let pos = self.tok.pos;
         self.next()?;
         let (name, name_pos) = self.check_name()?;
+        let value = self.ast.source_str(name);
         let key = Expr::String(self.ast.push(StringLit {
             pos: name_pos,
-            value: StrValue::Source(name),
+            value,
             end_line: name_pos.line,
         }));
         Ok(Expr::Index(self.ast.push(IndexExpr {
@@ -302,14 +302,14 @@ impl<'a> Parser<'a> {
         let mut a = Args {
             list: List::default(),
             commas: List::default(),
-            lparen: self.tok.pos,
-            rparen: Pos::default(),
+            lparen: self.tok.pos.line,
+            rparen: 0,
         };
         self.next()?;
         if self.tok.kind != Kind::RParen {
             (a.list, a.commas) = self.expr_list()?;
         }
-        a.rparen = self.tok.pos;
+        a.rparen = self.tok.pos.line;
         self.check_match(Kind::RParen, Kind::LParen, line)?;
         Ok(a)
     }
@@ -337,8 +337,8 @@ impl<'a> Parser<'a> {
         Ok(Args {
             list: self.ast.push_list([arg]),
             commas: List::default(),
-            lparen: Pos::default(),
-            rparen: Pos::default(),
+            lparen: 0,
+            rparen: 0,
         })
     }
 
@@ -382,9 +382,10 @@ impl<'a> Parser<'a> {
                         name_ahead_line,
                     });
                 }
+                let value = self.ast.source_str(self.tok_name());
                 let key = Expr::String(self.ast.push(StringLit {
                     pos: self.tok.pos,
-                    value: StrValue::Source(self.tok_name()),
+                    value,
                     end_line: self.tok.end_line,
                 }));
                 self.next()?;

@@ -192,7 +192,7 @@ pub(crate) struct Parser<'a> {
     /// together.
     pub(crate) stats: Vec<crate::ast::Stat<'a>>,
     pub(crate) exprs: Vec<crate::ast::Expr<'a>>,
-    pub(crate) commas: Vec<Pos>,
+    pub(crate) commas: Vec<u32>,
     pub(crate) fields: Vec<crate::ast::TableField<'a>>,
     pub(crate) blocks: Vec<Block<'a>>,
     pub(crate) lines: Vec<u32>,
@@ -234,7 +234,7 @@ impl<'a> Parser<'a> {
             blocks: Vec::new(),
             lines: Vec::new(),
             counts: NodeCounts::default(),
-            ast: Ast::for_source(src.len()),
+            ast: Ast::for_source(src),
         }
     }
 
@@ -487,11 +487,13 @@ impl<'a> Parser<'a> {
 
     /// Takes the value of the current string token: borrowed from the
     /// source when it has no escapes.
-    pub(crate) fn take_string(&mut self) -> StrValue<'a> {
+    pub(crate) fn take_string(&mut self) -> StrValue {
         if self.tok.raw {
-            StrValue::Source(&self.s.src[self.tok.off + 1..self.tok.end - 1])
+            let src = self.s.src;
+            self.ast
+                .source_str(&src[self.tok.off + 1..self.tok.end - 1])
         } else {
-            StrValue::Decoded(Box::new(std::mem::take(&mut self.tok.str)))
+            self.ast.decoded_str(std::mem::take(&mut self.tok.str))
         }
     }
 

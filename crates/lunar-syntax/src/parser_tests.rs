@@ -18,7 +18,7 @@ fn expr_string(ast: &Ast, e: &Expr) -> String {
         Expr::Vararg(_) => "...".into(),
         Expr::Int(x) => ast[*x].value.to_string(),
         Expr::Float(x) => format!("{}f", go_float(ast[*x].value)),
-        Expr::String(x) => go_quote(&ast[*x].value),
+        Expr::String(x) => go_quote(ast.string(*x)),
         Expr::Name { id, .. } => s(ast.name(*id)),
         Expr::Index(e) => {
             let e = &ast[*e];
@@ -500,15 +500,10 @@ fn line_positions() {
     let z = Pos::default();
     let checks = [
         ("string start", *pos, p(1, 11)),
-        ("call '('", call.lparen, p(2, 9)),
-        ("call ','", ast[call.arg_commas][0], p(2, 11)),
-        ("call ')'", call.rparen, p(4, 1)),
         ("index '['", idx.pos, p(4, 7)),
         ("index ']'", idx.end_pos, p(6, 1)),
         ("paren '('", paren.pos, p(6, 6)),
         ("paren ')'", paren.end_pos, p(7, 1)),
-        ("then", ast[ifs.then_pos][0], p(9, 1)),
-        ("elseif then", ast[ifs.then_pos][1], p(12, 10)),
         ("numeric for '='", nf.eq_pos, p(13, 7)),
         ("numeric for do", nf.do_pos, p(14, 1)),
         ("generic for in", gf.in_pos, p(15, 7)),
@@ -516,7 +511,6 @@ fn line_positions() {
         ("local attrib '>'", la.names_end, p(18, 9)),
         ("local without '='", la.eq_pos, z),
         ("local '='", lb.eq_pos, p(19, 9)),
-        ("local ','", ast[lb.value_commas][0], p(20, 3)),
         ("local name end", lb.names_end, p(19, 7)),
         ("goto label", gt.label_pos, p(22, 3)),
         ("label end", lbl.end_pos, p(24, 1)),
@@ -532,6 +526,12 @@ fn line_positions() {
     }
     let lines = [
         ("string end", *end_line, 2),
+        ("call '('", call.lparen, 2),
+        ("call ','", ast[call.arg_commas][0], 2),
+        ("call ')'", call.rparen, 4),
+        ("then", ast[ifs.then_pos][0], 9),
+        ("elseif then", ast[ifs.then_pos][1], 12),
+        ("local ','", ast[lb.value_commas][0], 20),
         ("name ahead", ast[t.fields][0].name_ahead_line, 26),
         ("no name ahead", ast[t.fields][2].name_ahead_line, 0),
         ("break ';'", ast[ifs.break_end][0], 11),
@@ -808,13 +808,16 @@ fn arena_push_and_index() {
     let two = ast.push(IntLit { pos: p, value: 2 });
     assert_ne!(one, two);
     assert_eq!(ast[two].value, 2);
-    let list = ast.push_list([Expr::Int(one), Expr::Int(two), Expr::Nil(p)]);
+    let nil = Expr::Nil(ast.push(Pos::new(1, 9)));
+    let list = ast.push_list([Expr::Int(one), Expr::Int(two), nil]);
     let empty: List<Expr> = ast.push_list([]);
     assert_eq!((list.len(), empty.len()), (3, 0));
     assert!(empty.is_empty() && ast[empty].is_empty());
     assert!(matches!(ast[list][1], Expr::Int(i) if ast[i].value == 2));
-    let id = ast.push_name(b"x");
+    assert!(matches!(ast[list][2], Expr::Nil(q) if ast[q] == Pos::new(1, 9)));
+    let id = ast.push_name(b"x", Pos::new(2, 3));
     assert_eq!(ast.name(id), b"x");
+    assert_eq!(ast.name_pos(id), Pos::new(2, 3));
     assert_eq!(ast.name_count(), 1);
 }
 
@@ -823,12 +826,12 @@ fn arena_push_and_index() {
 #[test]
 fn node_sizes() {
     assert!(
-        std::mem::size_of::<Expr>() <= 16,
+        std::mem::size_of::<Expr>() <= 8,
         "Expr is {} bytes",
         std::mem::size_of::<Expr>()
     );
     assert!(
-        std::mem::size_of::<Stat>() <= 12,
+        std::mem::size_of::<Stat>() <= 8,
         "Stat is {} bytes",
         std::mem::size_of::<Stat>()
     );
@@ -1022,10 +1025,7 @@ fn values_borrow_the_source() {
     let strings: Vec<(bool, &[u8])> = ast[l.values]
         .iter()
         .map(|v| match v {
-            Expr::String(x) => {
-                let value = &ast[*x].value;
-                (matches!(value, StrValue::Source(_)), &**value)
-            }
+            Expr::String(x) => (ast[*x].value.is_source(), ast.string(*x)),
             e => panic!("not a string: {e:?}"),
         })
         .collect();
@@ -1049,6 +1049,7 @@ fn values_borrow_the_source() {
     let Expr::String(key) = &ix.key else {
         panic!("not a string key")
     };
-    let value = &ast[*key].value;
-    assert!(matches!(value, StrValue::Source(b) if inside(b) && *b == b"field"));
+    assert!(ast[*key].value.is_source());
+    let value = ast.string(*key);
+    assert!(inside(value) && value == b"field");
 }

@@ -86,7 +86,7 @@ impl<'a> Parser<'a> {
             Kind::Break => {
                 let pos = self.tok.pos;
                 self.next()?;
-                Some(Stat::Break(pos))
+                Some(Stat::Break(self.ast.push(pos)))
             }
             Kind::Goto => {
                 let pos = self.tok.pos;
@@ -143,7 +143,7 @@ impl<'a> Parser<'a> {
     fn test_then_block(&mut self) -> PResult<()> {
         self.next()?;
         let cond = self.expr()?;
-        self.commas.push(self.tok.pos);
+        self.commas.push(self.tok.pos.line);
         self.check_next(Kind::Then)?;
         self.exprs.push(cond);
         // Like the reference, read a leading 'break' and the ';' after it
@@ -155,7 +155,8 @@ impl<'a> Parser<'a> {
         let mut break_end = 0;
         let start = self.stats.len();
         if self.tok.kind == Kind::Break {
-            self.stats.push(Stat::Break(self.tok.pos));
+            let pos = self.ast.push(self.tok.pos);
+            self.stats.push(Stat::Break(pos));
             self.next()?;
             while self.tok.kind == Kind::Semi {
                 self.next()?;
@@ -287,8 +288,7 @@ impl<'a> Parser<'a> {
         self.next()?;
         let (name, name_pos) = self.check_name()?;
         let mut target = Expr::Name {
-            pos: name_pos,
-            id: self.ast.push_name(name),
+            id: self.ast.push_name(name, name_pos),
         };
         let mut is_method = false;
         while self.tok.kind == Kind::Dot || self.tok.kind == Kind::Colon {

@@ -130,7 +130,7 @@ impl<'a> FuncState<'a> {
                 .map(|u| UpvalueDesc {
                     name: u.name.into(),
                     in_stack: u.in_stack,
-                    index: u.index as u8,
+                    index: u.index,
                     kind: proto_kind(u.kind),
                 })
                 .collect(),
@@ -212,7 +212,7 @@ impl<'a> Gen<'a> {
         for &v in self.fs.actvars[..n].iter().rev() {
             let var = &self.res.vars[v];
             if var.kind != VarKind::Ctc {
-                return var.reg + 1;
+                return var.reg() + 1;
             }
         }
         0

@@ -198,7 +198,7 @@ impl<'a> Gen<'a> {
             return None;
         }
         Some(match e.k {
-            ExpKind::Const => self.res.vars[e.v].value,
+            ExpKind::Const => self.res.ctc_value(e.v),
             ExpKind::Nil => KValue::Nil,
             ExpKind::True => KValue::Bool(true),
             ExpKind::False => KValue::Bool(false),
@@ -249,7 +249,7 @@ impl<'a> Gen<'a> {
     pub(crate) fn discharge_vars(&mut self, e: &mut ExpDesc<'a>) {
         match e.k {
             ExpKind::Const => {
-                let v = self.res.vars[e.v].value;
+                let v = self.res.ctc_value(e.v);
                 e.set_const_value(v);
             }
             ExpKind::Local => {

@@ -96,10 +96,10 @@ impl<'a> Gen<'a> {
     /// starts reading the arguments: where the `(`, the `{` or the string
     /// argument ends. luac 5.4.4 gives the line where the scanner was when
     /// it started reading the whole suffixed expression.
-    fn call_line(&self, start: Pos, lparen: Pos, args: &[Expr]) -> u32 {
+    fn call_line(&self, start: Pos, lparen: u32, args: &[Expr]) -> u32 {
         if !self.luac544 {
-            if lparen.line > 0 {
-                return lparen.line;
+            if lparen > 0 {
+                return lparen;
             }
             match args.first() {
                 Some(Expr::String(s)) => return self.ast[*s].end_line,
@@ -118,15 +118,15 @@ impl<'a> Gen<'a> {
         let ast = self.ast;
         match e {
             Expr::Nil(p) => {
-                self.advance(*p);
+                self.advance(ast[*p]);
                 v.init(ExpKind::Nil, 0);
             }
             Expr::True(p) => {
-                self.advance(*p);
+                self.advance(ast[*p]);
                 v.init(ExpKind::True, 0);
             }
             Expr::False(p) => {
-                self.advance(*p);
+                self.advance(ast[*p]);
                 v.init(ExpKind::False, 0);
             }
             Expr::Int(x) => {
@@ -147,14 +147,14 @@ impl<'a> Gen<'a> {
                 // spans lines belongs to its last line.
                 self.advance(Pos::new(x.end_line, x.pos.col));
                 v.init(ExpKind::KStr, 0);
-                v.sval = &x.value;
+                v.sval = ast.str_bytes(x.value);
             }
             Expr::Vararg(p) => {
                 self.check(expr_id(e), false)?;
                 // Emitted before the parser consumes '...'.
                 let pc = self.code_abc(OpCode::Vararg, 0, 0, 1);
                 v.init(ExpKind::Vararg, pc);
-                self.advance(*p);
+                self.advance(ast[*p]);
             }
             Expr::Table(x) => self.constructor(&ast[*x], v)?,
             // An anonymous function is defined where its parameters start.
@@ -162,11 +162,12 @@ impl<'a> Gen<'a> {
                 let f = &ast[*f];
                 self.body(f, v, f.lparen.line)?;
             }
-            Expr::Name { pos, id } => {
+            Expr::Name { id } => {
                 let name = ast.name(*id);
-                self.advance(*pos);
+                let pos = ast.name_pos(*id);
+                self.advance(pos);
                 if let Some((p, line)) = self.field_lead
-                    && p == *pos
+                    && p == pos
                 {
                     // The name that starts a positional table field.
                     self.advance(Pos::new(line, 0));
@@ -222,7 +223,7 @@ impl<'a> Gen<'a> {
             RefKind::Local => {
                 v.init(ExpKind::Local, 0);
                 v.v = r.v();
-                v.reg = self.res.vars[r.v()].reg;
+                v.reg = self.res.vars[r.v()].reg();
             }
             RefKind::Upval => v.init(ExpKind::Upval, r.up()),
             RefKind::Const => {
@@ -234,19 +235,19 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles a list of expressions into consecutive registers, all but
-    /// the last, which is left in `v`; `commas` are the positions of the
+    /// the last, which is left in `v`; `commas` are the lines of the
     /// commas between them. Returns the list's length.
     pub(crate) fn expr_list(
         &mut self,
         list: &'a [Expr],
-        commas: &[Pos],
+        commas: &[u32],
         v: &mut ExpDesc<'a>,
     ) -> GResult<usize> {
         self.expr(&list[0], v)?;
         for (i, e) in list[1..].iter().enumerate() {
             // Each value goes to its register after the comma that
             // follows it.
-            self.advance(commas.get(i).copied().unwrap_or_default());
+            self.advance_line(commas.get(i).copied().unwrap_or_default());
             self.set_near(NearTok::Expr(e), expr_start(self.ast, e));
             self.exp2nextreg(v)?;
             self.near = None;
@@ -257,19 +258,19 @@ impl<'a> Gen<'a> {
 
     /// Compiles the arguments of a call to `f` (in a register) and the call;
     /// `line` is the call's line (see [`Gen::call_line`]), `lparen` and `rparen`
-    /// are the positions of the parentheses around the arguments (zero
-    /// when there are none).
+    /// are the lines of the parentheses around the arguments (zero when
+    /// there are none).
     fn func_args(
         &mut self,
         f: &mut ExpDesc<'a>,
         args: &'a [Expr],
-        commas: &[Pos],
+        commas: &[u32],
         line: u32,
-        lparen: Pos,
-        rparen: Pos,
+        lparen: u32,
+        rparen: u32,
     ) -> GResult<()> {
         let mut a = ExpDesc::new(ExpKind::Void, 0);
-        self.advance(lparen);
+        self.advance_line(lparen);
         if !args.is_empty() {
             self.expr_list(args, commas, &mut a)?;
             if a.has_mult_ret() {
@@ -278,7 +279,7 @@ impl<'a> Gen<'a> {
         }
         // The last argument goes to its register after the ')'; the call
         // itself has a line of its own.
-        self.advance(rparen);
+        self.advance_line(rparen);
         let base = f.info;
         let nparams = if a.has_mult_ret() {
             MULT_RET

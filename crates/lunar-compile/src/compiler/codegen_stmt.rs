@@ -102,7 +102,7 @@ impl<'a> Gen<'a> {
             }
             Stat::Return(x) => self.return_stat(&ast[*x])?,
             Stat::Break(p) => {
-                self.advance(*p);
+                self.advance(ast[*p]);
                 let target = self.res.gotos.get(&addr(s)).map(|g| g.target);
                 let j = self.jump();
                 self.add_pending(target, j)?;
@@ -175,8 +175,10 @@ impl<'a> Gen<'a> {
         }
         let vars = self.res.decl(x.id).vars();
         let nvars = vars.len();
-        let last = &self.res.vars[vars.clone().next_back().expect("a declared name")];
-        let (last_kind, last_value, last_name) = (last.kind, last.value, last.name);
+        let last_id = vars.clone().next_back().expect("a declared name");
+        let last = &self.res.vars[last_id];
+        let (last_kind, last_name) = (last.kind, last.name);
+        let last_value = self.res.ctc_value(last_id);
         let mut e = ExpDesc::new(ExpKind::Void, 0);
         if last_kind == VarKind::Ctc {
             // The last value is a constant: the last variable takes no
@@ -198,7 +200,7 @@ impl<'a> Gen<'a> {
         for v in vars {
             let var = &self.res.vars[v];
             if var.kind == VarKind::Close {
-                let reg = var.reg;
+                let reg = var.reg();
                 self.mark_to_be_closed();
                 self.code_abc(OpCode::Tbc, reg, 0, 0);
             }
@@ -239,7 +241,7 @@ impl<'a> Gen<'a> {
         &mut self,
         targets: &'a [Expr],
         values: &'a [Expr],
-        commas: &[Pos],
+        commas: &[u32],
         pos: Pos,
     ) -> GResult<()> {
         let mut lhs: Vec<ExpDesc<'a>> = Vec::with_capacity(targets.len());
@@ -369,7 +371,7 @@ impl<'a> Gen<'a> {
     fn test_then_block(
         &mut self,
         cond: &'a Expr<'a>,
-        then_pos: Pos,
+        then_line: u32,
         break_end: u32,
         b: &'a Block<'a>,
         more: bool,
@@ -378,13 +380,13 @@ impl<'a> Gen<'a> {
         let mut v = ExpDesc::new(ExpKind::Void, 0);
         self.expr(cond, &mut v)?;
         // The test is emitted after the 'then'.
-        self.advance(then_pos);
+        self.advance_line(then_line);
         let mut stats = &self.ast[b.stats];
         let jf;
         if let Some(br @ Stat::Break(p)) = stats.first() {
             // 'if cond then break': the test jumps out of the loop itself.
             self.go_if_false(&mut v)?;
-            self.advance(*p);
+            self.advance(self.ast[*p]);
             let upval = self.res.block_upval(b);
             self.enter_block(BlockState::new(None, upval));
             let target = self.res.gotos.get(&addr(br)).map(|g| g.target);

@@ -402,8 +402,14 @@ impl<'a> Gen<'a> {
 
     /// Notes that the parser would have consumed the token at `p`.
     pub(crate) fn advance(&mut self, p: Pos) {
-        if p.line > self.line {
-            self.line = p.line;
+        self.advance_line(p.line);
+    }
+
+    /// Notes that the parser would have consumed a token on `line` (0: no
+    /// token).
+    pub(crate) fn advance_line(&mut self, line: u32) {
+        if line > self.line {
+            self.line = line;
         }
     }
 

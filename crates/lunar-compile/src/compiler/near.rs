@@ -64,7 +64,7 @@ fn first_token<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> String {
                 return quote_token(&s);
             }
             Expr::String(x) => {
-                let value = &ast[*x].value;
+                let value = ast.string(*x);
                 return if is_plain(value) {
                     quote_token(&format!("\"{}\"", String::from_utf8_lossy(value)))
                 } else {
@@ -104,8 +104,8 @@ fn format_g(f: f64) -> String {
 fn field_token<'a>(ast: &'a Ast<'a>, f: &'a TableField<'a>) -> String {
     match &f.key {
         None => first_token(ast, &f.value),
-        Some(Expr::String(x)) if is_name(&ast[*x].value) => {
-            quote_token(&String::from_utf8_lossy(&ast[*x].value))
+        Some(Expr::String(x)) if is_name(ast.string(*x)) => {
+            quote_token(&String::from_utf8_lossy(ast.string(*x)))
         }
         Some(_) => "'['".into(),
     }

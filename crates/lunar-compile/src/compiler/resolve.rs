@@ -43,15 +43,27 @@ pub(crate) enum VarKind {
 /// Index of a variable in [`Resolution::vars`].
 pub(crate) type VarId = usize;
 
-/// A local variable declaration.
+/// A local variable declaration. A chunk has one per local, so it is
+/// kept small: the register in 32 bits, the value of a compile-time
+/// constant (a rare kind) in [`Resolution::ctc`].
 #[derive(Clone, Debug)]
 pub(crate) struct Variable<'a> {
     pub(crate) name: &'a [u8],
     pub(crate) kind: VarKind,
     /// Register, for every kind but `Ctc`.
-    pub(crate) reg: usize,
-    /// Value of a compile-time constant.
-    pub(crate) value: KValue<'a>,
+    reg: u32,
+}
+
+impl<'a> Variable<'a> {
+    /// A variable not yet given a register.
+    pub(crate) fn new(name: &'a [u8], kind: VarKind) -> Variable<'a> {
+        Variable { name, kind, reg: 0 }
+    }
+
+    /// The variable's register (for every kind but `Ctc`).
+    pub(crate) fn reg(&self) -> usize {
+        self.reg as usize
+    }
 }
 
 /// What a name refers to.
@@ -66,24 +78,26 @@ pub(crate) enum RefKind {
 /// The meaning of one occurrence of a name. A global name is reached
 /// through `_ENV`, whose meaning is then in `env`, `v` and `up`.
 ///
-/// There is one per name in the chunk, in a map: the indices are kept in
-/// 32 bits, which halves the map (upvalue indices are below 256, and a
-/// chunk has fewer variables than bytes).
+/// There is one per name in the chunk: the indices are kept small, so
+/// that a `Ref` and an `Option<Ref>` take 8 bytes (upvalue indices are
+/// below 256, and a chunk has fewer variables than bytes).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Ref {
     pub(crate) kind: RefKind,
     /// For `Global`: `Local`, `Upval` or `Const`.
     pub(crate) env: RefKind,
-    up: u32,
+    up: u16,
     v: u32,
 }
+
+const _: () = assert!(std::mem::size_of::<Option<Ref>>() == 8);
 
 impl Ref {
     pub(crate) fn new(kind: RefKind, env: RefKind, up: usize, v: VarId) -> Ref {
         Ref {
             kind,
             env,
-            up: up as u32,
+            up: up as u16,
             v: v as u32,
         }
     }
@@ -114,7 +128,8 @@ impl Ref {
 pub(crate) struct Upval<'a> {
     pub(crate) name: &'a [u8],
     pub(crate) in_stack: bool,
-    pub(crate) index: usize,
+    /// The register or the enclosing function's upvalue (below 256).
+    pub(crate) index: u8,
     pub(crate) kind: VarKind,
 }
 
@@ -215,6 +230,9 @@ pub(crate) struct GotoInfo {
 #[derive(Debug, Default)]
 pub(crate) struct Resolution<'a> {
     pub(crate) vars: Vec<Variable<'a>>,
+    /// The values of the compile-time constants, by variable, in the
+    /// order of the variables.
+    pub(crate) ctc: Vec<(u32, KValue<'a>)>,
     /// Per name expression (by its id); `None` for one not resolved.
     pub(crate) refs: Vec<Option<Ref>>,
     pub(crate) main: FuncInfo<'a>,
@@ -232,7 +250,24 @@ pub(crate) struct Resolution<'a> {
     pub(crate) gotos: NodeMap<usize, GotoInfo>,
 }
 
-impl Resolution<'_> {
+impl<'a> Resolution<'a> {
+    /// The value of a compile-time constant.
+    pub(crate) fn ctc_value(&self, v: VarId) -> KValue<'a> {
+        match self.ctc.binary_search_by_key(&(v as u32), |&(id, _)| id) {
+            Ok(i) => self.ctc[i].1,
+            Err(_) => KValue::Nil,
+        }
+    }
+
+    /// Makes variable `v` a compile-time constant with value `k`.
+    pub(crate) fn set_ctc(&mut self, v: VarId, k: KValue<'a>) {
+        self.vars[v].kind = VarKind::Ctc;
+        // Variables become constants in the order of their declaration,
+        // so this appends; the search keeps the order whatever happens.
+        let at = self.ctc.partition_point(|&(id, _)| id < v as u32);
+        self.ctc.insert(at, (v as u32, k));
+    }
+
     /// A block's upvalue flag (false for a block never resolved).
     pub(crate) fn block_upval(&self, b: &Block) -> bool {
         get(&self.blocks, b.id)
@@ -599,12 +634,7 @@ impl<'a> Resolver<'a> {
             self.env_locals = true;
         }
         let id = self.res.vars.len();
-        self.res.vars.push(Variable {
-            name,
-            kind,
-            reg: 0,
-            value: KValue::Nil,
-        });
+        self.res.vars.push(Variable::new(name, kind));
         self.fs().actvars.push(id);
         Ok(id)
     }
@@ -616,7 +646,7 @@ impl<'a> Resolver<'a> {
         for &v in fs.actvars[..n].iter().rev() {
             let var = &self.res.vars[v];
             if var.kind != VarKind::Ctc {
-                return var.reg + 1;
+                return var.reg() + 1;
             }
         }
         0
@@ -638,7 +668,7 @@ impl<'a> Resolver<'a> {
             fs.nactvar += 1;
             let var = &mut self.res.vars[v];
             if var.kind != VarKind::Ctc {
-                var.reg = reg;
+                var.reg = reg as u32;
                 reg += 1;
             }
         }
@@ -780,7 +810,7 @@ impl<'a> Resolver<'a> {
                 Upval {
                     name,
                     in_stack: true,
-                    index: var.reg,
+                    index: var.reg() as u8,
                     kind: var.kind,
                 }
             } else {
@@ -788,7 +818,7 @@ impl<'a> Resolver<'a> {
                 Upval {
                     name,
                     in_stack: false,
-                    index: found.up(),
+                    index: found.up() as u8,
                     kind,
                 }
             };

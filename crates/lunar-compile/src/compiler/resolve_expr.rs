@@ -127,7 +127,7 @@ impl<'a> Resolver<'a> {
             Expr::Vararg(p) if !self.funcs.last().is_some_and(|f| f.vararg) => {
                 return self.error(
                     Anchor::before(expr_id(e)),
-                    p.line,
+                    ast[*p].line,
                     "cannot use '...' outside a vararg function near '...'".into(),
                 );
             }
@@ -244,9 +244,9 @@ impl<'a> Resolver<'a> {
             Expr::False(_) => k(KValue::Bool(false)),
             Expr::Int(x) => k(KValue::Int(self.ast[*x].value)),
             Expr::Float(x) => k(KValue::Float(self.ast[*x].value)),
-            Expr::String(x) => k(KValue::Str(&self.ast[*x].value)),
+            Expr::String(x) => k(KValue::Str(self.ast.string(*x))),
             Expr::Name { id, .. } => match self.res.name_ref(*id) {
-                Some(rf) if rf.kind == RefKind::Const => k(self.res.vars[rf.v()].value),
+                Some(rf) if rf.kind == RefKind::Const => k(self.res.ctc_value(rf.v())),
                 _ => NOT_CONST,
             },
             Expr::Paren(x) => self.abs_eval(&self.ast[*x].x)?,
@@ -310,7 +310,7 @@ pub(crate) fn token_after<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> &'static str
     match e {
         Expr::Binary(x) => quoted_operator(ast[*x].op),
         Expr::Index(x) => match &ast[*x].key {
-            Expr::String(s) if is_name(&ast[*s].value) => "'.'",
+            Expr::String(s) if is_name(ast.string(*s)) => "'.'",
             _ => "'['",
         },
         Expr::Call(x) => {

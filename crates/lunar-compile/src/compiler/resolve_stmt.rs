@@ -35,9 +35,9 @@ fn expr_follow<'a>(ast: &'a Ast<'a>, e: &'a Expr<'a>) -> Follow<'a> {
         match e {
             Expr::Index(x) => e = &ast[*x].obj,
             Expr::Binary(x) => e = &ast[*x].l,
-            Expr::Name { pos, id } => {
+            Expr::Name { id } => {
                 return Follow {
-                    line: pos.line,
+                    line: ast.name_pos(*id).line,
                     near: Near::Name(ast.name(*id)),
                 };
             }
@@ -131,7 +131,7 @@ impl<'a> Resolver<'a> {
                 let targets = &ast[x.targets];
                 for (i, t) in targets.iter().enumerate() {
                     self.expr(t)?;
-                    if let Expr::Name { pos, id } = t {
+                    if let Expr::Name { id } = t {
                         let name = ast.name(*id);
                         // The reference checks each target when it reads
                         // the token after it: ',' or, after the last one,
@@ -139,7 +139,7 @@ impl<'a> Resolver<'a> {
                         let line = if i == targets.len() - 1 {
                             x.pos.line
                         } else {
-                            pos.line
+                            ast.name_pos(*id).line
                         };
                         let rf = self.res.name_ref(*id).expect("a resolved name");
                         self.check_read_only(Anchor::after(expr_id(t)), rf, name, line)?;
@@ -209,7 +209,7 @@ impl<'a> Resolver<'a> {
                 self.expr_list_tail(values);
                 self.expr_list(values)?;
             }
-            Stat::Break(p) => self.new_goto(b"break", p.line, addr(s))?,
+            Stat::Break(p) => self.new_goto(b"break", ast[*p].line, addr(s))?,
             Stat::Goto(x) => self.goto_stat(s, &ast[*x])?,
             // Labels are handled by stat_list; a lone one gets here only
             // from a hand-built tree.
@@ -297,9 +297,7 @@ impl<'a> Resolver<'a> {
             && self.res.vars[last].kind == VarKind::Const
             && let Some(v) = self.const_value(values.last().expect("values"))?
         {
-            let var = &mut self.res.vars[last];
-            var.kind = VarKind::Ctc;
-            var.value = v;
+            self.res.set_ctc(last, v);
         }
         self.activate(n);
         if to_close.is_some() {

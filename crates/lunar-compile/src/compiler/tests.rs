@@ -645,8 +645,7 @@ fn depth_limit() {
         let p = Pos::new(1, 1);
         let mut ast = Ast::default();
         let mut e = Expr::Name {
-            pos: p,
-            id: ast.push_name(b"x"),
+            id: ast.push_name(b"x", p),
         };
         for _ in 0..N {
             e = Expr::Unary(ast.push(UnaryExpr {
