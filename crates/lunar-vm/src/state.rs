@@ -253,7 +253,10 @@ impl Trace for Thread {
     fn extra_size(&self) -> usize {
         self.data
             .try_borrow()
-            .map(|d| d.stack.capacity() * 16 + d.frames.capacity() * 96)
+            .map(|d| {
+                d.stack.capacity() * std::mem::size_of::<Value>()
+                    + d.frames.capacity() * std::mem::size_of::<Frame>()
+            })
             .unwrap_or(0)
     }
 }
@@ -338,8 +341,15 @@ unsafe impl Send for State {}
 
 impl Thread {
     pub(crate) fn new_obj(is_main: bool, body: Value) -> Thread {
+        let mut data = ThreadData::default();
+        if !is_main {
+            // Room for the first frames, made here so that the allocation
+            // charges it (`extra_size`): the frame list grows unseen by
+            // the collector's pacing later.
+            data.frames.reserve_exact(4);
+        }
         Thread {
-            data: RefCell::new(ThreadData::default()),
+            data: RefCell::new(data),
             status: Cell::new(if is_main {
                 CoStatus::Running
             } else {
@@ -678,7 +688,15 @@ impl State {
         }
         let new_len = size.max(self.th.stack.len() * 2).min(limit.max(size));
         let old_ptr = self.th.stack.as_ptr();
+        let old_cap = self.th.stack.capacity();
         self.th.stack.resize(new_len, Value::Nil);
+        // The growth counts toward the collector's pacing, as the
+        // reference's stack reallocation does: a program that makes many
+        // short-lived coroutines otherwise allocates their stacks unseen,
+        // and collects them only after several times the memory.
+        let grown = self.th.stack.capacity().saturating_sub(old_cap);
+        self.heap
+            .charge((grown * std::mem::size_of::<Value>()) as isize);
         if self.th.stack.as_ptr() != old_ptr {
             let base = self.th.stack.as_mut_ptr();
             for u in &self.th.open_upvals {
