@@ -420,56 +420,104 @@ impl Parts {
         }
     }
 
+    /// `node_len() - 1` for a non-empty hash part (0 for none).
+    #[inline(always)]
+    fn node_mask(&self) -> usize {
+        (1usize << self.node_log) - 1
+    }
+
+    /// Whether slot `n` holds string key `s` (interned short strings
+    /// compare by address; the length is read only on a mismatch).
+    #[inline(always)]
+    fn holds_str(n: &Node, s: LuaStr) -> bool {
+        matches!(n.key, Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s))
+    }
+
+    /// The value of string key `s`. The first probe is inline (it finds
+    /// the key or its absence most of the time); the rest of the probe
+    /// sequence is out of line, so that the dispatch loop's fast path of
+    /// GETFIELD and SELF stays short and keeps its registers.
     #[inline]
     fn get_str(&self, s: LuaStr) -> Value {
         if self.used == 0 {
             return Value::Nil;
         }
-        let mask = self.node_len() - 1;
-        let mut h = s.hash() as usize & mask;
+        let h = s.hash() as usize & self.node_mask();
+        debug_assert!(h < self.node_len());
+        // SAFETY: `used > 0`, so the node array is a non-empty power of
+        // two long and `h` is masked by its length minus one.
+        let n = unsafe { self.nodes().get_unchecked(h) };
+        if Self::holds_str(n, s) {
+            return n.val;
+        }
+        if let Key::Empty = n.key {
+            return Value::Nil;
+        }
+        self.get_str_probe(s, h)
+    }
+
+    /// `get_str` from the slot after `h` on.
+    #[inline(never)]
+    fn get_str_probe(&self, s: LuaStr, mut h: usize) -> Value {
+        let mask = self.node_mask();
         loop {
-            debug_assert!(h < self.node_len());
-            // SAFETY: `used > 0`, so the node array is a non-empty power of
-            // two long and `h` is masked by its length minus one.
-            let n = unsafe { self.nodes().get_unchecked(h) };
-            match n.key {
-                // Short strings are interned: a pointer compare decides;
-                // the length is read only on a mismatch.
-                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s) => {
-                    return n.val;
-                }
-                Key::Empty => return Value::Nil,
-                _ => {}
-            }
             h = (h + 1) & mask;
+            debug_assert!(h < self.node_len());
+            // SAFETY: as in `get_str`.
+            let n = unsafe { self.nodes().get_unchecked(h) };
+            if Self::holds_str(n, s) {
+                return n.val;
+            }
+            if let Key::Empty = n.key {
+                return Value::Nil;
+            }
         }
     }
 
     /// [`Table::replace_str`]: overwrites the value of the present string
-    /// key `s` (a non-nil value) and returns true; false otherwise.
+    /// key `s` (a non-nil value) and returns true; false otherwise. The
+    /// first probe inline, as in `get_str`.
     #[inline]
     fn replace_str(&mut self, s: LuaStr, v: Value) -> bool {
         if self.used == 0 {
             return false;
         }
-        let mask = self.node_len() - 1;
-        let mut h = s.hash() as usize & mask;
+        let h = s.hash() as usize & self.node_mask();
+        debug_assert!(h < self.node_len());
+        // SAFETY: as in `get_str`.
+        let n = unsafe { self.nodes_mut().get_unchecked_mut(h) };
+        if Self::holds_str(n, s) {
+            if n.val.is_nil() {
+                return false;
+            }
+            n.val = v;
+            return true;
+        }
+        if let Key::Empty = n.key {
+            return false;
+        }
+        self.replace_str_probe(s, h, v)
+    }
+
+    /// `replace_str` from the slot after `h` on.
+    #[inline(never)]
+    fn replace_str_probe(&mut self, s: LuaStr, mut h: usize, v: Value) -> bool {
+        let mask = self.node_mask();
         loop {
+            h = (h + 1) & mask;
             debug_assert!(h < self.node_len());
             // SAFETY: as in `get_str`.
             let n = unsafe { self.nodes_mut().get_unchecked_mut(h) };
-            match n.key {
-                Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s) => {
-                    if n.val.is_nil() {
-                        return false;
-                    }
-                    n.val = v;
-                    return true;
+            if Self::holds_str(n, s) {
+                if n.val.is_nil() {
+                    return false;
                 }
-                Key::Empty => return false,
-                _ => {}
+                n.val = v;
+                return true;
             }
-            h = (h + 1) & mask;
+            if let Key::Empty = n.key {
+                return false;
+            }
         }
     }
 
