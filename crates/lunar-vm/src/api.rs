@@ -214,11 +214,18 @@ impl State {
     }
     /// An integer, or a float/string convertible to one
     /// ("number has no integer representation").
+    #[inline]
     pub fn check_integer(&mut self, n: usize) -> Result<i64, Error> {
-        let v = self.arg(n);
-        if let Value::Int(i) = v {
+        // The common case inline in the library function; conversions and
+        // errors out of line.
+        if let Value::Int(i) = self.arg(n) {
             return Ok(i);
         }
+        self.check_integer_slow(n)
+    }
+    #[inline(never)]
+    fn check_integer_slow(&mut self, n: usize) -> Result<i64, Error> {
+        let v = self.arg(n);
         match crate::number::to_integer(v) {
             Some(i) => Ok(i),
             None => {
@@ -247,7 +254,16 @@ impl State {
     }
     /// A string; numbers are converted (and the argument replaced), as
     /// `luaL_checklstring` does.
+    #[inline]
     pub fn check_string(&mut self, n: usize) -> Result<LuaStr, Error> {
+        // As `check_integer`: the common case inline.
+        if let Value::Str(s) = self.arg(n) {
+            return Ok(s);
+        }
+        self.check_string_slow(n)
+    }
+    #[inline(never)]
+    fn check_string_slow(&mut self, n: usize) -> Result<LuaStr, Error> {
         match self.arg(n) {
             Value::Str(s) => Ok(s),
             v @ (Value::Int(_) | Value::Float(_)) => {
@@ -274,11 +290,12 @@ impl State {
         Ok(v)
     }
     /// An optional integer (`default` when absent or nil).
+    #[inline]
     pub fn opt_integer(&mut self, n: usize, default: i64) -> Result<i64, Error> {
-        if self.arg(n).is_nil() {
-            Ok(default)
-        } else {
-            self.check_integer(n)
+        match self.arg(n) {
+            Value::Nil => Ok(default),
+            Value::Int(i) => Ok(i),
+            _ => self.check_integer_slow(n),
         }
     }
     /// An optional number (`default` when absent or nil).

@@ -663,6 +663,21 @@ impl State {
                             }
                             continue;
                         }
+                        // A method of a string (`s:byte(i)`): the string
+                        // metatable's `__index` table, read directly when it
+                        // is a table that has the method (what the generic
+                        // path would find, in fewer steps).
+                        if let (Value::Str(_), Value::Str(s)) = (t, key)
+                            && let Some(mt) = self.type_mts[crate::value::Type::String as usize]
+                            && let Some(Value::Table(lib)) =
+                                mt.fast_metamethod(TagMethod::Index, self.tm_names[0])
+                        {
+                            let v = lib.get_str(s);
+                            if !v.is_nil() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                        }
                         save!();
                         match protect!(self.get_slow(t, key, Some(ftop!()))?) {
                             Some(v) => set_reg!(i.a(), v),
