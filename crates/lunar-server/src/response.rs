@@ -288,9 +288,131 @@ impl RequestId {
     }
 }
 
-/// Builds the request table a handler receives. It is made with the
-/// VM's own API (no rooted handle per field: a request costs a few
-/// allocations of the heap) and rooted once at the end.
+/// The request table of [`new_request_table`], rooted (the tests' way
+/// to make one; requests go through [`call_handler`]).
+#[cfg(test)]
+pub fn request_table(
+    state: &mut State,
+    rm: &RequestMeta,
+    parts: hyper::http::request::Parts,
+    body: &[u8],
+    remote: SocketAddr,
+    id: &RequestId,
+) -> lunar::Result<Value> {
+    let mut cx = state.ctx();
+    let staged = stage_parts(&mut cx, &rm.slot, parts.headers, parts.uri, remote, id);
+    let req = new_request_table(
+        &mut cx,
+        [&rm.meta, &rm.keys, &rm.slot],
+        staged,
+        &parts.method,
+        body,
+    )?;
+    Ok(cx.from_raw(Raw::Table(req)))
+}
+
+/// What a request table is made of.
+pub struct RequestParts<'a> {
+    /// The request's head.
+    pub parts: hyper::http::request::Parts,
+    /// Its body.
+    pub body: &'a [u8],
+    /// The client's address.
+    pub remote: SocketAddr,
+    /// Its id.
+    pub id: &'a RequestId,
+}
+
+/// Runs a request: `handler` called with the request table, as an
+/// asynchronous run, and its result made the reply while the result is
+/// still on the VM's stack. Neither the table nor the result is rooted
+/// (see `State::call_async_raw`): `request_table`, `call_async` and
+/// `reply_of` in one, with two rooted handles and two lists fewer.
+/// `Err` is the run's error (for [`thrown_reply`]), `Ok(Err)` why the
+/// result is not a reply.
+///
+/// The request's parts go to the state's slot at once, when this is
+/// called: the future carries only references (it is moved a few times
+/// before it runs, and the parts are large).
+pub fn call_handler<'a>(
+    state: &'a mut State,
+    handler: &'a lunar::Function,
+    rm: &'a mut RequestMeta,
+    parts: RequestParts<'a>,
+) -> impl Future<Output = lunar::Result<Result<Reply, String>>> + 'a {
+    let RequestParts {
+        parts,
+        body,
+        remote,
+        id,
+    } = parts;
+    let hyper::http::request::Parts {
+        method,
+        uri,
+        headers,
+        ..
+    } = parts;
+    let RequestMeta {
+        meta,
+        keys,
+        slot,
+        scratch,
+    } = rm;
+    let staged = stage_parts(&mut state.ctx(), slot, headers, uri, remote, id);
+    let handles = [&*meta, &*keys, &*slot];
+    let keys = &*keys;
+    state.call_async_raw(
+        handler,
+        move |cx| {
+            let req = new_request_table(cx, handles, staged, &method, body)?;
+            cx.vm().push(Raw::Table(req));
+            Ok(())
+        },
+        move |cx, vals| {
+            let v = vals.first().copied().unwrap_or(Raw::Nil);
+            Ok(reply_of_raw(cx, keys, scratch, v))
+        },
+    )
+}
+
+/// Leaves a request's parts in the state's slot (`slot`), where its
+/// table's lazy fields are made from; the previous request's parts (if
+/// its end was skipped) go now. Fails when the slot is not the state's
+/// [`Pending`] (it always is).
+fn stage_parts(
+    cx: &mut lunar::Ctx<'_>,
+    slot: &Value,
+    headers: hyper::HeaderMap,
+    uri: hyper::Uri,
+    remote: SocketAddr,
+    id: &RequestId,
+) -> lunar::Result<()> {
+    if let Ok(Raw::UserData(slot)) = cx.to_raw(slot)
+        && let Some(p) = slot.data.borrow_mut().downcast_mut::<Pending>()
+    {
+        // The table is named once it is made.
+        *p = Pending {
+            table: 0,
+            parts: Some(LazyParts {
+                headers,
+                uri,
+                remote,
+                id: *id,
+            }),
+        };
+        return Ok(());
+    }
+    Err(lunar::Error::runtime(
+        "the request metatable is not a table",
+    ))
+}
+
+/// Builds the request table a handler receives, from the parts
+/// [`stage_parts`] left (`staged`: how that went) and the request's
+/// method and body. It is made with the VM's own API (no rooted handle
+/// per field: a request costs a few allocations of the heap) and not
+/// rooted: the caller pushes it at once (or roots it). `handles`: the
+/// request metatable, the field names, the slot.
 ///
 /// `method`, `path` and `body` are set at once. `headers`, `query`,
 /// `raw_query`, `remote_addr` and `id` are made on first access (most
@@ -302,19 +424,18 @@ impl RequestId {
 /// the others read as empty `headers` and `query` tables and no
 /// `raw_query`, `remote_addr` or `id`: the parts are dropped when the
 /// request ends, not copied for a table that may never be read again.
-pub fn request_table(
-    state: &mut State,
-    rm: &RequestMeta,
-    parts: hyper::http::request::Parts,
+fn new_request_table(
+    cx: &mut lunar::Ctx<'_>,
+    handles: [&Value; 3],
+    staged: lunar::Result<()>,
+    method: &hyper::Method,
     body: &[u8],
-    remote: SocketAddr,
-    id: &RequestId,
-) -> lunar::Result<Value> {
-    let mut cx = state.ctx();
+) -> lunar::Result<Gc<Table>> {
+    staged?;
     let (Raw::Table(meta), Raw::Table(keys), Raw::UserData(slot)) = (
-        cx.to_raw(&rm.meta)?,
-        cx.to_raw(&rm.keys)?,
-        cx.to_raw(&rm.slot)?,
+        cx.to_raw(handles[0])?,
+        cx.to_raw(handles[1])?,
+        cx.to_raw(handles[2])?,
     ) else {
         return Err(lunar::Error::runtime(
             "the request metatable is not a table",
@@ -327,26 +448,28 @@ pub fn request_table(
     // table is handed back.
     let vm = cx.vm();
     let req = vm.new_table(0, 8);
-    let v = cached_str(vm, keys, Cache::Method, parts.method.as_str().as_bytes());
+    let v = cached_str(vm, keys, Cache::Method, method.as_str().as_bytes());
     set(vm, req, field(Field::Method), v);
+    let mut data = slot.data.borrow_mut();
+    let Some(Pending {
+        table,
+        parts: Some(parts),
+    }) = data.downcast_mut::<Pending>()
+    else {
+        return Err(lunar::Error::runtime("the request's parts are gone"));
+    };
     let v = cached_str(vm, keys, Cache::Path, parts.uri.path().as_bytes());
+    *table = req.addr();
+    drop(data);
     set(vm, req, field(Field::Path), v);
-    let v = vm.str_value(body);
+    let v = if body.len() <= CACHED_BODY {
+        cached_str(vm, keys, Cache::Body, body)
+    } else {
+        vm.str_value(body)
+    };
     set(vm, req, field(Field::Body), v);
     req.set_metatable(Some(meta));
-    if let Some(p) = slot.data.borrow_mut().downcast_mut::<Pending>() {
-        // The previous request's parts (if its end was skipped) go now.
-        *p = Pending {
-            table: req.addr(),
-            parts: Some(LazyParts {
-                headers: parts.headers,
-                uri: parts.uri,
-                remote,
-                id: *id,
-            }),
-        };
-    }
-    Ok(cx.from_raw(Raw::Table(req)))
+    Ok(req)
 }
 
 /// Ends the current request of a state: its parts not yet turned into
@@ -528,15 +651,21 @@ enum Field {
 }
 
 /// The strings a state keeps after the field names in its key list: the
-/// last request's method and path (a route's requests repeat them).
+/// last request's method, path and (short) body (a route's requests
+/// repeat them; most have no body).
 #[derive(Clone, Copy)]
 enum Cache {
     Method,
     Path,
+    Body,
 }
 
 /// How many [`Cache`] slots the key list has.
-const CACHES: usize = 2;
+const CACHES: usize = 3;
+
+/// The longest body kept in the [`Cache::Body`] slot: a short string (a
+/// longer one is not interned, and would stay alive in an idle state).
+const CACHED_BODY: usize = 40;
 
 /// The string of `bytes`: the one in cache slot `c` of `keys` when it
 /// has the same bytes (no hashing or interning), else a new one, cached.
@@ -565,13 +694,27 @@ fn set(vm: &mut Vm, t: Gc<Table>, key: Raw, v: Raw) {
     }
 }
 
-/// The response for what a handler returned; `Err` says why it cannot
-/// be one (for the log).
+/// [`reply_of_raw`] for a rooted value (the tests' way; requests go
+/// through [`call_handler`]).
+#[cfg(test)]
 pub fn reply_of(state: &mut State, rm: &mut RequestMeta, value: &Value) -> Result<Reply, String> {
     let mut cx = state.ctx();
     // `value` holds the object for as long as this runs.
     let raw = cx.to_raw(value).map_err(|e| e.to_string())?;
-    let keys = response_keys(&mut cx, rm)?;
+    reply_of_raw(&mut cx, &rm.keys, &mut rm.scratch, raw)
+}
+
+/// The response for what a handler returned (a VM value, which the
+/// caller keeps reachable while this runs: a handler's result still on
+/// the stack); `Err` says why it cannot be one (for the log). `keys`: the
+/// field names; `scratch`: the JSON buffer.
+fn reply_of_raw(
+    cx: &mut lunar::Ctx<'_>,
+    keys: &Value,
+    scratch: &mut Vec<u8>,
+    raw: Raw,
+) -> Result<Reply, String> {
+    let keys = response_keys(cx, keys)?;
     let vm = cx.vm();
     match raw {
         Raw::Nil => Ok(Reply {
@@ -588,18 +731,13 @@ pub fn reply_of(state: &mut State, rm: &mut RequestMeta, value: &Value) -> Resul
         }),
         Raw::Table(t) => {
             if is_response_table(&keys, t) {
-                response_table(vm, &keys, t, &mut rm.scratch)
+                response_table(vm, &keys, t, scratch)
             } else {
-                json_reply(vm, StatusCode::OK, raw, &mut rm.scratch)
+                json_reply(vm, StatusCode::OK, raw, scratch)
             }
         }
-        Raw::Int(_) | Raw::Float(_) | Raw::Bool(_) => {
-            json_reply(vm, StatusCode::OK, raw, &mut rm.scratch)
-        }
-        _ => Err(format!(
-            "the handler returned a {} value",
-            value.type_name()
-        )),
+        Raw::Int(_) | Raw::Float(_) | Raw::Bool(_) => json_reply(vm, StatusCode::OK, raw, scratch),
+        _ => Err(format!("the handler returned a {} value", raw.type_name())),
     }
 }
 
@@ -616,7 +754,7 @@ pub fn thrown_reply(state: &mut State, rm: &mut RequestMeta, e: &lunar::Error) -
     let Raw::Table(t) = cx.to_raw(value).ok()? else {
         return None;
     };
-    let keys = response_keys(&mut cx, rm).ok()?;
+    let keys = response_keys(&mut cx, &rm.keys).ok()?;
     let vm = cx.vm();
     let Raw::Int(status) = t.get(keys.status) else {
         return None;
@@ -644,8 +782,8 @@ struct ResponseKeys {
 }
 
 /// The response field names of `rm`'s state.
-fn response_keys(cx: &mut lunar::Ctx<'_>, rm: &RequestMeta) -> Result<ResponseKeys, String> {
-    let Raw::Table(keys) = cx.to_raw(&rm.keys).map_err(|e| e.to_string())? else {
+fn response_keys(cx: &mut lunar::Ctx<'_>, keys: &Value) -> Result<ResponseKeys, String> {
+    let Raw::Table(keys) = cx.to_raw(keys).map_err(|e| e.to_string())? else {
         return Err("the request keys are not a table".to_string());
     };
     let field = |f: Field| keys.get_int(f as i64 + 1);
@@ -661,7 +799,16 @@ fn response_keys(cx: &mut lunar::Ctx<'_>, rm: &RequestMeta) -> Result<ResponseKe
 fn is_response_table(keys: &ResponseKeys, t: Gc<Table>) -> bool {
     [keys.status, keys.body, keys.headers]
         .into_iter()
-        .any(|field| !matches!(t.get(field), Raw::Nil))
+        .any(|field| !matches!(get_field(t, field), Raw::Nil))
+}
+
+/// `t[key]` for one of the interned field names: a string lookup,
+/// without `Table::get`'s dispatch on the key's type.
+fn get_field(t: Gc<Table>, key: Raw) -> Raw {
+    match key {
+        Raw::Str(k) => t.get_str(k),
+        other => t.get(other),
+    }
 }
 
 /// The response a `{status=, headers=, body=}` table describes.

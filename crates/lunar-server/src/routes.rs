@@ -17,8 +17,38 @@
 use crate::config::{Config, RequestLimits};
 use lunar::{Program, State, StateBuilder, StdLib};
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The hasher of maps keyed by route path: FNV-1a, far cheaper than the
+/// default SipHash for a short path looked up on every request. The keys
+/// stored are the server's own route paths, never a client's, so no
+/// flooding resistance is needed: a client's path is only looked up,
+/// and a lookup compares it with the few stored paths whose hash it
+/// shares, however it was chosen.
+pub(crate) struct PathHasher(u64);
+
+impl Default for PathHasher {
+    fn default() -> PathHasher {
+        PathHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for PathHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A map keyed by route path (see [`PathHasher`]).
+pub(crate) type PathMap<V> = HashMap<String, V, BuildHasherDefault<PathHasher>>;
 
 /// One route: its script, compiled, and its limits.
 #[derive(Debug)]
@@ -36,10 +66,20 @@ pub struct Route {
     source: Arc<[u8]>,
 }
 
+/// A route in a table, with its slot: its number in this table (0, 1,
+/// 2...), so that a worker's per-route lists are indexed, not hashed.
+struct Entry {
+    route: Arc<Route>,
+    slot: usize,
+}
+
 /// Every route of one generation of the served folder.
 pub struct RouteTable {
     /// Routes by path.
-    routes: HashMap<String, Arc<Route>>,
+    routes: PathMap<Entry>,
+    /// The slots given out (one per insertion: a path inserted twice
+    /// gets a new one, so no two entries share one).
+    slots: usize,
     /// Scripts that failed to compile, by file: the compiler's message.
     pub failures: BTreeMap<String, String>,
     /// How many of those have no last good version serving.
@@ -66,7 +106,8 @@ impl RouteTable {
     /// An empty table (before the first scan).
     pub fn empty() -> RouteTable {
         RouteTable {
-            routes: HashMap::new(),
+            routes: PathMap::default(),
+            slots: 0,
             failures: BTreeMap::new(),
             unserved: 0,
             generation: 0,
@@ -76,13 +117,29 @@ impl RouteTable {
 
     /// The route serving `path` (a trailing `/` is ignored, except for
     /// `/` itself).
+    #[cfg(test)]
     pub fn get(&self, path: &str) -> Option<&Arc<Route>> {
+        self.get_slot(path).map(|(_, route)| route)
+    }
+
+    /// The route serving `path`, as [`RouteTable::get`], with its slot in
+    /// this table: a small number (one per route the table was built
+    /// with), its own among this table's routes (another table may give
+    /// it to another route).
+    pub fn get_slot(&self, path: &str) -> Option<(usize, &Arc<Route>)> {
         let trimmed = if path.len() > 1 {
             path.trim_end_matches('/')
         } else {
             path
         };
-        self.routes.get(trimmed)
+        self.routes.get(trimmed).map(|e| (e.slot, &e.route))
+    }
+
+    /// Adds (or replaces) the route of `path`, with a new slot.
+    fn insert(&mut self, path: String, route: Arc<Route>) {
+        let slot = self.slots;
+        self.slots += 1;
+        self.routes.insert(path, Entry { route, slot });
     }
 
     /// The number of routes.
@@ -108,7 +165,8 @@ impl RouteTable {
             .map_err(|e| format!("cannot read {}: {e}", root.display()))?;
         files.sort();
         let mut table = RouteTable {
-            routes: HashMap::new(),
+            routes: PathMap::default(),
+            slots: 0,
             failures: BTreeMap::new(),
             unserved: 0,
             generation: previous.generation + 1,
@@ -118,7 +176,7 @@ impl RouteTable {
         let old_by_file: HashMap<&str, &Arc<Route>> = previous
             .routes
             .values()
-            .map(|r| (r.file.as_str(), r))
+            .map(|e| (e.route.file.as_str(), &e.route))
             .collect();
         for rel in files {
             let full = root.join(&rel);
@@ -132,7 +190,7 @@ impl RouteTable {
                         .failures
                         .insert(file.clone(), format!("cannot read: {e}"));
                     if let Some(old) = old_by_file.get(file.as_str()) {
-                        table.routes.insert(old.path.clone(), Arc::clone(old));
+                        table.insert(old.path.clone(), Arc::clone(old));
                     }
                     continue;
                 }
@@ -152,7 +210,7 @@ impl RouteTable {
                     limits: config.limits_for(&path),
                     source,
                 };
-                table.routes.insert(path, Arc::new(route));
+                table.insert(path, Arc::new(route));
                 continue;
             }
             match Program::compile(&file, &source).map_err(|e| e.to_string()).and_then(|p| {
@@ -170,13 +228,13 @@ impl RouteTable {
                         program,
                         source,
                     };
-                    table.routes.insert(path, Arc::new(route));
+                    table.insert(path, Arc::new(route));
                 }
                 Err(e) => {
                     table.failures.insert(file, e);
                     match old {
                         Some(old) => {
-                            table.routes.insert(path, Arc::clone(old));
+                            table.insert(path, Arc::clone(old));
                         }
                         None => table.unserved += 1,
                     }
@@ -314,6 +372,38 @@ mod tests {
         assert_eq!(third.generation, 4);
         assert!(third.failures.is_empty());
         assert!(!Arc::ptr_eq(third.get("/api/a").unwrap(), &a1));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn each_route_of_a_table_has_its_own_slot() {
+        let dir = std::env::temp_dir().join(format!("lunar-slots-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("docs")).unwrap();
+        for f in ["a.lua", "b.lua", "docs.lua", "docs/index.lua", "index.lua"] {
+            std::fs::write(dir.join(f), "return function() return 1 end").unwrap();
+        }
+        let config = Config {
+            dir: dir.clone(),
+            ..Config::default()
+        };
+        let table = RouteTable::scan(&config, &RouteTable::empty()).unwrap();
+        // `docs.lua` and `docs/index.lua` both serve `/docs`: one entry.
+        assert_eq!(table.paths(), ["/", "/a", "/b", "/docs"]);
+        let mut slots: Vec<usize> = table
+            .paths()
+            .iter()
+            .map(|p| table.get_slot(p).unwrap().0)
+            .collect();
+        slots.sort_unstable();
+        slots.dedup();
+        assert_eq!(slots.len(), 4, "{slots:?}");
+        assert!(slots.iter().all(|&s| s < table.slots));
+        let (slot, route) = table.get_slot("/a/").unwrap();
+        assert_eq!(
+            (slot, route.path.as_str()),
+            (table.get_slot("/a").unwrap().0, "/a")
+        );
+        assert!(table.get_slot("/c").is_none());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

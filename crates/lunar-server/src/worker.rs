@@ -33,11 +33,10 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use lunar::{ErrorKind, Function, Limit, Program, State, Table, Value};
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::net::SocketAddr;
 use std::rc::Rc;
 use std::sync::{Arc, OnceLock};
+use std::task::Poll;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, oneshot, watch};
 
@@ -57,30 +56,6 @@ struct Loaded {
     remove_globals: Function,
 }
 
-/// The hasher of the idle-state pools' route paths: FNV-1a, far cheaper
-/// than the default SipHash for a short path looked up twice a request;
-/// the keys are the server's own route paths, not a client's input, so
-/// no flooding resistance is needed.
-struct PathHasher(u64);
-
-impl Default for PathHasher {
-    fn default() -> PathHasher {
-        PathHasher(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Hasher for PathHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// The idle states of one route.
 struct RoutePool {
     /// The route table generation the states were made from.
@@ -96,7 +71,9 @@ struct RoutePool {
 pub(crate) struct Worker {
     shared: Arc<Shared>,
     services: HostServices,
-    pools: RefCell<HashMap<String, RoutePool, BuildHasherDefault<PathHasher>>>,
+    /// By route slot (see `RouteTable::get_slot`): a pool holds the
+    /// states of the route with that slot in its generation's table.
+    pools: RefCell<Vec<RoutePool>>,
     metrics: RefCell<Metrics>,
     next_request: Cell<u64>,
     /// The start of this worker's request ids: the process's and the
@@ -143,7 +120,7 @@ pub(crate) fn run(
         };
         let worker = Rc::new(Worker {
             services,
-            pools: RefCell::new(HashMap::default()),
+            pools: RefCell::new(Vec::new()),
             metrics: RefCell::new(Metrics::default()),
             next_request: Cell::new(0),
             id_prefix: format!("{:08x}-{id:02x}-", shared.instance),
@@ -276,7 +253,7 @@ impl Worker {
         m.states_idle = self
             .pools
             .borrow()
-            .values()
+            .iter()
             .map(|p| p.idle.len() as u64)
             .sum();
         m
@@ -322,7 +299,7 @@ impl Worker {
         }
         let id = self.request_id(&req);
         let table = self.shared.routes.load_full();
-        let Some(route) = table.get(req.uri().path()) else {
+        let Some((slot, route)) = table.get_slot(req.uri().path()) else {
             let resp =
                 response::error(StatusCode::NOT_FOUND, "no route for this path", id.as_str());
             self.metrics
@@ -332,7 +309,7 @@ impl Worker {
         };
         let in_flight = InFlight::start(&self.metrics);
         let (resp, instructions) = match self
-            .run_route(route, &table, req, remote, &id, arrival)
+            .run_route(route, slot, &table, req, remote, &id, arrival)
             .await
         {
             Ok((reply, instructions)) => (reply.into_response(&id), instructions),
@@ -392,6 +369,7 @@ impl Worker {
     async fn run_route(
         &self,
         route: &Arc<Route>,
+        slot: usize,
         table: &RouteTable,
         req: Request<Incoming>,
         remote: SocketAddr,
@@ -402,12 +380,11 @@ impl Worker {
         // need none).
         let id = || id_buf.as_str();
         let limits = route.limits;
-        let deadline = arrival + limits.deadline;
         let (parts, body) = req.into_parts();
         let body = self.read_body(&parts, body).await?;
 
         let checkout_start = Instant::now();
-        let (mut loaded, reused) = match self.checkout(route, table.generation) {
+        let (mut loaded, reused) = match self.checkout(slot, table.generation) {
             Some(l) => (l, true),
             // Boxed: the rare path's large future stays out of every
             // request's future (which is moved as a whole).
@@ -418,28 +395,45 @@ impl Worker {
         };
         loaded.state.set_limits(limits.vm_limits(arrival));
         let mut reuse_time = reused.then(|| checkout_start.elapsed());
-        let request = response::request_table(
-            &mut loaded.state,
-            &loaded.request,
+        // The request table goes in and the reply comes out as the VM's
+        // own values (made while the handler's result is on its stack).
+        let Loaded {
+            state,
+            handler,
+            request: meta,
+            ..
+        } = &mut *loaded;
+        let request = response::RequestParts {
             parts,
-            &body,
+            body: &body,
             remote,
-            id_buf,
-        )
-        .map_err(|e| self.script_failure(route, id(), &e))?;
-        let call = loaded
-            .state
-            .call_async::<_, Value>(&loaded.handler, request);
-        let result = match tokio::time::timeout_at(deadline.into(), call).await {
-            Ok(r) => r,
-            Err(_) => {
-                // The run was waiting (on I/O) when the deadline came:
-                // its future is dropped, and the state with it.
-                self.metrics.borrow_mut().limit_hit(Limit::Deadline);
-                return Err(Failure::new(
-                    StatusCode::GATEWAY_TIMEOUT,
-                    "deadline limit exceeded",
-                ));
+            id: id_buf,
+        };
+        let result = {
+            let mut call = std::pin::pin!(response::call_handler(state, handler, meta, request));
+            // Most handlers finish without waiting: the first poll gives
+            // their result, and no timer is made for them (a script that
+            // never waits is held to the deadline by the VM, which looks
+            // at the clock as it runs). One that waits goes on under the
+            // deadline's timer (which polls it first, as here).
+            let first = std::future::poll_fn(|cx| Poll::Ready(call.as_mut().poll(cx))).await;
+            match first {
+                Poll::Ready(r) => r,
+                Poll::Pending => {
+                    match tokio::time::timeout_at((arrival + limits.deadline).into(), call).await {
+                        Ok(r) => r,
+                        Err(_) => {
+                            // The run was waiting (on I/O) when the deadline
+                            // came: its future is dropped, and the state with
+                            // it.
+                            self.metrics.borrow_mut().limit_hit(Limit::Deadline);
+                            return Err(Failure::new(
+                                StatusCode::GATEWAY_TIMEOUT,
+                                "deadline limit exceeded",
+                            ));
+                        }
+                    }
+                }
             }
         };
         let instructions = loaded.state.instructions_used();
@@ -447,7 +441,7 @@ impl Worker {
         // the script kept no longer builds from them).
         response::end_request(&mut loaded.state, &loaded.request);
         let outcome = match result {
-            Ok(v) => response::reply_of(&mut loaded.state, &mut loaded.request, &v).map_err(|why| {
+            Ok(reply) => reply.map_err(|why| {
                 tracing::error!(request_id = id(), route = %route.path, error = %why, "bad handler result");
                 Failure {
                     status: StatusCode::INTERNAL_SERVER_ERROR,
@@ -472,7 +466,7 @@ impl Worker {
                         .call::<_, ()>(&loaded.remove_globals, ())
                         .is_ok();
                 if clean {
-                    self.checkin(route, table.generation, loaded);
+                    self.checkin(slot, table.generation, loaded);
                 } else {
                     reuse_time = None;
                 }
@@ -535,10 +529,10 @@ impl Worker {
         }
     }
 
-    /// An idle state of `route` from the current generation.
-    fn checkout(&self, route: &Route, generation: u64) -> Option<Box<Loaded>> {
+    /// An idle state of the route in `slot` from the current generation.
+    fn checkout(&self, slot: usize, generation: u64) -> Option<Box<Loaded>> {
         let mut pools = self.pools.borrow_mut();
-        let pool = pools.get_mut(&route.path)?;
+        let pool = pools.get_mut(slot)?;
         if pool.generation != generation {
             // The scripts were reloaded: the old states go.
             pool.idle.clear();
@@ -550,18 +544,16 @@ impl Worker {
 
     /// Returns a state to its route's idle list (or drops it when the
     /// list is full or the scripts were reloaded since).
-    fn checkin(&self, route: &Route, generation: u64, loaded: Box<Loaded>) {
+    fn checkin(&self, slot: usize, generation: u64, loaded: Box<Loaded>) {
         let mut pools = self.pools.borrow_mut();
-        if let Some(pool) = pools.get_mut(&route.path) {
-            self.put_back(pool, generation, loaded);
-            return;
+        if pools.len() <= slot {
+            // A new pool's generation 0 is older than every table's.
+            pools.resize_with(slot + 1, || RoutePool {
+                generation: 0,
+                idle: Vec::new(),
+            });
         }
-        // The path is cloned only for a route's first pool.
-        let pool = pools.entry(route.path.clone()).or_insert(RoutePool {
-            generation,
-            idle: Vec::new(),
-        });
-        self.put_back(pool, generation, loaded);
+        self.put_back(&mut pools[slot], generation, loaded);
     }
 
     /// Adds a state to `pool` (see `checkin`).

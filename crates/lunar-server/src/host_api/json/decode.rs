@@ -40,7 +40,9 @@ pub(crate) fn decode(vm: &mut Vm, src: &[u8]) -> Result<Raw, DecodeError> {
         src,
         pos: 0,
         depth: 0,
-        stack: Vec::new(),
+        // Room for a small document's items: growing from empty costs
+        // several reallocations per document.
+        stack: Vec::with_capacity(32),
         buf: Vec::new(),
     };
     d.skip_ws();
@@ -210,8 +212,10 @@ impl Decoder<'_> {
         let n = (self.stack.len() - base) / 2;
         let t = self.vm.new_table(0, n);
         let mut items = self.stack.drain(base..);
+        // The table has room for every key read (a key repeated in the
+        // text replaces its value, as `set_str` would).
         while let (Some(Raw::Str(k)), Some(v)) = (items.next(), items.next()) {
-            t.set_str(self.vm.heap(), k, v);
+            t.set_str_fill(self.vm.heap(), k, v);
         }
         Ok(Raw::Table(t))
     }
