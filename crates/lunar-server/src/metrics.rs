@@ -9,7 +9,7 @@ use prometheus_client::encoding::{DescriptorEncoder, EncodeMetric};
 use prometheus_client::metrics::MetricType;
 use prometheus_client::metrics::counter::ConstCounter;
 use prometheus_client::metrics::gauge::ConstGauge;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The upper bounds of the latency histogram's buckets, in seconds.
 pub const LATENCY_BUCKETS: [f64; 14] = [
@@ -71,7 +71,9 @@ pub struct RouteMetrics {
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
     /// By route path; requests that matched no route count under "".
-    pub routes: HashMap<String, RouteMetrics>,
+    /// Hashed with the route table's cheap hasher: `record` looks the
+    /// path up once per request.
+    pub routes: crate::routes::PathMap<RouteMetrics>,
     /// Requests stopped by each limit.
     pub limit_hits: BTreeMap<&'static str, u64>,
     /// States made (one per route and concurrent request, then reused).

@@ -935,23 +935,28 @@ impl Table {
     /// A table with room for `narray` array items and `nhash` other keys.
     pub fn new(narray: usize, nhash: usize) -> Table {
         let hs = hash_size_for(nhash);
-        let t = Table {
+        let (node_ptr, node_log) = if hs == 0 {
+            (NonNull::dangling(), 0)
+        } else {
+            let nodes = vec![EMPTY_NODE; hs].into_boxed_slice();
+            // SAFETY: a boxed slice's pointer is never null. `Parts`
+            // owns the storage from here (freed by `set_nodes`/`Drop`).
+            let p = unsafe { NonNull::new_unchecked(Box::into_raw(nodes) as *mut Node) };
+            (p, hs.trailing_zeros() as u8)
+        };
+        Table {
             p: UnsafeCell::new(Parts {
                 arr: vec![Value::Nil; narray].into_boxed_slice(),
                 alimit: narray as u32,
-                node_ptr: NonNull::dangling(),
+                node_ptr,
                 used: 0,
-                node_log: 0,
+                node_log,
                 hlog: nodes_log(nhash),
                 weak: 0,
                 absent: 0,
                 meta: None,
             }),
-        };
-        if hs > 0 {
-            t.with(|p| drop(p.set_nodes(vec![EMPTY_NODE; hs].into_boxed_slice())));
         }
-        t
     }
 
     /// Runs `f` on the parts. The only place the `UnsafeCell` is opened.
