@@ -625,7 +625,7 @@ impl SortData for LuaSort<'_> {
                 _ => self.state.less_than(a, b),
             };
         }
-        Ok(self.state.call1(self.cmp, &[a, b])?.truthy())
+        self.state.call_truthy(self.cmp, &[a, b])
     }
     fn hold(&mut self, slot: usize, v: Value) {
         self.state.set_arg(HELD_SLOT + slot, v);

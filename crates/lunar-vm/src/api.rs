@@ -674,6 +674,27 @@ impl State {
         self.th.top = saved;
         r.map(|_| v)
     }
+    /// Calls `f` with `args` and returns whether its first result is true
+    /// (neither nil nor false): `call1(f, args)?.truthy()`, for an order
+    /// function or a predicate called many times (`table.sort`'s). The
+    /// result is read as its tag word (and a boolean's byte), not as a
+    /// whole value: the callee's return has just written it as two words,
+    /// and a 16-byte load of it cannot be forwarded from those stores
+    /// (in `table.sort` that stall was the largest single cost of a
+    /// comparison).
+    pub fn call_truthy(&mut self, f: Value, args: &[Value]) -> Result<bool, Error> {
+        if self.th.frames.is_empty() {
+            return self.call1(f, args).map(|v| v.truthy());
+        }
+        let saved = self.th.top;
+        let at = self.push_call(f, args)?;
+        let r = self.call_at(at, 1);
+        // SAFETY: after a call that wanted one result, slot `at` holds it
+        // (nil when there was none): an initialised value.
+        let t = r.is_ok() && unsafe { crate::value::read_truthy(&self.th.stack[at]) };
+        self.th.top = saved;
+        r.map(|_| t)
+    }
     /// Calls `f` with `args` and pushes `wanted` of its results (all for
     /// -1) on the running native frame; returns how many it pushed. A
     /// native function can return another function's results this way.

@@ -278,8 +278,12 @@ pub(crate) fn extend_values(dst: &mut Vec<Value>, src: &[Value]) {
     }
 }
 
-/// The tag word of a `Value::Int` (`repr(C, u64)`: variants are numbered
+/// The tag word of `Value::Nil` (`repr(C, u64)`: variants are numbered
 /// in declaration order).
+pub(crate) const TAG_NIL: u64 = 0;
+/// The tag word of a `Value::Bool`; its payload is one byte.
+pub(crate) const TAG_BOOL: u64 = 1;
+/// The tag word of a `Value::Int`.
 pub(crate) const TAG_INT: u64 = 2;
 /// The tag word of a `Value::Float`.
 pub(crate) const TAG_FLOAT: u64 = 3;
@@ -294,6 +298,10 @@ const _: () = {
         )
     };
     assert!(i[0] == TAG_INT && i[1] == 7);
+    // SAFETY: a `Value::Bool` is initialised in its tag word and its
+    // first payload byte, the bytes read here.
+    let b = unsafe { std::mem::transmute::<Value, [u8; 16]>(Value::Bool(true)) };
+    assert!(b[0] as u64 == TAG_BOOL && b[8] == 1);
     assert!(f[0] == TAG_FLOAT && f[1] == 0.5f64.to_bits());
 };
 
@@ -312,6 +320,26 @@ pub(crate) unsafe fn read_tag(p: *const Value) -> u64 {
     // volatile keeps LLVM from merging it with the payload load (see
     // `read_value`).
     unsafe { std::ptr::read_volatile(p as *const u64) }
+}
+
+/// Whether the value at `p` is true (neither nil nor false), read as its
+/// tag word and, for a boolean, its payload byte: no 16-byte load, which
+/// the processor cannot forward from a value just written as two words
+/// (a `RETURN`'s), and stalls on.
+///
+/// # Safety
+/// `p` points at an initialised `Value`.
+#[inline(always)]
+pub(crate) unsafe fn read_truthy(p: *const Value) -> bool {
+    // SAFETY: an initialised value (caller); a boolean's payload byte is
+    // its ninth (checked above).
+    unsafe {
+        match read_tag(p) {
+            TAG_NIL => false,
+            TAG_BOOL => std::ptr::read_volatile((p as *const u8).add(8)) != 0,
+            _ => true,
+        }
+    }
 }
 
 /// Reads the payload of a value whose tag is [`TAG_INT`].
