@@ -90,8 +90,7 @@ pub struct GcHeader {
     /// collector's bits (`MARK_BIT`, `FINOBJ_BIT`) in the low bits of its
     /// address. Boxes are aligned to at least `LINK_BITS + 1` bytes, so
     /// those bits of an address are zero; keeping the bits there instead
-    /// of in a byte of their own makes every object a word smaller (a
-    /// table box 80 bytes instead of 88, a short string 8 bytes less).
+    /// of in a byte of their own makes every object a word smaller.
     link: Cell<*mut GcHeader>,
     /// Per-type operations.
     pub(crate) vtable: &'static GcVTable,
