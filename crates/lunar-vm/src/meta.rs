@@ -315,15 +315,21 @@ impl State {
         for _ in 0..MAX_TAG_LOOP {
             let h;
             if let Value::Table(tt) = t {
+                let Some(mt) = tt.metatable() else {
+                    // No `__newindex` to consult: one raw set, present key
+                    // or new (a constructor's fields come here).
+                    match key {
+                        Value::Str(s) => tt.set_str_fill(&mut self.heap, s, v),
+                        _ => self.raw_set_checked(tt, key, v)?,
+                    }
+                    return Ok(false);
+                };
                 if tt.replace(key, v) {
                     return Ok(false);
                 }
-                h = match tt.metatable() {
-                    Some(mt) => mt
-                        .fast_metamethod(TagMethod::NewIndex, self.tm_names[1])
-                        .unwrap_or(Value::Nil),
-                    None => Value::Nil,
-                };
+                h = mt
+                    .fast_metamethod(TagMethod::NewIndex, self.tm_names[1])
+                    .unwrap_or(Value::Nil);
                 if h.is_nil() {
                     self.raw_set_checked(tt, key, v)?;
                     return Ok(false);

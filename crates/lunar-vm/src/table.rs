@@ -461,7 +461,17 @@ impl Parts {
 
     /// `get_str` from the slot after `h` on.
     #[inline(never)]
-    fn get_str_probe(&self, s: LuaStr, mut h: usize) -> Value {
+    fn get_str_probe(&self, s: LuaStr, h: usize) -> Value {
+        match self.str_slot_after(s, h) {
+            Some(i) => self.nodes()[i].val,
+            None => Value::Nil,
+        }
+    }
+
+    /// The slot of string key `s` past slot `h` of its probe sequence, if
+    /// any (the out-of-line part of `get_str` and `replace_str`).
+    #[inline(always)]
+    fn str_slot_after(&self, s: LuaStr, mut h: usize) -> Option<usize> {
         let mask = self.node_mask();
         loop {
             h = (h + 1) & mask;
@@ -469,10 +479,10 @@ impl Parts {
             // SAFETY: as in `get_str`.
             let n = unsafe { self.nodes().get_unchecked(h) };
             if Self::holds_str(n, s) {
-                return n.val;
+                return Some(h);
             }
             if let Key::Empty = n.key {
-                return Value::Nil;
+                return None;
             }
         }
     }
@@ -490,11 +500,7 @@ impl Parts {
         // SAFETY: as in `get_str`.
         let n = unsafe { self.nodes_mut().get_unchecked_mut(h) };
         if Self::holds_str(n, s) {
-            if n.val.is_nil() {
-                return false;
-            }
-            n.val = v;
-            return true;
+            return Self::replace_val(n, v);
         }
         if let Key::Empty = n.key {
             return false;
@@ -504,24 +510,22 @@ impl Parts {
 
     /// `replace_str` from the slot after `h` on.
     #[inline(never)]
-    fn replace_str_probe(&mut self, s: LuaStr, mut h: usize, v: Value) -> bool {
-        let mask = self.node_mask();
-        loop {
-            h = (h + 1) & mask;
-            debug_assert!(h < self.node_len());
-            // SAFETY: as in `get_str`.
-            let n = unsafe { self.nodes_mut().get_unchecked_mut(h) };
-            if Self::holds_str(n, s) {
-                if n.val.is_nil() {
-                    return false;
-                }
-                n.val = v;
-                return true;
-            }
-            if let Key::Empty = n.key {
-                return false;
-            }
+    fn replace_str_probe(&mut self, s: LuaStr, h: usize, v: Value) -> bool {
+        match self.str_slot_after(s, h) {
+            Some(i) => Self::replace_val(&mut self.nodes_mut()[i], v),
+            None => false,
         }
+    }
+
+    /// Overwrites a present key's value (not a removed one's: that would
+    /// bring the key back, which `set` does); reports whether it did.
+    #[inline(always)]
+    fn replace_val(n: &mut Node, v: Value) -> bool {
+        if n.val.is_nil() {
+            return false;
+        }
+        n.val = v;
+        true
     }
 
     /// The slot holding the normalised, non-nil key `k`, if any.

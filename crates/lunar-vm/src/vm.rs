@@ -613,19 +613,10 @@ impl State {
                         }
                     }
                     OpCode::SetField => {
-                        if let (Value::Table(tt), Value::Str(s)) = (reg!(i.a()), kst!(i.b())) {
-                            let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };
-                            if tt.replace_str(s, v) {
-                                continue;
-                            }
-                            // A new field of a table without a metatable
-                            // (a constructor's `{ok = true}`): set in one
-                            // probe, not through set_slow's generic
-                            // lookups.
-                            if tt.metatable().is_none() {
-                                tt.set_str_fill(&mut self.heap, s, v);
-                                continue;
-                            }
+                        if let (Value::Table(tt), Value::Str(s)) = (reg!(i.a()), kst!(i.b()))
+                            && tt.replace_str(s, if i.k() { kst!(i.c()) } else { reg!(i.c()) })
+                        {
+                            continue;
                         }
                         save!();
                         let v = if i.k() { kst!(i.c()) } else { reg!(i.c()) };

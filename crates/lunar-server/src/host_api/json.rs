@@ -235,11 +235,9 @@ fn invalid(msg: String) -> EncodeError {
     EncodeError::Invalid(msg)
 }
 
-/// An integer in decimal, without going through `fmt`.
-fn write_int(out: &mut Vec<u8>, i: i64) {
-    let mut buf = [0u8; 20];
+/// The decimal digits of `n`, at the end of `buf` (returned).
+fn decimal_digits(buf: &mut [u8; 20], mut n: u64) -> &[u8] {
     let mut pos = buf.len();
-    let mut n = i.unsigned_abs();
     loop {
         pos -= 1;
         buf[pos] = b'0' + (n % 10) as u8;
@@ -248,10 +246,15 @@ fn write_int(out: &mut Vec<u8>, i: i64) {
             break;
         }
     }
+    &buf[pos..]
+}
+
+/// An integer in decimal, without going through `fmt`.
+fn write_int(out: &mut Vec<u8>, i: i64) {
     if i < 0 {
         out.push(b'-');
     }
-    out.extend_from_slice(&buf[pos..]);
+    out.extend_from_slice(decimal_digits(&mut [0u8; 20], i.unsigned_abs()));
 }
 
 /// A float as the shortest text that reads back as the same float, and
@@ -343,17 +346,7 @@ fn write_short_float(out: &mut Vec<u8>, f: f64) -> bool {
 /// (`Debug`'s form): `12.5`, `0.001`, `3.0`.
 fn write_decimal(out: &mut Vec<u8>, negative: bool, m: u64, k: usize) {
     let mut buf = [0u8; 20];
-    let mut pos = buf.len();
-    let mut n = m;
-    loop {
-        pos -= 1;
-        buf[pos] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let digits = &buf[pos..];
+    let digits = decimal_digits(&mut buf, m);
     if negative {
         out.push(b'-');
     }
