@@ -63,6 +63,15 @@ struct OpenFiles {
 /// Opens the io library in `state` (global `io`, `package.loaded.io`),
 /// with the metatable of file handles registered as "FILE*".
 pub fn open_io(state: &mut State) {
+    open_io_shared(state);
+    open_std_files(state);
+}
+
+/// The part of [`open_io`] a library image can hold: the library table,
+/// the file handles' metatable and methods, with `false` in the places of
+/// the standard files (in `io` and, as the default input and output, in
+/// the registry) until [`open_std_files`] makes them.
+pub fn open_io_shared(state: &mut State) {
     // The metatable (luaL_newmetatable) and its methods, each table made
     // with room for exactly its fields.
     let methods = state.new_table(0, 7);
@@ -92,27 +101,15 @@ pub fn open_io(state: &mut State) {
             ("__tostring", f_tostring),
         ],
     );
-    let files = state.new_userdata(Box::new(OpenFiles::default()));
-    let std_handle = |state: &mut State, stream: Stream| {
-        // As `new_handle` without tracking (the standard files are not
-        // flushed by `flush_files`), with the metatable at hand.
-        let shared: Shared = Arc::new(StreamCell::new(stream));
-        let v = state.new_userdata(Box::new(shared));
-        set_userdata_metatable(state, v, mt);
-        v
-    };
-    let stdin = std_handle(state, Stream::new(file::Raw::Std(Std::In), true, false));
-    let stdout = std_handle(state, Stream::new(file::Raw::Std(Std::Out), false, true));
-    let stderr = std_handle(state, Stream::new(file::Raw::Std(Std::Err), false, true));
     let reg = state.registry();
+    let later = Value::Bool(false);
     crate::table::set_fields(
         state,
         reg,
         &[
             (FILE_HANDLE, Value::Table(mt)),
-            (FILES_KEY, files),
-            (IO_INPUT, stdin),
-            (IO_OUTPUT, stdout),
+            (IO_INPUT, later),
+            (IO_OUTPUT, later),
         ],
         &[],
     );
@@ -132,7 +129,41 @@ pub fn open_io(state: &mut State) {
             ("type", io_type),
             ("write", io_write),
         ],
+        &[("stdin", later), ("stdout", later), ("stderr", later)],
+    );
+}
+
+/// Makes the state's standard files and puts them in their places
+/// ([`open_io_shared`] made the rest of the library): the per-state part
+/// of [`open_io`].
+pub fn open_std_files(state: &mut State) {
+    let reg = state.registry();
+    let Value::Table(loaded) = state.get_field(reg, "_LOADED") else {
+        return;
+    };
+    let (Value::Table(mt), Value::Table(io)) = (
+        state.get_field(reg, FILE_HANDLE),
+        state.get_field(loaded, "io"),
+    ) else {
+        return;
+    };
+    let std_handle = |state: &mut State, stream: Stream| {
+        // As `new_handle` without tracking (the standard files are not
+        // flushed by `flush_files`), with the metatable at hand.
+        let shared: Shared = Arc::new(StreamCell::new(stream));
+        let v = state.new_userdata(Box::new(shared));
+        set_userdata_metatable(state, v, mt);
+        v
+    };
+    let stdin = std_handle(state, Stream::new(file::Raw::Std(Std::In), true, false));
+    let stdout = std_handle(state, Stream::new(file::Raw::Std(Std::Out), false, true));
+    let stderr = std_handle(state, Stream::new(file::Raw::Std(Std::Err), false, true));
+    crate::table::set_fields(state, reg, &[(IO_INPUT, stdin), (IO_OUTPUT, stdout)], &[]);
+    crate::table::set_fields(
+        state,
+        io,
         &[("stdin", stdin), ("stdout", stdout), ("stderr", stderr)],
+        &[],
     );
 }
 
@@ -155,6 +186,12 @@ fn set_userdata_metatable(state: &mut State, ud: Value, mt: lunar_vm::Gc<lunar_v
 fn new_handle(state: &mut State, stream: Stream, track: bool) -> Value {
     let shared: Shared = Arc::new(StreamCell::new(stream));
     if track {
+        if with_open_files(state, |_| ()).is_none() {
+            // The list is made with the first file it tracks.
+            let files = state.new_userdata(Box::new(OpenFiles::default()));
+            let reg = state.registry();
+            state.set_field(reg, FILES_KEY, files);
+        }
         with_open_files(state, |of| {
             if of.files.len() >= 2 * of.pruned + 16 {
                 of.files

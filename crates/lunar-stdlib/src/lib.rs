@@ -20,7 +20,24 @@ pub use base::open_base;
 pub use coroutine::open_coroutine;
 pub use debug::open_debug;
 
-use lunar_vm::State;
+use lunar_vm::image::LibImage;
+use lunar_vm::{State, Value};
+use std::sync::OnceLock;
+
+/// The library slots ([`State::lib_slot`]) this crate uses, in one place
+/// so that no two libraries take the same one.
+pub(crate) mod slot {
+    /// math: the random generator (a userdata), made when first used.
+    pub const RANDOM: usize = 0;
+    /// os: the locale `os.setlocale` sets (a userdata), made when first
+    /// used.
+    pub const LOCALE: usize = 1;
+    /// package: the package table `require` and the searchers read.
+    pub const PACKAGE: usize = 2;
+    /// package: the file tree modules are read from (a userdata), or nil
+    /// for the host's file system.
+    pub const MODULE_FILES: usize = 3;
+}
 
 /// Fields `open_all` adds to the globals: base's 23 functions, `_G` and
 /// `_VERSION`, `require`, and the 9 library tables.
@@ -28,14 +45,22 @@ const GLOBALS_ADDED: usize = 23 + 2 + 1 + 9;
 /// Fields it adds to `package.loaded` (which holds `_G` already): the 9
 /// libraries other than base.
 const LOADED_ADDED: usize = 9;
-/// Fields it adds to the registry: `_PRELOAD` and io's four keys.
-const REGISTRY_ADDED: usize = 5;
+/// Fields it adds to the registry: `_PRELOAD` and io's three keys (the
+/// list of open files is added with the first file).
+const REGISTRY_ADDED: usize = 4;
 /// About how many strings it interns (names and values; the test
 /// `open_all_reserves_enough` keeps it honest).
 const STRINGS_ADDED: usize = 160;
 
 /// Opens every standard library into `state` (as `luaL_openlibs`).
 pub fn open_all(state: &mut State) {
+    open_all_shared(state);
+    io::open_std_files(state);
+}
+
+/// [`open_all`] but for the standard files, which [`io::open_std_files`]
+/// adds: what a library image of the whole library holds.
+pub fn open_all_shared(state: &mut State) {
     reserve_for_all(state);
     open_base(state);
     package::open_package(state);
@@ -45,8 +70,67 @@ pub fn open_all(state: &mut State) {
     math::open_math(state);
     utf8::open_utf8(state);
     os::open_os(state);
-    io::open_io(state);
+    io::open_io_shared(state);
     open_debug(state);
+}
+
+/// A new state with every standard library open, as [`State::new`]
+/// followed by [`open_all`] makes it, but copied from a library image
+/// taken once per process (`lunar_vm::image`): a few allocations instead
+/// of opening each library. The image reads the environment
+/// (`LUA_PATH`...) once, when the process makes its first state.
+///
+/// ```
+/// let mut st = lunar_stdlib::new_state();
+/// let f = st.load(b"return string.rep('ab', 2), math.pi > 3", b"=t", "t", None).ok().unwrap();
+/// let r = st.pcall(f, &[], None).ok().unwrap();
+/// let lunar_vm::Value::Str(s) = r[0] else { panic!() };
+/// assert_eq!(s.as_bytes(), b"abab");
+/// ```
+pub fn new_state() -> State {
+    match default_image() {
+        Some(image) => state_from_image(image, true),
+        None => {
+            let mut st = State::new();
+            open_all(&mut st);
+            st
+        }
+    }
+}
+
+/// The image of the whole library [`new_state`] copies (taken the first
+/// time it is asked for; `None` if it could not be taken, which a test
+/// rules out).
+pub fn default_image() -> Option<&'static LibImage> {
+    static IMAGE: OnceLock<Option<&'static LibImage>> = OnceLock::new();
+    *IMAGE.get_or_init(|| image_of(open_all_shared).ok())
+}
+
+/// The image of a fresh state after `open` (which opens libraries, with
+/// io's shared part only: see [`state_from_image`]), kept for the life of
+/// the process. Fails when `open` leaves a per-state object where the
+/// image cannot hold it.
+pub fn image_of(open: impl FnOnce(&mut State)) -> Result<&'static LibImage, String> {
+    let mut st = State::new();
+    open(&mut st);
+    // io's table gets the standard files in every copy: copied at once.
+    let mut written = Vec::new();
+    if let Value::Table(loaded) = st.get_field(st.registry(), "_LOADED")
+        && let Value::Table(io) = st.get_field(loaded, "io")
+    {
+        written.push(io);
+    }
+    Ok(Box::leak(Box::new(LibImage::capture(&st, &written)?)))
+}
+
+/// A state from `image`, with io's standard files made when `with_io`
+/// (the image has io's shared part, [`io::open_io_shared`]).
+pub fn state_from_image(image: &'static LibImage, with_io: bool) -> State {
+    let mut st = State::from_image(image);
+    if with_io {
+        io::open_std_files(&mut st);
+    }
+    st
 }
 
 /// The first step of [`open_all`]: room up front for what the libraries
@@ -67,6 +151,106 @@ pub fn reserve_for_all(state: &mut State) {
 #[cfg(test)]
 mod tests {
     use lunar_vm::{State, Value};
+
+    /// Walks `a` and `b` side by side from their registries: the same
+    /// keys everywhere, values of the same kind (the same native
+    /// function, equal strings and numbers, tables that match in turn).
+    fn same_shape(a: &mut State, b: &mut State) {
+        fn key_text(k: Value) -> String {
+            match k {
+                Value::Str(s) => s.to_str_lossy().into_owned(),
+                other => other.type_name().to_string(),
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![(a.registry(), b.registry(), "registry".to_string())];
+        while let Some((ta, tb, path)) = todo.pop() {
+            if !seen.insert(ta.addr()) {
+                continue;
+            }
+            assert_eq!(ta.count(), tb.count(), "{path}: field count");
+            match (ta.metatable(), tb.metatable()) {
+                (Some(ma), Some(mb)) => todo.push((ma, mb, format!("{path}.<mt>"))),
+                (None, None) => {}
+                _ => panic!("{path}: metatable"),
+            }
+            let mut k = Value::Nil;
+            while let Ok(Some((key, va))) = ta.next(k) {
+                k = key;
+                let key_b = match key {
+                    Value::Str(s) => b.str_value(s.as_bytes()),
+                    Value::Int(_) | Value::Bool(_) | Value::LightFn(_) => key,
+                    _ => panic!("{path}: a {} key", key.type_name()),
+                };
+                let vb = tb.get(key_b);
+                let at = format!("{path}.{}", key_text(key));
+                match (va, vb) {
+                    (Value::Table(x), Value::Table(y)) => todo.push((x, y, at)),
+                    (Value::LightFn(x), Value::LightFn(y)) => {
+                        assert!(std::ptr::fn_addr_eq(x, y), "{at}: function")
+                    }
+                    (Value::Str(x), Value::Str(y)) => {
+                        assert_eq!(x.as_bytes(), y.as_bytes(), "{at}")
+                    }
+                    (Value::Thread(_), Value::Thread(_))
+                    | (Value::UserData(_), Value::UserData(_)) => {}
+                    (x, y) => assert!(x.raw_eq(&y), "{at}: {} vs {}", x.type_name(), y.type_name()),
+                }
+            }
+        }
+    }
+
+    /// States copied from one image on several threads at once, each
+    /// making, collecting and dropping strings and changing its library
+    /// tables, never see each other's changes (the image's strings and
+    /// shared storage are only read).
+    #[test]
+    fn image_states_on_threads() {
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                std::thread::spawn(move || {
+                    for round in 0..20 {
+                        let mut st = super::new_state();
+                        let code = format!(
+                            "assert(string.mine == nil and math.mine == nil) \
+                             string.mine = {t} math.mine = {round} \
+                             local parts = {{}} for i = 1, 200 do parts[i] = ('x'):rep(i % 7) .. i end \
+                             collectgarbage() \
+                             return table.concat(parts):len() + string.mine + math.mine"
+                        );
+                        let f = st.load(code.as_bytes(), b"=t", "t", None).ok().unwrap();
+                        let r = st.pcall(f, &[], None).ok().unwrap();
+                        assert!(matches!(r[0], Value::Int(_)));
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+    }
+
+    /// A state copied from the library image has the same tables,
+    /// fields and functions as one that opened the libraries itself.
+    #[test]
+    fn image_state_matches_opened_state() {
+        let mut opened = State::new();
+        super::open_all(&mut opened);
+        assert!(super::default_image().is_some());
+        let mut copied = super::new_state();
+        same_shape(&mut opened, &mut copied);
+        same_shape(&mut copied, &mut opened);
+        // The standard files are each state's own.
+        let mut other = super::new_state();
+        let out = |st: &mut State| {
+            let f = st.load(b"return io.stdout", b"=t", "t", None).ok().unwrap();
+            st.pcall(f, &[], None).ok().unwrap()[0]
+        };
+        let (Value::UserData(x), Value::UserData(y)) = (out(&mut copied), out(&mut other)) else {
+            panic!("io.stdout is a userdata")
+        };
+        assert!(!x.ptr_eq(y));
+    }
 
     /// `open_all` adds the fields and strings it reserves room for, give
     /// or take a few (the reservations are worth keeping near the truth).

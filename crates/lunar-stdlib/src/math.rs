@@ -13,13 +13,11 @@ use std::hash::{BuildHasher, Hasher};
 /// Each call gets its own generator, seeded randomly as the reference
 /// seeds it at start-up.
 pub fn open_math(state: &mut State) {
-    // The generator is per state: a userdata shared by random and
-    // randomseed as their upvalue.
-    let mut g = Xoshiro256::default();
-    g.seed_randomly();
-    let ud = state.new_userdata(Box::new(g));
-    let random = state.new_native(math_random, &[ud]);
-    let randomseed = state.new_native(math_randomseed, &[ud]);
+    // The generator is per state, in a library slot, made and seeded
+    // randomly when first used (the reference seeds it when the library
+    // opens: no script can tell the difference).
+    let random = Value::LightFn(math_random);
+    let randomseed = Value::LightFn(math_randomseed);
     crate::table::new_lib_with(
         state,
         "math",
@@ -433,15 +431,24 @@ impl Xoshiro256 {
     }
 }
 
-/// Runs `f` on the generator in upvalue 1.
+/// Runs `f` on the state's generator (made, seeded randomly, the first
+/// time).
 fn with_generator<R>(state: &mut State, f: impl FnOnce(&mut Xoshiro256) -> R) -> Option<R> {
-    match state.upvalue(1) {
-        Value::UserData(ud) => {
-            let mut data = ud.data.borrow_mut();
-            data.downcast_mut::<Xoshiro256>().map(f)
+    let ud = match state.lib_slot(crate::slot::RANDOM) {
+        Value::UserData(ud) => ud,
+        _ => {
+            let mut g = Xoshiro256::default();
+            g.seed_randomly();
+            let v = state.new_userdata(Box::new(g));
+            state.set_lib_slot(crate::slot::RANDOM, v);
+            let Value::UserData(ud) = v else {
+                unreachable!("new_userdata makes a userdata")
+            };
+            ud
         }
-        _ => None,
-    }
+    };
+    let mut data = ud.data.borrow_mut();
+    data.downcast_mut::<Xoshiro256>().map(f)
 }
 
 /// math.random([m [, n]])

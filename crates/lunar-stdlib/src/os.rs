@@ -14,9 +14,9 @@ use std::os::unix::ffi::{OsStrExt, OsStringExt};
 
 /// Opens the os library in `state` (global `os`, `package.loaded.os`).
 pub fn open_os(state: &mut State) {
-    // The state's locale lives in setlocale's upvalue.
-    let locale = state.new_userdata(Box::new(Locale::default()));
-    let setlocale = state.new_native(os_setlocale, &[locale]);
+    // The state's locale lives in a library slot, made when setlocale
+    // first runs.
+    let setlocale = Value::LightFn(os_setlocale);
     crate::table::new_lib_with(
         state,
         "os",
@@ -357,8 +357,16 @@ fn os_setlocale(state: &mut State) -> Result<usize, Error> {
         "collate" => vec![3],
         _ => vec![4], // monetary
     };
-    let Value::UserData(ud) = state.upvalue(1) else {
-        return Err(state.error_str("locale data missing"));
+    let ud = match state.lib_slot(crate::slot::LOCALE) {
+        Value::UserData(ud) => ud,
+        _ => {
+            let v = state.new_userdata(Box::new(Locale::default()));
+            state.set_lib_slot(crate::slot::LOCALE, v);
+            let Value::UserData(ud) = v else {
+                unreachable!("new_userdata makes a userdata")
+            };
+            ud
+        }
     };
     let result = {
         let mut data = ud.data.borrow_mut();

@@ -57,9 +57,10 @@ pub fn open_package(state: &mut State) {
 /// `_LOADED` table and `package.preload` its `_PRELOAD` table.
 ///
 /// `require`, the file searchers and `package.searchpath` keep the
-/// package table (and the file tree, when one is given) as upvalues, as
-/// the reference's do: they read `package.path` and `package.searchers`
-/// from that table, whatever the global `package` holds later.
+/// package table (and the file tree, when one is given) in library slots
+/// of the state, as the reference's keep them in upvalues: they read
+/// `package.path` and `package.searchers` from that table, whatever the
+/// global `package` holds later.
 ///
 /// ```
 /// use lunar_stdlib::package::{MemFiles, PackageOptions, open_package_with};
@@ -86,19 +87,16 @@ pub fn open_package_with(state: &mut State, opts: &PackageOptions) {
     let no_env = opts.ignore_env || state.get_field(reg, "LUA_NOENV").truthy();
 
     let pkg = state.new_table(0, 8);
-    let files = match &opts.files {
-        Some(f) => state.new_userdata(Box::new(FilesBox(f.clone()))),
-        None => Value::Nil,
-    };
-    let ups = [Value::Table(pkg), files];
+    state.set_lib_slot(crate::slot::PACKAGE, Value::Table(pkg));
+    set_module_files(state, opts.files.clone());
 
-    let searchpath_fn = state.new_native(searchpath, &ups);
+    let searchpath_fn = Value::LightFn(searchpath);
     let searchers = state.new_table(4, 0);
     let list = [
         Value::LightFn(searcher_preload),
-        state.new_native(searcher_lua, &ups),
-        state.new_native(searcher_c, &ups),
-        state.new_native(searcher_croot, &ups),
+        Value::LightFn(searcher_lua),
+        Value::LightFn(searcher_c),
+        Value::LightFn(searcher_croot),
     ];
     for (i, f) in list.into_iter().enumerate() {
         searchers.set_int(state.heap(), i as i64 + 1, f);
@@ -142,7 +140,7 @@ pub fn open_package_with(state: &mut State, opts: &PackageOptions) {
         &[],
     );
 
-    let req = state.new_native(require, &ups);
+    let req = Value::LightFn(require);
     let g = state.globals();
     crate::table::set_fields(
         state,
@@ -154,7 +152,7 @@ pub fn open_package_with(state: &mut State, opts: &PackageOptions) {
 }
 
 /// The file tree of a library opened with [`PackageOptions::files`], as
-/// the userdata upvalue holds it.
+/// the library slot holds it.
 struct FilesBox(Arc<dyn ModuleFiles>);
 
 /// A process environment variable as bytes.
@@ -183,15 +181,28 @@ fn sub_table(state: &mut State, key: &str) -> Gc<Table> {
     t
 }
 
-/// The package table: upvalue 1 of `require`, the file searchers and
-/// `package.searchpath`.
-fn package_table(state: &State) -> Value {
-    state.upvalue(1)
+/// Gives `require` and `package.searchpath` of `state` the file tree
+/// `files` (`None`: the host's file system), as
+/// [`PackageOptions::files`] does when the library opens; for a state
+/// made from a library image, which shares the rest of the options.
+pub fn set_module_files(state: &mut State, files: Option<Arc<dyn ModuleFiles>>) {
+    let v = match files {
+        Some(f) => state.new_userdata(Box::new(FilesBox(f))),
+        None => Value::Nil,
+    };
+    state.set_lib_slot(crate::slot::MODULE_FILES, v);
 }
 
-/// The running function's file tree (upvalue 2), or the host's.
+/// The package table `require`, the file searchers and
+/// `package.searchpath` read (the reference keeps it in their upvalue;
+/// here it is in a library slot, set when the library opens).
+fn package_table(state: &State) -> Value {
+    state.lib_slot(crate::slot::PACKAGE)
+}
+
+/// The state's file tree for modules, or the host's.
 fn files_of(state: &State) -> Arc<dyn ModuleFiles> {
-    if let Value::UserData(u) = state.upvalue(2)
+    if let Value::UserData(u) = state.lib_slot(crate::slot::MODULE_FILES)
         && let Some(b) = u.data.borrow().downcast_ref::<FilesBox>()
     {
         return b.0.clone();

@@ -5,9 +5,12 @@
 //! Every object lives in a `GcBox<T>`: a header (intrusive list link, mark
 //! bits, a per-type vtable for tracing and freeing) followed by the value.
 //! The heap owns all boxes through the intrusive list; `Gc<T>` is a plain
-//! copyable pointer. (The strings [`Heap::intern_batch`] makes are the
-//! exception: fixed, in blocks the heap frees when it is dropped, and in
-//! no list.)
+//! copyable pointer. (The exceptions: the strings [`Heap::intern_batch`]
+//! makes are fixed, in blocks the heap frees when it is dropped, and in
+//! no list; the tables a state copies from a library image are in the
+//! list but placed in such a block, so that dying only drops them; and
+//! an image's strings belong to the image, shared by every state made
+//! from it, always marked and in no list: see `crate::image`.)
 //!
 //! # The safe-point rule
 //! Collection never runs inside an allocation. It runs only at safe points:
@@ -225,7 +228,12 @@ impl Marker {
     #[inline]
     pub(crate) fn mark_leaf<T: Trace>(&self, g: Gc<T>) {
         let h = g.header();
-        h.set_marks(h.marks() | MARK_BIT);
+        // Written only when unmarked: a library image's shared strings
+        // are always marked and must never be written (other threads
+        // read them).
+        if h.marks() & MARK_BIT == 0 {
+            h.set_marks(h.marks() | MARK_BIT);
+        }
     }
 
     /// Whether `v`'s object is marked (values without an object count as
@@ -438,11 +446,15 @@ impl Default for Heap {
 impl Heap {
     /// An empty heap.
     pub fn new() -> Heap {
+        Heap::new_with(Strings::new())
+    }
+
+    fn new_with(strings: Strings) -> Heap {
         let mut h = Heap {
             all: None,
             bytes: 0,
             threshold: 1 << 20,
-            strings: Strings::new(),
+            strings,
             finobj: Vec::new(),
             tobefnz: VecDeque::new(),
             running: true,
@@ -464,6 +476,12 @@ impl Heap {
         h
     }
 
+    /// An empty heap whose string table ends in a library image's shared
+    /// strings (and hashes with the image's seed).
+    pub(crate) fn with_shared_strings(shared: &'static crate::string::SharedStrings) -> Heap {
+        Heap::new_with(Strings::with_shared(shared))
+    }
+
     /// An empty heap whose string hashes use `seed` (the default seed is
     /// random per heap): for reproducible traversal orders in tests and
     /// benchmarks.
@@ -481,6 +499,30 @@ impl Heap {
             value,
         });
         let ptr = NonNull::from(Box::leak(boxed));
+        self.all = Some(ptr.cast());
+        self.bytes += std::mem::size_of::<GcBox<T>>() + extra;
+        Gc { ptr }
+    }
+
+    /// Moves `value` into a new heap object placed at `at`, in one of
+    /// this heap's blocks (`crate::string::new_block`) instead of an
+    /// allocation of its own: collected as any object (its value is
+    /// dropped when it dies), its memory freed with the heap.
+    ///
+    /// # Safety
+    /// `at` lies in a block of this heap, is aligned for `GcBox<T>`, and
+    /// `size_of::<GcBox<T>>()` bytes from it are unused.
+    pub(crate) unsafe fn alloc_in_block<T: Trace>(&mut self, at: *mut GcBox<T>, value: T) -> Gc<T> {
+        let extra = value.extra_size();
+        // SAFETY: the caller's contract: room for the box at `at`.
+        unsafe {
+            at.write(GcBox {
+                header: GcHeader::new(self.all, 0, &BlockVTableFor::<T>::VTABLE),
+                value,
+            });
+        }
+        // SAFETY: `at` is non-null (inside a block).
+        let ptr = unsafe { NonNull::new_unchecked(at) };
         self.all = Some(ptr.cast());
         self.bytes += std::mem::size_of::<GcBox<T>>() + extra;
         Gc { ptr }
@@ -889,6 +931,25 @@ impl<T: Trace> VTableFor<T> {
 
 fn vtable_of<T: Trace>() -> &'static GcVTable {
     &VTableFor::<T>::VTABLE
+}
+
+/// The collector's operations on a box placed in one of the heap's blocks
+/// (`Heap::alloc_in_block`): as `VTableFor`'s, but freeing only drops the
+/// value; the block's memory goes with the heap.
+struct BlockVTableFor<T>(std::marker::PhantomData<T>);
+
+impl<T: Trace> BlockVTableFor<T> {
+    const VTABLE: GcVTable = GcVTable {
+        trace: VTableFor::<T>::VTABLE.trace,
+        free: |h| {
+            // SAFETY: the vtable is only installed by `alloc_in_block`, in
+            // a box of type T written in a block; the value is dropped
+            // once, by the sweep or by Heap::drop, and the box is not
+            // used again.
+            unsafe { std::ptr::drop_in_place(h.cast::<GcBox<T>>().as_ptr()) }
+        },
+        size: VTableFor::<T>::VTABLE.size,
+    };
 }
 
 #[cfg(test)]

@@ -330,7 +330,46 @@ pub struct State {
     pub(crate) id: u64,
     /// Data the embedding layer keeps with the state.
     pub(crate) host_data: Option<Box<dyn std::any::Any + Send>>,
+    /// The libraries' per-state values (see [`State::lib_slot`]).
+    pub(crate) lib_slots: [Value; LIB_SLOTS],
 }
+
+/// The process's standard output as a state's default `stdout`: a
+/// type without data, so that boxing it allocates nothing (a boxed
+/// `std::io::Stdout` is an allocation per state).
+struct ProcessStdout;
+
+impl Write for ProcessStdout {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::io::stdout().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        std::io::stdout().write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stdout().flush()
+    }
+}
+
+/// The process's standard error as a state's default `stderr` (see
+/// [`ProcessStdout`]).
+struct ProcessStderr;
+
+impl Write for ProcessStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        std::io::stderr().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        std::io::stderr().write_all(buf)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        std::io::stderr().flush()
+    }
+}
+
+/// How many per-state values the libraries may keep in a state's slots
+/// ([`State::lib_slot`]).
+pub const LIB_SLOTS: usize = 8;
 
 // SAFETY: a State owns its whole heap (every object reachable from it is in
 // its heap and nowhere else), and the `Gc` handles inside it are never
@@ -385,6 +424,31 @@ impl State {
         let globals = heap.alloc(Table::new(0, 0));
         let registry = heap.alloc(Table::new(0, 0));
         let main = heap.alloc(Thread::new_obj(true, Value::Nil));
+        let mut s = State::with_parts(heap, main, globals, registry);
+        // The metamethod names are fixed, as the reference fixes them:
+        // one block, never collected.
+        let mut tm = Vec::with_capacity(TM_NAMES.len());
+        s.heap
+            .intern_batch(TM_NAMES.iter().map(|n| n.as_bytes()), |_, _, k| tm.push(k));
+        s.tm_names = tm;
+        let loaded = s.new_table(0, 0);
+        s.set_field(registry, "_LOADED", Value::Table(loaded));
+        s.set_field(registry, "_G", Value::Table(globals));
+        s.set_field(loaded, "_G", Value::Table(globals));
+        // The registry's integer keys as the reference's: [2] = globals.
+        s.heap_set_int(registry, 2, Value::Table(globals));
+        s.heap_set_int(registry, 1, Value::Thread(main));
+        s
+    }
+
+    /// A state around a heap holding its main thread, globals and
+    /// registry (the metamethod names still to set).
+    pub(crate) fn with_parts(
+        heap: Heap,
+        main: Gc<Thread>,
+        globals: Gc<Table>,
+        registry: Gc<Table>,
+    ) -> State {
         let mut s = State {
             heap,
             th: ThreadData::default(),
@@ -398,8 +462,8 @@ impl State {
             error_value: Value::Nil,
             n_ccalls: 0,
             in_stack_error: false,
-            stdout: Box::new(std::io::stdout()),
-            stderr: Box::new(std::io::stderr()),
+            stdout: Box::new(ProcessStdout),
+            stderr: Box::new(ProcessStderr),
             warn_on: false,
             pinned: Vec::new(),
             xfer: Vec::new(),
@@ -416,22 +480,26 @@ impl State {
             roots: Default::default(),
             id: crate::roots::new_state_id(),
             host_data: None,
+            lib_slots: [Value::Nil; LIB_SLOTS],
         };
         s.th.stack = vec![Value::Nil; 2 * MIN_STACK];
-        // The metamethod names are fixed, as the reference fixes them:
-        // one block, never collected.
-        let mut tm = Vec::with_capacity(TM_NAMES.len());
-        s.heap
-            .intern_batch(TM_NAMES.iter().map(|n| n.as_bytes()), |_, _, k| tm.push(k));
-        s.tm_names = tm;
-        let loaded = s.new_table(0, 0);
-        s.set_field(registry, "_LOADED", Value::Table(loaded));
-        s.set_field(registry, "_G", Value::Table(globals));
-        s.set_field(loaded, "_G", Value::Table(globals));
-        // The registry's integer keys as the reference's: [2] = globals.
-        s.heap_set_int(registry, 2, Value::Table(globals));
-        s.heap_set_int(registry, 1, Value::Thread(main));
         s
+    }
+
+    /// A library's per-state value in slot `i` (< [`LIB_SLOTS`]; nil
+    /// until set): what the reference keeps in a C function's upvalue or
+    /// the registry, such as the random generator, kept here so that the
+    /// library's functions need no upvalues (which lets a library image
+    /// hold them) and find the value in one load. Each library owns its
+    /// slot numbers (`lunar-stdlib` lists them in one place). Slots are
+    /// roots.
+    #[inline]
+    pub fn lib_slot(&self, i: usize) -> Value {
+        self.lib_slots[i]
+    }
+    /// Sets slot `i` (see [`State::lib_slot`]).
+    pub fn set_lib_slot(&mut self, i: usize, v: Value) {
+        self.lib_slots[i] = v;
     }
 
     /// The state's heap (for raw table writes that may grow a table).
@@ -498,6 +566,9 @@ impl State {
         for v in &self.to_finalize {
             marker.mark_value(*v);
         }
+        for v in &self.lib_slots {
+            marker.mark_value(*v);
+        }
     }
 
     // ----- collection -----
@@ -520,6 +591,7 @@ impl State {
             proto_cache,
             to_finalize,
             roots,
+            lib_slots,
             ..
         } = self;
         heap.collect(&mut |m: &mut Marker| {
@@ -546,6 +618,9 @@ impl State {
                 m.mark(*p);
             }
             for v in to_finalize.iter() {
+                m.mark_value(*v);
+            }
+            for v in lib_slots.iter() {
                 m.mark_value(*v);
             }
         });

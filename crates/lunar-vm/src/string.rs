@@ -127,6 +127,65 @@ static BLOCK_STR_VTABLE: GcVTable = GcVTable {
 /// How many names of a batch `intern_batch` remembers between its passes.
 const BATCH_MEMO: usize = 48;
 
+/// Writes a string box holding `bytes` (with hash `hash`) at `at`, in a
+/// block: in no object list and always marked, with `vtable`.
+///
+/// # Safety
+/// `at` lies in a block, aligned for a box, with `block_box_size(len)`
+/// unused bytes from it.
+unsafe fn write_block_str(
+    at: *mut u8,
+    hash: u64,
+    bytes: &[u8],
+    vtable: &'static GcVTable,
+) -> LuaStr {
+    let raw = at.cast::<GcBox<StrObj>>();
+    // SAFETY: the caller's contract: the box goes first, the bytes right
+    // after it, all inside the block; `raw` is not null.
+    unsafe {
+        raw.write(GcBox {
+            header: GcHeader::new(None, crate::gc::MARK_BIT, vtable),
+            value: StrObj {
+                hash,
+                hnext: Cell::new(None),
+                len: bytes.len(),
+            },
+        });
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), at.add(STR_HEAD), bytes.len());
+        LuaStr(Gc {
+            ptr: NonNull::new_unchecked(raw),
+        })
+    }
+}
+
+/// A new block of `room` bytes (aligned to `BLOCK_ALIGN`; `room` a
+/// multiple of it) that the heap frees when it is dropped, after its
+/// objects: for the fixed strings of `intern_batch` and the tables a
+/// state copies from a library image. Returns the start of the room.
+pub(crate) fn new_block(heap: &mut Heap, room: usize) -> *mut u8 {
+    let size = BLOCK_HEAD + room;
+    let layout = Layout::from_size_align(size, BLOCK_ALIGN).expect("block too large");
+    // SAFETY: the layout's size is not zero (it includes the head).
+    let raw = unsafe { std::alloc::alloc(layout) };
+    let Some(block) = NonNull::new(raw.cast::<StrBlock>()) else {
+        std::alloc::handle_alloc_error(layout)
+    };
+    // SAFETY: `raw` is a fresh allocation of `size` bytes aligned for
+    // `StrBlock`; its head goes first, the room from BLOCK_HEAD on.
+    unsafe {
+        block.write(StrBlock {
+            next: heap.str_blocks,
+            size,
+        });
+    }
+    heap.str_blocks = Some(block);
+    // SAFETY: BLOCK_HEAD < size: inside the allocation.
+    unsafe { raw.add(BLOCK_HEAD) }
+}
+
+/// The alignment every part placed in a block must fit.
+pub(crate) const BLOCK_PART_ALIGN: usize = BLOCK_ALIGN;
+
 /// Frees a heap's blocks (when the heap is dropped, after its objects).
 ///
 /// # Safety
@@ -183,25 +242,10 @@ pub(crate) fn intern_batch<'a, I>(
     let mut expect = heap.strings.count;
     if missing > 0 {
         heap.strings.reserve(missing);
-        let size = BLOCK_HEAD + room;
-        let layout = Layout::from_size_align(size, BLOCK_ALIGN).expect("block too large");
-        // SAFETY: the layout's size is not zero (it includes the head).
-        let raw = unsafe { std::alloc::alloc(layout) };
-        let Some(block) = NonNull::new(raw.cast::<StrBlock>()) else {
-            std::alloc::handle_alloc_error(layout)
-        };
-        // SAFETY: `raw` is a fresh allocation of `size` bytes aligned for
-        // `StrBlock`; its head goes first, the boxes from BLOCK_HEAD on.
-        unsafe {
-            block.write(StrBlock {
-                next: heap.str_blocks,
-                size,
-            });
-            at = raw.add(BLOCK_HEAD);
-            end = raw.add(size);
-            lo = at as usize;
-        }
-        heap.str_blocks = Some(block);
+        at = new_block(heap, room);
+        // SAFETY: `new_block` gave `room` bytes from `at`.
+        end = unsafe { at.add(room) };
+        lo = at as usize;
     }
     for (i, b) in names.enumerate() {
         // A string found in the first pass is still there (nothing
@@ -233,30 +277,18 @@ pub(crate) fn intern_batch<'a, I>(
                     each(heap, i, s);
                     continue;
                 }
-                let raw = at.cast::<GcBox<StrObj>>();
                 // SAFETY: `at..at + need` lies inside the block (checked
                 // above), is aligned for a box (BLOCK_HEAD and every box
-                // size are multiples of BLOCK_ALIGN) and unused: the box
-                // goes first, the bytes right after it.
-                unsafe {
-                    raw.write(GcBox {
-                        // Fixed: in no list (the sweep never sees it) and
-                        // always marked (see `intern_batch`'s docs).
-                        header: GcHeader::new(None, crate::gc::MARK_BIT, &BLOCK_STR_VTABLE),
-                        value: StrObj {
-                            hash: h,
-                            hnext: Cell::new(None),
-                            len: b.len(),
-                        },
-                    });
-                    std::ptr::copy_nonoverlapping(b.as_ptr(), at.add(STR_HEAD), b.len());
+                // size are multiples of BLOCK_ALIGN) and unused. Fixed: in
+                // no list (the sweep never sees it) and always marked (see
+                // `intern_batch`'s docs).
+                let s = unsafe {
+                    let s = write_block_str(at, h, b, &BLOCK_STR_VTABLE);
                     at = at.add(need);
-                }
-                // SAFETY: `raw` is non-null (inside the block).
-                let ptr = unsafe { NonNull::new_unchecked(raw) };
+                    s
+                };
                 heap.bytes += STR_HEAD + b.len();
                 heap.fixed_bytes += STR_HEAD + b.len();
-                let s = LuaStr(Gc { ptr });
                 heap.strings.insert(s);
                 expect += 1;
                 s
@@ -360,6 +392,9 @@ pub struct Strings {
     buckets: Vec<Option<Gc<StrObj>>>,
     count: usize,
     seed: u64,
+    /// The strings of the library image the state was made from: the
+    /// tail of every chain (see [`SharedStrings`]).
+    shared: Option<&'static SharedStrings>,
 }
 
 /// Initial number of buckets (a power of two).
@@ -383,7 +418,46 @@ impl Strings {
             buckets: vec![None; MIN_BUCKETS],
             count: 0,
             seed,
+            shared: None,
         }
+    }
+
+    /// An empty table whose chains end in `shared`'s (a state made from
+    /// a library image): it hashes with the image's seed, so that a name
+    /// the image holds is found there and never made again.
+    pub(crate) fn with_shared(shared: &'static SharedStrings) -> Strings {
+        Strings {
+            buckets: shared.heads.to_vec(),
+            count: 0,
+            seed: shared.seed,
+            shared: Some(shared),
+        }
+    }
+
+    /// Whether `s` is one of this table's own strings (not a shared one).
+    #[inline]
+    fn owns(&self, s: Gc<StrObj>) -> bool {
+        self.shared.is_none_or(|sh| !sh.contains(s))
+    }
+
+    /// The head a bucket of a table of `n` buckets starts with: the
+    /// shared chain its strings' hashes fall in (`n` is a multiple of
+    /// the shared bucket count, so every string of that chain that hashes
+    /// to the bucket is in it).
+    fn initial_head(&self, b: usize) -> Option<Gc<StrObj>> {
+        self.shared
+            .and_then(|sh| sh.heads[b & (SHARED_BUCKETS - 1)])
+    }
+
+    /// The seed strings hash with.
+    pub(crate) fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// Whether `s` is this table's own string, not a shared one (tests).
+    #[cfg(test)]
+    pub(crate) fn owns_for_test(&self, s: LuaStr) -> bool {
+        self.owns(s.0)
     }
 
     /// Number of interned strings.
@@ -460,9 +534,14 @@ impl Strings {
     }
 
     fn resize(&mut self, n: usize) {
-        let old = std::mem::replace(&mut self.buckets, vec![None; n]);
+        let heads: Vec<_> = (0..n).map(|b| self.initial_head(b)).collect();
+        let old = std::mem::replace(&mut self.buckets, heads);
         for mut cur in old {
-            while let Some(s) = cur {
+            // The state's own strings come first in a chain; the shared
+            // tail is already in place.
+            while let Some(s) = cur
+                && self.owns(s)
+            {
                 cur = s.hnext.get();
                 let b = s.hash as usize & (n - 1);
                 s.hnext.set(self.buckets[b]);
@@ -478,7 +557,11 @@ impl Strings {
         for b in 0..self.buckets.len() {
             let mut prev: Option<Gc<StrObj>> = None;
             let mut cur = self.buckets[b];
-            while let Some(s) = cur {
+            // Shared strings end the chain: never collected, never
+            // written.
+            while let Some(s) = cur
+                && self.owns(s)
+            {
                 let next = s.hnext.get();
                 if LuaStr(s).is_marked() {
                     prev = Some(s);
@@ -493,7 +576,7 @@ impl Strings {
             }
         }
         let mut n = self.buckets.len();
-        while n > MIN_BUCKETS && self.count < n / 4 {
+        while n > MIN_BUCKETS.max(SHARED_BUCKETS) && self.count < n / 4 {
             n /= 2;
         }
         if n != self.buckets.len() {
@@ -510,6 +593,105 @@ impl Strings {
     pub(crate) fn forget_all(&mut self) {
         self.buckets.iter_mut().for_each(|b| *b = None);
         self.count = 0;
+    }
+}
+
+/// How many chains the shared strings of a library image are hashed
+/// into: a state's table never has fewer buckets (`MIN_BUCKETS`).
+pub(crate) const SHARED_BUCKETS: usize = MIN_BUCKETS;
+
+/// The strings of a library image (`crate::image`), shared by every state
+/// made from it: immortal boxes in one block that lives as long as the
+/// image, hashed with the image's seed and chained by bucket. A state's
+/// string table starts with these chains as its buckets' tails and puts
+/// its own strings in front, so that lookups need no second table.
+///
+/// Nothing writes a shared string after the image is built: its mark bit
+/// is set from the start (the collector marks only unmarked objects), it
+/// is in no state's object list (no sweep sees it), and a state's table
+/// links and unlinks only its own strings, which always precede the
+/// shared tail of a chain.
+pub(crate) struct SharedStrings {
+    /// The block holding the boxes (freed when the image is dropped).
+    block: NonNull<u8>,
+    /// Its layout.
+    layout: Layout,
+    /// The chains' heads.
+    heads: Box<[Option<Gc<StrObj>>]>,
+    /// The hash seed of every state made from the image.
+    seed: u64,
+}
+
+// SAFETY: after `SharedStrings::build` returns, nothing writes the block
+// (see the type's docs): every thread only reads it, and the image owns
+// it (it is freed by `Drop` only, once no state uses it).
+unsafe impl Send for SharedStrings {}
+// SAFETY: as above: shared reads only.
+unsafe impl Sync for SharedStrings {}
+
+/// The collector's operations on shared strings: nothing calls them (a
+/// shared string is in no list), but every box has a table.
+static SHARED_STR_VTABLE: GcVTable = GcVTable {
+    trace: |_, _| {},
+    free: |_| {},
+    size: |_| 0,
+};
+
+impl SharedStrings {
+    /// Makes a shared string of each of `names` (distinct), hashed with
+    /// `seed`, and returns them with the set, in the order given.
+    pub(crate) fn build(seed: u64, names: &[&[u8]]) -> (SharedStrings, Vec<LuaStr>) {
+        let room: usize = names.iter().map(|b| block_box_size(b.len())).sum();
+        let layout = Layout::from_size_align(room.max(BLOCK_ALIGN), BLOCK_ALIGN)
+            .expect("image strings too large");
+        // SAFETY: the layout's size is not zero.
+        let raw = unsafe { std::alloc::alloc(layout) };
+        let Some(block) = NonNull::new(raw) else {
+            std::alloc::handle_alloc_error(layout)
+        };
+        let mut heads = vec![None; SHARED_BUCKETS].into_boxed_slice();
+        let mut made = Vec::with_capacity(names.len());
+        let mut at = raw;
+        for b in names {
+            let h = hash_bytes(seed, b);
+            // SAFETY: the boxes' sizes add up to `room`, so `at` and the
+            // box and bytes written from it lie inside the block, unused;
+            // `at` is aligned for a box (the block is, and every box size
+            // is a multiple of BLOCK_ALIGN). Always marked, in no list:
+            // see the type's docs.
+            let LuaStr(g) = unsafe {
+                let s = write_block_str(at, h, b, &SHARED_STR_VTABLE);
+                at = at.add(block_box_size(b.len()));
+                s
+            };
+            if b.len() <= MAX_SHORT_LEN {
+                let slot = &mut heads[h as usize & (SHARED_BUCKETS - 1)];
+                g.hnext.set(*slot);
+                *slot = Some(g);
+            }
+            made.push(LuaStr(g));
+        }
+        let set = SharedStrings {
+            block,
+            layout,
+            heads,
+            seed,
+        };
+        (set, made)
+    }
+
+    /// Whether `s` lies in this set's block.
+    #[inline]
+    fn contains(&self, s: Gc<StrObj>) -> bool {
+        let start = self.block.as_ptr() as usize;
+        (start..start + self.layout.size()).contains(&s.addr())
+    }
+}
+
+impl Drop for SharedStrings {
+    fn drop(&mut self) {
+        // SAFETY: the block was allocated with this layout in `build`.
+        unsafe { std::alloc::dealloc(self.block.as_ptr(), self.layout) }
     }
 }
 

@@ -105,6 +105,13 @@ const EMPTY_NODE: Node = Node {
     val: Value::Nil,
 };
 
+/// `Parts::storage`: the parts own their hash storage.
+const OWNED: u8 = 0;
+/// `Parts::storage`: the hash storage is a library image's.
+const SHARED: u8 = 1;
+/// `Parts::storage`: the hash storage lies in one of the heap's blocks.
+const IN_BLOCK: u8 = 2;
+
 /// Weak mode bits (from `__mode`).
 const WEAK_KEYS: u8 = 1;
 const WEAK_VALUES: u8 = 2;
@@ -145,6 +152,11 @@ struct Parts {
     /// The weak mode found by the last traversal (valid during a
     /// collection only).
     weak: u8,
+    /// Who owns the hash storage: `OWNED` (these parts), `SHARED` (a
+    /// library image, `crate::image`: read in place, copied before the
+    /// first write by `nodes_mut`, never freed here) or `IN_BLOCK` (a
+    /// block of the heap: written in place, freed with the heap).
+    storage: u8,
     /// Bit `e` set: no field named after event `e` (see module docs).
     absent: u32,
     meta: Option<Gc<Table>>,
@@ -154,6 +166,12 @@ struct Parts {
 pub struct Table {
     p: UnsafeCell<Parts>,
 }
+
+// Hash storage placed in a heap block keeps the block's alignment.
+const _: () = assert!(
+    std::mem::align_of::<Node>() <= crate::string::BLOCK_PART_ALIGN
+        && NODE_SIZE.is_multiple_of(crate::string::BLOCK_PART_ALIGN)
+);
 
 // A table's box (heap header and parts) fills one 64-byte allocation
 // class: programs that make many small tables touch less memory than
@@ -327,7 +345,10 @@ fn binary_search(arr: &[Value], mut i: usize, mut j: usize) -> usize {
 
 impl Drop for Parts {
     fn drop(&mut self) {
-        drop(self.set_nodes(Box::new([])));
+        // Only owned storage is freed here (see `Parts::storage`).
+        if self.storage == OWNED {
+            drop(self.set_nodes(Box::new([])));
+        }
     }
 }
 
@@ -346,40 +367,70 @@ impl Parts {
         unsafe { std::slice::from_raw_parts(self.node_ptr.as_ptr(), self.node_len()) }
     }
 
-    /// The hash slots, writable.
+    /// The hash slots, writable (a shared storage is copied first).
     #[inline(always)]
     fn nodes_mut(&mut self) -> &mut [Node] {
-        // SAFETY: as in `nodes`; `&mut self` makes the access unique.
+        if self.storage == SHARED {
+            self.unshare();
+        }
+        // SAFETY: as in `nodes`; `&mut self` makes the access unique, and
+        // the storage is this state's (owned or in its heap's block).
         unsafe { std::slice::from_raw_parts_mut(self.node_ptr.as_ptr(), self.node_len()) }
     }
 
+    /// Replaces a library image's hash storage with a copy this table
+    /// owns, before its first write. (The copy is not charged to the
+    /// heap here, having no heap at hand: the next sweep counts it.)
+    #[cold]
+    #[inline(never)]
+    fn unshare(&mut self) {
+        let copy = Box::<[Node]>::from(self.nodes());
+        self.storage = OWNED;
+        // SAFETY: a boxed slice's pointer is never null; the parts own
+        // the copy from here (freed by `set_nodes`/`Drop`), and the image's
+        // storage is left alone.
+        self.node_ptr = unsafe { NonNull::new_unchecked(Box::into_raw(copy) as *mut Node) };
+    }
+
     /// Makes `new` (empty or a power of two, at least `MIN_NODES`, long)
-    /// the hash storage and hands back the old one.
+    /// the hash storage and hands back the old one (a copy of it when
+    /// the parts did not own it: the image's or a block's storage is not
+    /// theirs to free, and resizes move the old entries from what they
+    /// get back).
     fn set_nodes(&mut self, new: Box<[Node]>) -> Box<[Node]> {
         let n = new.len();
         // A hard check: the log below must describe the length exactly,
         // or the storage would be freed with a wrong layout (resizes are
         // rare, so it costs nothing measurable).
         assert!(n == 0 || (n.is_power_of_two() && n >= MIN_NODES));
-        let old_len = self.node_len();
-        let old_ptr = self.node_ptr;
+        let old = if self.storage == OWNED {
+            // SAFETY: `node_ptr` and `node_len()` are the current storage,
+            // made by `Box::into_raw` of a boxed slice of that length (or
+            // dangling with length 0, which is what an empty boxed slice
+            // holds), and owned by these parts until now.
+            unsafe {
+                Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+                    self.node_ptr.as_ptr(),
+                    self.node_len(),
+                ))
+            }
+        } else {
+            Box::<[Node]>::from(self.nodes())
+        };
+        self.storage = OWNED;
         self.node_log = if n == 0 { 0 } else { n.trailing_zeros() as u8 };
         // SAFETY: a boxed slice's pointer is never null.
         self.node_ptr = unsafe { NonNull::new_unchecked(Box::into_raw(new) as *mut Node) };
-        // SAFETY: `old_ptr` and `old_len` are the previous storage, made
-        // by `Box::into_raw` of a boxed slice of that length (or dangling
-        // with length 0, which is what an empty boxed slice holds), and
-        // owned by these parts until now.
-        unsafe {
-            Box::from_raw(std::ptr::slice_from_raw_parts_mut(
-                old_ptr.as_ptr(),
-                old_len,
-            ))
-        }
+        old
     }
 
     fn storage_bytes(&self) -> usize {
-        self.arr.len() * VALUE_SIZE + self.node_len() * NODE_SIZE
+        let nodes = if self.storage == SHARED {
+            0
+        } else {
+            self.node_len()
+        };
+        self.arr.len() * VALUE_SIZE + nodes * NODE_SIZE
     }
 
     fn hash_nodes(&self) -> usize {
@@ -906,6 +957,11 @@ impl Parts {
                 }
             }
         }
+        if self.storage == SHARED {
+            // A library image's storage holds only immortal strings and
+            // values without objects: nothing to mark, nothing to clear.
+            return;
+        }
         for n in self.nodes_mut().iter_mut() {
             let Key::Live(k) = n.key else { continue };
             if n.val.is_nil() {
@@ -938,6 +994,35 @@ impl Parts {
     }
 }
 
+/// A place in a table's parts, for library images (`crate::image`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// Item `i` of the array part.
+    Arr(u32),
+    /// The key of hash slot `i`.
+    Key(u32),
+    /// The value of hash slot `i`.
+    Val(u32),
+}
+
+/// A table as a library image keeps it: its parts as they were, with
+/// every key and value mapped by the image (strings to shared ones,
+/// references to other tables to placeholders the image patches in each
+/// copy). Slot positions stay valid because a key's hash does not change
+/// (the image's strings hash with the seed of the state it was taken
+/// from, which every copy's state uses).
+pub(crate) struct TableImage {
+    arr: Box<[Value]>,
+    nodes: Box<[Node]>,
+    /// Copies use `nodes` in place until their first write (the image
+    /// patches nothing in them).
+    share_nodes: bool,
+    alimit: u32,
+    used: u32,
+    hlog: u8,
+    absent: u32,
+}
+
 impl Table {
     /// A table with room for `narray` array items and `nhash` other keys.
     pub fn new(narray: usize, nhash: usize) -> Table {
@@ -960,10 +1045,121 @@ impl Table {
                 node_log,
                 hlog: nodes_log(nhash),
                 weak: 0,
+                storage: OWNED,
                 absent: 0,
                 meta: None,
             }),
         }
+    }
+
+    /// This table's image: every key and value of its parts through
+    /// `map` (told where it is); a dead key stays as it is (only `next`
+    /// reads it, and only from a key it handed out). The metatable is
+    /// the caller's to record.
+    pub(crate) fn to_image<E>(
+        &self,
+        mut map: impl FnMut(Value, Place) -> Result<Value, E>,
+    ) -> Result<TableImage, E> {
+        let (arr, mut nodes, alimit, used, hlog, absent) = self.with(|p| {
+            (
+                p.arr.clone(),
+                Box::<[Node]>::from(p.nodes()),
+                p.alimit,
+                p.used,
+                p.hlog,
+                p.absent,
+            )
+        });
+        let mut arr = arr;
+        for (i, v) in arr.iter_mut().enumerate() {
+            *v = map(*v, Place::Arr(i as u32))?;
+        }
+        for (i, n) in nodes.iter_mut().enumerate() {
+            if let Key::Live(k) = n.key {
+                n.key = Key::Live(map(k, Place::Key(i as u32))?);
+                n.val = map(n.val, Place::Val(i as u32))?;
+            }
+        }
+        Ok(TableImage {
+            arr,
+            nodes,
+            share_nodes: false,
+            alimit,
+            used,
+            hlog,
+            absent,
+        })
+    }
+
+    /// Bytes a copy of `img` needs in a heap block for its hash storage
+    /// (none when it shares the image's).
+    pub(crate) fn image_block_bytes(img: &TableImage) -> usize {
+        if img.share_nodes {
+            0
+        } else {
+            img.nodes.len() * NODE_SIZE
+        }
+    }
+
+    /// A copy of an image's table (its placeholders still to patch),
+    /// whose hash storage, unless shared with the image, goes at `room`.
+    ///
+    /// # Safety
+    /// `room` lies in a block of the heap the copy will live in, is
+    /// aligned for nodes, and `Table::image_block_bytes(img)` bytes from
+    /// it are unused.
+    pub(crate) unsafe fn from_image(img: &TableImage, room: *mut u8) -> Table {
+        // One struct literal, no table made and then changed: the parts
+        // go straight to their box (built field by field and then moved,
+        // they were read back whole right after narrow writes: a
+        // store-forwarding stall per table).
+        let (node_ptr, node_log, storage) = if img.nodes.is_empty() {
+            (NonNull::dangling(), 0, OWNED)
+        } else if img.share_nodes {
+            // The image's storage, read in place until the first write
+            // copies it: never written or freed through this pointer.
+            let p = NonNull::from(&img.nodes[..]).cast::<Node>();
+            (p, img.nodes.len().trailing_zeros() as u8, SHARED)
+        } else {
+            let at = room.cast::<Node>();
+            // SAFETY: the caller's contract: room for the nodes at `room`,
+            // which is not null (inside a block).
+            let p = unsafe {
+                std::ptr::copy_nonoverlapping(img.nodes.as_ptr(), at, img.nodes.len());
+                NonNull::new_unchecked(at)
+            };
+            (p, img.nodes.len().trailing_zeros() as u8, IN_BLOCK)
+        };
+        Table {
+            p: UnsafeCell::new(Parts {
+                arr: img.arr.clone(),
+                alimit: img.alimit,
+                node_ptr,
+                used: img.used,
+                node_log,
+                hlog: img.hlog,
+                weak: 0,
+                storage,
+                absent: img.absent,
+                meta: None,
+            }),
+        }
+    }
+
+    /// Lets copies of `img` share its hash storage (the image patches
+    /// none of its values).
+    pub(crate) fn share_image_nodes(img: &mut TableImage) {
+        img.share_nodes = true;
+    }
+
+    /// Writes `v` at `place` of a copy made by [`Table::from_image`]
+    /// (a value place: keys are never patched).
+    pub(crate) fn patch(&self, place: Place, v: Value) {
+        self.with(|p| match place {
+            Place::Arr(i) => p.arr[i as usize] = v,
+            Place::Val(i) => p.nodes_mut()[i as usize].val = v,
+            Place::Key(_) => unreachable!("image keys are never patched"),
+        })
     }
 
     /// Runs `f` on the parts. The only place the `UnsafeCell` is opened.

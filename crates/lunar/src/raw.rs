@@ -11,7 +11,8 @@
 use crate::Program;
 pub use lunar_vm::{Error, Gc, LuaStr, NativeFn, RuntimeError, State, Table, Type, Value};
 
-/// A new state with the whole standard library open.
+/// A new state with the whole standard library open (copied from the
+/// process's library image: see `lunar_stdlib::new_state`).
 ///
 /// ```
 /// use lunar::raw::{self, Value};
@@ -22,9 +23,7 @@ pub use lunar_vm::{Error, Gc, LuaStr, NativeFn, RuntimeError, State, Table, Type
 /// assert_eq!(s.as_bytes(), b"aaa");
 /// ```
 pub fn new_state() -> State {
-    let mut state = State::new();
-    open_libs(&mut state);
-    state
+    lunar_stdlib::new_state()
 }
 
 /// Opens the whole standard library in `state` (for a state made with

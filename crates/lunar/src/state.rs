@@ -9,8 +9,9 @@ use crate::host;
 use crate::value::{Function, LuaString, Table, Value};
 use crate::{FromLua, Program};
 use lunar_stdlib::package::{MemFiles, ModuleFiles, PackageOptions};
+use lunar_vm::image::LibImage;
 use lunar_vm::{InterruptHandle, Limits};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The bit of [`StdLib::SAFE`] that asks for its cuts (not a library).
 const SAFE_MARK: u32 = 1 << 31;
@@ -197,6 +198,9 @@ pub struct StateBuilder {
     /// costs no copy of the modules' sources.
     modules: Option<Arc<MemFiles>>,
     limits: Limits,
+    /// The library image of this configuration, once looked up (see
+    /// `StateBuilder::image`); cleared by the settings it depends on.
+    image: OnceLock<Option<&'static LibImage>>,
 }
 
 impl StateBuilder {
@@ -210,6 +214,7 @@ impl StateBuilder {
     /// ```
     pub fn libs(mut self, libs: StdLib) -> StateBuilder {
         self.libs = libs;
+        self.image = OnceLock::new();
         self
     }
 
@@ -246,6 +251,7 @@ impl StateBuilder {
         let path = format!("{}.lua", name.replace('.', "/"));
         Arc::make_mut(&mut files).insert(&path, source.as_ref());
         self.modules = Some(files);
+        self.image = OnceLock::new();
         self
     }
 
@@ -281,52 +287,115 @@ impl StateBuilder {
     }
 
     pub(crate) fn make_vm(&self) -> lunar_vm::State {
-        let mut vm = lunar_vm::State::new();
+        let libs = self.libs;
+        let mut vm = match self.image() {
+            Some(image) => {
+                let mut vm = lunar_stdlib::state_from_image(image, libs.contains(StdLib::IO));
+                if libs.contains(StdLib::PACKAGE) {
+                    lunar_stdlib::package::set_module_files(&mut vm, self.package_options().files);
+                }
+                vm
+            }
+            None => {
+                let mut vm = lunar_vm::State::new();
+                self.open_libs(&mut vm, false);
+                vm
+            }
+        };
+        if !self.binary_chunks.unwrap_or(!libs.is_safe()) {
+            vm.clear_undump();
+        }
+        vm.set_limits(self.limits);
+        vm
+    }
+
+    /// The library image states of this configuration are copied from
+    /// (see `lunar_stdlib::new_state`): one per process for each set of
+    /// libraries and kind of module path, taken the first time a state of
+    /// that kind is made. `None` if the image cannot be taken (the
+    /// libraries are then opened in each state).
+    fn image(&self) -> Option<&'static LibImage> {
+        // The key: the libraries, and whether `package.path` is the one
+        // the environment gives or "?.lua" (the module files themselves
+        // are per state, in a library slot).
+        let key = (self.libs.0, self.modules.is_some() || self.libs.is_safe());
+        if key == (StdLib::ALL.0, false) {
+            return lunar_stdlib::default_image();
+        }
+        *self.image.get_or_init(|| {
+            type Images = Vec<((u32, bool), Option<&'static LibImage>)>;
+            static IMAGES: Mutex<Images> = Mutex::new(Vec::new());
+            let mut images = IMAGES.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some((_, image)) = images.iter().find(|(k, _)| *k == key) {
+                return *image;
+            }
+            let image = lunar_stdlib::image_of(|vm| self.open_libs(vm, true)).ok();
+            images.push((key, image));
+            image
+        })
+    }
+
+    /// The options of the package library.
+    fn package_options(&self) -> PackageOptions {
+        match (&self.modules, self.libs.is_safe()) {
+            (Some(files), _) => PackageOptions {
+                path: Some(b"?.lua".to_vec()),
+                cpath: Some(Vec::new()),
+                ignore_env: true,
+                files: Some(Arc::clone(files) as Arc<dyn ModuleFiles>),
+            },
+            (None, true) => PackageOptions {
+                path: Some(b"?.lua".to_vec()),
+                cpath: Some(Vec::new()),
+                ignore_env: true,
+                files: Some(Arc::new(MemFiles::new()) as Arc<dyn ModuleFiles>),
+            },
+            (None, false) => PackageOptions::default(),
+        }
+    }
+
+    /// Opens the configured libraries in `vm`; for an image (`for_image`),
+    /// without what is per state: io's standard files and the module
+    /// files.
+    fn open_libs(&self, vm: &mut lunar_vm::State, for_image: bool) {
         let libs = self.libs;
         if libs.contains(StdLib::BASE) {
-            lunar_stdlib::open_base(&mut vm);
+            lunar_stdlib::open_base(vm);
         }
         if libs.contains(StdLib::PACKAGE) {
-            let opts = match (&self.modules, libs.is_safe()) {
-                (Some(files), _) => PackageOptions {
-                    path: Some(b"?.lua".to_vec()),
-                    cpath: Some(Vec::new()),
-                    ignore_env: true,
-                    files: Some(Arc::clone(files) as Arc<dyn ModuleFiles>),
-                },
-                (None, true) => PackageOptions {
-                    path: Some(b"?.lua".to_vec()),
-                    cpath: Some(Vec::new()),
-                    ignore_env: true,
-                    files: Some(Arc::new(MemFiles::new()) as Arc<dyn ModuleFiles>),
-                },
-                (None, false) => PackageOptions::default(),
-            };
-            lunar_stdlib::package::open_package_with(&mut vm, &opts);
+            let mut opts = self.package_options();
+            if for_image {
+                opts.files = None;
+            }
+            lunar_stdlib::package::open_package_with(vm, &opts);
         }
         if libs.contains(StdLib::COROUTINE) {
-            lunar_stdlib::open_coroutine(&mut vm);
+            lunar_stdlib::open_coroutine(vm);
         }
         if libs.contains(StdLib::TABLE) {
-            lunar_stdlib::table::open_table(&mut vm);
+            lunar_stdlib::table::open_table(vm);
         }
         if libs.contains(StdLib::STRING) {
-            lunar_stdlib::string::open_string(&mut vm);
+            lunar_stdlib::string::open_string(vm);
         }
         if libs.contains(StdLib::MATH) {
-            lunar_stdlib::math::open_math(&mut vm);
+            lunar_stdlib::math::open_math(vm);
         }
         if libs.contains(StdLib::UTF8) {
-            lunar_stdlib::utf8::open_utf8(&mut vm);
+            lunar_stdlib::utf8::open_utf8(vm);
         }
         if libs.contains(StdLib::OS) {
-            lunar_stdlib::os::open_os(&mut vm);
+            lunar_stdlib::os::open_os(vm);
         }
         if libs.contains(StdLib::IO) {
-            lunar_stdlib::io::open_io(&mut vm);
+            if for_image {
+                lunar_stdlib::io::open_io_shared(vm);
+            } else {
+                lunar_stdlib::io::open_io(vm);
+            }
         }
         if libs.contains(StdLib::DEBUG) {
-            lunar_stdlib::open_debug(&mut vm);
+            lunar_stdlib::open_debug(vm);
         }
         if libs.is_safe() {
             let g = vm.globals();
@@ -350,11 +419,6 @@ impl StateBuilder {
                 vm.set_field(pkg, "loadlib", lunar_vm::Value::Nil);
             }
         }
-        if !self.binary_chunks.unwrap_or(!libs.is_safe()) {
-            vm.clear_undump();
-        }
-        vm.set_limits(self.limits);
-        vm
     }
 }
 
@@ -411,6 +475,7 @@ impl State {
             binary_chunks: None,
             modules: None,
             limits: Limits::default(),
+            image: OnceLock::new(),
         }
     }
 

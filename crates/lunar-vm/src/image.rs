@@ -1,0 +1,492 @@
+//! Library images: what opening a set of libraries leaves in a state (the
+//! registry, the globals, the library tables, the strings they hold),
+//! taken once so that new states start as a copy of it instead of opening
+//! the libraries again.
+//!
+//! A state made from an image ([`State::from_image`]) shares the image's
+//! strings, which live in the image for as long as it does (it is
+//! `'static`: a process keeps one per configuration of libraries), and
+//! gets its own copy of every table: a copy's parts are the image's
+//! parts byte for byte (the strings hash with the image's seed, which the
+//! state takes, so every key stays in its slot), with the references
+//! between tables, and to the main thread, patched to the state's own
+//! objects. Nothing a state writes reaches the image or another state:
+//! the shared strings are never written (see `SharedStrings`), and tables
+//! are never shared.
+//!
+//! An image holds only what can be shared or copied without knowing its
+//! type: tables, strings, numbers, booleans and plain native functions
+//! ([`Value::LightFn`]). Per-state objects (userdata, closures with
+//! upvalues, coroutines) make [`LibImage::capture`] fail; libraries keep
+//! such values in the state's library slots ([`State::lib_slot`]), made
+//! when first needed, or add them after the copy.
+//!
+//! ```
+//! use lunar_vm::{State, Value, image::LibImage};
+//! let mut builder = State::new();
+//! let lib = builder.new_table(0, 1);
+//! builder.set_field(lib, "answer", Value::Int(42));
+//! let g = builder.globals();
+//! builder.set_field(g, "mylib", Value::Table(lib));
+//! let image: &'static LibImage = Box::leak(Box::new(LibImage::capture(&builder, &[]).unwrap()));
+//! let mut st = State::from_image(image);
+//! let f = st.load(b"mylib.answer = mylib.answer + 1 return mylib.answer", b"=t", "t", None).ok().unwrap();
+//! assert!(st.pcall(f, &[], None).ok().unwrap()[0].raw_eq(&Value::Int(43)));
+//! // The image, and so every other state made from it, is unchanged.
+//! let mut other = State::from_image(image);
+//! let f = other.load(b"return mylib.answer", b"=t", "t", None).ok().unwrap();
+//! assert!(other.pcall(f, &[], None).ok().unwrap()[0].raw_eq(&Value::Int(42)));
+//! ```
+
+use crate::gc::{Gc, GcBox, Heap, header_of};
+use crate::state::{LIB_SLOTS, State, Thread};
+use crate::string::{LuaStr, SharedStrings, new_block};
+use crate::table::{Place, Table, TableImage};
+use crate::value::Value;
+use std::collections::HashMap;
+
+/// What a placeholder in an image stands for in each copy.
+#[derive(Clone, Copy)]
+enum Target {
+    /// The copy of the image's table with this index.
+    Table(u32),
+    /// The state's main thread.
+    MainThread,
+}
+
+/// A value of an image: shared as it is, or one to make per state.
+#[derive(Clone, Copy)]
+enum Slot {
+    Value(Value),
+    Ref(Target),
+}
+
+/// A placeholder to patch in each copy.
+struct Patch {
+    table: u32,
+    place: Place,
+    target: Target,
+}
+
+/// The opened libraries of a state, taken once, from which new states are
+/// made cheaply (see the module docs): the state's tables, the strings
+/// they hold, its library slots, the basic types' metatables and its
+/// loader of binary chunks.
+pub struct LibImage {
+    strings: SharedStrings,
+    /// Each table's parts and its metatable's index.
+    tables: Vec<(TableImage, Option<u32>)>,
+    patches: Vec<Patch>,
+    globals: u32,
+    registry: u32,
+    type_mts: [Option<u32>; 9],
+    lib_slots: [Slot; LIB_SLOTS],
+    tm_names: Vec<LuaStr>,
+    /// Where each table's box lies in a copy's block, and the block's
+    /// size.
+    offsets: Vec<u32>,
+    block_bytes: usize,
+    /// The loader of binary chunks the libraries installed.
+    undump: Option<crate::state::Undump>,
+}
+
+// SAFETY: the only pointers an image holds are to its own shared strings
+// (in keys, values and `tm_names`), which nothing writes once the image
+// is built (see `SharedStrings`), and plain function pointers. Every
+// state made from it only reads them.
+unsafe impl Send for LibImage {}
+// SAFETY: as above: shared reads only.
+unsafe impl Sync for LibImage {}
+
+impl std::fmt::Debug for LibImage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LibImage")
+            .field("tables", &self.tables.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The tables reachable from a state's roots, numbered in the order met,
+/// and the bytes of every string they (and the metamethod names) hold.
+struct Walk {
+    index: HashMap<usize, u32>,
+    order: Vec<Gc<Table>>,
+    names: HashMap<Vec<u8>, usize>,
+    name_list: Vec<Vec<u8>>,
+}
+
+impl Walk {
+    fn table(&mut self, t: Gc<Table>) -> u32 {
+        let next = self.order.len() as u32;
+        *self.index.entry(t.addr()).or_insert_with(|| {
+            self.order.push(t);
+            next
+        })
+    }
+    fn string(&mut self, s: LuaStr) {
+        let b = s.as_bytes();
+        if !self.names.contains_key(b) {
+            self.names.insert(b.to_vec(), self.name_list.len());
+            self.name_list.push(b.to_vec());
+        }
+    }
+}
+
+/// The error for a value an image cannot hold.
+fn unshareable(v: Value, place: Place) -> String {
+    let what = if matches!(place, Place::Key(_)) {
+        "key"
+    } else {
+        "value"
+    };
+    format!(
+        "a library image cannot hold a {} {what} (per-state objects belong in library slots)",
+        v.type_name()
+    )
+}
+
+impl LibImage {
+    /// The image of `state` as it is: its registry, globals, basic types'
+    /// metatables and library slots, with every table they reach. Fails
+    /// (naming the value) when one of them holds a value that belongs to
+    /// the state alone (see the module docs), or when a table reached
+    /// has a metatable with `__gc` (a copy would not be registered for
+    /// finalization). `written` lists tables that each copy's state
+    /// writes right after it is made (io's, which gets the standard
+    /// files): they are copied at once rather than shared with the image
+    /// and copied at their first write.
+    pub fn capture(state: &State, written: &[Gc<Table>]) -> Result<LibImage, String> {
+        let mut walk = Walk {
+            index: HashMap::new(),
+            order: Vec::new(),
+            names: HashMap::new(),
+            name_list: Vec::new(),
+        };
+        for s in &state.tm_names {
+            walk.string(*s);
+        }
+        let registry = walk.table(state.registry);
+        let globals = walk.table(state.globals);
+        let type_mts = state.type_mts.map(|m| m.map(|t| walk.table(t)));
+        let mut lib_slots = [Slot::Value(Value::Nil); LIB_SLOTS];
+        let gc_key = state.tm_names[lunar_compile::TagMethod::Gc as usize];
+        // First pass: number the tables and collect the strings (the
+        // slots are mapped at the end, once the strings are shared).
+        for v in state.lib_slots {
+            match v {
+                Value::Table(t) => {
+                    walk.table(t);
+                }
+                Value::Str(s) => walk.string(s),
+                _ => {}
+            }
+        }
+        let mut i = 0;
+        while i < walk.order.len() {
+            let t = walk.order[i];
+            if let Some(mt) = t.metatable() {
+                if !mt.get_str(gc_key).is_nil() {
+                    return Err("a library image cannot hold a table with a __gc metamethod".into());
+                }
+                walk.table(mt);
+            }
+            t.to_image(|v, place| {
+                match v {
+                    Value::Str(s) => walk.string(s),
+                    Value::Table(t) if !matches!(place, Place::Key(_)) => {
+                        walk.table(t);
+                    }
+                    Value::Thread(th)
+                        if th.ptr_eq(state.main) && !matches!(place, Place::Key(_)) => {}
+                    _ if header_of(v).is_none() => {} // no object
+                    _ => return Err(unshareable(v, place)),
+                }
+                Ok(v)
+            })?;
+            i += 1;
+        }
+        // The strings, shared.
+        let names: Vec<&[u8]> = walk.name_list.iter().map(Vec::as_slice).collect();
+        let (strings, made) = SharedStrings::build(state.heap.strings.seed(), &names);
+        let shared = |s: LuaStr| made[walk.names[s.as_bytes()]];
+        // Second pass: the tables' images.
+        let mut tables = Vec::with_capacity(walk.order.len());
+        let mut patches = Vec::new();
+        for (ti, t) in walk.order.iter().enumerate() {
+            let img = t.to_image(|v, place| -> Result<Value, String> {
+                let target = match v {
+                    Value::Str(s) => return Ok(Value::Str(shared(s))),
+                    Value::Table(t) => Target::Table(walk.index[&t.addr()]),
+                    Value::Thread(_) => Target::MainThread,
+                    _ => return Ok(v),
+                };
+                patches.push(Patch {
+                    table: ti as u32,
+                    place,
+                    target,
+                });
+                Ok(Value::Nil)
+            })?;
+            let mut img = img;
+            if !patches.iter().any(|p| p.table == ti as u32)
+                && !written.iter().any(|w| w.ptr_eq(*t))
+            {
+                Table::share_image_nodes(&mut img);
+            }
+            let meta = t.metatable().map(|m| walk.index[&m.addr()]);
+            tables.push((img, meta));
+        }
+        for (slot, v) in lib_slots.iter_mut().zip(state.lib_slots) {
+            *slot = match v {
+                Value::Table(t) => Slot::Ref(Target::Table(walk.index[&t.addr()])),
+                Value::Str(s) => Slot::Value(Value::Str(shared(s))),
+                _ if header_of(v).is_none() => Slot::Value(v),
+                _ => return Err(unshareable(v, Place::Val(0))),
+            };
+        }
+        let tm_names = state.tm_names.iter().map(|s| shared(*s)).collect();
+        let mut offsets = Vec::with_capacity(tables.len());
+        let mut block_bytes = 0;
+        for (t, _) in &tables {
+            offsets.push(block_bytes as u32);
+            block_bytes += BOX_SIZE + Table::image_block_bytes(t);
+        }
+        Ok(LibImage {
+            offsets,
+            block_bytes,
+            strings,
+            tables,
+            patches,
+            globals,
+            registry,
+            type_mts,
+            lib_slots,
+            tm_names,
+            undump: state.undump,
+        })
+    }
+
+    /// How many tables each copy gets.
+    pub fn table_count(&self) -> usize {
+        self.tables.len()
+    }
+}
+
+/// Bytes of a table's box.
+const BOX_SIZE: usize = std::mem::size_of::<GcBox<Table>>();
+
+// Boxes placed one after another in a block stay aligned.
+const _: () = assert!(
+    BOX_SIZE.is_multiple_of(crate::string::BLOCK_PART_ALIGN)
+        && std::mem::align_of::<GcBox<Table>>() <= crate::string::BLOCK_PART_ALIGN
+);
+
+/// The copies of an image's tables in a state's block, by index.
+struct TableAt<'a> {
+    block: *mut u8,
+    offsets: &'a [u32],
+}
+
+impl TableAt<'_> {
+    fn get(&self, i: u32) -> Gc<Table> {
+        // SAFETY: `from_image` wrote table `i`'s box at this offset of
+        // the block (`offsets` lists where, in the order it placed them),
+        // and the heap holds it.
+        unsafe {
+            let at = self.block.add(self.offsets[i as usize] as usize);
+            Gc {
+                ptr: std::ptr::NonNull::new_unchecked(at.cast::<GcBox<Table>>()),
+            }
+        }
+    }
+}
+
+impl State {
+    /// A new state that starts as a copy of `image` (see the module
+    /// docs): the same libraries, globals and registry as the state the
+    /// image was taken from, in the time of a few allocations and copies.
+    pub fn from_image(image: &'static LibImage) -> State {
+        let mut heap = Heap::with_shared_strings(&image.strings);
+        // Every table's box and hash storage in one block: one allocation
+        // for the whole copy.
+        let block = new_block(&mut heap, image.block_bytes);
+        let mut at = block;
+        for (t, _) in &image.tables {
+            // SAFETY: `block_bytes` is the sum over the tables of a box
+            // and its storage, each a multiple of the block's alignment,
+            // so both fit at `at`, aligned, unused.
+            unsafe {
+                let room = at.add(BOX_SIZE);
+                let copy = Table::from_image(t, room);
+                heap.alloc_in_block(at.cast::<GcBox<Table>>(), copy);
+                at = room.add(Table::image_block_bytes(t));
+            }
+        }
+        let tables = TableAt {
+            block,
+            offsets: &image.offsets,
+        };
+        let main = heap.alloc(Thread::new_obj(true, Value::Nil));
+        let target = |t: Target| match t {
+            Target::Table(i) => Value::Table(tables.get(i)),
+            Target::MainThread => Value::Thread(main),
+        };
+        for (i, (_, meta)) in image.tables.iter().enumerate() {
+            if let Some(m) = meta {
+                tables.get(i as u32).set_metatable(Some(tables.get(*m)));
+            }
+        }
+        for p in &image.patches {
+            tables.get(p.table).patch(p.place, target(p.target));
+        }
+        let mut s = State::with_parts(
+            heap,
+            main,
+            tables.get(image.globals),
+            tables.get(image.registry),
+        );
+        s.tm_names = image.tm_names.clone();
+        s.undump = image.undump;
+        s.type_mts = image.type_mts.map(|m| m.map(|i| tables.get(i)));
+        for (v, slot) in s.lib_slots.iter_mut().zip(&image.lib_slots) {
+            *v = match *slot {
+                Slot::Value(v) => v,
+                Slot::Ref(t) => target(t),
+            };
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn leak(image: LibImage) -> &'static LibImage {
+        Box::leak(Box::new(image))
+    }
+
+    fn run(st: &mut State, code: &str) -> Vec<Value> {
+        let f = st.load(code.as_bytes(), b"=t", "t", None).ok().unwrap();
+        match st.pcall(f, &[], None) {
+            Ok(r) => r,
+            Err(_) => {
+                let v = st.take_error_value();
+                panic!("{code}: {}", st.error_message(v))
+            }
+        }
+    }
+
+    #[test]
+    fn copies_share_strings_and_own_tables() {
+        let mut b = State::new();
+        let lib = b.new_table(0, 2);
+        let name = b.str_value(b"lib");
+        b.set_field(lib, "name", name);
+        let g = b.globals();
+        b.set_field(g, "lib", Value::Table(lib));
+        b.set_field(lib, "self", Value::Table(lib));
+        let image = leak(LibImage::capture(&b, &[]).unwrap());
+        let mut x = State::from_image(image);
+        let mut y = State::from_image(image);
+        // The registry's main thread and globals are each state's own.
+        let r = run(&mut x, "return lib.self == lib, lib.name");
+        assert!(r[0].raw_eq(&Value::Bool(true)));
+        // A name the image holds is the image's string in every state;
+        // a new one is the state's.
+        let (Value::Str(sx), Value::Str(sy)) = (x.str_value(b"lib"), y.str_value(b"lib")) else {
+            panic!()
+        };
+        assert!(sx.ptr_eq(&sy));
+        let (Value::Str(nx), Value::Str(ny)) = (x.str_value(b"new"), y.str_value(b"new")) else {
+            panic!()
+        };
+        assert!(!nx.ptr_eq(&ny));
+        run(&mut x, "lib.name = 'changed' lib.extra = {} lib = nil");
+        x.collect_garbage();
+        let r = run(&mut y, "return lib.name, lib.extra");
+        assert_eq!(r.len(), 2);
+        let Value::Str(s) = r[0] else { panic!() };
+        assert_eq!(s.as_bytes(), b"lib");
+        assert!(r[1].is_nil());
+    }
+
+    #[test]
+    fn copied_tables_grow_and_keep_their_fields() {
+        let mut b = State::new();
+        let g = b.globals();
+        // `leaf` holds no table: copies share its storage until written.
+        // `node` refers to `leaf`: copies get their own storage.
+        let leaf = b.new_table(0, 2);
+        let node = b.new_table(0, 2);
+        for t in [leaf, node] {
+            b.set_field(t, "a", Value::Int(1));
+            b.set_field(t, "b", Value::Int(2));
+        }
+        b.set_field(node, "leaf", Value::Table(leaf));
+        b.set_field(g, "leaf", Value::Table(leaf));
+        b.set_field(g, "node", Value::Table(node));
+        let image = leak(LibImage::capture(&b, &[]).unwrap());
+        let mut st = State::from_image(image);
+        // Both grow (a resize moves the copied fields), then a collection
+        // runs over them and the state is dropped.
+        run(
+            &mut st,
+            "for i = 1, 100 do leaf['k' .. i] = i node['k' .. i] = i end",
+        );
+        st.collect_garbage();
+        let r = run(
+            &mut st,
+            "return leaf.a + leaf.b + node.a + node.b + leaf.k100 + node.k1, node.leaf == leaf",
+        );
+        assert!(r[0].raw_eq(&Value::Int(1 + 2 + 1 + 2 + 100 + 1)));
+        assert!(r[1].raw_eq(&Value::Bool(true)));
+        drop(st);
+        let mut other = State::from_image(image);
+        let r = run(&mut other, "return leaf.k1, node.k1, leaf.a");
+        assert!(r[0].is_nil() && r[1].is_nil() && r[2].raw_eq(&Value::Int(1)));
+    }
+
+    #[test]
+    fn per_state_objects_are_refused() {
+        let mut b = State::new();
+        let g = b.globals();
+        let t = b.new_table(0, 0);
+        b.set_field(g, "t", Value::Table(t));
+        let ud = b.new_userdata(Box::new(1u8));
+        b.set_field(t, "u", ud);
+        let err = LibImage::capture(&b, &[]).unwrap_err();
+        assert!(err.contains("userdata value"), "{err}");
+    }
+
+    #[test]
+    fn many_strings_survive_collections_and_resizes() {
+        let mut b = State::new();
+        let g = b.globals();
+        for i in 0..300 {
+            let k = format!("name{i}");
+            b.set_field(g, &k, Value::Int(i));
+        }
+        let image = leak(LibImage::capture(&b, &[]).unwrap());
+        let mut st = State::from_image(image);
+        // Thousands of the state's own strings (the table grows and
+        // shrinks around the shared chains), collected in between.
+        run(
+            &mut st,
+            "t = {} for i = 1, 5000 do t[i] = 'x' .. i end t = nil",
+        );
+        st.collect_garbage();
+        let r = run(
+            &mut st,
+            "local n = 0 for i = 0, 299 do n = n + _ENV['name' .. i] end return n",
+        );
+        assert!(r[0].raw_eq(&Value::Int((0..300).sum())));
+        // Every shared name is still found, so none was made twice.
+        for i in [0, 150, 299] {
+            let Value::Str(s) = st.str_value(format!("name{i}").as_bytes()) else {
+                panic!()
+            };
+            assert!(!st.heap.strings.owns_for_test(s));
+        }
+    }
+}
