@@ -366,6 +366,14 @@ mod tests {
         Box::leak(Box::new(image))
     }
 
+    /// Frees an image `leak` made, once no state made from it is left
+    /// (so that memcheck sees no leak).
+    fn free(image: &'static LibImage) {
+        // SAFETY: `leak` made the box; the caller dropped every state
+        // that read it, and nothing uses `image` afterwards.
+        unsafe { drop(Box::from_raw(std::ptr::from_ref(image).cast_mut())) }
+    }
+
     fn run(st: &mut State, code: &str) -> Vec<Value> {
         let f = st.load(code.as_bytes(), b"=t", "t", None).ok().unwrap();
         match st.pcall(f, &[], None) {
@@ -409,6 +417,8 @@ mod tests {
         let Value::Str(s) = r[0] else { panic!() };
         assert_eq!(s.as_bytes(), b"lib");
         assert!(r[1].is_nil());
+        drop((x, y));
+        free(image);
     }
 
     #[test]
@@ -445,6 +455,8 @@ mod tests {
         let mut other = State::from_image(image);
         let r = run(&mut other, "return leaf.k1, node.k1, leaf.a");
         assert!(r[0].is_nil() && r[1].is_nil() && r[2].raw_eq(&Value::Int(1)));
+        drop(other);
+        free(image);
     }
 
     #[test]
@@ -488,5 +500,7 @@ mod tests {
             };
             assert!(!st.heap.strings.owns_for_test(s));
         }
+        drop(st);
+        free(image);
     }
 }
