@@ -362,8 +362,11 @@ impl Parts {
     /// The hash slots.
     #[inline(always)]
     fn nodes(&self) -> &[Node] {
-        // SAFETY: `node_ptr` and `node_len()` describe the live
-        // allocation `set_nodes` took over (or a dangling pointer and 0).
+        // SAFETY: `node_ptr` and `node_len()` describe the live storage
+        // (see `Parts::storage`): the allocation `set_nodes` took over, a
+        // part of one of the heap's blocks, or a library image's storage
+        // (the image outlives every state made from it); or a dangling
+        // pointer and 0.
         unsafe { std::slice::from_raw_parts(self.node_ptr.as_ptr(), self.node_len()) }
     }
 
