@@ -10,6 +10,15 @@
 //! `luac5.4 -p FILE`), `--size BYTES` sets its size, `--iters N` the number
 //! of runs, and a plain `FILE` times that file instead (with `--iters 1`
 //! this is the run to give callgrind or perf).
+//!
+//! It times both roads of the compiler: the whole tree (`parse`, then
+//! `compile`) and the stream of top-level statements that the interpreter
+//! takes (`compile_source`, which never holds the whole tree). `--road
+//! whole` or `--road stream` times one of them and prints the process's
+//! peak resident memory (`VmHWM`), which is then that road's. `--sizes`
+//! prints what the prototypes take, by part (the bytes asked of the
+//! allocator, each block counted at least 16 bytes as allocators round,
+//! and once when prototypes share it).
 
 use std::time::{Duration, Instant};
 
@@ -281,6 +290,8 @@ fn generate(size: usize) -> String {
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut size, mut iters, mut write, mut file) = (1 << 20, 10, None, None);
+    let mut road = None;
+    let mut sizes = false;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--bench" => {}
@@ -292,6 +303,8 @@ fn main() {
             }
             "--iters" => iters = args.next().and_then(|s| s.parse().ok()).expect("--iters N"),
             "--write" => write = Some(args.next().expect("--write FILE")),
+            "--road" => road = Some(args.next().expect("--road whole|stream")),
+            "--sizes" => sizes = true,
             _ => file = Some(a),
         }
     }
@@ -304,11 +317,38 @@ fn main() {
         println!("wrote {} bytes to {w}", src.len());
         return;
     }
+    if sizes {
+        let proto = lunar_compile::compile_source("@big.lua", &src).expect("the source compiles");
+        let mut t = Sizes::default();
+        t.add(&proto);
+        t.print();
+        return;
+    }
+    if road.as_deref() != Some("stream") {
+        whole_road(&src, iters);
+    }
+    if road.as_deref() != Some("whole") {
+        stream_road(&src, iters);
+    }
+    if road.is_some() {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        if let Some(hwm) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!("{hwm}");
+        }
+    }
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// Times `parse`, then `compile` on the whole tree, then `verify`.
+fn whole_road(src: &[u8], iters: usize) {
     let (mut parse_min, mut compile_min, mut total_min) =
         (Duration::MAX, Duration::MAX, Duration::MAX);
     for _ in 0..iters {
         let t0 = Instant::now();
-        let chunk = lunar_syntax::parse("@big.lua", &src).expect("the source parses");
+        let chunk = lunar_syntax::parse("@big.lua", src).expect("the source parses");
         let t1 = Instant::now();
         let proto = lunar_compile::compile(&chunk).expect("the source compiles");
         // The tree is dropped once compiled, as the interpreter drops it.
@@ -321,12 +361,123 @@ fn main() {
         compile_min = compile_min.min(t2 - t0);
         total_min = total_min.min(t3 - t0);
     }
-    let ms = |d: Duration| d.as_secs_f64() * 1e3;
     println!(
-        "{} bytes: parse {:.2} ms, +compile {:.2} ms, +verify {:.2} ms (min of {iters})",
+        "{} bytes, whole tree: parse {:.2} ms, +compile {:.2} ms, +verify {:.2} ms (min of {iters})",
         src.len(),
         ms(parse_min),
         ms(compile_min),
         ms(total_min)
     );
+}
+
+/// Times `compile_source` (parsing and compiling one top-level statement
+/// at a time), then `verify`.
+fn stream_road(src: &[u8], iters: usize) {
+    let (mut compile_min, mut total_min) = (Duration::MAX, Duration::MAX);
+    for _ in 0..iters {
+        let t0 = Instant::now();
+        let proto = lunar_compile::compile_source("@big.lua", src).expect("the source compiles");
+        let t1 = Instant::now();
+        lunar_compile::verify::verify(&proto).expect("the code verifies");
+        let t2 = Instant::now();
+        drop(proto);
+        compile_min = compile_min.min(t1 - t0);
+        total_min = total_min.min(t2 - t0);
+    }
+    println!(
+        "{} bytes, streamed: parse+compile {:.2} ms, +verify {:.2} ms (min of {iters})",
+        src.len(),
+        ms(compile_min),
+        ms(total_min)
+    );
+}
+
+/// The memory of prototypes, by part.
+#[derive(Default)]
+struct Sizes {
+    protos: usize,
+    structs: usize,
+    source: usize,
+    code: usize,
+    line_info: usize,
+    constants: usize,
+    strings: usize,
+    upvalues: usize,
+    loc_vars: usize,
+    names: usize,
+    blocks: usize,
+    /// The shared blocks counted (by address).
+    seen: std::collections::HashSet<usize>,
+}
+
+/// A heap block of `n` bytes as an allocator hands it out (0 for none).
+fn block(n: usize) -> usize {
+    if n == 0 {
+        0
+    } else {
+        n.max(16).next_multiple_of(16)
+    }
+}
+
+impl Sizes {
+    fn add(&mut self, p: &lunar_compile::Proto) {
+        use std::mem::size_of;
+        self.protos += 1;
+        // The `Arc`'s block: two counts and the prototype.
+        self.structs += block(16 + size_of::<lunar_compile::Proto>());
+        if self.seen.insert(p.source.as_ptr() as usize) {
+            self.source += block(p.source.len());
+        }
+        self.code += block(p.code.capacity() * 4);
+        self.line_info += block(p.line_info.capacity() * 4);
+        self.constants += block(p.constants.capacity() * size_of::<lunar_compile::Constant>());
+        for k in &p.constants {
+            if let Some(s) = k.as_str() {
+                self.strings += block(s.len());
+            }
+        }
+        self.upvalues += block(p.upvalues.capacity() * size_of::<lunar_compile::UpvalueDesc>());
+        self.loc_vars += block(p.loc_vars.capacity() * size_of::<lunar_compile::LocVar>());
+        for u in &p.upvalues {
+            self.names += block(u.name.len());
+        }
+        for v in &p.loc_vars {
+            if self.seen.insert(v.name.as_ptr() as usize) {
+                self.names += block(v.name.len());
+            }
+        }
+        self.blocks += block(p.protos.capacity() * 8);
+        for c in &p.protos {
+            self.add(c);
+        }
+    }
+
+    fn print(&self) {
+        let kb = |n: usize| n as f64 / 1024.0;
+        let total = self.structs
+            + self.source
+            + self.code
+            + self.line_info
+            + self.constants
+            + self.strings
+            + self.upvalues
+            + self.loc_vars
+            + self.names
+            + self.blocks;
+        println!("{} prototypes, {:.0} KiB in all:", self.protos, kb(total));
+        for (what, n) in [
+            ("Proto structs (in Arc)", self.structs),
+            ("source names", self.source),
+            ("code", self.code),
+            ("line_info", self.line_info),
+            ("constant tables", self.constants),
+            ("constant strings", self.strings),
+            ("upvalue tables", self.upvalues),
+            ("loc_vars tables", self.loc_vars),
+            ("upvalue and local names", self.names),
+            ("nested prototype tables", self.blocks),
+        ] {
+            println!("  {what:<26}{:>8.0} KiB", kb(n));
+        }
+    }
 }

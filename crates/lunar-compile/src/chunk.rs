@@ -580,7 +580,7 @@ impl Undumper<'_> {
             return Err(Fail::why("float format mismatch"));
         }
         let nup = self.byte()? as usize;
-        let p = self.function(NO_SOURCE, 0)?;
+        let p = self.function(&Arc::from(NO_SOURCE), 0)?;
         if p.upvalues.len() != nup {
             self.note("upvalue count mismatch");
         }
@@ -588,12 +588,15 @@ impl Undumper<'_> {
     }
 
     /// `loadFunction`.
-    fn function(&mut self, parent_source: &[u8], depth: usize) -> Load<Proto> {
+    fn function(&mut self, parent_source: &Arc<[u8]>, depth: usize) -> Load<Proto> {
         if depth > MAX_DEPTH {
             return Err(Fail::corrupted("functions nested too deeply"));
         }
         let mut p = Proto {
-            source: self.string()?.unwrap_or_else(|| parent_source.into()),
+            source: match self.string()? {
+                Some(s) => s.into(),
+                None => parent_source.clone(),
+            },
             line_defined: self.int()?,
             last_line_defined: self.int()?,
             num_params: self.byte()?,
@@ -682,7 +685,7 @@ impl Undumper<'_> {
         p.loc_vars.reserve_exact(n);
         for _ in 0..n {
             p.loc_vars.push(LocVar {
-                name: self.string()?.unwrap_or_default(),
+                name: self.string()?.map(Arc::from).unwrap_or_default(),
                 start_pc: self.int()?,
                 end_pc: self.int()?,
             });

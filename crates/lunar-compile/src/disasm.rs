@@ -470,7 +470,7 @@ mod tests {
     #[test]
     fn disassemble_hand_built() {
         let inner = Proto {
-            source: s("@t.lua"),
+            source: s("@t.lua").into(),
             line_defined: 2,
             last_line_defined: 3,
             num_params: 1,
@@ -486,14 +486,14 @@ mod tests {
                 ..Default::default()
             }],
             loc_vars: vec![LocVar {
-                name: s("a"),
+                name: s("a").into(),
                 start_pc: 0,
                 end_pc: 2,
             }],
             ..Proto::default()
         };
         let main = Proto {
-            source: s("@t.lua"),
+            source: s("@t.lua").into(),
             is_vararg: true,
             max_stack_size: 3,
             code: vec![
@@ -524,7 +524,7 @@ mod tests {
             }],
             protos: vec![Arc::new(inner)],
             loc_vars: vec![LocVar {
-                name: s("x"),
+                name: s("x").into(),
                 start_pc: 2,
                 end_pc: 11,
             }],
@@ -575,7 +575,7 @@ upvalues (1) for #1:
     #[test]
     fn operand_comments_match_luac() {
         let f = Proto {
-            source: s("=x"),
+            source: s("=x").into(),
             max_stack_size: 10,
             constants: vec![
                 Constant::Str(s("a")),

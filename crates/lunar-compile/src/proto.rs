@@ -15,8 +15,9 @@ use crate::instruction::Instruction;
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Proto {
     /// The chunk name the function came from (`@file.lua`, `=stdin`, or the
-    /// source text itself for strings), as given to the parser.
-    pub source: Box<[u8]>,
+    /// source text itself for strings), as given to the parser; the
+    /// functions of a chunk share it.
+    pub source: Arc<[u8]>,
     /// The line where the function's definition starts (0 for a main chunk).
     pub line_defined: u32,
     /// The line where the function's definition ends.
@@ -188,8 +189,9 @@ pub struct UpvalueDesc {
 /// active: `[start_pc, end_pc)`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LocVar {
-    /// The variable's name.
-    pub name: Box<[u8]>,
+    /// The variable's name (the compiler shares a name among the locals
+    /// of a chunk that have it, most of the time).
+    pub name: Arc<[u8]>,
     /// The first instruction where the variable is active.
     pub start_pc: u32,
     /// The first instruction where it is no longer active.

@@ -381,6 +381,103 @@ impl<'s> Ast<'s> {
         }
     }
 
+    /// An empty tree for the nodes of a few top-level statements of `src`
+    /// at a time (see [`crate::StatReader`]): nothing is reserved, the
+    /// vectors grow to the largest batch and are reused by [`Ast::clear`].
+    pub fn for_statements(src: &'s [u8]) -> Ast<'s> {
+        Ast {
+            src: Source(src),
+            ..Ast::default()
+        }
+    }
+
+    /// Removes every node, keeping the vectors' room for the next nodes.
+    /// Ids and lists of the nodes removed must not be used again: they
+    /// would name the nodes that take their place.
+    pub fn clear(&mut self) {
+        // Every field but the source, named so that a new arena cannot be
+        // forgotten here.
+        let Ast {
+            src: _,
+            int_lit,
+            float_lit,
+            string_lit,
+            name_span,
+            other,
+            decoded,
+            name_pos,
+            lit_pos,
+            index,
+            call,
+            method_call,
+            function,
+            binary,
+            unary,
+            paren,
+            table,
+            local,
+            assign,
+            call_stat,
+            do_stat,
+            while_stat,
+            repeat,
+            if_stat,
+            numeric_for,
+            generic_for,
+            function_stat,
+            local_function,
+            ret,
+            goto,
+            label,
+            exprs,
+            stats,
+            positions,
+            names,
+            fields,
+            blocks,
+            attribs,
+            lines,
+        } = self;
+        int_lit.clear();
+        float_lit.clear();
+        string_lit.clear();
+        name_span.clear();
+        other.clear();
+        decoded.clear();
+        name_pos.clear();
+        lit_pos.clear();
+        index.clear();
+        call.clear();
+        method_call.clear();
+        function.clear();
+        binary.clear();
+        unary.clear();
+        paren.clear();
+        table.clear();
+        local.clear();
+        assign.clear();
+        call_stat.clear();
+        do_stat.clear();
+        while_stat.clear();
+        repeat.clear();
+        if_stat.clear();
+        numeric_for.clear();
+        generic_for.clear();
+        function_stat.clear();
+        local_function.clear();
+        ret.clear();
+        goto.clear();
+        label.clear();
+        exprs.clear();
+        stats.clear();
+        positions.clear();
+        names.clear();
+        fields.clear();
+        blocks.clear();
+        attribs.clear();
+        lines.clear();
+    }
+
     /// The text of the name expression with id `id`.
     #[inline]
     pub fn name(&self, id: u32) -> Name<'s> {

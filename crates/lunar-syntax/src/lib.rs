@@ -4,7 +4,9 @@
 //! [`SyntaxError`] the reference interpreter (lua 5.4) would report, worded
 //! and positioned identically. The tree is not resolved (names are not yet
 //! locals, upvalues or globals) and nothing here knows about registers or
-//! values: that is `lunar-compile`'s job. [`str_to_number`] is the
+//! values: that is `lunar-compile`'s job. [`StatReader`] reads a chunk a
+//! batch of top-level statements at a time, for a compiler that drops
+//! each batch's tree once compiled. [`str_to_number`] is the
 //! string-to-number conversion of the coercions and `tonumber`, and
 //! [`chunk_id`] formats chunk names for messages.
 //!
@@ -31,7 +33,7 @@ mod token;
 pub use dump::dump;
 pub use error::{SyntaxError, chunk_id};
 pub use number::{Number, parse_numeral, str_to_number};
-pub use parser::{MAX_ERRORS, Mode, parse, parse_all, parse_mode};
+pub use parser::{BATCH_BYTES, MAX_ERRORS, Mode, StatReader, parse, parse_all, parse_mode};
 pub use scanner::{Scanner, append_utf8};
 pub use token::{Kind, Token};
 

@@ -82,15 +82,7 @@ pub fn parse_all<'s>(
         p.s.skip_first_line();
     }
     let block = p.main_block();
-    if let Some(err) = p.limit_err.take()
-        && !p.errs.is_empty()
-    {
-        // The reference reads and compiles in one pass: a chunk that
-        // declares too many locals before its first syntax error fails
-        // with the limit.
-        p.errs.insert(0, err);
-        p.errs.truncate(MAX_ERRORS);
-    }
+    p.limit_first();
     match block {
         Ok(block) if p.errs.is_empty() => Ok(Chunk {
             name: chunk_name.into(),
@@ -212,6 +204,11 @@ pub(crate) enum IdKind {
 
 impl<'a> Parser<'a> {
     fn new(chunk: &'a [u8], src: &'a [u8]) -> Parser<'a> {
+        Parser::with_ast(chunk, src, Ast::for_source(src))
+    }
+
+    /// A parser that builds its tree in `ast`.
+    fn with_ast(chunk: &'a [u8], src: &'a [u8], ast: Ast<'a>) -> Parser<'a> {
         Parser {
             s: Scanner::borrowing(chunk, src),
             chunk,
@@ -234,7 +231,20 @@ impl<'a> Parser<'a> {
             blocks: Vec::new(),
             lines: Vec::new(),
             counts: NodeCounts::default(),
-            ast: Ast::for_source(src),
+            ast,
+        }
+    }
+
+    /// Puts the "too many local variables" error first when it came before
+    /// the first syntax error: the reference reads and compiles in one
+    /// pass, so a chunk that declares too many locals before its first
+    /// syntax error fails with the limit.
+    fn limit_first(&mut self) {
+        if let Some(err) = self.limit_err.take()
+            && !self.errs.is_empty()
+        {
+            self.errs.insert(0, err);
+            self.errs.truncate(MAX_ERRORS);
         }
     }
 
@@ -690,4 +700,226 @@ fn starts_or_ends_statement(k: Kind) -> bool {
             | Kind::Until
             | Kind::Eof
     )
+}
+
+/// The amount of source from which [`StatReader::read_batch`] stops reading
+/// more statements.
+pub const BATCH_BYTES: usize = 8 * 1024;
+
+/// Reads a chunk a few top-level statements at a time, for a compiler
+/// that compiles the statements of the main function as soon as they are
+/// read and then lets their tree go: the tree then holds a batch of
+/// top-level statements (see [`BATCH_BYTES`]) or one large statement, not
+/// the whole chunk (a large chunk's tree takes several times its source).
+/// The statements, their positions and the error are those of
+/// [`parse_mode`]; node ids start again with each statement (the main
+/// block keeps id 0, see [`StatReader::main_block_id`]).
+///
+/// ```
+/// use lunar_syntax::{ast::Stat, Mode, StatReader};
+/// let mut r = StatReader::new(b"=input", b"local x = 1; print(x)", Mode::LOAD);
+/// assert!(r.read_batch());
+/// let stats = &r.ast()[r.stats()];
+/// assert!(matches!(stats, [Stat::Local(_), Stat::Call(_)]));
+/// assert!(!r.read_batch());
+/// assert!(r.finish().is_ok());
+/// let mut r = StatReader::new(b"=input", b"x = 1 y = = 2", Mode::LOAD);
+/// while r.read_batch() {}
+/// assert_eq!(r.finish().unwrap_err().to_string(), "input:1: unexpected symbol near '='");
+/// ```
+pub struct StatReader<'s> {
+    p: Parser<'s>,
+    /// The statements read last, in the tree.
+    stats: crate::ast::List<crate::ast::Stat<'s>>,
+    main_id: u32,
+    started: bool,
+    /// Set at the end of the chunk or at the first error.
+    ended: bool,
+    /// An error found before reading (a source too large).
+    early: Option<SyntaxError>,
+}
+
+impl<'s> StatReader<'s> {
+    /// A reader of the chunk `source` named `chunk_name` (see
+    /// [`parse_mode`]).
+    pub fn new(chunk_name: &'s [u8], source: &'s [u8], mode: Mode) -> StatReader<'s> {
+        let mut p = Parser::with_ast(chunk_name, source, Ast::for_statements(source));
+        let mut early = None;
+        if source.len() >= MAX_SOURCE {
+            let msg = "chunk too large (4 GiB or more)";
+            early = Some(SyntaxError::new(chunk_name, Pos::default(), msg));
+        } else if mode.skip_shebang {
+            p.s.skip_first_line();
+        }
+        StatReader {
+            p,
+            stats: Default::default(),
+            main_id: 0,
+            started: false,
+            ended: early.is_some(),
+            early,
+        }
+    }
+
+    /// Drops the tree of the statements read last and reads the next
+    /// top-level statements: at least one, and more while they come from
+    /// less than [`BATCH_BYTES`] of source (a chunk of many small
+    /// statements is read in batches, which costs less per statement
+    /// than one at a time and keeps the tree small all the same). Returns
+    /// false, reading nothing, at the end of the chunk and once a syntax
+    /// error is found ([`StatReader::finish`] tells which).
+    pub fn read_batch(&mut self) -> bool {
+        if self.ended {
+            return false;
+        }
+        let ok = self.read_statements();
+        if !ok || !self.p.errs.is_empty() {
+            self.ended = true;
+            self.stats = Default::default();
+            return false;
+        }
+        true
+    }
+
+    fn read_statements(&mut self) -> bool {
+        if !self.started {
+            self.started = true;
+            self.main_id = self.p.new_id(IdKind::Block);
+            if self.p.first_token().is_err() || !self.p.errs.is_empty() {
+                return false;
+            }
+        }
+        self.p.ast.clear();
+        // Ids start again; the main block keeps its own.
+        self.p.counts = NodeCounts {
+            blocks: self.main_id + 1,
+            ..NodeCounts::default()
+        };
+        self.read_more(BATCH_BYTES)
+    }
+
+    /// Reads statements onto the scratch stack while they start in the
+    /// next `limit` bytes of source, then makes them the statements read
+    /// last.
+    fn read_more(&mut self, limit: usize) -> bool {
+        let start = self.p.tok.off;
+        loop {
+            if self.skip_semis().is_err() {
+                return false;
+            }
+            if self.p.block_follow(true) {
+                if self.p.tok.kind != Kind::Eof {
+                    // A stray 'end' or the like.
+                    let _ = self.p.error_expected::<()>(Kind::Eof);
+                }
+                break;
+            }
+            let ret = self.p.tok.kind == Kind::Return;
+            if self.p.statement_recovering().is_err() || !self.p.errs.is_empty() {
+                return false;
+            }
+            if ret {
+                // A return ends the main block.
+                if self.p.tok.kind != Kind::Eof {
+                    let _ = self.p.error_expected::<()>(Kind::Eof);
+                }
+                break;
+            }
+            if self.p.tok.off - start >= limit {
+                break;
+            }
+        }
+        if self.p.stats.is_empty() {
+            return false;
+        }
+        self.stats = self.p.ast.push_list(self.p.stats.drain(..));
+        true
+    }
+
+    /// Reads the rest of the chunk into the batch read last, keeping its
+    /// tree: for a compiler that must see the rest of the chunk in one
+    /// tree (a top-level label, which a later goto may jump to). Returns
+    /// false, as [`StatReader::read_batch`] does, at the first syntax error.
+    /// [`StatReader::main_block`] then gives the main function's body with
+    /// these statements.
+    pub fn read_rest(&mut self) -> bool {
+        if self.ended {
+            return false;
+        }
+        let read = &self.p.ast[self.stats];
+        self.p.stats.extend(read.iter().cloned());
+        if !self.read_more(usize::MAX) || !self.p.errs.is_empty() {
+            self.ended = true;
+            self.stats = Default::default();
+            return false;
+        }
+        true
+    }
+
+    /// The main function's body after [`StatReader::read_rest`]: the
+    /// statements read last (the rest of the chunk), its end and last
+    /// line, and its id.
+    pub fn main_block(&self) -> Block<'s> {
+        Block {
+            id: self.main_id,
+            stats: self.stats,
+            end: self.p.tok.pos,
+            last_line: self.p.prev_line,
+        }
+    }
+
+    /// Reads the empty statements at the current token.
+    fn skip_semis(&mut self) -> PResult<()> {
+        while self.p.tok.kind == Kind::Semi {
+            self.p.statement_recovering()?;
+        }
+        Ok(())
+    }
+
+    /// The tree of the statements read last.
+    pub fn ast(&self) -> &Ast<'s> {
+        &self.p.ast
+    }
+
+    /// The statements read last.
+    pub fn stats(&self) -> crate::ast::List<crate::ast::Stat<'s>> {
+        self.stats
+    }
+
+    /// How many ids of each kind the statements read last use (ids below
+    /// [`StatReader::main_block_id`] + 1 are not theirs).
+    pub fn counts(&self) -> NodeCounts {
+        NodeCounts {
+            names: self.p.ast.name_count() as u32,
+            ..self.p.counts
+        }
+    }
+
+    /// The id of the main function's body.
+    pub fn main_block_id(&self) -> u32 {
+        self.main_id
+    }
+
+    /// Ends the reading: returns the main function's body (without its
+    /// statements, which were read one by one: its id, its end and last
+    /// line), or the first error of the chunk as [`parse_mode`] reports
+    /// it. Reads what is left of the chunk when the caller stopped before
+    /// its end, since a syntax error there is the chunk's error.
+    pub fn finish(mut self) -> Result<Block<'s>, SyntaxError> {
+        if let Some(err) = self.early.take() {
+            return Err(err);
+        }
+        while self.read_batch() {}
+        self.p.ast.clear();
+        self.p.limit_first();
+        if !self.p.errs.is_empty() {
+            return Err(self.p.errs.swap_remove(0));
+        }
+        Ok(Block {
+            id: self.main_id,
+            stats: Default::default(),
+            end: self.p.tok.pos,
+            last_line: self.p.prev_line,
+        })
+    }
 }

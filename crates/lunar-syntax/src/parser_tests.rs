@@ -1053,3 +1053,155 @@ fn values_borrow_the_source() {
     let value = ast.string(*key);
     assert!(inside(value) && value == b"field");
 }
+
+/// The top-level statements of `src` as the reader gives them, batch by
+/// batch: kind and position of each, and the number of batches; or the
+/// error.
+fn read_batches(src: &[u8], mode: Mode) -> Result<(Vec<String>, usize, Block<'_>), SyntaxError> {
+    let mut r = crate::StatReader::new(b"=input", src, mode);
+    let (mut stats, mut batches) = (Vec::new(), 0);
+    while r.read_batch() {
+        batches += 1;
+        let ast = r.ast();
+        assert!(!r.stats().is_empty(), "an empty batch");
+        for st in &ast[r.stats()] {
+            stats.push(format!(
+                "{:?} at {}",
+                std::mem::discriminant(st),
+                st.pos(ast)
+            ));
+        }
+    }
+    r.finish().map(|b| (stats, batches, b))
+}
+
+#[test]
+fn stat_reader_matches_parse() {
+    let mut big = String::new();
+    for i in 0..2000 {
+        if i % 20 == 0 {
+            big.push_str(&format!("local function f{i}(a) return a + {i} end;\n"));
+        } else {
+            big.push_str(&format!("function f{i}(a) return a + {i} end;\n"));
+        }
+        big.push_str(&format!("x{i} = {{ f{i}(1), 'k' }} ; ;\n"));
+    }
+    big.push_str("return x1");
+    let cases: Vec<&[u8]> = vec![
+        b"",
+        b";",
+        b"local x = 1; print(x)\n\n",
+        b"::a:: ::b:: goto a",
+        b"return 1;",
+        b"#!shebang\nprint(1)",
+        big.as_bytes(),
+    ];
+    for src in cases {
+        for mode in [Mode::LOAD, Mode::FILE] {
+            if src.starts_with(b"#") && mode == Mode::LOAD {
+                continue;
+            }
+            let chunk = parse_mode(b"=input", src, mode).expect("the case parses");
+            let want: Vec<String> = chunk.ast[chunk.block.stats]
+                .iter()
+                .map(|st| format!("{:?} at {}", std::mem::discriminant(st), st.pos(&chunk.ast)))
+                .collect();
+            let (got, batches, body) = read_batches(src, mode).expect("the case reads");
+            assert_eq!(got, want, "{}", s(&src[..src.len().min(40)]));
+            assert_eq!(
+                (body.end, body.last_line),
+                (chunk.block.end, chunk.block.last_line)
+            );
+            assert!(batches <= want.len());
+            if src.len() > 4 * crate::BATCH_BYTES {
+                // A large chunk of small statements comes in batches.
+                assert!(
+                    batches > 3 && batches < want.len() / 10,
+                    "{batches} batches"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn stat_reader_errors() {
+    let mut many_locals = String::new();
+    for i in 0..201 {
+        many_locals.push_str(&format!("local v{i}\n"));
+    }
+    let late = format!("{many_locals}\nx = = 1");
+    let mut long = String::new();
+    for i in 0..3000 {
+        long.push_str(&format!("y{i} = {i}\n"));
+    }
+    long.push_str("z = )");
+    let cases: Vec<&[u8]> = vec![
+        b"x = = 1",
+        b"print(1) end",
+        b"return 1 print(2)",
+        b"return; ;",
+        b"do",
+        b"x = 1 \x01",
+        b"\x01",
+        b"'unfinished",
+        b"local a <foo> = 1",
+        late.as_bytes(),
+        long.as_bytes(),
+    ];
+    for src in cases {
+        let want = parse_mode(b"=input", src, Mode::LOAD).expect_err("the case fails");
+        let got = read_batches(src, Mode::LOAD).expect_err("the case fails");
+        assert_eq!(got.to_string(), want.to_string());
+        assert_eq!(got.line(), want.line());
+    }
+    // A caller that stops early still gets the chunk's syntax error.
+    let mut r = crate::StatReader::new(b"=input", long.as_bytes(), Mode::LOAD);
+    assert!(r.read_batch());
+    let err = r.finish().expect_err("the chunk fails");
+    assert_eq!(err.to_string(), "input:3001: unexpected symbol near ')'");
+}
+
+#[test]
+fn stat_reader_rest() {
+    let mut src = "x = 1\n".repeat(3 * crate::BATCH_BYTES / 6);
+    src.push_str("::a:: y = 2\n;\nreturn x\n");
+    let chunk = parse_mode(b"=input", src.as_bytes(), Mode::LOAD).expect("the case parses");
+    let all = chunk.ast[chunk.block.stats].len();
+    let mut r = crate::StatReader::new(b"=input", src.as_bytes(), Mode::LOAD);
+    let mut before = 0;
+    while r.read_batch() {
+        let n = r.stats().len();
+        if r.ast()[r.stats()]
+            .iter()
+            .any(|s| matches!(s, Stat::Label(_)))
+        {
+            assert!(r.read_rest());
+            let body = r.main_block();
+            // The batch and the rest of the chunk, in one tree.
+            assert_eq!(before + body.stats.len(), all);
+            assert!(body.stats.len() > n);
+            assert_eq!(
+                (body.end, body.last_line),
+                (chunk.block.end, chunk.block.last_line)
+            );
+            assert!(matches!(r.ast()[body.stats].last(), Some(Stat::Return(_))));
+            break;
+        }
+        before += n;
+    }
+    assert!(before > 0, "the label came in the first batch");
+    assert!(r.finish().is_ok());
+    // A syntax error in the rest.
+    let bad = format!("{src}x = = 1");
+    let mut r = crate::StatReader::new(b"=input", bad.as_bytes(), Mode::LOAD);
+    while r.read_batch() {
+        if r.ast()[r.stats()]
+            .iter()
+            .any(|s| matches!(s, Stat::Label(_)))
+        {
+            assert!(!r.read_rest());
+        }
+    }
+    assert!(r.finish().is_err());
+}

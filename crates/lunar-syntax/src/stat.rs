@@ -8,7 +8,7 @@ use crate::token::Kind;
 impl<'a> Parser<'a> {
     /// Reports whether the current token ends a block; `until` counts only
     /// with `with_until`.
-    fn block_follow(&self, with_until: bool) -> bool {
+    pub(crate) fn block_follow(&self, with_until: bool) -> bool {
         match self.tok.kind {
             Kind::Else | Kind::Elseif | Kind::End | Kind::Eof => true,
             Kind::Until => with_until,

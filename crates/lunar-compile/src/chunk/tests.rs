@@ -232,7 +232,7 @@ fn corrupted_details() {
 #[test]
 fn empty_main_source_round_trips() {
     let mut p = sample();
-    p.source = Box::from(&b""[..]);
+    p.source = std::sync::Arc::from(&b""[..]);
     let bin = dump(&p, false);
     let q = undump(&bin, b"=x").expect("loads");
     assert_eq!(&*q.source, b"");

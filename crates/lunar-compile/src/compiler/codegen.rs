@@ -1,6 +1,8 @@
 //! The code generator's per-function state and its primitives: emitting
 //! instructions with line information, registers, variables and blocks.
 
+use std::sync::Arc;
+
 use crate::instruction::{Instruction, MAX_ARG_AX, MAX_REGISTERS};
 use crate::opcodes::OpCode;
 use crate::proto::{Constant, LocVar, Proto, UpvalueDesc, VarKind as ProtoVarKind};
@@ -21,7 +23,7 @@ pub(crate) const MULT_RET: i32 = -1;
 /// The prototype being built.
 #[derive(Debug, Default)]
 pub(crate) struct ProtoBuilder {
-    pub(crate) source: Box<[u8]>,
+    pub(crate) source: Arc<[u8]>,
     pub(crate) line_defined: u32,
     pub(crate) last_line_defined: u32,
     pub(crate) num_params: usize,
@@ -30,7 +32,7 @@ pub(crate) struct ProtoBuilder {
     pub(crate) code: Vec<Instruction>,
     pub(crate) line_info: Vec<u32>,
     pub(crate) constants: Vec<Constant>,
-    pub(crate) protos: Vec<std::sync::Arc<Proto>>,
+    pub(crate) protos: Vec<Arc<Proto>>,
     pub(crate) loc_vars: Vec<LocVar>,
 }
 
@@ -49,7 +51,7 @@ pub(crate) struct FuncState<'a> {
     /// The variables in scope, innermost last (compile-time constants
     /// included).
     pub(crate) actvars: Vec<VarId>,
-    pub(crate) kcache: KCache<'a>,
+    pub(crate) kcache: KCache,
 }
 
 /// A block (scope) being compiled.
@@ -85,15 +87,114 @@ fn proto_kind(k: VarKind) -> ProtoVarKind {
     }
 }
 
+/// The vectors of a finished function, emptied and kept for their room:
+/// the next function builds its code in them and its prototype gets
+/// copies of the exact size, where growing new vectors and shrinking them
+/// at the end would cost a dozen allocations per function.
+#[derive(Debug, Default)]
+pub(crate) struct FuncRoom {
+    code: Vec<Instruction>,
+    line_info: Vec<u32>,
+    constants: Vec<Constant>,
+    protos: Vec<Arc<Proto>>,
+    loc_vars: Vec<LocVar>,
+    bl: Vec<BlockState>,
+    actvars: Vec<VarId>,
+    kcache: KCache,
+}
+
+/// The names of the locals of a chunk's functions, shared: a chunk has
+/// many locals and few names (`i`, `self`, `(for state)`), and the
+/// prototypes share them rather than hold a block each. A small cache
+/// keeps the last two names of each pair of slots that a cheap hash of the
+/// name picks: a name not there gets a block of its own (sharing is only
+/// a saving, so no lookup costs more than two comparisons, whatever the
+/// names), and a keyed hash table would cost more than the allocations it
+/// saves.
+#[derive(Debug, Default)]
+pub(crate) struct Names {
+    slots: Box<[Option<Arc<[u8]>>]>,
+    /// How many names were asked for.
+    asked: usize,
+}
+
+impl Names {
+    /// A shared copy of `name`.
+    pub(crate) fn get(&mut self, name: &[u8]) -> Arc<[u8]> {
+        self.asked += 1;
+        if matches!(self.asked, 1 | 16 | 256) {
+            // A small cache for a small chunk (none for a chunk without
+            // locals), larger ones as locals come.
+            self.slots = vec![None; self.asked.max(4) * 2].into_boxed_slice();
+        }
+        let mut h = name.len() as u32;
+        for &b in name {
+            h = (h.rotate_left(5) ^ b as u32).wrapping_mul(0x9e37_79b9);
+        }
+        // The high bits of the product are the well mixed ones.
+        let bits = self.slots.len().trailing_zeros();
+        let i = (h >> (32 - bits)) as usize & !1;
+        let pair = &mut self.slots[i..i + 2];
+        for n in pair.iter().flatten() {
+            if **n == *name {
+                return n.clone();
+            }
+        }
+        // The newest name first, the one it displaces second.
+        let n: Arc<[u8]> = name.into();
+        pair[1] = pair[0].replace(n.clone());
+        n
+    }
+}
+
+/// Moves the items of `v` to a vector of their exact number, leaving `v`
+/// empty with its room.
+// Not `mem::take`: that would hand over the room and leave none.
+#[allow(clippy::drain_collect)]
+fn exact<T>(v: &mut Vec<T>) -> Vec<T> {
+    v.drain(..).collect()
+}
+
 impl<'a> FuncState<'a> {
-    pub(crate) fn new(info: FuncInfo<'a>, source: &[u8]) -> FuncState<'a> {
+    pub(crate) fn new(info: FuncInfo<'a>, source: Arc<[u8]>) -> FuncState<'a> {
+        FuncState::with_room(info, source, FuncRoom::default())
+    }
+
+    /// A new function's state, built in the vectors of `room`.
+    pub(crate) fn with_room(
+        info: FuncInfo<'a>,
+        source: Arc<[u8]>,
+        room: FuncRoom,
+    ) -> FuncState<'a> {
         FuncState {
             info,
             f: ProtoBuilder {
-                source: source.into(),
+                source,
+                line_defined: 0,
+                last_line_defined: 0,
+                num_params: 0,
+                is_vararg: false,
                 max_stack_size: 2,
-                ..Default::default()
+                code: room.code,
+                line_info: room.line_info,
+                constants: room.constants,
+                protos: room.protos,
+                loc_vars: room.loc_vars,
             },
+            bl: room.bl,
+            last_target: 0,
+            free_reg: 0,
+            actvars: room.actvars,
+            kcache: room.kcache,
+        }
+    }
+
+    /// A state that stands for no function (and allocates nothing), to
+    /// take a function's state out of the generator.
+    pub(crate) fn empty() -> FuncState<'static> {
+        FuncState {
+            info: FuncInfo::default(),
+            f: ProtoBuilder::default(),
             bl: Vec::new(),
             last_target: 0,
             free_reg: 0,
@@ -102,27 +203,22 @@ impl<'a> FuncState<'a> {
         }
     }
 
-    /// The finished prototype.
-    pub(crate) fn into_proto(self) -> Proto {
+    /// The finished prototype. Its vectors have the exact size (a
+    /// prototype lives as long as its closures; the reference shrinks them
+    /// in its close_func too); the function's own vectors, emptied, go to
+    /// `spare` for the next function.
+    pub(crate) fn into_proto(self, spare: &mut Vec<FuncRoom>) -> Proto {
         let mut f = self.f;
-        // The vectors grew by doubling; a prototype lives as long as its
-        // closures, so give the slack back (the reference shrinks them in
-        // its close_func too).
-        f.code.shrink_to_fit();
-        f.line_info.shrink_to_fit();
-        f.constants.shrink_to_fit();
-        f.protos.shrink_to_fit();
-        f.loc_vars.shrink_to_fit();
-        Proto {
+        let proto = Proto {
             source: f.source,
             line_defined: f.line_defined,
             last_line_defined: f.last_line_defined,
             num_params: f.num_params as u8,
             is_vararg: f.is_vararg,
             max_stack_size: f.max_stack_size as u8,
-            code: f.code,
-            line_info: f.line_info,
-            constants: f.constants,
+            code: exact(&mut f.code),
+            line_info: exact(&mut f.line_info),
+            constants: exact(&mut f.constants),
             upvalues: self
                 .info
                 .upvals
@@ -134,9 +230,24 @@ impl<'a> FuncState<'a> {
                     kind: proto_kind(u.kind),
                 })
                 .collect(),
+            protos: exact(&mut f.protos),
+            loc_vars: exact(&mut f.loc_vars),
+        };
+        let (mut bl, mut actvars, mut kcache) = (self.bl, self.actvars, self.kcache);
+        bl.clear();
+        actvars.clear();
+        kcache.clear();
+        spare.push(FuncRoom {
+            code: f.code,
+            line_info: f.line_info,
+            constants: f.constants,
             protos: f.protos,
             loc_vars: f.loc_vars,
-        }
+            bl,
+            actvars,
+            kcache,
+        });
+        proto
     }
 }
 
@@ -278,8 +389,9 @@ impl<'a> Gen<'a> {
             if var.kind != VarKind::Ctc {
                 self.pidx[v] = self.fs.f.loc_vars.len();
                 let start_pc = self.pc() as u32;
+                let name = self.names.get(var.name);
                 self.fs.f.loc_vars.push(LocVar {
-                    name: var.name.into(),
+                    name,
                     start_pc,
                     end_pc: 0,
                 });

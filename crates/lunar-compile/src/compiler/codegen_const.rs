@@ -2,6 +2,7 @@
 //! that load constants.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::hash::BuildHasher;
 
 use crate::instruction::{MAX_ARG_BX, MAX_ARG_C, OFFSET_SBX, OFFSET_SC};
@@ -83,9 +84,19 @@ impl std::hash::Hasher for PassHasher {
     }
 }
 
-/// A constant cache: constant to index in the constant table.
-pub(crate) type KCache<'a> =
+/// The constant cache of the luac544 mode, shared by all the functions of
+/// a chunk: constant to the index it got last.
+pub(crate) type SharedKCache<'a> =
     HashMap<HashedKey<'a>, usize, std::hash::BuildHasherDefault<PassHasher>>;
+
+/// A function's constant cache: the keyed hash of a constant to its index
+/// in the function's constant table. It keeps no key, so that it borrows
+/// nothing from the tree: the main function's cache outlives the trees of
+/// the top-level statements when a chunk is compiled one statement at a
+/// time. A hit is checked against the table; a different constant with
+/// the same 64-bit keyed hash (all but impossible) is found by a scan of
+/// the table.
+pub(crate) type KCache = HashMap<u64, u32, std::hash::BuildHasherDefault<PassHasher>>;
 
 impl ConstKey<'_> {
     /// The constant the key stands for.
@@ -96,6 +107,19 @@ impl ConstKey<'_> {
             ConstKey::Int(i) => Constant::Int(i),
             ConstKey::Float(bits) => Constant::Float(f64::from_bits(bits)),
             ConstKey::Str(s) => Constant::Str(s.into()),
+        }
+    }
+
+    /// Reports whether `c` is the constant the key stands for (a float
+    /// by its bits, as keys compare).
+    fn is(self, c: &Constant) -> bool {
+        match (self, c) {
+            (ConstKey::Nil, Constant::Nil) => true,
+            (ConstKey::Bool(a), Constant::Bool(b)) => a == *b,
+            (ConstKey::Int(a), Constant::Int(b)) => a == *b,
+            (ConstKey::Float(a), Constant::Float(b)) => a == b.to_bits(),
+            (ConstKey::Str(a), Constant::Str(b)) => a == &**b,
+            _ => false,
         }
     }
 }
@@ -129,12 +153,33 @@ impl<'a> Gen<'a> {
             return self.add_k_shared(key);
         }
         let next = self.fs.f.constants.len();
-        let hk = self.hashed(key);
-        let i = *self.fs.kcache.entry(hk).or_insert(next);
-        if i == next {
-            self.fs.f.constants.push(key.constant());
+        let hash = self.k_hasher.hash_one(key);
+        match self.fs.kcache.entry(hash) {
+            Entry::Vacant(v) => {
+                v.insert(next as u32);
+            }
+            Entry::Occupied(o) => {
+                let i = *o.get() as usize;
+                if key.is(&self.fs.f.constants[i]) {
+                    return i;
+                }
+                return self.add_k_collided(key);
+            }
         }
-        i
+        self.fs.f.constants.push(key.constant());
+        next
+    }
+
+    /// `add_k` for a key whose hash is another constant's: the table is
+    /// searched for it.
+    #[cold]
+    fn add_k_collided(&mut self, key: ConstKey<'a>) -> usize {
+        let ks = &mut self.fs.f.constants;
+        if let Some(i) = ks.iter().position(|c| key.is(c)) {
+            return i;
+        }
+        ks.push(key.constant());
+        ks.len() - 1
     }
 
     /// `add_k` in the luac544 mode: the cache maps a key to the index it got

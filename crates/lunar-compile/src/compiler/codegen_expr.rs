@@ -446,7 +446,8 @@ impl<'a> Gen<'a> {
             .map(std::mem::take)
             .unwrap_or_default();
         let params = info.params;
-        let child = FuncState::new(info, self.chunk);
+        let room = self.spare.pop().unwrap_or_default();
+        let child = FuncState::with_room(info, self.fs.f.source.clone(), room);
         let parent = std::mem::replace(&mut self.fs, child);
         self.outer.push(parent);
         self.fs.f.line_defined = line;
@@ -475,7 +476,8 @@ impl<'a> Gen<'a> {
         self.close_func(&f.body)?;
         let parent = self.outer.pop().expect("enclosing function");
         let child = std::mem::replace(&mut self.fs, parent);
-        self.fs.f.protos.push(Arc::new(child.into_proto()));
+        let proto = child.into_proto(&mut self.spare);
+        self.fs.f.protos.push(Arc::new(proto));
         self.leave();
         Ok(())
     }

@@ -45,7 +45,7 @@ impl<'a> Gen<'a> {
     }
 
     /// Compiles one statement.
-    fn statement(&mut self, s: &'a Stat<'a>) -> GResult<()> {
+    pub(crate) fn statement(&mut self, s: &'a Stat<'a>) -> GResult<()> {
         self.enter()?;
         self.check(stat_id(s), false)?;
         let ast = self.ast;

@@ -23,6 +23,12 @@
 //!   which implements the reference's instruction semantics, and people
 //!   comparing listings can rely on it.
 //!
+//! [`compile`] takes a whole tree. [`compile_source`] and
+//! [`compile_source_mode`], which the interpreter uses, parse and compile
+//! the chunk a batch of top-level statements at a time instead (see
+//! `stream.rs`), dropping each batch's tree once its code is made: the
+//! same code and errors, without the whole tree in memory.
+//!
 //! The compiler owns nothing at run time: it returns immutable prototypes
 //! that may be shared by any number of threads. It knows nothing of values
 //! beyond the constants it folds (nil, booleans, integers, floats and
@@ -94,6 +100,7 @@ mod resolve;
 mod resolve_expr;
 mod resolve_goto;
 mod resolve_stmt;
+mod stream;
 
 #[cfg(test)]
 mod tests;
@@ -105,7 +112,7 @@ use lunar_syntax::ast::{Ast, Block, Chunk, Expr, FunctionExpr, Pos, Stat};
 
 use crate::proto::Proto;
 use codegen::{BlockState, FuncState};
-use codegen_const::KCache;
+use codegen_const::SharedKCache;
 use resolve::{Resolution, ResolveError, addr, resolve};
 
 /// Settings of the compiler.
@@ -157,15 +164,16 @@ pub fn compile(chunk: &Chunk) -> Result<Arc<Proto>, SyntaxError> {
     compile_with_options(chunk, CompileOptions::default())
 }
 
-/// Parses and compiles a chunk: [`lunar_syntax::parse`], then [`compile`].
+/// Parses and compiles a chunk: what [`lunar_syntax::parse`], then
+/// [`compile`] give, made a batch of top-level statements at a time
+/// (never holding the whole tree).
 ///
 /// ```
 /// let err = lunar_compile::compile_source("=input", b"goto done").unwrap_err();
 /// assert_eq!(err.to_string(), "input:1: no visible label 'done' for <goto> at line 1");
 /// ```
 pub fn compile_source(chunk_name: &str, source: &[u8]) -> Result<Arc<Proto>, SyntaxError> {
-    let chunk = lunar_syntax::parse(chunk_name, source)?;
-    compile(&chunk)
+    compile_source_mode(chunk_name.as_bytes(), source, lunar_syntax::Mode::FILE)
 }
 
 /// Parses a chunk with the given parser options, then compiles it. The
@@ -184,8 +192,9 @@ pub fn compile_source_mode(
     source: &[u8],
     mode: lunar_syntax::Mode,
 ) -> Result<Arc<Proto>, SyntaxError> {
-    let chunk = lunar_syntax::parse_mode(chunk_name, source, mode)?;
-    compile(&chunk)
+    // One top-level statement at a time (see `stream`): the same code and
+    // errors as `compile` over the whole tree, without the whole tree.
+    stream::compile_stream(chunk_name, source, mode)
 }
 
 /// [`compile`] with settings.
@@ -330,7 +339,7 @@ pub(crate) struct Gen<'a> {
     /// The first internal inconsistency found.
     pub(crate) internal: Option<String>,
     /// The constant cache shared by all functions, in the luac544 mode.
-    pub(crate) scanner_k: Option<KCache<'a>>,
+    pub(crate) scanner_k: Option<SharedKCache<'a>>,
     /// The keyed hash of the constant caches (see `HashedKey`).
     pub(crate) k_hasher: std::collections::hash_map::RandomState,
     /// The function being compiled.
@@ -340,6 +349,10 @@ pub(crate) struct Gen<'a> {
     /// For each variable, its index in its function's `loc_vars` (set when
     /// the variable enters its scope).
     pub(crate) pidx: Vec<usize>,
+    /// The vectors of finished functions, for the next ones.
+    pub(crate) spare: Vec<codegen::FuncRoom>,
+    /// The names of locals, shared by the prototypes.
+    pub(crate) names: codegen::Names,
 }
 
 impl<'a> Gen<'a> {
@@ -367,11 +380,13 @@ impl<'a> Gen<'a> {
             stop,
             luac544: opts.luac544,
             internal: None,
-            scanner_k: opts.luac544.then(KCache::default),
+            scanner_k: opts.luac544.then(SharedKCache::default),
             k_hasher: Default::default(),
-            fs: FuncState::new(main, chunk),
+            fs: FuncState::new(main, chunk.into()),
             outer: Vec::new(),
             pidx: vec![0; nvars],
+            spare: Vec::new(),
+            names: Default::default(),
         }
     }
 
@@ -447,8 +462,8 @@ impl<'a> Gen<'a> {
         self.stat_list(&self.ast[body.stats])?;
         self.reach_end(body);
         self.close_func(body)?;
-        let fs = std::mem::replace(&mut self.fs, FuncState::new(Default::default(), self.chunk));
-        Ok(Arc::new(fs.into_proto()))
+        let fs = std::mem::replace(&mut self.fs, FuncState::empty());
+        Ok(Arc::new(fs.into_proto(&mut self.spare)))
     }
 
     /// Ends a function: the final return, the end of the outermost block,

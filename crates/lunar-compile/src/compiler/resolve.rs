@@ -16,7 +16,7 @@ use lunar_syntax::ast::{Ast, Block, Chunk, Expr, Stat};
 
 use super::constant::KValue;
 use super::node_map::NodeMap;
-use super::{NodeId, block_id, syntax_error};
+use super::{NodeId, syntax_error};
 
 /// Local variables active at once in a function (the reference's limit).
 pub(crate) const MAX_VARS: usize = 200;
@@ -55,6 +55,16 @@ pub(crate) struct Variable<'a> {
 }
 
 impl<'a> Variable<'a> {
+    /// The variable with its name replaced (the same name borrowed from
+    /// elsewhere).
+    pub(crate) fn renamed<'b>(&self, name: &'b [u8]) -> Variable<'b> {
+        Variable {
+            name,
+            kind: self.kind,
+            reg: self.reg,
+        }
+    }
+
     /// A variable not yet given a register.
     pub(crate) fn new(name: &'a [u8], kind: VarKind) -> Variable<'a> {
         Variable { name, kind, reg: 0 }
@@ -360,8 +370,9 @@ pub(crate) struct RBlock<'a> {
     pub(crate) loop_stat: Option<usize>,
     pub(crate) upval: bool,
     pub(crate) done: Done,
-    /// The body, for a function's outermost block.
-    pub(crate) node: Option<&'a Block<'a>>,
+    /// The body, for a function's outermost block (the address of its
+    /// [`Block`], its identity in anchors).
+    pub(crate) node: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -407,6 +418,43 @@ pub(crate) struct RFunc<'a> {
     /// What `_ENV` means in the function, once a global name looked it up
     /// (see [`Resolver::env_locals`]).
     pub(crate) env: Option<Ref>,
+}
+
+impl RFunc<'static> {
+    /// The state of the main function at its start: variadic, with the
+    /// single upvalue `_ENV`, no block open.
+    pub(crate) fn main() -> RFunc<'static> {
+        let info = FuncInfo {
+            upvals: vec![Upval {
+                name: b"_ENV",
+                in_stack: true,
+                index: 0,
+                kind: VarKind::Regular,
+            }],
+            need_close: false,
+            params: Decl::default(),
+        };
+        RFunc::new(info, None, 0, true)
+    }
+}
+
+impl<'a> RFunc<'a> {
+    /// The state of a function at its start: no variable, block or label
+    /// yet.
+    pub(crate) fn new(info: FuncInfo<'a>, node: Option<u32>, line: u32, vararg: bool) -> RFunc<'a> {
+        RFunc {
+            info,
+            node,
+            line,
+            vararg,
+            actvars: Vec::new(),
+            nactvar: 0,
+            blocks: Vec::new(),
+            labels: Vec::new(),
+            by_name: HashMap::new(),
+            env: None,
+        }
+    }
 }
 
 /// Where the code generator reaches the point at which the reference's
@@ -528,33 +576,18 @@ pub(crate) fn resolve<'a>(chunk: &'a Chunk<'a>) -> (Resolution<'a>, Option<Box<R
 
 impl<'a> Resolver<'a> {
     fn main(&mut self, body: &'a Block<'a>) -> RResult<()> {
-        let info = FuncInfo {
-            upvals: vec![Upval {
-                name: b"_ENV",
-                in_stack: true,
-                index: 0,
-                kind: VarKind::Regular,
-            }],
-            need_close: false,
-            params: Decl::default(),
-        };
-        self.funcs.push(RFunc {
-            info,
-            node: None,
-            line: 0,
-            vararg: true,
-            actvars: Vec::new(),
-            nactvar: 0,
-            blocks: Vec::new(),
-            labels: Vec::new(),
-            by_name: HashMap::new(),
-            env: None,
-        });
+        self.funcs.push(RFunc::main());
         self.enter_block(None, Done::Block(body.id));
-        self.fs().blocks.last_mut().expect("block").node = Some(body);
         let eof = Follow::new(body.end.line, "<eof>");
         self.stat_list(body, &eof, false)?;
-        self.leave_block(eof.line)?;
+        self.close_main(body)
+    }
+
+    /// Ends the main function, whose outermost block is open and whose
+    /// statements are resolved.
+    pub(crate) fn close_main(&mut self, body: &'a Block<'a>) -> RResult<()> {
+        self.fs().blocks.last_mut().expect("block").node = Some(addr(body));
+        self.leave_block(body.end.line)?;
         let f = self.funcs.pop().expect("main function");
         self.res.main = f.info;
         Ok(())
@@ -703,7 +736,7 @@ impl<'a> Resolver<'a> {
         if !self.fs().blocks.is_empty() {
             self.move_gotos_out(bl.nactvar, bl.upval, bl.gotos);
         } else if let Some(gt) = first_goto(&bl.gotos) {
-            let at = Anchor::after(block_id(bl.node.expect("function body")));
+            let at = Anchor::after(NodeId::Block(bl.node.expect("function body")));
             if gt.name == b"break" {
                 return self.error(at, line, format!("break outside loop at line {}", gt.line));
             }

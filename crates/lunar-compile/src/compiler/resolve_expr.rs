@@ -2,7 +2,6 @@
 //! abstract evaluation that decides whether a `<const>` local's
 //! initialiser makes it a compile-time constant.
 
-use std::collections::HashMap;
 
 use lunar_syntax::ast::{Ast, BinaryOp, Expr, FunctionExpr, UnaryOp};
 
@@ -52,21 +51,15 @@ impl<'a> Resolver<'a> {
         if self.tail == addr(f) {
             after = self.tail_follow;
         }
-        self.funcs.push(RFunc {
-            info: FuncInfo::default(),
-            node: Some(f.id),
-            line: line_defined,
-            vararg: f.is_vararg,
-            actvars: Vec::new(),
-            nactvar: 0,
-            blocks: Vec::new(),
-            labels: Vec::new(),
-            by_name: HashMap::new(),
-            env: None,
-        });
+        self.funcs.push(RFunc::new(
+            FuncInfo::default(),
+            Some(f.id),
+            line_defined,
+            f.is_vararg,
+        ));
         let body = &f.body;
         self.enter_block(None, Done::Block(body.id));
-        self.fs().blocks.last_mut().expect("block").node = Some(body);
+        self.fs().blocks.last_mut().expect("block").node = Some(addr(body));
         let first = self.res.vars.len();
         let params = &self.ast[f.params];
         for (i, p) in params.iter().enumerate() {

@@ -117,7 +117,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// Resolves one statement; `fol` is the token after it.
-    fn stat(&mut self, s: &'a Stat<'a>, fol: Follow<'a>) -> RResult<()> {
+    pub(crate) fn stat(&mut self, s: &'a Stat<'a>, fol: Follow<'a>) -> RResult<()> {
         let ast = self.ast;
         self.enter_at(|| s.pos(ast).line)?;
         let saved = (

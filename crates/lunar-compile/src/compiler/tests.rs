@@ -31,7 +31,7 @@ fn many_local_lines(n: usize) -> String {
 
 /// Semantic errors, with the message lua5.4 gives (chunk "input"); ""
 /// means the chunk compiles.
-fn compile_error_tests() -> Vec<(String, String)> {
+pub(super) fn compile_error_tests() -> Vec<(String, String)> {
     let mut t: Vec<(String, String)> = [
         // goto and labels (§3.3.4)
         (
@@ -763,5 +763,29 @@ fn call_lines_follow_arguments() {
             old,
             "{src:?} (5.4.4)"
         );
+    }
+}
+
+/// Local names are shared by the prototypes of a chunk, and every name
+/// comes back as it was given, whatever the cache holds.
+#[test]
+fn local_names_shared() {
+    let mut names = super::codegen::Names::default();
+    let a = names.get(b"self");
+    assert!(Arc::ptr_eq(&a, &names.get(b"self")));
+    for i in 0..2000 {
+        let n = format!("v{i}");
+        assert_eq!(&*names.get(n.as_bytes()), n.as_bytes());
+    }
+    let src = b"local function f(self) local i = 1 end\nlocal function g(self) local i = 2 end";
+    for p in [
+        super::compile_source("=x", src).unwrap(),
+        compile(&lunar_syntax::parse("=x", src).unwrap()).unwrap(),
+    ] {
+        let (f, g) = (&p.protos[0], &p.protos[1]);
+        assert_eq!(&*f.loc_vars[1].name, b"i");
+        assert!(Arc::ptr_eq(&f.loc_vars[0].name, &g.loc_vars[0].name));
+        assert!(Arc::ptr_eq(&f.loc_vars[1].name, &g.loc_vars[1].name));
+        assert!(Arc::ptr_eq(&p.source, &f.source));
     }
 }
