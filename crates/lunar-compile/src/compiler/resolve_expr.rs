@@ -2,7 +2,6 @@
 //! abstract evaluation that decides whether a `<const>` local's
 //! initialiser makes it a compile-time constant.
 
-
 use lunar_syntax::ast::{Ast, BinaryOp, Expr, FunctionExpr, UnaryOp};
 
 use super::constant::{ArithOp, KValue, binary_arith, fold};
