@@ -341,7 +341,7 @@ pub(crate) struct Gen<'a> {
     /// The constant cache shared by all functions, in the luac544 mode.
     pub(crate) scanner_k: Option<SharedKCache<'a>>,
     /// The keyed hash of the constant caches (see `HashedKey`).
-    pub(crate) k_hasher: std::collections::hash_map::RandomState,
+    pub(crate) k_hasher: node_map::SeededHash,
     /// The function being compiled.
     pub(crate) fs: FuncState<'a>,
     /// The enclosing functions, innermost last.

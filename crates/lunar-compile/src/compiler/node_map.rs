@@ -54,6 +54,61 @@ impl Hasher for NodeHasher {
     }
 }
 
+/// The hasher of maps keyed by what the source text chooses (names of
+/// labels, the main function's constants): [`NodeHasher`]'s mixing from a
+/// seed random per process, so that a script cannot choose keys that
+/// collide, and a final fold that spreads every bit into the low ones the
+/// map indexes with. A fraction of SipHash's cost: a loop's `break` label
+/// and every constant are hashed once or twice each.
+#[derive(Clone, Copy)]
+pub(crate) struct SeededHash(u64);
+
+impl Default for SeededHash {
+    fn default() -> SeededHash {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        SeededHash(*SEED.get_or_init(|| {
+            std::hash::BuildHasher::hash_one(
+                &std::collections::hash_map::RandomState::new(),
+                0x5eed_u64,
+            )
+        }))
+    }
+}
+
+impl std::hash::BuildHasher for SeededHash {
+    type Hasher = SeededHasher;
+    #[inline]
+    fn build_hasher(&self) -> SeededHasher {
+        SeededHasher(NodeHasher(self.0))
+    }
+}
+
+/// The hasher [`SeededHash`] builds.
+pub(crate) struct SeededHasher(NodeHasher);
+
+impl Hasher for SeededHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.write(bytes);
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0.add(n);
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.0.add(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        // The multiply carries low bits up only: fold the high ones down.
+        let mut h = self.0.0;
+        h ^= h >> 33;
+        h = h.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        h ^ (h >> 33)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +121,20 @@ mod tests {
         }
         assert_eq!(m.len(), 10_000);
         assert_eq!(m[&(0x1000 + 16 * 77)], 77);
+    }
+
+    #[test]
+    fn seeded_hashes_spread_names_over_low_bits() {
+        use std::hash::BuildHasher;
+        let h = SeededHash::default();
+        // Names that differ in one byte land in many low-bit buckets.
+        let buckets: std::collections::HashSet<u64> = (0..256u32)
+            .map(|i| h.hash_one(format!("x{i}").as_bytes()) & 255)
+            .collect();
+        assert!(buckets.len() > 128, "{} buckets", buckets.len());
+        assert_eq!(
+            h.hash_one(b"break".as_slice()),
+            h.hash_one(b"break".as_slice())
+        );
     }
 }

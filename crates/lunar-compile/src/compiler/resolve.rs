@@ -15,7 +15,7 @@ use lunar_syntax::SyntaxError;
 use lunar_syntax::ast::{Ast, Block, Chunk, Expr, Stat};
 
 use super::constant::KValue;
-use super::node_map::NodeMap;
+use super::node_map::{NodeMap, SeededHash};
 use super::{NodeId, syntax_error};
 
 /// Local variables active at once in a function (the reference's limit).
@@ -365,7 +365,7 @@ pub(crate) struct RBlock<'a> {
     pub(crate) first_label: usize,
     /// The pending gotos at the block's level (those of inner blocks move
     /// here when the inner block ends), by label name.
-    pub(crate) gotos: HashMap<&'a [u8], Vec<RGoto<'a>>>,
+    pub(crate) gotos: NameMap<'a, Vec<RGoto<'a>>>,
     /// The loop statement, for a loop block.
     pub(crate) loop_stat: Option<usize>,
     pub(crate) upval: bool,
@@ -396,6 +396,10 @@ pub(crate) struct RGoto<'a> {
     pub(crate) stat: usize,
 }
 
+/// A map keyed by names from the source (labels, pending gotos), hashed
+/// with a per-process seed (see [`SeededHash`]).
+pub(crate) type NameMap<'a, V> = HashMap<&'a [u8], V, SeededHash>;
+
 /// The resolver's state for one function.
 #[derive(Debug)]
 pub(crate) struct RFunc<'a> {
@@ -414,7 +418,7 @@ pub(crate) struct RFunc<'a> {
     /// Visible labels, innermost last.
     pub(crate) labels: Vec<RLabel<'a>>,
     /// Visible labels by name (index in `labels`).
-    pub(crate) by_name: HashMap<&'a [u8], usize>,
+    pub(crate) by_name: NameMap<'a, usize>,
     /// What `_ENV` means in the function, once a global name looked it up
     /// (see [`Resolver::env_locals`]).
     pub(crate) env: Option<Ref>,
@@ -451,7 +455,7 @@ impl<'a> RFunc<'a> {
             nactvar: 0,
             blocks: Vec::new(),
             labels: Vec::new(),
-            by_name: HashMap::new(),
+            by_name: NameMap::default(),
             env: None,
         }
     }
@@ -714,7 +718,7 @@ impl<'a> Resolver<'a> {
         self.fs().blocks.push(RBlock {
             nactvar,
             first_label: nlabels,
-            gotos: HashMap::new(),
+            gotos: NameMap::default(),
             loop_stat,
             upval: false,
             done,
@@ -942,9 +946,7 @@ fn where_(line: u32) -> String {
 }
 
 /// Returns the earliest pending goto, if any.
-pub(crate) fn first_goto<'b, 'a>(
-    gotos: &'b HashMap<&'a [u8], Vec<RGoto<'a>>>,
-) -> Option<&'b RGoto<'a>> {
+pub(crate) fn first_goto<'b, 'a>(gotos: &'b NameMap<'a, Vec<RGoto<'a>>>) -> Option<&'b RGoto<'a>> {
     gotos
         .values()
         .filter_map(|l| l.first())

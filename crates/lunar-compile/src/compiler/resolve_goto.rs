@@ -9,11 +9,9 @@
 //! The reference keeps labels and pending gotos in lists that it scans; we
 //! index them by name, which keeps scripts with many labels linear.
 
-use std::collections::HashMap;
-
 use lunar_syntax::ast::{GotoStat, Stat};
 
-use super::resolve::{Anchor, GotoInfo, RGoto, RLabel, RResult, Resolver, addr};
+use super::resolve::{Anchor, GotoInfo, NameMap, RGoto, RLabel, RResult, Resolver, addr};
 
 /// The reference's limit on labels (and on pending gotos) alive at once.
 const MAX_LABELS: usize = 32767;
@@ -76,7 +74,7 @@ impl<'a> Resolver<'a> {
         &mut self,
         nactvar: usize,
         upval: bool,
-        gotos: HashMap<&'a [u8], Vec<RGoto<'a>>>,
+        gotos: NameMap<'a, Vec<RGoto<'a>>>,
     ) {
         if gotos.is_empty() {
             return;

@@ -39,8 +39,6 @@
 //! chunk no longer than a batch takes the whole-tree road from the start:
 //! its tree is no larger, and the work is less.
 
-use std::collections::HashMap;
-use std::collections::hash_map::RandomState;
 use std::sync::Arc;
 
 use lunar_syntax::ast::{Ast, Block, Expr, Pos, Stat};
@@ -48,10 +46,10 @@ use lunar_syntax::{Mode, StatReader, SyntaxError};
 
 use super::codegen::{BlockState, FuncRoom, FuncState, Names};
 use super::constant::KValue;
-use super::node_map::NodeMap;
+use super::node_map::{NodeMap, SeededHash};
 use super::resolve::{
-    Decl, Done, Follow, FuncInfo, GotoInfo, LoopInfo, RBlock, RFunc, RLabel, Ref, Resolution,
-    Resolver, Upval, Variable,
+    Decl, Done, Follow, FuncInfo, GotoInfo, LoopInfo, NameMap, RBlock, RFunc, RLabel, Ref,
+    Resolution, Resolver, Upval, Variable,
 };
 use super::{GResult, Gen};
 use crate::proto::Proto;
@@ -211,7 +209,7 @@ struct Carry<'s> {
     line: u32,
     field_lead: Option<(Pos, u32)>,
     near_pos: Pos,
-    k_hasher: RandomState,
+    k_hasher: SeededHash,
     /// Room kept from batch to batch.
     room: Room<'s>,
 }
@@ -246,7 +244,7 @@ impl<'s> Carry<'s> {
         main.blocks.push(RBlock {
             nactvar: 0,
             first_label: 0,
-            gotos: HashMap::new(),
+            gotos: NameMap::default(),
             loop_stat: None,
             upval: false,
             done: Done::Block(main_id),
@@ -266,7 +264,7 @@ impl<'s> Carry<'s> {
             line: 1,
             field_lead: None,
             near_pos: Pos::default(),
-            k_hasher: RandomState::new(),
+            k_hasher: SeededHash::default(),
             room: Room::default(),
         };
         // As `Gen::main_func` starts.
@@ -477,7 +475,7 @@ impl<'s> Carry<'s> {
             luac544: false,
             internal: None,
             scanner_k: None,
-            k_hasher: self.k_hasher.clone(),
+            k_hasher: self.k_hasher,
             fs,
             outer: recycle(std::mem::take(&mut room.outer)),
             pidx,
@@ -598,7 +596,7 @@ impl<'s> Carry<'s> {
         let block = RBlock {
             nactvar: b.nactvar,
             first_label: b.first_label,
-            gotos: HashMap::new(),
+            gotos: NameMap::default(),
             loop_stat: None,
             upval: b.upval,
             done: b.done,
@@ -619,7 +617,7 @@ impl<'s> Carry<'s> {
             nactvar: n,
             blocks: main_blocks,
             labels: main_labels,
-            by_name: HashMap::new(),
+            by_name: NameMap::default(),
             env,
         });
         let (mut refs, mut decls, mut blocks) = (res.refs, res.decls, res.blocks);
