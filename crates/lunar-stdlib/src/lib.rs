@@ -37,6 +37,25 @@ pub(crate) mod slot {
     /// package: the file tree modules are read from (a userdata), or nil
     /// for the host's file system.
     pub const MODULE_FILES: usize = 3;
+
+    use lunar_vm::{Gc, State, UserData, Value};
+
+    /// The userdata in library slot `slot`, made by `make` the first time.
+    pub fn userdata(
+        state: &mut State,
+        slot: usize,
+        make: impl FnOnce() -> Box<dyn std::any::Any + Send>,
+    ) -> Gc<UserData> {
+        if let Value::UserData(ud) = state.lib_slot(slot) {
+            return ud;
+        }
+        let v = state.new_userdata(make());
+        state.set_lib_slot(slot, v);
+        let Value::UserData(ud) = v else {
+            unreachable!("new_userdata makes a userdata")
+        };
+        ud
+    }
 }
 
 /// Fields `open_all` adds to the globals: base's 23 functions, `_G` and

@@ -10,8 +10,8 @@ use lunar_vm::{Error, State, Value};
 use std::hash::{BuildHasher, Hasher};
 
 /// Opens the math library in `state` (global `math`, `package.loaded.math`).
-/// Each call gets its own generator, seeded randomly as the reference
-/// seeds it at start-up.
+/// Each state gets its own generator, seeded randomly when first used
+/// (the reference seeds it when the library opens).
 pub fn open_math(state: &mut State) {
     // The generator is per state, in a library slot, made and seeded
     // randomly when first used (the reference seeds it when the library
@@ -434,19 +434,11 @@ impl Xoshiro256 {
 /// Runs `f` on the state's generator (made, seeded randomly, the first
 /// time).
 fn with_generator<R>(state: &mut State, f: impl FnOnce(&mut Xoshiro256) -> R) -> Option<R> {
-    let ud = match state.lib_slot(crate::slot::RANDOM) {
-        Value::UserData(ud) => ud,
-        _ => {
-            let mut g = Xoshiro256::default();
-            g.seed_randomly();
-            let v = state.new_userdata(Box::new(g));
-            state.set_lib_slot(crate::slot::RANDOM, v);
-            let Value::UserData(ud) = v else {
-                unreachable!("new_userdata makes a userdata")
-            };
-            ud
-        }
-    };
+    let ud = crate::slot::userdata(state, crate::slot::RANDOM, || {
+        let mut g = Xoshiro256::default();
+        g.seed_randomly();
+        Box::new(g)
+    });
     let mut data = ud.data.borrow_mut();
     data.downcast_mut::<Xoshiro256>().map(f)
 }

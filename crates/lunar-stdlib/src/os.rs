@@ -357,17 +357,7 @@ fn os_setlocale(state: &mut State) -> Result<usize, Error> {
         "collate" => vec![3],
         _ => vec![4], // monetary
     };
-    let ud = match state.lib_slot(crate::slot::LOCALE) {
-        Value::UserData(ud) => ud,
-        _ => {
-            let v = state.new_userdata(Box::new(Locale::default()));
-            state.set_lib_slot(crate::slot::LOCALE, v);
-            let Value::UserData(ud) = v else {
-                unreachable!("new_userdata makes a userdata")
-            };
-            ud
-        }
-    };
+    let ud = crate::slot::userdata(state, crate::slot::LOCALE, || Box::new(Locale::default()));
     let result = {
         let mut data = ud.data.borrow_mut();
         let Some(l) = data.downcast_mut::<Locale>() else {
