@@ -362,6 +362,23 @@ pub(crate) unsafe fn read_float(p: *const Value) -> f64 {
     unsafe { std::ptr::read_volatile((p as *const f64).add(1)) }
 }
 
+/// Reads the payload word of a value whatever its type, as `read_value`
+/// reads it: a pointer's address, a number's bits, or for nil and
+/// booleans whatever the slot last held there. A numeric `for` loop reads
+/// its counters this way without testing their tags: they are numbers
+/// unless `debug.setlocal` changed them, and then the loop runs on their
+/// bits as the reference's does, writing whole values back (so that no
+/// value of another type is made from those bits).
+///
+/// # Safety
+/// `p` points at an initialised `Value`.
+#[inline(always)]
+pub(crate) unsafe fn read_payload(p: *const Value) -> u64 {
+    // SAFETY: an initialised 16-byte value (caller): its second word is
+    // readable; volatile, as in `read_value`.
+    unsafe { std::ptr::read_volatile((p as *const u64).add(1)) }
+}
+
 /// Reads a number as a float (`Int` converted), or `None` for any other
 /// type; `tag` is the value's tag word.
 ///

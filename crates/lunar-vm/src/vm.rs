@@ -23,12 +23,14 @@ use crate::meta::{
 };
 use crate::state::{EXTRA_STACK, F_FINISH, F_TAIL, State};
 use crate::table::Table;
-use crate::value::{TAG_FLOAT, TAG_INT, Value, read_as_float, read_float, read_int, read_tag};
+use crate::value::{
+    TAG_FLOAT, TAG_INT, Value, read_as_float, read_float, read_int, read_payload, read_tag,
+};
 use lunar_compile::{Instruction, OpCode, TagMethod};
 use std::cell::Cell;
 
-// FORLOOP writes the payload of integer slots alone: `Value` is
-// `repr(C, u64)`, 16 bytes, and an integer's payload is bytes 8..16.
+// FORLOOP reads its counters' payload words (`read_payload`): `Value` is
+// `repr(C, u64)`, 16 bytes, and a number's payload is bytes 8..16.
 const _: () = {
     assert!(std::mem::size_of::<Value>() == 16);
     let i = Value::Int(0x0102_0304_0506_0708);
@@ -1196,37 +1198,39 @@ impl State {
                     }
                     OpCode::ForLoop => {
                         let a = i.a();
+                        // The counters are read without testing their tags:
+                        // FORPREP left numbers of the step's type there
+                        // and the verifier proves that no instruction of
+                        // the loop writes them; only `debug.setlocal` can,
+                        // and then the loop goes on with the bits of what
+                        // it wrote, as the reference's does. Whole values
+                        // are written back, never a payload under a tag
+                        // that is not the loop's.
+                        let (ip, lp) = (reg_ptr!(a), reg_ptr!(a + 1));
                         match reg!(a + 2) {
                             Value::Int(step) => {
-                                // FORPREP left integers in the index and
-                                // count slots.
-                                if let (Value::Int(count), Value::Int(x)) = (reg!(a + 1), reg!(a))
-                                    && count as u64 > 0
-                                {
+                                // SAFETY: `ip`, `lp` point at initialised
+                                // values (`reg_ptr!`).
+                                let count = unsafe { read_payload(lp) };
+                                if count > 0 {
+                                    // SAFETY: as above.
+                                    let x = unsafe { read_payload(ip) } as i64;
                                     let idx = x.wrapping_add(step);
-                                    // SAFETY: both slots hold integers
-                                    // (just matched) and a `Value::Int`'s
-                                    // payload is its bytes 8..16 (checked
-                                    // at compile time, top of this file),
-                                    // so writing the payload alone leaves
-                                    // valid integers.
-                                    unsafe {
-                                        *(regs.add(a as usize + 1) as *mut i64).add(1) = count - 1;
-                                        *(regs.add(a as usize) as *mut i64).add(1) = idx;
-                                    }
+                                    set_int!(a + 1, (count - 1) as i64);
+                                    set_int!(a, idx);
                                     set_int!(a + 3, idx);
                                     pc -= i.bx() as usize;
                                     charge!(i.bx());
                                 }
                             }
                             Value::Float(step) => {
-                                let (ip, lp) = (reg_ptr!(a), reg_ptr!(a + 1));
-                                // FORPREP left floats in both slots, but
-                                // `debug.setlocal` can change them.
-                                if tag_at!(ip) != TAG_FLOAT || tag_at!(lp) != TAG_FLOAT {
-                                    continue;
-                                }
-                                let (idx, lim) = (flt_at!(ip), flt_at!(lp));
+                                // SAFETY: as above.
+                                let (idx, lim) = unsafe {
+                                    (
+                                        f64::from_bits(read_payload(ip)),
+                                        f64::from_bits(read_payload(lp)),
+                                    )
+                                };
                                 let idx = idx + step;
                                 if if step > 0.0 { idx <= lim } else { lim <= idx } {
                                     set_flt!(a, idx);
