@@ -654,9 +654,26 @@ impl State {
                         set_reg!(i.a() + 1, t);
                         if let (Value::Table(tt), Value::Str(s)) = (t, key) {
                             let v = tt.get_str(s);
-                            if !v.is_nil() || tt.metatable().is_none() {
+                            let Some(mt) = tt.metatable() else {
                                 set_reg!(i.a(), v);
                                 continue;
+                            };
+                            if !v.is_nil() {
+                                set_reg!(i.a(), v);
+                                continue;
+                            }
+                            // A method of an object's class: the
+                            // metatable's `__index` table has it. Read here,
+                            // as `get_str_miss` would find it first, without
+                            // that call (it was a tenth of a method call).
+                            if let Some(Value::Table(class)) =
+                                mt.fast_metamethod(TagMethod::Index, self.tm_names[0])
+                            {
+                                let v = class.get_str(s);
+                                if !v.is_nil() {
+                                    set_reg!(i.a(), v);
+                                    continue;
+                                }
                             }
                             save!();
                             match protect!(self.get_str_miss(tt, s, Some(ftop!()))?) {
