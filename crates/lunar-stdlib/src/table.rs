@@ -421,16 +421,16 @@ pub trait SortData {
     type Elem: Copy;
     /// The failure of an access or a comparison.
     type Err;
-    /// Element `i`.
-    fn get(&mut self, i: i64) -> Result<Self::Elem, Self::Err>;
+    /// Element `i`, which the engine then holds in slot `slot` (0..3):
+    /// the element it held there before is no longer used. (The Lua
+    /// adapters keep held values on the native stack, as the reference
+    /// does, so that a collection run by a comparator or a metamethod
+    /// sees them.)
+    fn get(&mut self, slot: usize, i: i64) -> Result<Self::Elem, Self::Err>;
     /// Sets element `i`.
     fn set(&mut self, i: i64, v: Self::Elem) -> Result<(), Self::Err>;
     /// Whether `a < b` in the order.
     fn less(&mut self, a: Self::Elem, b: Self::Elem) -> Result<bool, Self::Err>;
-    /// Keeps `v` alive in slot `slot` (0..3) while the engine holds it
-    /// across calls that may run a collection (the Lua adapter stores it
-    /// on the native stack, as the reference keeps such values there).
-    fn hold(&mut self, _slot: usize, _v: Self::Elem) {}
 }
 
 /// Why a sort ended early.
@@ -474,10 +474,9 @@ impl<'a, D: SortData> SortEngine<'a, D> {
         Ok(())
     }
 
+    #[inline(always)]
     fn get(&mut self, slot: usize, i: i64) -> Result<D::Elem, SortError<D::Err>> {
-        let v = self.d.get(i)?;
-        self.d.hold(slot, v);
-        Ok(v)
+        Ok(self.d.get(slot, i)?)
     }
 
     /// Sorts `a[lo..=up]`; `rnd` is 0 or a random number for pivot choice.
@@ -593,42 +592,86 @@ fn sort_random() -> u64 {
     n | 1
 }
 
-/// Adapts a Lua list and order function to the engine.
+/// Adapts a Lua list and the default order (`<`) to the engine.
 ///
 /// The values the engine holds live in the native frame's slots 3 to 5
 /// (above its two arguments), written there as they are taken, so that a
-/// collection run by a comparator or a metamethod sees them. Writing each
-/// one costs a store; keeping them aside and pushing all three before each
-/// call of the order function cost more than the call's own setup.
+/// collection run by an `__lt` metamethod sees them; the comparisons use
+/// the copies in registers.
 struct LuaSort<'s> {
     state: &'s mut State,
     a: Access,
-    /// The order function, or nil for `<`.
-    cmp: Value,
 }
 
 impl SortData for LuaSort<'_> {
     type Elem = Value;
     type Err = Error;
-    fn get(&mut self, i: i64) -> Result<Value, Error> {
-        self.a.get(self.state, i)
+    #[inline(always)]
+    fn get(&mut self, slot: usize, i: i64) -> Result<Value, Error> {
+        // A plain table's element is read here, not through `Access::get`:
+        // returned in a `Result` from a call, the value came back through
+        // memory, where LLVM reassembled its payload word from a byte and
+        // two 4-byte pieces just stored, a load the processor cannot
+        // forward (a stall on every comparison).
+        let v = match self.a.raw {
+            Some(t) => t.get_int(i),
+            None => self.state.index(self.a.v, Value::Int(i))?,
+        };
+        self.state.set_arg(HELD_SLOT + slot, v);
+        Ok(v)
     }
     fn set(&mut self, i: i64, v: Value) -> Result<(), Error> {
         self.a.set(self.state, i, v)
     }
+    #[inline(always)]
     fn less(&mut self, a: Value, b: Value) -> Result<bool, Error> {
-        if self.cmp.is_nil() {
-            return match (a, b) {
-                (Value::Int(x), Value::Int(y)) => Ok(x < y),
-                (Value::Str(x), Value::Str(y)) => Ok(x.as_bytes() < y.as_bytes()),
-                (Value::Float(x), Value::Float(y)) => Ok(x < y),
-                _ => self.state.less_than(a, b),
-            };
+        match (a, b) {
+            (Value::Int(x), Value::Int(y)) => Ok(x < y),
+            (Value::Str(x), Value::Str(y)) => Ok(x.as_bytes() < y.as_bytes()),
+            (Value::Float(x), Value::Float(y)) => Ok(x < y),
+            _ => self.state.less_than(a, b),
         }
-        self.state.call_truthy(self.cmp, &[a, b])
     }
-    fn hold(&mut self, slot: usize, v: Value) {
-        self.state.set_arg(HELD_SLOT + slot, v);
+}
+
+/// Adapts a Lua list and an order function to the engine.
+///
+/// An element is the number of the slot (0..3) that holds it: the values
+/// live only in the native frame's slots 3 to 5, where they are copied
+/// from the list, and from where the order function's arguments are
+/// copied (`State::call_truthy_args`). Handing them through Rust `Value`s
+/// instead had LLVM spill each in pieces that the 16-byte copy into the
+/// call could not read without a store-forwarding stall, once or twice a
+/// comparison.
+struct LuaSortBy<'s> {
+    state: &'s mut State,
+    a: Access,
+    /// The order function.
+    cmp: Value,
+}
+
+impl SortData for LuaSortBy<'_> {
+    type Elem = usize;
+    type Err = Error;
+    #[inline(always)]
+    fn get(&mut self, slot: usize, i: i64) -> Result<usize, Error> {
+        match self.a.raw {
+            Some(t) => self.state.copy_int_to_arg(t, i, HELD_SLOT + slot),
+            None => {
+                let v = self.state.index(self.a.v, Value::Int(i))?;
+                self.state.set_arg(HELD_SLOT + slot, v);
+            }
+        }
+        Ok(slot)
+    }
+    fn set(&mut self, i: i64, slot: usize) -> Result<(), Error> {
+        let v = self.state.arg(HELD_SLOT + slot);
+        self.a.set(self.state, i, v)
+    }
+    #[inline(always)]
+    fn less(&mut self, a: usize, b: usize) -> Result<bool, Error> {
+        self.state
+            .call_truthy_args(self.cmp, HELD_SLOT + a, HELD_SLOT + b)
     }
 }
 
@@ -652,8 +695,12 @@ fn table_sort(state: &mut State) -> Result<usize, Error> {
     }
     // The arguments, then the three held values (nil for now).
     state.set_top(HELD_SLOT + 2);
-    let mut d = LuaSort { state, a, cmp };
-    match SortEngine::new(&mut d).sort(1, n, 0) {
+    let r = if cmp.is_nil() {
+        SortEngine::new(&mut LuaSort { state, a }).sort(1, n, 0)
+    } else {
+        SortEngine::new(&mut LuaSortBy { state, a, cmp }).sort(1, n, 0)
+    };
+    match r {
         Ok(()) => Ok(0),
         Err(SortError::Order) => Err(state.error_str("invalid order function for sorting")),
         Err(SortError::Other(e)) => Err(e),
@@ -695,7 +742,7 @@ mod tests {
     impl<F: FnMut(i64, i64) -> bool> SortData for VecData<F> {
         type Elem = i64;
         type Err = ();
-        fn get(&mut self, i: i64) -> Result<i64, ()> {
+        fn get(&mut self, _slot: usize, i: i64) -> Result<i64, ()> {
             assert!(
                 i >= 1 && (i as usize) < self.a.len(),
                 "index {i} outside the list"
@@ -846,5 +893,43 @@ mod tests {
             assert_eq!(r, Err(SortError::Order));
             assert_eq!(&d.a[1..], want);
         }
+    }
+
+    /// `table.sort` through both adapters: an order function (values
+    /// held in stack slots, collections running inside it, a proxy table
+    /// with metamethods, its errors) and the default order.
+    #[test]
+    fn sort_with_and_without_an_order_function() {
+        let mut st = crate::new_state();
+        let src = br#"
+            local t = {}
+            for i = 1, 3000 do t[i] = tostring(i * 7919 % 3001) .. "x" end
+            table.sort(t, function(a, b) collectgarbage("step", 0) return a > b end)
+            for i = 2, #t do assert(t[i - 1] >= t[i], i) end
+            local store = {5, 3, 8, 1, 9, 2}
+            local p = setmetatable({}, {__index = store, __newindex = store,
+                __len = function() return #store end})
+            table.sort(p, function(a, b) return a > b end)
+            assert(table.concat(store, ",") == "9,8,5,3,2,1")
+            table.sort(p)
+            assert(table.concat(store, ",") == "1,2,3,5,8,9")
+            local u = {4, 1, 3, 2}
+            table.sort(u, function(a, b) if a < b then return 1 end end)
+            assert(table.concat(u, ",") == "1,2,3,4")
+            local ok, e = pcall(table.sort, {3, 2, 1}, function() error("boom", 0) end)
+            assert(not ok and e == "boom")
+            ok, e = pcall(table.sort, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+                function() return true end)
+            assert(not ok and e:find("invalid order function"))
+            local f = {3.5, 1, 2.25, -1, 1e10}
+            table.sort(f)
+            assert(table.concat(f, ",") == "-1,1,2.25,3.5,10000000000.0")
+            return "done"
+        "#;
+        let r = st.do_string(b"=sort", src).map_err(|e| e.message);
+        assert!(
+            matches!(r.as_deref(), Ok([Value::Str(s)]) if s.as_bytes() == b"done"),
+            "{r:?}"
+        );
     }
 }

@@ -632,10 +632,16 @@ impl State {
         let at = self.th.high_water().max(self.th.top);
         self.ensure_stack(at + args.len() + 1 + MIN_STACK)?;
         self.th.stack[at] = f;
-        // Not copy_from_slice: the few arguments of a call are cheaper to
-        // move one by one than through a call to memmove (table.sort's
-        // comparator calls come here for every comparison).
-        crate::value::copy_values(&mut self.th.stack[at + 1..at + 1 + args.len()], args);
+        // Word by word, not copy_from_slice: the few arguments of a call
+        // move faster one by one than through a call to memmove, and the
+        // caller has often just written them from registers as two words
+        // (or in smaller pieces), which a 16-byte load could not take
+        // from the store buffer: it would stall until the stores retire.
+        let dst = &mut self.th.stack[at + 1..at + 1 + args.len()];
+        for (d, a) in dst.iter_mut().zip(args) {
+            // SAFETY: `a` is a reference to an initialised value.
+            *d = unsafe { crate::value::read_value(a) };
+        }
         self.th.top = at + 1 + args.len();
         Ok(at)
     }
@@ -663,14 +669,19 @@ impl State {
     /// Allocates nothing.
     pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
         if self.th.frames.is_empty() {
-            return self
-                .pcall_host(f, args, None)
-                .map(|r| r.first().copied().unwrap_or(Value::Nil));
+            // One result is wanted, so exactly one is left, at `at`.
+            let (at, _) = self.host_call(f, args, None, 1)?;
+            // SAFETY: a stack slot: an initialised value.
+            return Ok(unsafe { crate::value::read_value(&self.th.stack[at]) });
         }
         let saved = self.th.top;
         let at = self.push_call(f, args)?;
         let r = self.call_at(at, 1);
-        let v = self.th.stack[at];
+        // Read as two words: the callee's return has just written it so,
+        // and a 16-byte load of it would stall (see `read_value`).
+        // SAFETY: after a call that wanted one result, slot `at` holds it
+        // (nil when there was none): an initialised value.
+        let v = unsafe { crate::value::read_value(&self.th.stack[at]) };
         self.th.top = saved;
         r.map(|_| v)
     }
@@ -694,6 +705,64 @@ impl State {
         let t = r.is_ok() && unsafe { crate::value::read_truthy(&self.th.stack[at]) };
         self.th.top = saved;
         r.map(|_| t)
+    }
+    /// Calls `f` with the running native function's stack slots `a` and
+    /// `b` (1-based, as arguments are numbered; a slot at or above the top
+    /// counts as nil) as its two arguments, and returns whether its first
+    /// result is true: [`State::call_truthy`] for an order function called
+    /// many times on values the native keeps on its stack (`table.sort`'s,
+    /// with [`State::copy_int_to_arg`]).
+    ///
+    /// The arguments move from slot to slot word by word and never pass
+    /// through the caller's registers: a value handed over as a Rust
+    /// `Value` was spilled by LLVM in 8+1+4+4-byte pieces (the tag word,
+    /// then a boolean's byte and the rest), and the 16-byte load that
+    /// copied it into the call stalled, its data not forwardable from the
+    /// store buffer; that stall was most of a comparison's extra cost
+    /// over the reference.
+    pub fn call_truthy_args(&mut self, f: Value, a: usize, b: usize) -> Result<bool, Error> {
+        let top = self.th.top;
+        let base = self.native_base();
+        let (ia, ib) = (base + a.max(1) - 1, base + b.max(1) - 1);
+        if self.th.frames.is_empty() || a == 0 || b == 0 || ia >= top || ib >= top {
+            let slot = |st: &Self, n: usize| if n == 0 { Value::Nil } else { st.arg(n) };
+            let (x, y) = (slot(self, a), slot(self, b));
+            return self.call_truthy(f, &[x, y]);
+        }
+        let at = self.th.high_water().max(top);
+        self.ensure_stack(at + 3 + MIN_STACK)?;
+        let s = &mut self.th.stack;
+        // SAFETY: `ia` and `ib` are below the top, so within the stack,
+        // and every slot there holds an initialised value.
+        let (x, y) = unsafe {
+            (
+                crate::value::read_value(&s[ia]),
+                crate::value::read_value(&s[ib]),
+            )
+        };
+        s[at] = f;
+        s[at + 1] = x;
+        s[at + 2] = y;
+        self.th.top = at + 3;
+        let r = self.call_at(at, 1);
+        // SAFETY: after a call that wanted one result, slot `at` holds it
+        // (nil when there was none): an initialised value.
+        let t = r.is_ok() && unsafe { crate::value::read_truthy(&self.th.stack[at]) };
+        self.th.top = top;
+        r.map(|_| t)
+    }
+    /// Stores `t[i]` (raw, without metamethods) in the running native
+    /// function's stack slot `n` (1-based; nothing happens for a slot at
+    /// or above the top), as `set_arg(n, t.get_int(i))` does, copying the
+    /// value from the table to the slot in memory (see
+    /// [`State::call_truthy_args`] for why it never goes through a Rust
+    /// `Value` of the caller's).
+    #[inline]
+    pub fn copy_int_to_arg(&mut self, t: Gc<Table>, i: i64, n: usize) {
+        let idx = self.native_base() + n - 1;
+        if n >= 1 && idx < self.th.top {
+            self.th.stack[idx] = t.get_int(i);
+        }
     }
     /// Calls `f` with `args` and pushes `wanted` of its results (all for
     /// -1) on the running native frame; returns how many it pushed. A
@@ -747,6 +816,24 @@ impl State {
         args: &[Value],
         handler: Option<Value>,
     ) -> Result<Vec<Value>, Error> {
+        let (at, n) = self.host_call(f, args, handler, -1)?;
+        Ok(self.th.stack[at..at + n].to_vec())
+    }
+
+    /// `pcall_host` keeping `wanted` results (all for -1), which it leaves
+    /// in the stack slots it returns (first slot, count), above the top it
+    /// resets: the caller reads them at once, before anything can run and
+    /// overwrite them. `call1` from the host so takes its one value without
+    /// the vector the others return (an allocation and a free were a fifth
+    /// of a Rust→Lua call), and reads it word by word (`read_value`).
+    #[inline]
+    fn host_call(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        handler: Option<Value>,
+        wanted: i32,
+    ) -> Result<(usize, usize), Error> {
         fn host(_: &mut State) -> Result<usize, Error> {
             Ok(0)
         }
@@ -770,7 +857,9 @@ impl State {
         // A panic is a bug of the VM or of a native function: it is caught
         // here, reported as an error, and the state refuses further use.
         let r = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.pcall(f, args, handler)
+            let at = self.push_call(f, args)?;
+            self.pcall_at(at, wanted, handler)?;
+            Ok((at, self.th.top - at))
         })) {
             Ok(r) => r,
             Err(p) => {
