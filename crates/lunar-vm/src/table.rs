@@ -11,7 +11,8 @@
 //! "full", counting nodes as the reference does (`used` against
 //! `hash_nodes`), the table is rehashed with the array size chosen by
 //! `compute_sizes`. (The node storage is larger than the reference's node
-//! count: open addressing needs free slots; it is kept under 3/4 full.)
+//! count: open addressing needs free slots; it is kept at most 3/4 full.
+//! A node is 24 bytes, as the reference's: see `Node`.)
 //!
 //! # Removal and `next`
 //! Assigning nil to an existing key keeps the key in its slot, so that
@@ -58,9 +59,10 @@
 use crate::gc::{Gc, Heap, Marker, Trace, header_of};
 use crate::number::float_to_int_exact;
 use crate::string::LuaStr;
-use crate::value::Value;
+use crate::value::{TAG_NIL, Value};
 use lunar_compile::TagMethod;
 use std::cell::UnsafeCell;
+use std::mem::MaybeUninit;
 use std::ptr::NonNull;
 
 /// Why a key cannot be stored.
@@ -94,15 +96,86 @@ enum Key {
     Dead(usize),
 }
 
+/// A hash slot in 24 bytes (the reference's node size): the key's and the
+/// value's tags share a word, then the key's payload word and the value's.
+/// (A `Key` and a `Value` side by side took 32 bytes: each has a tag word
+/// of its own. Small records, `{x = 1, y = 2, z = 3}`, are mostly hash
+/// storage, so the node's size is most of their memory.)
+///
+/// The tags are `Value` tag words (`repr(C, u64)`: small variant numbers,
+/// so they fit in 32 bits) and a payload is a `Value`'s second word as it
+/// was, initialised or not (a nil's payload is not; a boolean's is one
+/// byte). Invariant: a live key's (`ktag`, `kpay`) and the (`vtag`,
+/// `vpay`) pair are always the two words of one valid `Value`: they are
+/// written only by `set_key`/`set_val` from a `Value` (or as `EMPTY_NODE`,
+/// whose value is nil), so `join` may put them back together.
 #[derive(Clone, Copy)]
+#[repr(C)]
 struct Node {
-    key: Key,
-    val: Value,
+    /// The key: a `Value` tag (a live key), `KEY_EMPTY` or `KEY_DEAD`.
+    ktag: u32,
+    /// The value's tag.
+    vtag: u32,
+    /// The key's payload (a dead key's: its address).
+    kpay: MaybeUninit<u64>,
+    /// The value's payload.
+    vpay: MaybeUninit<u64>,
+}
+
+/// `Node::ktag` of a free slot: nil's tag, which no key has.
+const KEY_EMPTY: u32 = TAG_NIL as u32;
+/// `Node::ktag` of a dead key: not a `Value` tag (those are variant
+/// numbers, below a dozen).
+const KEY_DEAD: u32 = u32::MAX;
+
+/// The two words of a `Value` (its `repr(C, u64)` layout), the payload
+/// kept as it is, initialised or not.
+#[derive(Clone, Copy)]
+#[repr(C)]
+struct RawValue {
+    tag: u64,
+    pay: MaybeUninit<u64>,
+}
+
+const _: () = assert!(
+    std::mem::size_of::<RawValue>() == std::mem::size_of::<Value>()
+        && std::mem::align_of::<RawValue>() == std::mem::align_of::<Value>()
+        && std::mem::size_of::<Node>() == 24
+);
+
+/// A value's tag (narrowed to 32 bits) and payload word.
+#[inline(always)]
+fn split(v: Value) -> (u32, MaybeUninit<u64>) {
+    // SAFETY: `Value` is `repr(C, u64)`: an initialised tag word, then the
+    // payload word, 16 bytes, as `RawValue` (same size and alignment,
+    // checked above), whose payload may hold uninitialised bytes.
+    let r = unsafe { std::mem::transmute::<Value, RawValue>(v) };
+    debug_assert!(r.tag < KEY_DEAD as u64);
+    (r.tag as u32, r.pay)
+}
+
+/// The value `split` took apart.
+///
+/// # Safety
+/// `tag` and `pay` are what `split` returned for one value.
+#[inline(always)]
+unsafe fn join(tag: u32, pay: MaybeUninit<u64>) -> Value {
+    // SAFETY: the two words of a valid `Value`, unchanged (caller): the
+    // tag word (a variant number, which fits in 32 bits) and its payload,
+    // initialised wherever that variant's payload is.
+    unsafe {
+        std::mem::transmute::<RawValue, Value>(RawValue {
+            tag: tag as u64,
+            pay,
+        })
+    }
 }
 
 const EMPTY_NODE: Node = Node {
-    key: Key::Empty,
-    val: Value::Nil,
+    ktag: KEY_EMPTY,
+    vtag: TAG_NIL as u32,
+    kpay: MaybeUninit::uninit(),
+    vpay: MaybeUninit::uninit(),
 };
 
 /// `Parts::storage`: the parts own their hash storage.
@@ -127,7 +200,7 @@ const NODE_SIZE: usize = std::mem::size_of::<Node>();
 /// Minimum hash storage once a hash part exists: two slots hold one key
 /// under the 3/4 load bound. Small objects (`{k = v}`) are common, and
 /// their node storage is what a traversal of many of them misses in the
-/// cache: 2 slots are 64 bytes, one line.
+/// cache: 2 slots are 48 bytes (a `Node` is 24).
 const MIN_NODES: usize = 2;
 
 struct Parts {
@@ -273,12 +346,16 @@ fn norm_key(k: Value) -> Value {
     k
 }
 
-/// The power-of-two slot count for `n` keys at a load of at most 3/4.
+/// The power-of-two slot count for `n` keys at a load of at most 3/4: the
+/// smallest `p` with `4n <= 3p`, the bound `set_hash` grows at (so a table
+/// made for 3 keys, as `{a = 1, b = 2, c = 3}`, gets the 4 slots that one
+/// filled key by key ends with, not 8). It is more than `n`, so a probe
+/// sequence always meets a free slot.
 fn hash_size_for(n: usize) -> usize {
     if n == 0 {
         return 0;
     }
-    let need = n + n / 3 + 1;
+    let need = (4 * n).div_ceil(3);
     need.next_power_of_two().max(MIN_NODES)
 }
 
@@ -468,10 +545,12 @@ impl Parts {
         let mut h = mix(i as u64) as usize & mask;
         loop {
             let n = &self.nodes()[h];
-            match n.key {
-                Key::Live(Value::Int(k)) if k == i => return n.val,
-                Key::Empty => return Value::Nil,
-                _ => {}
+            // SAFETY: an integer's payload is a whole word.
+            if unsafe { n.holds_word(Value::Int(i)) } {
+                return n.val();
+            }
+            if n.is_free() {
+                return Value::Nil;
             }
             h = (h + 1) & mask;
         }
@@ -487,7 +566,9 @@ impl Parts {
     /// compare by address; the length is read only on a mismatch).
     #[inline(always)]
     fn holds_str(n: &Node, s: LuaStr) -> bool {
-        matches!(n.key, Key::Live(Value::Str(k)) if k.ptr_eq(&s) || (!s.is_short() && k == s))
+        // SAFETY: a string's payload is a whole word (its address).
+        let same = unsafe { n.holds_word(Value::Str(s)) };
+        same || (!s.is_short() && matches!(n.key(), Key::Live(Value::Str(k)) if k == s))
     }
 
     /// The value of string key `s`. The first probe is inline (it finds
@@ -505,9 +586,9 @@ impl Parts {
         // two long and `h` is masked by its length minus one.
         let n = unsafe { self.nodes().get_unchecked(h) };
         if Self::holds_str(n, s) {
-            return n.val;
+            return n.val();
         }
-        if let Key::Empty = n.key {
+        if n.is_free() {
             return Value::Nil;
         }
         self.get_str_probe(s, h)
@@ -517,7 +598,7 @@ impl Parts {
     #[inline(never)]
     fn get_str_probe(&self, s: LuaStr, h: usize) -> Value {
         match self.str_slot_after(s, h) {
-            Some(i) => self.nodes()[i].val,
+            Some(i) => self.nodes()[i].val(),
             None => Value::Nil,
         }
     }
@@ -535,7 +616,7 @@ impl Parts {
             if Self::holds_str(n, s) {
                 return Some(h);
             }
-            if let Key::Empty = n.key {
+            if n.is_free() {
                 return None;
             }
         }
@@ -556,7 +637,7 @@ impl Parts {
         if Self::holds_str(n, s) {
             return Self::replace_val(n, v);
         }
-        if let Key::Empty = n.key {
+        if n.is_free() {
             return false;
         }
         self.replace_str_probe(s, h, v)
@@ -575,10 +656,10 @@ impl Parts {
     /// bring the key back, which `set` does); reports whether it did.
     #[inline(always)]
     fn replace_val(n: &mut Node, v: Value) -> bool {
-        if n.val.is_nil() {
+        if n.val_is_nil() {
             return false;
         }
-        n.val = v;
+        n.set_val(v);
         true
     }
 
@@ -591,11 +672,11 @@ impl Parts {
         let mask = self.node_len() - 1;
         let mut i = h as usize & mask;
         loop {
-            match &self.nodes()[i].key {
+            match self.nodes()[i].key() {
                 // The searched key on the left: comparing two distinct
                 // strings reads the left one's length (is it long?), and
                 // the searched key is the one in the cache.
-                Key::Live(nk) if key_eq(k, nk) => return Some(i),
+                Key::Live(nk) if key_eq(k, &nk) => return Some(i),
                 Key::Empty => return None,
                 _ => {}
             }
@@ -618,9 +699,9 @@ impl Parts {
         // back forever.
         let mut dead = None;
         for _ in 0..self.node_len() {
-            match &self.nodes()[i].key {
-                Key::Live(nk) if key_eq(nk, k) => return Some(i),
-                Key::Dead(a) if addr != 0 && *a == addr && dead.is_none() => dead = Some(i),
+            match self.nodes()[i].key() {
+                Key::Live(nk) if key_eq(&nk, k) => return Some(i),
+                Key::Dead(a) if addr != 0 && a == addr && dead.is_none() => dead = Some(i),
                 Key::Empty => break,
                 _ => {}
             }
@@ -631,7 +712,7 @@ impl Parts {
 
     fn get_generic(&self, k: &Value) -> Value {
         match self.find_slot(k, hash_value(k)) {
-            Some(i) => self.nodes()[i].val,
+            Some(i) => self.nodes()[i].val(),
             None => Value::Nil,
         }
     }
@@ -658,8 +739,8 @@ impl Parts {
     fn replace_slot(&mut self, k: &Value, h: u64, v: Value) -> bool {
         if let Some(i) = self.find_slot(k, h) {
             let n = &mut self.nodes_mut()[i];
-            if !n.val.is_nil() {
-                n.val = v;
+            if !n.val_is_nil() {
+                n.set_val(v);
                 return true;
             }
         }
@@ -672,8 +753,8 @@ impl Parts {
             let n = &mut self.nodes_mut()[i];
             // A removed key coming back to life may be a metamethod cached
             // as absent.
-            let revived = !v.is_nil() && n.val.is_nil();
-            n.val = v;
+            let revived = !v.is_nil() && n.val_is_nil();
+            n.set_val(v);
             if revived {
                 self.absent = 0;
             }
@@ -703,12 +784,21 @@ impl Parts {
 
     /// Puts a key known to be absent into a free slot.
     fn insert_new(&mut self, k: Key, h: u64, v: Value) {
+        self.place(Node::new(k, v), h);
+    }
+
+    /// Puts a slot's contents, whose key is absent and hashes to `h`, into
+    /// the first free slot of its probe sequence: a rehash moves slots
+    /// whole, without taking their keys and values apart.
+    #[inline(always)]
+    fn place(&mut self, node: Node, h: u64) {
         let mask = self.node_len() - 1;
+        let nodes = self.nodes_mut();
         let mut i = h as usize & mask;
         loop {
-            let n = &mut self.nodes_mut()[i];
-            if let Key::Empty = n.key {
-                *n = Node { key: k, val: v };
+            let n = &mut nodes[i];
+            if n.is_free() {
+                *n = node;
                 self.used += 1;
                 return;
             }
@@ -730,8 +820,8 @@ impl Parts {
         let old = self.set_nodes(vec![EMPTY_NODE; size].into_boxed_slice());
         self.used = 0;
         for n in old.iter() {
-            if !matches!(n.key, Key::Empty) {
-                self.insert_new(n.key, hash_key(&n.key), n.val);
+            if !n.is_free() {
+                self.place(*n, hash_key(&n.key()));
             }
         }
     }
@@ -753,9 +843,9 @@ impl Parts {
         let in_use = ints; // values in the array part
         let mut live = 0; // live keys in the hash part
         for n in self.nodes().iter() {
-            if !n.val.is_nil() {
+            if !n.val_is_nil() {
                 live += 1;
-                if let Key::Live(k) = &n.key
+                if let Key::Live(k) = &n.key()
                     && let Some(b) = array_bucket(k)
                 {
                     nums[b] += 1;
@@ -824,14 +914,14 @@ impl Parts {
                 self.insert_new(Key::Live(Value::Int(i)), mix(i as u64), v);
             }
             for n in old.iter() {
-                if n.val.is_nil() {
+                if n.val_is_nil() {
                     continue;
                 }
-                let Key::Live(k) = n.key else { continue };
+                let Key::Live(k) = n.key() else { continue };
                 if let Value::Int(i) = k {
                     let u = (i as u64).wrapping_sub(1);
                     if u < asize as u64 {
-                        self.arr[u as usize] = n.val;
+                        self.arr[u as usize] = n.val();
                         continue;
                     }
                 }
@@ -839,7 +929,7 @@ impl Parts {
                     // Only when resizing by hand; charged below.
                     self.grow_nodes_to((2 * self.node_len()).max(MIN_NODES));
                 }
-                self.insert_new(n.key, hash_value(&k), n.val);
+                self.place(*n, hash_value(&k));
             }
         }
         heap.charge(self.storage_bytes() as isize - before as isize);
@@ -939,10 +1029,10 @@ impl Parts {
             }
         }
         for n in self.nodes()[start.saturating_sub(alen)..].iter() {
-            if !n.val.is_nil()
-                && let Key::Live(k) = n.key
+            if !n.val_is_nil()
+                && let Key::Live(k) = n.key()
             {
-                return Ok(Some((k, n.val)));
+                return Ok(Some((k, n.val())));
             }
         }
         Ok(None)
@@ -966,12 +1056,12 @@ impl Parts {
             return;
         }
         for n in self.nodes_mut().iter_mut() {
-            let Key::Live(k) = n.key else { continue };
-            if n.val.is_nil() {
+            let Key::Live(k) = n.key() else { continue };
+            if n.val_is_nil() {
                 // A removed entry must not keep its key's object alive.
                 let a = object_addr(&k);
                 if a != 0 {
-                    n.key = Key::Dead(a);
+                    n.set_key(Key::Dead(a));
                 }
                 continue;
             }
@@ -987,10 +1077,10 @@ impl Parts {
             }
             if mode & WEAK_VALUES == 0 {
                 if mode & WEAK_KEYS == 0 || m.is_marked(k) {
-                    m.mark_value(n.val);
+                    m.mark_value(n.val());
                 }
                 // (else an ephemeron: the value waits for its key)
-            } else if let Value::Str(s) = n.val {
+            } else if let Value::Str(s) = n.val() {
                 s.mark(m);
             }
         }
@@ -1078,9 +1168,9 @@ impl Table {
             *v = map(*v, Place::Arr(i as u32))?;
         }
         for (i, n) in nodes.iter_mut().enumerate() {
-            if let Key::Live(k) = n.key {
-                n.key = Key::Live(map(k, Place::Key(i as u32))?);
-                n.val = map(n.val, Place::Val(i as u32))?;
+            if let Key::Live(k) = n.key() {
+                n.set_key(Key::Live(map(k, Place::Key(i as u32))?));
+                n.set_val(map(n.val(), Place::Val(i as u32))?);
             }
         }
         Ok(TableImage {
@@ -1160,7 +1250,7 @@ impl Table {
     pub(crate) fn patch(&self, place: Place, v: Value) {
         self.with(|p| match place {
             Place::Arr(i) => p.arr[i as usize] = v,
-            Place::Val(i) => p.nodes_mut()[i as usize].val = v,
+            Place::Val(i) => p.nodes_mut()[i as usize].set_val(v),
             Place::Key(_) => unreachable!("image keys are never patched"),
         })
     }
@@ -1253,31 +1343,25 @@ impl Table {
             {
                 return false;
             }
-            let k = Value::Str(key);
             let mask = p.node_len() - 1;
+            let nodes = p.nodes_mut();
             let mut i = key.hash() as usize & mask;
             loop {
-                let n = &mut p.nodes_mut()[i];
-                match n.key {
-                    Key::Empty => {
-                        *n = Node {
-                            key: Key::Live(k),
-                            val: value,
-                        };
-                        p.used += 1;
+                let n = &mut nodes[i];
+                if n.is_free() {
+                    *n = Node::new(Key::Live(Value::Str(key)), value);
+                    p.used += 1;
+                    p.absent = 0;
+                    return true;
+                }
+                if Parts::holds_str(n, key) {
+                    // A removed key may come back (as in set_hash).
+                    let revived = n.val_is_nil();
+                    n.set_val(value);
+                    if revived {
                         p.absent = 0;
-                        return true;
                     }
-                    Key::Live(nk) if key_eq(&k, &nk) => {
-                        // A removed key may come back (as in set_hash).
-                        let revived = n.val.is_nil();
-                        n.val = value;
-                        if revived {
-                            p.absent = 0;
-                        }
-                        return true;
-                    }
-                    _ => {}
+                    return true;
                 }
                 i = (i + 1) & mask;
             }
@@ -1462,7 +1546,7 @@ impl Table {
         let need = self.with(|p| {
             let short = p.used as usize + n > p.hash_nodes()
                 || (p.used as usize + n) * 4 > p.node_len() * 3;
-            short.then(|| p.nodes().iter().filter(|x| !x.val.is_nil()).count() + n)
+            short.then(|| p.nodes().iter().filter(|x| !x.val_is_nil()).count() + n)
         });
         if let Some(nhash) = need {
             let narray = self.array_size();
@@ -1474,7 +1558,7 @@ impl Table {
     pub fn count(&self) -> usize {
         self.with(|p| {
             p.arr.iter().filter(|v| !v.is_nil()).count()
-                + p.nodes().iter().filter(|n| !n.val.is_nil()).count()
+                + p.nodes().iter().filter(|n| !n.val_is_nil()).count()
         })
     }
 
@@ -1490,14 +1574,14 @@ impl Table {
         self.with(|p| {
             let mut changed = false;
             for n in p.nodes().iter() {
-                if n.val.is_nil() {
+                if n.val_is_nil() {
                     continue;
                 }
-                if let Key::Live(k) = n.key
+                if let Key::Live(k) = n.key()
                     && m.is_marked(k)
-                    && !m.is_marked(n.val)
+                    && !m.is_marked(n.val())
                 {
-                    m.mark_value(n.val);
+                    m.mark_value(n.val());
                     changed = true;
                 }
             }
@@ -1518,12 +1602,12 @@ impl Table {
                 }
             }
             for n in p.nodes_mut().iter_mut() {
-                if !n.val.is_nil() && !m.is_marked(n.val) {
-                    n.val = Value::Nil;
-                    if let Key::Live(k) = n.key {
+                if !n.val_is_nil() && !m.is_marked(n.val()) {
+                    n.set_val(Value::Nil);
+                    if let Key::Live(k) = n.key() {
                         let a = object_addr(&k);
                         if a != 0 {
-                            n.key = Key::Dead(a);
+                            n.set_key(Key::Dead(a));
                         }
                     }
                 }
@@ -1540,19 +1624,105 @@ impl Table {
                 return;
             }
             for n in p.nodes_mut().iter_mut() {
-                if let Key::Live(Value::Str(s)) = n.key
-                    && !n.val.is_nil()
+                if let Key::Live(Value::Str(s)) = n.key()
+                    && !n.val_is_nil()
                 {
                     m.mark_leaf(s.0);
-                } else if let Key::Live(k) = n.key
-                    && !n.val.is_nil()
+                } else if let Key::Live(k) = n.key()
+                    && !n.val_is_nil()
                     && !m.is_marked(k)
                 {
-                    n.val = Value::Nil;
-                    n.key = Key::Dead(object_addr(&k));
+                    n.set_val(Value::Nil);
+                    n.set_key(Key::Dead(object_addr(&k)));
                 }
             }
         })
+    }
+}
+
+// The last impl block of the module: impl blocks are numbered in the order
+// they appear, and the numbers go into the other impls' symbol names, which
+// the CLI's layout list (`lunar-cli/layout/hot-functions.txt`) names.
+impl Node {
+    /// A slot holding key `k` and value `v`.
+    #[inline(always)]
+    fn new(k: Key, v: Value) -> Node {
+        let mut n = EMPTY_NODE;
+        n.set_key(k);
+        n.set_val(v);
+        n
+    }
+
+    /// The key.
+    #[inline(always)]
+    fn key(&self) -> Key {
+        match self.ktag {
+            KEY_EMPTY => Key::Empty,
+            // SAFETY: a dead key's payload is its address, written whole
+            // by `set_key`.
+            KEY_DEAD => Key::Dead(unsafe { self.kpay.assume_init() } as usize),
+            // SAFETY: a live key's tag and payload are `split` of the key
+            // (`Node`'s invariant).
+            t => Key::Live(unsafe { join(t, self.kpay) }),
+        }
+    }
+
+    /// Whether the key has the tag and the payload word of `k`, a value
+    /// whose payload is one whole word (an integer, a float by its bits,
+    /// any object by its address). A tag test and a word test, without
+    /// the dead- and free-key cases `key` tells apart: the fast test of
+    /// integer keys and of interned strings.
+    ///
+    /// # Safety
+    /// `k` is neither nil nor a boolean (the variants whose payload word
+    /// is not initialised whole).
+    #[inline(always)]
+    unsafe fn holds_word(&self, k: Value) -> bool {
+        let (tag, pay) = split(k);
+        // SAFETY: the payloads are read only when the key has `k`'s tag,
+        // hence is a live key of `k`'s variant, whose payload word is
+        // initialised whole (caller), in the node as in `pay`.
+        self.ktag == tag && unsafe { self.kpay.assume_init() == pay.assume_init() }
+    }
+
+    /// Whether the slot is free (ends a probe sequence).
+    #[inline(always)]
+    fn is_free(&self) -> bool {
+        self.ktag == KEY_EMPTY
+    }
+
+    #[inline(always)]
+    fn set_key(&mut self, k: Key) {
+        match k {
+            Key::Empty => self.ktag = KEY_EMPTY,
+            Key::Dead(a) => {
+                self.ktag = KEY_DEAD;
+                self.kpay = MaybeUninit::new(a as u64);
+            }
+            Key::Live(v) => {
+                debug_assert!(!v.is_nil(), "a nil key would read as a free slot");
+                (self.ktag, self.kpay) = split(v);
+            }
+        }
+    }
+
+    /// The value (nil for a removed entry or a free slot).
+    #[inline(always)]
+    fn val(&self) -> Value {
+        // SAFETY: the value's tag and payload are `split` of one value
+        // (`Node`'s invariant).
+        unsafe { join(self.vtag, self.vpay) }
+    }
+
+    /// Whether the value is nil (a tag test alone).
+    #[inline(always)]
+    fn val_is_nil(&self) -> bool {
+        self.vtag == TAG_NIL as u32
+    }
+
+    #[inline(always)]
+    fn set_val(&mut self, v: Value) {
+        (self.vtag, self.vpay) = split(v);
     }
 }
 

@@ -551,3 +551,80 @@ fn reserve_makes_room_once() {
     assert_eq!(t.with(|p| (p.node_len(), p.hlog)), room);
     assert_eq!(t.count(), 22);
 }
+
+/// Every kind of key and value goes through a 24-byte node and comes back
+/// as it was (a boolean's one-byte payload, a float's bits, an object's
+/// address), by lookup and by `next`, through a growth of the hash part.
+#[test]
+fn nodes_keep_every_kind_of_key_and_value() {
+    let mut heap = Heap::new();
+    let t = heap.alloc(Table::new(0, 1));
+    let other = heap.alloc(Table::new(0, 0));
+    let sk = s(&mut heap, "key");
+    let sv = s(&mut heap, "value");
+    let pairs = [
+        (Value::Bool(true), Value::Bool(false)),
+        (Value::Bool(false), Value::Bool(true)),
+        (Value::Float(0.5), Value::Float(-0.0)),
+        (Value::Int(-3), Value::Int(i64::MIN)),
+        (sk, sv),
+        (
+            Value::LightUserData(0xdead),
+            Value::LightUserData(usize::MAX),
+        ),
+        (Value::Table(other), Value::Table(t)),
+        (Value::Int(i64::MAX), Value::Float(f64::INFINITY)),
+    ];
+    for (k, v) in pairs {
+        t.set(&mut heap, k, v).unwrap();
+    }
+    let same = |a: Value, b: Value| match (a, b) {
+        (Value::Float(x), Value::Float(y)) => x.to_bits() == y.to_bits(),
+        _ => a.raw_eq(&b),
+    };
+    for (k, v) in pairs {
+        assert!(same(t.get(k), v), "t[{k:?}]");
+    }
+    let mut seen = 0;
+    let mut k = Value::Nil;
+    while let Some((nk, nv)) = t.next(k).unwrap() {
+        let (_, v) = pairs.iter().find(|(pk, _)| pk.raw_eq(&nk)).unwrap();
+        assert!(same(nv, *v), "next: {nk:?}");
+        seen += 1;
+        k = nk;
+    }
+    assert_eq!(seen, pairs.len());
+    // A removed key reads as absent; its slot stays for `next`.
+    t.set(&mut heap, Value::Bool(false), Value::Nil).unwrap();
+    assert!(t.get(Value::Bool(false)).is_nil());
+    assert!(same(t.get(Value::Bool(true)), Value::Bool(false)));
+    assert!(t.next(Value::Bool(false)).is_ok());
+}
+
+/// The hash storage a table is made with holds its keys at a load of at
+/// most 3/4, and no more than that needs: 3 keys in 4 slots (as a table
+/// filled key by key has them), 4 in 8, 6 in 8, 7 in 16.
+#[test]
+fn hash_storage_for_a_count() {
+    for (n, slots) in [
+        (0, 0),
+        (1, 2),
+        (2, 4),
+        (3, 4),
+        (4, 8),
+        (6, 8),
+        (7, 16),
+        (12, 16),
+    ] {
+        assert_eq!(hash_size_for(n), slots, "{n} keys");
+        let t = Table::new(0, n);
+        assert_eq!(t.with(|p| p.node_len()), slots, "{n} keys");
+    }
+    let mut heap = Heap::new();
+    let t = heap.alloc(Table::new(0, 0));
+    for (i, name) in ["a", "b", "c"].into_iter().enumerate() {
+        let k = s(&mut heap, name);
+        t.set(&mut heap, k, Value::Int(i as i64)).unwrap();
+    }
+    assert_eq!(t.with(|p| p.node_len()), hash_size_for(3));
+}
