@@ -628,7 +628,19 @@ impl State {
                     }
                     OpCode::NewTable => {
                         let b = i.b();
-                        let nhash = if b > 0 { 1usize << (b - 1) } else { 0 };
+                        // B gives the constructor's field count rounded up to
+                        // a power of two, p: the count is in (p/2, p]. Small
+                        // tables are made for p fields (twice p slots, kept
+                        // under 3/4 full), so that none grows while its
+                        // constructor runs; from 16 on, for 3p/4 (p slots):
+                        // a 10-field record then takes 16 slots, not 32, and
+                        // only a constructor of more than 3p/4 fields grows
+                        // once. (The reference sizes its node part p.)
+                        let nhash = match b {
+                            0 => 0,
+                            1..=4 => 1usize << (b - 1),
+                            _ => (1usize << (b - 1)) / 4 * 3,
+                        };
                         let mut narr = i.c() as usize;
                         if i.k() {
                             // SAFETY: NEWTABLE is followed by EXTRAARG.
