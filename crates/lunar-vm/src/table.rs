@@ -604,9 +604,36 @@ impl Parts {
     }
 
     /// The slot of string key `s` past slot `h` of its probe sequence, if
-    /// any (the out-of-line part of `get_str` and `replace_str`).
+    /// any (the out-of-line part of `get_str` and `replace_str`). An
+    /// interned key's probes compare addresses in a loop that calls
+    /// nothing, so that the probe functions save no registers on the way
+    /// in (a collision in a small record is common); a long key's take
+    /// the general loop, which may compare contents.
     #[inline(always)]
     fn str_slot_after(&self, s: LuaStr, mut h: usize) -> Option<usize> {
+        if !s.is_short() {
+            return self.long_str_slot_after(s, h);
+        }
+        let mask = self.node_mask();
+        loop {
+            h = (h + 1) & mask;
+            debug_assert!(h < self.node_len());
+            // SAFETY: as in `get_str`.
+            let n = unsafe { self.nodes().get_unchecked(h) };
+            // SAFETY: a string's payload is a whole word (its address).
+            if unsafe { n.holds_word(Value::Str(s)) } {
+                return Some(h);
+            }
+            if n.is_free() {
+                return None;
+            }
+        }
+    }
+
+    /// `str_slot_after` for a long (uninterned) key.
+    #[cold]
+    #[inline(never)]
+    fn long_str_slot_after(&self, s: LuaStr, mut h: usize) -> Option<usize> {
         let mask = self.node_mask();
         loop {
             h = (h + 1) & mask;
