@@ -2,9 +2,16 @@
 //! for Lunar (through the `lunar` crate and the VM's native API) and, with
 //! the `peers` feature, mlua (C Lua 5.4):
 //!
-//! - *Rust→Lua call*: Rust calls a Lua function `x -> x + 1` N times;
-//! - *Lua→Rust call*: a Lua loop calls a registered Rust function
-//!   `x -> x + 1` N times;
+//! - *Rust→Lua call (raw API)*: Rust calls a Lua function `x -> x + 1`
+//!   N times, Lunar through the VM's native API (`lunar::raw`, `call1`);
+//! - *Rust→Lua call (typed API)*: the same through the typed API users
+//!   call, `lunar::Function::call::<_, i64>` (mlua's typed
+//!   `Function::call::<i64>` on both rows: mlua has no other);
+//! - *Lua→Rust call (raw API)*: a Lua loop calls a Rust function
+//!   `x -> x + 1` N times, for Lunar a native of the VM's API;
+//! - *Lua→Rust call (typed API)*: the same with a typed Rust closure
+//!   (`lunar::State::create_function(|_, x: i64| ...)`; mlua's typed
+//!   `create_function` on both rows);
 //! - *userdata field set*: a Lua loop sets `u.x = i` N times on a userdata
 //!   whose `__newindex` is a Rust function that stores into the Rust data.
 //!
@@ -16,7 +23,13 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 /// The cases, in table order.
-pub const CASES: &[&str] = &["Rust→Lua call", "Lua→Rust call", "userdata field set"];
+pub const CASES: &[&str] = &[
+    "Rust→Lua call (raw API)",
+    "Rust→Lua call (typed API)",
+    "Lua→Rust call (raw API)",
+    "Lua→Rust call (typed API)",
+    "userdata field set",
+];
 
 /// One engine's median ns per operation for each case (`Err` explains a
 /// case that could not run).
@@ -77,7 +90,7 @@ pub fn markdown(rows: &[Row], n: u64, rounds: usize, machine: &str, date: &str) 
     );
     let _ = writeln!(
         s,
-        "- Cases: a Rust loop calling a Lua function `x -> x + 1`; a Lua loop calling a Rust function `x -> x + 1`; a Lua loop setting `u.x = i` on a userdata whose `__newindex` is a Rust function writing the Rust struct (Lunar: `State::new_userdata` with a metatable of natives; mlua: `UserData` with a `__newindex` meta method).\n"
+        "- Cases: a Rust loop calling a Lua function `x -> x + 1`, through Lunar's raw API (`lunar::raw` `call1`, no conversions) and through its typed API (`lunar::Function::call::<_, i64>`, what embedders call), mlua's typed `Function::call::<i64>` in both; a Lua loop calling a Rust function `x -> x + 1`, for Lunar a native of the raw API and a typed closure (`State::create_function(|_, x: i64| ...)`), mlua's typed `create_function` in both; a Lua loop setting `u.x = i` on a userdata whose `__newindex` is a Rust function writing the Rust struct (Lunar: `State::new_userdata` with a metatable of natives; mlua: `UserData` with a `__newindex` meta method).\n"
     );
     let _ = write!(s, "| case |");
     for r in rows {
@@ -149,6 +162,11 @@ const ADD1: &[u8] = b"return function(x) return x + 1 end";
 fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
     use lunar::Program;
     use lunar::raw::{StateExt, Value};
+    match case {
+        1 => return lunar_typed_call(n),
+        3 => return lunar_typed_function(n),
+        _ => {}
+    }
     let mut st = lunar::raw::new_state();
     let compile = |src: &[u8]| Program::compile("=boundary", src).map_err(|e| e.to_string());
     let want = n as i64;
@@ -167,7 +185,7 @@ fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
             }
             (t.elapsed(), acc)
         }
-        1 => {
+        2 => {
             let p = compile(CALL_LOOP)?;
             let f = st.new_native(lunar_add1, &[]);
             let t = Instant::now();
@@ -199,6 +217,56 @@ fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
     match got {
         Value::Int(x) if x == want => Ok(elapsed),
         other => Err(format!("the loop ended with {other:?}, not {want}")),
+    }
+}
+
+/// The Rust→Lua case through the typed API: `lunar::State` and
+/// `lunar::Function::call`, with the conversions of `i64` both ways.
+fn lunar_typed_call(n: u64) -> Result<Duration, String> {
+    let mut state = lunar::State::new();
+    let e = |e: lunar::Error| e.to_string();
+    let f: lunar::Function = state
+        .exec(
+            "=boundary",
+            std::str::from_utf8(ADD1).map_err(|e| e.to_string())?,
+        )
+        .map_err(e)?;
+    let mut acc = 0i64;
+    let t = Instant::now();
+    for _ in 0..n {
+        acc = f.call::<_, i64>(&mut state, acc).map_err(e)?;
+    }
+    let elapsed = t.elapsed();
+    if acc == n as i64 {
+        Ok(elapsed)
+    } else {
+        Err(format!("the loop ended with {acc}, not {n}"))
+    }
+}
+
+/// The Lua→Rust case through the typed API: a Rust closure made a Lua
+/// function by `lunar::State::create_function`.
+fn lunar_typed_function(n: u64) -> Result<Duration, String> {
+    let mut state = lunar::State::new();
+    let e = |e: lunar::Error| e.to_string();
+    let f = state.create_function(|_, x: i64| Ok(x + 1));
+    let chunk: lunar::Function = state
+        .exec(
+            "=boundary",
+            format!(
+                "return function(...) {} end",
+                std::str::from_utf8(CALL_LOOP).map_err(|e| e.to_string())?
+            ),
+        )
+        .map_err(e)?;
+    let want = n as i64;
+    let t = Instant::now();
+    let got = chunk.call::<_, i64>(&mut state, (f, want)).map_err(e)?;
+    let elapsed = t.elapsed();
+    if got == want {
+        Ok(elapsed)
+    } else {
+        Err(format!("the loop ended with {got}, not {want}"))
     }
 }
 
@@ -277,7 +345,7 @@ fn mlua_case(case: usize, n: u64) -> Result<Duration, String> {
     let e = |e: mlua::Error| e.to_string();
     let want = n as i64;
     let (elapsed, got) = match case {
-        0 => {
+        0 | 1 => {
             let f: Function = lua.load(ADD1).eval().map_err(e)?;
             let mut acc = 0i64;
             let t = Instant::now();
@@ -286,7 +354,7 @@ fn mlua_case(case: usize, n: u64) -> Result<Duration, String> {
             }
             (t.elapsed(), acc)
         }
-        1 => {
+        2 | 3 => {
             let f = lua.create_function(|_, x: i64| Ok(x + 1)).map_err(e)?;
             let chunk: Function = lua.load(CALL_LOOP).into_function().map_err(e)?;
             let t = Instant::now();
@@ -345,16 +413,20 @@ mod tests {
         let rows = vec![
             Row {
                 engine: "lunar",
-                ns: vec![Ok(20.0), Ok(30.0), Err("x".into())],
+                ns: vec![Ok(20.0), Ok(25.0), Ok(30.0), Ok(30.0), Err("x".into())],
             },
             Row {
                 engine: "mlua",
-                ns: vec![Ok(10.0), Ok(30.0), Ok(5.0)],
+                ns: vec![Ok(10.0), Ok(10.0), Ok(30.0), Ok(30.0), Ok(5.0)],
             },
         ];
         let md = markdown(&rows, 10, 1, "m", "d");
         assert!(
-            md.contains("| Rust→Lua call | 20.0 | 10.0 | 2.00 |"),
+            md.contains("| Rust→Lua call (raw API) | 20.0 | 10.0 | 2.00 |"),
+            "{md}"
+        );
+        assert!(
+            md.contains("| Rust→Lua call (typed API) | 25.0 | 10.0 | 2.50 |"),
             "{md}"
         );
         assert!(

@@ -805,6 +805,42 @@ impl State {
         self.th.top = saved;
         r.map(|_| out)
     }
+    /// [`State::pcall`] keeping exactly `N` results (missing ones are nil,
+    /// extra ones dropped, as a call statement adjusts them), returned in
+    /// an array: it allocates nothing, for the typed calls of an embedding
+    /// layer that know how many results they convert (`call1` is the
+    /// unprotected, handler-less case of `N = 1`).
+    pub fn pcall_n<const N: usize>(
+        &mut self,
+        f: Value,
+        args: &[Value],
+        handler: Option<Value>,
+    ) -> Result<[Value; N], Error> {
+        if self.th.frames.is_empty() {
+            // `N` results are wanted, so exactly `N` are left from `at`.
+            let (at, _) = self.host_call(f, args, handler, N as i32)?;
+            let s = &self.th.stack;
+            // SAFETY: stack slots `at..at + N` hold the call's results
+            // (nil where there were fewer): initialised values. Read word
+            // by word, as `call1` does (see `read_value`).
+            return Ok(std::array::from_fn(|i| unsafe {
+                crate::value::read_value(&s[at + i])
+            }));
+        }
+        let saved = self.th.top;
+        let at = self.push_call(f, args)?;
+        let r = self.pcall_at(at, N as i32, handler);
+        let out = if r.is_ok() {
+            let s = &self.th.stack;
+            // SAFETY: after a call that wanted `N` results, slots
+            // `at..at + N` hold them: initialised values.
+            std::array::from_fn(|i| unsafe { crate::value::read_value(&s[at + i]) })
+        } else {
+            [Value::Nil; N]
+        };
+        self.th.top = saved;
+        r.map(|_| out)
+    }
 
     /// A call from the host (no frame running): the host's own frame sits
     /// below the call, as the C function of the reference's standalone

@@ -19,8 +19,10 @@
 //!   `()` is none.
 
 use crate::error::{Error, Result};
+use crate::host;
 use crate::state::Ctx;
 use crate::value::{AnyUserData, Function, LuaString, Table, Thread, Value};
+use lunar_vm::Value as Raw;
 use std::collections::{BTreeMap, HashMap};
 use std::hash::{BuildHasher, Hash};
 
@@ -141,6 +143,92 @@ pub trait IntoLuaMulti {
     /// assert!(().into_lua_multi(&mut cx).unwrap().is_empty());
     /// ```
     fn into_lua_multi(self, cx: &mut Ctx<'_>) -> Result<MultiValue>;
+
+    /// Runs `body` with the values as the VM's values, kept alive (rooted)
+    /// while it runs: the arguments of a typed call. The tuples and single
+    /// values pass them in an array on the Rust stack, so that a call with
+    /// a few arguments allocates nothing; the default goes through
+    /// [`into_lua_multi`](IntoLuaMulti::into_lua_multi).
+    #[doc(hidden)]
+    fn with_raw_args<R>(
+        self,
+        cx: &mut Ctx<'_>,
+        body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+    ) -> Result<R>
+    where
+        Self: Sized,
+    {
+        let values = self.into_lua_multi(cx)?;
+        with_raw_slice(cx, &values, body)
+    }
+
+    /// Pushes the values on the running native function's stack, as the
+    /// results of a Rust function; how many. On an error nothing stays
+    /// pushed. The tuples and single values push them without a list;
+    /// the default goes through
+    /// [`into_lua_multi`](IntoLuaMulti::into_lua_multi).
+    #[doc(hidden)]
+    fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize>
+    where
+        Self: Sized,
+    {
+        let values = self.into_lua_multi(cx)?;
+        push_values(cx, &values)
+    }
+}
+
+/// Pushes `values` on the running native function's stack; on a failed
+/// conversion, takes back what it pushed.
+fn push_values(cx: &mut Ctx<'_>, values: &[Value]) -> Result<usize> {
+    let base = cx.vm.top();
+    for v in values {
+        match v.to_raw(cx.vm) {
+            Ok(raw) => cx.vm.push(raw),
+            Err(e) => {
+                cx.vm.set_top(base);
+                return Err(e);
+            }
+        }
+    }
+    Ok(values.len())
+}
+
+/// The running native function's arguments `1..=N` (nil past the `n` it
+/// got), all rooted before any is converted.
+fn stack_args<const N: usize>(cx: &mut Ctx<'_>, n: usize) -> [Value; N] {
+    let vm = &mut *cx.vm;
+    std::array::from_fn(|i| {
+        if i < n {
+            let raw = vm.arg(i + 1);
+            Value::from_raw(vm, raw)
+        } else {
+            Value::Nil
+        }
+    })
+}
+
+/// Runs `body` with the VM's values of `values` (which the caller keeps
+/// alive, so they stay rooted): on the Rust stack for up to 8 values, in
+/// a vector above that.
+fn with_raw_slice<R>(
+    cx: &mut Ctx<'_>,
+    values: &[Value],
+    body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+) -> Result<R> {
+    const SMALL: usize = 8;
+    if values.len() <= SMALL {
+        let mut buf = [Raw::Nil; SMALL];
+        for (b, v) in buf.iter_mut().zip(values) {
+            *b = v.to_raw(cx.vm)?;
+        }
+        body(cx, &buf[..values.len()])
+    } else {
+        let raw: Vec<Raw> = values
+            .iter()
+            .map(|v| v.to_raw(cx.vm))
+            .collect::<Result<_>>()?;
+        body(cx, &raw)
+    }
 }
 
 /// Converts several Lua values to a Rust value.
@@ -177,6 +265,25 @@ pub trait FromLuaMulti: Sized {
     /// ```
     fn from_lua_args(values: MultiValue, cx: &mut Ctx<'_>) -> Result<Self> {
         Self::from_lua_multi(values, cx).map_err(|e| e.bad_argument(1))
+    }
+
+    /// Calls `f` with `args`, protected, and converts its results: the
+    /// typed call's second half. The tuples and single values take exactly
+    /// as many results as they convert, in an array (no allocation); the
+    /// default takes them all as a [`MultiValue`].
+    #[doc(hidden)]
+    fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<Self> {
+        let results = host::call_raw_args(cx.vm, f, args)?;
+        Self::from_lua_multi(results, cx)
+    }
+
+    /// As [`from_lua_args`](FromLuaMulti::from_lua_args), from the running
+    /// native function's `n` arguments on the VM stack: the tuples and
+    /// single values read them without a list.
+    #[doc(hidden)]
+    fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<Self> {
+        let args = MultiValue::from_args(cx.vm, n);
+        Self::from_lua_args(args, cx)
     }
 }
 
@@ -500,6 +607,16 @@ impl IntoLuaMulti for MultiValue {
     fn into_lua_multi(self, _: &mut Ctx<'_>) -> Result<MultiValue> {
         Ok(self)
     }
+    fn with_raw_args<R>(
+        self,
+        cx: &mut Ctx<'_>,
+        body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+    ) -> Result<R> {
+        with_raw_slice(cx, &self, body)
+    }
+    fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+        push_values(cx, &self)
+    }
 }
 
 impl FromLuaMulti for MultiValue {
@@ -512,6 +629,18 @@ impl<T: IntoLua> IntoLuaMulti for T {
     fn into_lua_multi(self, cx: &mut Ctx<'_>) -> Result<MultiValue> {
         Ok(MultiValue(vec![self.into_lua(cx)?]))
     }
+    fn with_raw_args<R>(
+        self,
+        cx: &mut Ctx<'_>,
+        body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+    ) -> Result<R> {
+        let v = self.into_lua(cx)?;
+        with_raw_slice(cx, std::slice::from_ref(&v), body)
+    }
+    fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+        let v = self.into_lua(cx)?;
+        push_values(cx, std::slice::from_ref(&v))
+    }
 }
 
 impl<T: FromLua> FromLuaMulti for T {
@@ -519,9 +648,18 @@ impl<T: FromLua> FromLuaMulti for T {
         let v = values.0.into_iter().next().unwrap_or(Value::Nil);
         T::from_lua(v, cx)
     }
+    fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<T> {
+        let [r] = host::call_raw_n::<1>(cx.vm, f, args)?;
+        let v = Value::from_raw(cx.vm, r);
+        T::from_lua(v, cx)
+    }
     fn from_lua_args(values: MultiValue, cx: &mut Ctx<'_>) -> Result<T> {
         let missing = values.is_empty();
         Self::from_lua_multi(values, cx).map_err(|e| no_value(e, missing).bad_argument(1))
+    }
+    fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<T> {
+        let [v] = stack_args::<1>(cx, n);
+        T::from_lua(v, cx).map_err(|e| no_value(e, n == 0).bad_argument(1))
     }
 }
 
@@ -565,13 +703,29 @@ impl IntoLuaMulti for () {
     fn into_lua_multi(self, _: &mut Ctx<'_>) -> Result<MultiValue> {
         Ok(MultiValue::default())
     }
+    fn with_raw_args<R>(
+        self,
+        cx: &mut Ctx<'_>,
+        body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+    ) -> Result<R> {
+        body(cx, &[])
+    }
+    fn push_results(self, _: &mut Ctx<'_>) -> Result<usize> {
+        Ok(0)
+    }
 }
 
 impl FromLuaMulti for () {
     fn from_lua_multi(_: MultiValue, _: &mut Ctx<'_>) -> Result<()> {
         Ok(())
     }
+    fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<()> {
+        host::call_raw_n::<0>(cx.vm, f, args).map(|[]| ())
+    }
     fn from_lua_args(_: MultiValue, _: &mut Ctx<'_>) -> Result<()> {
+        Ok(())
+    }
+    fn from_stack_args(_: &mut Ctx<'_>, _: usize) -> Result<()> {
         Ok(())
     }
 }
@@ -592,15 +746,40 @@ impl<T: IntoLua, E: Into<Error>> IntoLuaMulti for std::result::Result<T, E> {
 }
 
 macro_rules! tuple_conv {
-    ($($name:ident $idx:tt),+) => {
+    ($n:literal; $($name:ident $idx:tt),+) => {
         impl<$($name: IntoLua),+> IntoLuaMulti for ($($name,)+) {
             fn into_lua_multi(self, cx: &mut Ctx<'_>) -> Result<MultiValue> {
                 Ok(MultiValue(vec![$(self.$idx.into_lua(cx)?),+]))
+            }
+            fn with_raw_args<R>(
+                self,
+                cx: &mut Ctx<'_>,
+                body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
+            ) -> Result<R> {
+                // All converted (and rooted) before any is read raw: a
+                // later conversion may allocate and collect.
+                let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
+                with_raw_slice(cx, &values, body)
+            }
+            fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+                let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
+                push_values(cx, &values)
             }
         }
         impl<$($name: FromLua),+> FromLuaMulti for ($($name,)+) {
             fn from_lua_multi(values: MultiValue, cx: &mut Ctx<'_>) -> Result<Self> {
                 let mut it = values.0.into_iter();
+                Ok(($({
+                    let _ = $idx;
+                    $name::from_lua(it.next().unwrap_or(Value::Nil), cx)?
+                },)+))
+            }
+            fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<Self> {
+                let raw = host::call_raw_n::<$n>(cx.vm, f, args)?;
+                // All rooted before any is converted: a conversion may
+                // allocate and collect the others.
+                let values: [Value; $n] = raw.map(|r| Value::from_raw(cx.vm, r));
+                let mut it = values.into_iter();
                 Ok(($({
                     let _ = $idx;
                     $name::from_lua(it.next().unwrap_or(Value::Nil), cx)?
@@ -615,15 +794,141 @@ macro_rules! tuple_conv {
                         .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?
                 },)+))
             }
+            fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<Self> {
+                let mut it = stack_args::<$n>(cx, n).into_iter();
+                Ok(($({
+                    let v = it.next().unwrap_or(Value::Nil);
+                    $name::from_lua(v, cx)
+                        .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?
+                },)+))
+            }
         }
     };
 }
 
-tuple_conv!(A 0);
-tuple_conv!(A 0, B 1);
-tuple_conv!(A 0, B 1, C 2);
-tuple_conv!(A 0, B 1, C 2, D 3);
-tuple_conv!(A 0, B 1, C 2, D 3, E 4);
-tuple_conv!(A 0, B 1, C 2, D 3, E 4, F 5);
-tuple_conv!(A 0, B 1, C 2, D 3, E 4, F 5, G 6);
-tuple_conv!(A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+tuple_conv!(1; A 0);
+tuple_conv!(2; A 0, B 1);
+tuple_conv!(3; A 0, B 1, C 2);
+tuple_conv!(4; A 0, B 1, C 2, D 3);
+tuple_conv!(5; A 0, B 1, C 2, D 3, E 4);
+tuple_conv!(6; A 0, B 1, C 2, D 3, E 4, F 5);
+tuple_conv!(7; A 0, B 1, C 2, D 3, E 4, F 5, G 6);
+tuple_conv!(8; A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7);
+
+#[cfg(test)]
+mod tests {
+    //! The typed call's own paths (`with_raw_args`, `from_call`): results
+    //! adjusted to the count the type takes, rooting, errors.
+    use crate::{Function, MultiValue, State, Value, Variadic};
+
+    fn function(state: &mut State, src: &str) -> Function {
+        state.exec("t.lua", src).expect("compiles and runs")
+    }
+
+    #[test]
+    fn results_are_adjusted_to_what_the_type_takes() {
+        let mut state = State::new();
+        let f = function(&mut state, "return function(...) return ... end");
+        let (a, b, c): (i64, Option<i64>, Option<String>) = f.call(&mut state, 1).unwrap();
+        assert_eq!((a, b, c), (1, None, None));
+        let a: i64 = f.call(&mut state, (5, 6, 7)).unwrap();
+        assert_eq!(a, 5);
+        let all: MultiValue = f.call(&mut state, (1, 2, 3)).unwrap();
+        assert_eq!(all.len(), 3);
+        let all: Variadic<i64> = f.call(&mut state, Variadic(vec![1; 12])).unwrap();
+        assert_eq!(all.0.len(), 12, "more arguments than the small buffer");
+        let many = MultiValue((0..10).map(Value::Integer).collect());
+        let n: i64 = function(
+            &mut state,
+            "return function(...) return select('#', ...) end",
+        )
+        .call(&mut state, many)
+        .unwrap();
+        assert_eq!(n, 10);
+        let none: Option<i64> = f.call(&mut state, ()).unwrap();
+        assert_eq!(none, None);
+    }
+
+    #[test]
+    fn results_and_arguments_stay_alive_across_a_collection() {
+        let mut state = State::new();
+        // The function collects garbage before returning fresh strings and
+        // a table; the arguments are fresh too.
+        let f = function(
+            &mut state,
+            "return function(a, b) collectgarbage() return a .. 'x', {b}, b .. 'y' end",
+        );
+        for i in 0..50 {
+            let a = format!("a{i}");
+            let (s, t, u): (String, crate::Table, LuaStringOrNum) =
+                f.call(&mut state, (a.as_str(), i.to_string())).unwrap();
+            assert_eq!(s, format!("a{i}x"));
+            let inner: String = t.get(&mut state, 1).unwrap();
+            assert_eq!(inner, i.to_string());
+            assert_eq!(u.0, format!("{i}y"));
+        }
+    }
+
+    /// A result read as a string that forces a collection while it is
+    /// converted, so that the other results must already be rooted.
+    struct LuaStringOrNum(String);
+
+    impl crate::FromLua for LuaStringOrNum {
+        fn from_lua(value: Value, cx: &mut crate::Ctx<'_>) -> crate::Result<Self> {
+            let gc: crate::Function = cx.get_global("collectgarbage")?;
+            cx.call::<_, ()>(&gc, ())?;
+            String::from_lua(value, cx).map(LuaStringOrNum)
+        }
+    }
+
+    #[test]
+    fn errors_keep_their_message_value_and_traceback() {
+        let mut state = State::new();
+        let f = function(&mut state, "return function(x) error({code = x}) end");
+        let e = f.call::<_, i64>(&mut state, 7).unwrap_err();
+        let Some(Value::Table(t)) = e.value() else {
+            panic!("the error value is the table: {e:?}")
+        };
+        assert_eq!(t.get::<_, i64>(&mut state, "code").unwrap(), 7);
+        let g = function(&mut state, "return function(x) return x + {} end");
+        let e = g.call::<_, (i64, i64)>(&mut state, 1).unwrap_err();
+        assert_eq!(
+            e.message(),
+            "t.lua:1: attempt to perform arithmetic on a table value"
+        );
+        assert!(!e.traceback().is_empty(), "{e:?}");
+        // A value of another state is a usage error, as before.
+        let mut other = State::new();
+        let e = f.call::<_, ()>(&mut other, 1).unwrap_err();
+        assert_eq!(e.kind(), &crate::ErrorKind::Usage);
+        // A failed result conversion is a conversion error.
+        let e = f.call::<_, i64>(&mut state, ()).unwrap_err();
+        assert!(e.value().is_some(), "the Lua error comes first: {e:?}");
+        let h = function(&mut state, "return function() return {} end");
+        let e = h.call::<_, i64>(&mut state, ()).unwrap_err();
+        assert_eq!(e.kind(), &crate::ErrorKind::Conversion);
+    }
+
+    #[test]
+    fn calls_from_a_rust_function_use_the_same_paths() {
+        let mut state = State::new();
+        state
+            .register("both", |cx, f: Function| {
+                let (a, b): (i64, i64) = cx.call(&f, (1, 2))?;
+                let c: i64 = cx.call(&f, (a, b))?;
+                Ok(c)
+            })
+            .unwrap();
+        let n: i64 = state
+            .exec(
+                "t.lua",
+                "return both(function(a, b) return a + b, a * b end)",
+            )
+            .unwrap();
+        assert_eq!(n, 5);
+        let e = state
+            .exec::<()>("t.lua", "both(function() error('inner') end)")
+            .unwrap_err();
+        assert_eq!(e.message(), "t.lua:1: inner");
+    }
+}

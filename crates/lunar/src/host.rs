@@ -55,11 +55,26 @@ fn message_handler(vm: &mut Vm) -> Result<usize, VmError> {
 /// function; results rooted.
 pub(crate) fn call_raw(vm: &mut Vm, f: Raw, args: &MultiValue) -> Result<MultiValue> {
     let raw: Vec<Raw> = args.iter().map(|v| v.to_raw(vm)).collect::<Result<_>>()?;
+    call_raw_args(vm, f, &raw)
+}
+
+/// [`call_raw`] with the VM's values of the arguments (which the caller
+/// keeps alive): all the results, rooted.
+pub(crate) fn call_raw_args(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<MultiValue> {
     host_data(vm).traceback = None;
-    match vm.pcall(f, &raw, Some(Raw::LightFn(message_handler))) {
+    match vm.pcall(f, args, Some(Raw::LightFn(message_handler))) {
         Ok(res) => Ok(MultiValue::from_raw(vm, &res)),
         Err(_) => Err(error_from_vm(vm)),
     }
+}
+
+/// [`call_raw_args`] keeping exactly `N` results (nil for missing ones),
+/// in an array: nothing allocated. The results are not rooted: the
+/// caller roots them (`Value::from_raw`) before anything can collect.
+pub(crate) fn call_raw_n<const N: usize>(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<[Raw; N]> {
+    host_data(vm).traceback = None;
+    vm.pcall_n::<N>(f, args, Some(Raw::LightFn(message_handler)))
+        .map_err(|_| error_from_vm(vm))
 }
 
 /// The [`Error`] for the failure of a protected call.
@@ -181,8 +196,11 @@ pub(crate) fn raise(vm: &mut Vm, e: Error) -> VmError {
     }
 }
 
-/// A Rust function as Lua calls it: arguments in, results out.
-type Callback = Arc<dyn Fn(&mut Ctx<'_>, MultiValue) -> Result<MultiValue> + Send + Sync>;
+/// A Rust function as Lua calls it: the number of arguments (on the VM
+/// stack) in, the number of results it pushed out. Arguments and results
+/// stay on the stack, not in lists, so that a call with a few of each
+/// allocates nothing.
+type Callback = Arc<dyn Fn(&mut Ctx<'_>, usize) -> Result<usize> + Send + Sync>;
 
 /// The userdata that holds a Rust function (upvalue 1 of its native
 /// closure).
@@ -195,9 +213,9 @@ where
     R: IntoLuaMulti,
     F: Fn(&mut Ctx<'_>, A) -> Result<R> + Send + Sync + 'static,
 {
-    let cb: Callback = Arc::new(move |cx: &mut Ctx<'_>, args: MultiValue| {
-        let a = A::from_lua_args(args, cx)?;
-        f(cx, a)?.into_lua_multi(cx)
+    let cb: Callback = Arc::new(move |cx: &mut Ctx<'_>, n: usize| {
+        let a = A::from_stack_args(cx, n)?;
+        f(cx, a)?.push_results(cx)
     });
     let vm = &mut *cx.vm;
     let ud = vm.new_userdata(Box::new(RustFn(cb)));
@@ -206,28 +224,14 @@ where
 }
 
 /// The native function behind every Rust function: finds the closure,
-/// converts the arguments, calls it with panics caught, and pushes its
-/// results or raises its error.
+/// calls it with panics caught (it converts the arguments and pushes its
+/// results), and raises its error.
 fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
     let Some(cb) = upvalue_data(vm, |f: &RustFn| f.0.clone()) else {
         return Err(vm.error_str("lunar: not a Rust function"));
     };
-    match call_caught(vm, |cx, args| cb(cx, args)) {
-        Ok(results) => {
-            let base = vm.top();
-            for v in results.iter() {
-                match v.to_raw(vm) {
-                    Ok(raw) => vm.push(raw),
-                    Err(e) => {
-                        vm.set_top(base);
-                        return Err(raise(vm, e));
-                    }
-                }
-            }
-            Ok(results.len())
-        }
-        Err(e) => Err(raise(vm, e)),
-    }
+    let n = vm.arg_count();
+    catch_panic(vm, |cx| cb(cx, n)).map_err(|e| raise(vm, e))
 }
 
 /// What the running native's upvalue 1 holds, when it is a userdata of
@@ -247,9 +251,15 @@ pub(crate) fn call_caught<R>(
 ) -> Result<R> {
     let n = vm.arg_count();
     let args = MultiValue::from_args(vm, n);
+    catch_panic(vm, |cx| body(cx, args))
+}
+
+/// Calls `body` with a context, catching a panic as an
+/// [`ErrorKind::Panic`] error.
+fn catch_panic<R>(vm: &mut Vm, body: impl FnOnce(&mut Ctx<'_>) -> Result<R>) -> Result<R> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut cx = Ctx { vm: &mut *vm };
-        body(&mut cx, args)
+        body(&mut cx)
     }))
     .unwrap_or_else(|panic| {
         let what = panic

@@ -977,10 +977,14 @@ impl Ctx<'_> {
     /// assert_eq!(err.message(), "t.lua:1: no");
     /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&mut self, f: &Function, args: A) -> Result<R> {
-        let args = args.into_lua_multi(self)?;
-        let f = crate::value::raw_of(self.vm, &f.0)?;
-        let results = host::call_raw(self.vm, f, &args)?;
-        R::from_lua_multi(results, self)
+        // The arguments go to the VM as they are converted and the results
+        // come back as many as `R` takes: a call with a few of each
+        // allocates nothing (see `IntoLuaMulti::with_raw_args` and
+        // `FromLuaMulti::from_call`).
+        args.with_raw_args(self, |cx, raw| {
+            let f = crate::value::raw_of(cx.vm, &f.0)?;
+            R::from_call(cx, f, raw)
+        })
     }
 
     /// The global table.
