@@ -669,10 +669,8 @@ impl State {
     /// Allocates nothing.
     pub fn call1(&mut self, f: Value, args: &[Value]) -> Result<Value, Error> {
         if self.th.frames.is_empty() {
-            // One result is wanted, so exactly one is left, at `at`.
-            let (at, _) = self.host_call(f, args, None, 1)?;
-            // SAFETY: a stack slot: an initialised value.
-            return Ok(unsafe { crate::value::read_value(&self.th.stack[at]) });
+            // From the host: a protected call, as `pcall_n` makes it.
+            return self.pcall_n::<1>(f, args, None).map(|[v]| v);
         }
         let saved = self.th.top;
         let at = self.push_call(f, args)?;

@@ -4,8 +4,9 @@
 //! that interpreter. Each chunk returns the string "ok" when all is right.
 //! (Ported from the Go version's fixed_bugs_test.go.)
 
-use lunar::Program;
-use lunar::raw::{StateExt, Value};
+mod common;
+
+use common::run_ok;
 
 /// Runs `src` on a fresh state and checks that it returns "ok". The run
 /// has a thread with a main thread's stack (8 MiB, as the standalone
@@ -24,21 +25,6 @@ fn check_on_stack(name: &str, src: &str, stack: usize) {
         .join();
     if let Err(p) = res {
         std::panic::resume_unwind(p);
-    }
-}
-
-/// The body of [`check`].
-fn run_ok(name: &str, src: &str) {
-    let program = Program::compile(&format!("={name}"), src.as_bytes())
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut state = lunar::raw::new_state();
-    let res = state
-        .run(&program, &[])
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    match res.first() {
-        Some(Value::Str(s)) if s.as_bytes() == b"ok" => {}
-        Some(Value::Str(s)) => panic!("{name}: got {:?}, want \"ok\"", s.to_str_lossy()),
-        other => panic!("{name}: got {other:?}, want \"ok\""),
     }
 }
 

@@ -4,22 +4,9 @@
 //! finds, never make a value of another type from them, and leave the
 //! state sound. (The reference reads such bits the same way.)
 
-use lunar::Program;
-use lunar::raw::{StateExt, Value};
+mod common;
 
-/// Runs `src` on a fresh state and checks that it returns "ok".
-fn run_ok(name: &str, src: &str) {
-    let program = Program::compile(&format!("={name}"), src.as_bytes())
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    let mut state = lunar::raw::new_state();
-    let res = state
-        .run(&program, &[])
-        .unwrap_or_else(|e| panic!("{name}: {e}"));
-    match res.first() {
-        Some(Value::Str(s)) if s.as_bytes() == b"ok" => {}
-        other => panic!("{name}: got {other:?}, want \"ok\""),
-    }
-}
+use common::run_ok;
 
 /// The loop's three hidden locals, by their `debug.getlocal` indices.
 const STATES: &str = r#"

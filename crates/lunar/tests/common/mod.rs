@@ -201,3 +201,20 @@ fn first_diff_points_at_the_first_differing_line() {
     let d = first_diff(b"a\n", b"a\nb\n").unwrap();
     assert!(d.starts_with("line 2:"), "{d}");
 }
+
+/// Compiles `src` as chunk `name`, runs it on a fresh state with the whole
+/// library, and checks that it returns the string "ok" (the convention of
+/// the test files whose chunks check themselves).
+pub fn run_ok(name: &str, src: &str) {
+    let program = Program::compile(&format!("={name}"), src.as_bytes())
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut state = lunar::raw::new_state();
+    let res = state
+        .run(&program, &[])
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    match res.first() {
+        Some(Value::Str(s)) if s.as_bytes() == b"ok" => {}
+        Some(Value::Str(s)) => panic!("{name}: got {:?}, want \"ok\"", s.to_str_lossy()),
+        other => panic!("{name}: got {other:?}, want \"ok\""),
+    }
+}
