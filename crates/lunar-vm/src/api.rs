@@ -96,7 +96,7 @@ impl State {
 
     #[inline]
     fn native_base(&self) -> usize {
-        self.th.frames.last().map(|f| f.base).unwrap_or(0)
+        self.th.frames.last().map(|f| f.base()).unwrap_or(0)
     }
 
     /// Number of arguments of the running native function.

@@ -21,8 +21,8 @@ use crate::function::LuaClosure;
 use crate::function::NativeFn;
 use crate::gc::Gc;
 use crate::state::{
-    ContFn, EXTRA_STACK, F_CLOSING, F_FINISH, F_PROTECTED, F_TAIL, Frame, MAX_CCALLS, MAX_STACK,
-    MIN_STACK, State,
+    ContFn, EXTRA_STACK, F_CLOSING, F_EXTRA_ARGS, F_FINISH, F_PROTECTED, F_TAIL, Frame, MAX_CCALLS,
+    MAX_STACK, MIN_STACK, STANDALONE_SLOTS, State,
 };
 use crate::value::Value;
 use lunar_compile::{OpCode, TagMethod};
@@ -31,7 +31,12 @@ impl State {
     /// Calls the value at stack index `func` with the arguments up to
     /// `top`. Returns `Ok(true)` when a Lua frame was pushed (the loop must
     /// run it), `Ok(false)` when the call completed (results at `func`).
-    pub(crate) fn precall(&mut self, func: usize, nresults: i32, flags: u8) -> Result<bool, Error> {
+    pub(crate) fn precall(
+        &mut self,
+        func: usize,
+        nresults: i32,
+        flags: u32,
+    ) -> Result<bool, Error> {
         loop {
             match self.th.stack[func] {
                 Value::LuaFn(cl) => {
@@ -63,58 +68,104 @@ impl State {
         cl: Gc<LuaClosure>,
         func: usize,
         nresults: i32,
-        flags: u8,
+        flags: u32,
     ) -> Result<usize, Error> {
         let p = &*cl.proto;
-        let nargs = self.th.top - func - 1;
-        let nfix = p.num_params as usize;
-        let maxs = p.max_stack as usize;
-        let need = func + 1 + nargs + maxs + nfix + EXTRA_STACK + 1;
-        // The reference's limit counts the frame's registers only; the
-        // stack of its standalone interpreter holds 6 more slots below a
-        // script's main function than ours does.
-        let limit_need = func + 1 + nargs + maxs + 6;
-        if need > self.th.stack.len() || limit_need > MAX_STACK {
-            self.check_stack_limit(limit_need)?;
+        let top = self.th.top;
+        let nargs = top - func - 1;
+        // One sum and two compares on the common path: `call_room` makes
+        // `need` at least the stack limit's own count (see `RtProto`), so
+        // a frame within both stays off the slow path, which checks each
+        // exactly.
+        let need = top + p.call_room as usize;
+        if need > self.th.stack.len() || need > MAX_STACK {
+            self.check_stack_limit(top + p.max_stack as usize + STANDALONE_SLOTS)?;
             self.ensure_stack(need)?;
         }
-        for i in nargs..nfix {
-            debug_assert!(func + 1 + i < self.th.stack.len());
-            // SAFETY: the stack is at least `need` long, past every
-            // parameter slot.
-            unsafe { *self.th.stack.get_unchecked_mut(func + 1 + i) = Value::Nil };
-        }
-        let mut fpos = func;
-        let mut nextra = 0;
-        if p.is_vararg && nargs > nfix {
-            nextra = nargs - nfix;
-            let newf = func + nargs + 1;
-            self.th.stack[newf] = self.th.stack[func];
-            for i in 0..nfix {
-                self.th.stack[newf + 1 + i] = self.th.stack[func + 1 + i];
-                self.th.stack[func + 1 + i] = Value::Nil;
-            }
-            fpos = newf;
-        }
-        let base = fpos + 1;
+        let base = func + 1;
         // The call-depth limit is checked only when the frame list must
         // grow (its capacity never passes the limit: limits.rs).
         if self.th.frames.len() == self.th.frames.capacity() {
             self.grow_frames()?;
         }
+        let maxs = p.max_stack as usize;
         self.th.frames.push(Frame {
-            func: fpos,
-            base,
+            func,
             top: base + maxs,
-            pc: 0,
-            nresults,
-            nextra,
             cl: Some(cl),
-            flags,
+            pc: 0,
+            nextra: 0,
             aux: 0,
+            flags,
+            nresults,
         });
         self.th.top = base + maxs;
+        if nargs != p.num_params as usize {
+            return Ok(self.adjust_args(p, func, nargs));
+        }
         Ok(base)
+    }
+
+    /// Finishes pushing the frame of a call whose argument count is not
+    /// the callee's parameter count: missing parameters become nil, and a
+    /// vararg function's extra arguments stay below its frame, the
+    /// function and its fixed parameters copied above them (the stack
+    /// holds room for the copy: `RtProto::call_room`). Returns the
+    /// frame's base.
+    #[inline(never)]
+    fn adjust_args(&mut self, p: &crate::proto::RtProto, func: usize, nargs: usize) -> usize {
+        let nfix = p.num_params as usize;
+        if nargs < nfix {
+            debug_assert!(func + 1 + nfix <= self.th.stack.len());
+            let stack = self.th.stack.as_mut_ptr();
+            for i in nargs..nfix {
+                // SAFETY: the stack holds `top + call_room` slots
+                // (push_lua_frame), past every parameter slot.
+                unsafe { *stack.add(func + 1 + i) = Value::Nil };
+            }
+            return func + 1;
+        }
+        if !p.is_vararg {
+            return func + 1;
+        }
+        self.move_fixed_args(p, func, nargs)
+    }
+
+    /// A vararg call with extra arguments: the function and its fixed
+    /// parameters move above the arguments, the extra ones stay below
+    /// the frame. Returns the frame's base. Apart from `adjust_args`,
+    /// which takes no more registers than the common cases need.
+    #[inline(never)]
+    fn move_fixed_args(&mut self, p: &crate::proto::RtProto, func: usize, nargs: usize) -> usize {
+        let nfix = p.num_params as usize;
+        let newf = func + nargs + 1;
+        debug_assert!(newf + nfix < self.th.stack.len());
+        let stack = self.th.stack.as_mut_ptr();
+        // Value by value, not `copy_nonoverlapping`: a call to `memcpy`
+        // costs more than the few values copied, and two word loads
+        // forward from the caller's recent stores (`read_value`).
+        // SAFETY: `call_room` counts the copy's `nfix` slots above the
+        // arguments (`newf + nfix` < `top + call_room`), and `func` is
+        // an initialised slot below them.
+        unsafe { *stack.add(newf) = crate::value::read_value(stack.add(func)) };
+        for i in 1..=nfix {
+            // SAFETY: as above; the source (`func + i`, at most
+            // `func + nfix`) is below the destination (`newf + i`, as
+            // `nargs > nfix`) and both are inside the stack.
+            unsafe {
+                *stack.add(newf + i) = crate::value::read_value(stack.add(func + i));
+                *stack.add(func + i) = Value::Nil;
+            }
+        }
+        let top = newf + 1 + p.max_stack as usize;
+        let fi = self.th.frames.len() - 1;
+        let f = &mut self.th.frames[fi];
+        f.func = newf;
+        f.top = top;
+        f.nextra = nargs - nfix;
+        f.flags |= F_EXTRA_ARGS;
+        self.th.top = top;
+        newf + 1
     }
 
     /// The stack limit (LUAI_MAXSTACK slots, whatever the stack's current
@@ -142,7 +193,7 @@ impl State {
         f: NativeFn,
         func: usize,
         nresults: i32,
-        flags: u8,
+        flags: u32,
     ) -> Result<bool, Error> {
         let mut fr = Frame::native(func, nresults);
         fr.flags = flags;
@@ -281,7 +332,7 @@ impl State {
         let Some(cl) = f.cl else { return };
         let code = &cl.proto.p.code;
         let inst = code[f.pc - 1];
-        let base = f.base;
+        let base = f.base();
         let top = self.th.top;
         match inst.opcode() {
             OpCode::MmBin | OpCode::MmBinI | OpCode::MmBinK => {
@@ -529,7 +580,7 @@ impl State {
                 && let Some(n) = cl
                     .proto
                     .p
-                    .get_local_name((idx - f.base + 1) as u32, (f.pc - 1) as u32)
+                    .get_local_name((idx - f.base() + 1) as u32, (f.pc - 1) as u32)
             {
                 name = String::from_utf8_lossy(n).into_owned();
             }

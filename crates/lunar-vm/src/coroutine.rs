@@ -130,7 +130,7 @@ impl State {
     /// returned. `Err` as for [`State::resume`] (the arguments are gone).
     pub fn resume_args(&mut self, co: Gc<Thread>, first: usize) -> Result<usize, Value> {
         let top = self.th.top;
-        let from = (self.th.frames.last().map_or(0, |f| f.base) + first.max(1) - 1).min(top);
+        let from = (self.th.frames.last().map_or(0, |f| f.base()) + first.max(1) - 1).min(top);
         self.xfer.clear();
         extend_values(&mut self.xfer, &self.th.stack[from..top]);
         self.th.top = from;

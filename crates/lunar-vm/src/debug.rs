@@ -123,8 +123,8 @@ impl State {
     pub(crate) fn reg_of(&self, idx: usize) -> Option<usize> {
         let f = self.frame_at(0)?;
         f.cl?;
-        if idx >= f.base && idx < f.top {
-            Some(idx - f.base)
+        if idx >= f.base() && idx < f.top {
+            Some(idx - f.base())
         } else {
             None
         }
@@ -180,7 +180,7 @@ impl State {
                     _ => {}
                 }
                 if let Some(r) = reg
-                    && same_value(self.th.stack[f.base + r], obj)
+                    && same_value(self.th.stack[f.base() + r], obj)
                 {
                     return self.type_error_reg(obj, Some(r), "index");
                 }
@@ -694,8 +694,8 @@ impl State {
             self.th.top
         };
         let Some(cl) = f.cl else {
-            if n > 0 && f.base + (n as usize) - 1 < limit {
-                return Some((b"(C temporary)".to_vec(), f.base + n as usize - 1));
+            if n > 0 && f.base() + (n as usize) - 1 < limit {
+                return Some((b"(C temporary)".to_vec(), f.base() + n as usize - 1));
             }
             return None;
         };
@@ -714,11 +714,11 @@ impl State {
             .p
             .get_local_name(n as u32, f.pc.saturating_sub(1) as u32)
         {
-            return Some((name.to_vec(), f.base + n as usize - 1));
+            return Some((name.to_vec(), f.base() + n as usize - 1));
         }
         let limit = if level == 0 { f.top } else { limit };
-        if f.base + (n as usize) - 1 < limit {
-            return Some((b"(temporary)".to_vec(), f.base + n as usize - 1));
+        if f.base() + (n as usize) - 1 < limit {
+            return Some((b"(temporary)".to_vec(), f.base() + n as usize - 1));
         }
         None
     }

@@ -129,7 +129,7 @@ impl State {
         let f = *self.th.frames.last().unwrap();
         let n = match f.cl {
             Some(cl) => cl.proto.p.num_params as usize,
-            None => self.th.top - f.base,
+            None => self.th.top - f.base(),
         };
         self.transfer = (1, n);
         let r = self.run_hook(if tail { b"tail call" } else { b"call" }, Value::Nil);
@@ -146,7 +146,7 @@ impl State {
             return Ok(());
         }
         let f = *self.th.frames.last().unwrap();
-        self.transfer = (first + 1 - f.base, n);
+        self.transfer = (first + 1 - f.base(), n);
         let saved_top = self.th.top;
         self.th.top = self.th.top.max(first + n);
         let r = self.run_hook(b"return", Value::Nil);

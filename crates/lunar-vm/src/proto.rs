@@ -40,8 +40,14 @@ pub struct RtProto {
     /// `p.code`'s first instruction, so that entering a frame reaches the
     /// code with one load less (the code never changes and `p` keeps it).
     pub(crate) code: *const lunar_compile::Instruction,
+    /// The stack slots a call needs above its arguments: the registers,
+    /// room for a vararg function's copy of its parameters,
+    /// `EXTRA_STACK` and one. At least the registers plus
+    /// `STANDALONE_SLOTS` (a compile-time check in state.rs), so that a
+    /// call within this room is within the stack limit too.
+    pub(crate) call_room: u32,
     /// `p.num_params`, `p.max_stack_size` and `p.is_vararg`, read by every
-    /// call, kept here for the same reason.
+    /// call, kept here for the same reason as `code`.
     pub(crate) num_params: u8,
     /// See `num_params`.
     pub(crate) max_stack: u8,
@@ -150,6 +156,10 @@ impl State {
             children: (0..p.protos.len()).map(|_| Cell::new(None)).collect(),
             chunk,
             code: p.code.as_ptr(),
+            call_room: (p.max_stack_size as usize
+                + p.num_params as usize
+                + crate::state::EXTRA_STACK
+                + 1) as u32,
             num_params: p.num_params,
             max_stack: p.max_stack_size,
             is_vararg: p.is_vararg,

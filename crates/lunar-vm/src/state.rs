@@ -28,28 +28,41 @@ pub(crate) const MAX_CCALLS: u32 = 200;
 pub(crate) const MIN_STACK: usize = 20;
 /// Slots above a Lua frame's registers kept free for metamethod calls.
 pub(crate) const EXTRA_STACK: usize = 5;
+/// The stack limit (`MAX_STACK`) counts a frame's registers plus these
+/// slots: the reference's limit counts the registers only, and the stack
+/// of its standalone interpreter holds this many more slots below a
+/// script's main function than ours does.
+pub(crate) const STANDALONE_SLOTS: usize = 6;
+// A call's room (`RtProto::call_room`: registers, parameters,
+// `EXTRA_STACK` and one) must cover what the limit counts, so that one
+// compare against the limit serves both on the common path.
+const _: () = assert!(EXTRA_STACK + 1 >= STANDALONE_SLOTS);
 
 /// Frame flag: when this frame returns, its (Lua) caller's interrupted
 /// instruction is finished (a metamethod call, `luaV_finishOp`).
-pub(crate) const F_FINISH: u8 = 1;
+pub(crate) const F_FINISH: u32 = 1;
 /// Frame flag: the frame replaced its caller by a tail call.
-pub(crate) const F_TAIL: u8 = 2;
+pub(crate) const F_TAIL: u32 = 2;
 /// Frame flag: a native frame whose pending call (`call_k`) is protected.
-pub(crate) const F_PROTECTED: u8 = 4;
+pub(crate) const F_PROTECTED: u32 = 4;
 /// Frame flag: a native frame running a `__gc` finalizer.
-pub(crate) const F_FINALIZER: u8 = 8;
+pub(crate) const F_FINALIZER: u32 = 8;
 /// Frame flag: the frame is running a hook (its callee is "hook '?'").
-pub(crate) const F_HOOKED: u8 = 16;
+pub(crate) const F_HOOKED: u32 = 16;
 /// Frame flag: a native frame whose protected call failed, closing the
 /// pending to-be-closed variables (`call::close_step`).
-pub(crate) const F_CLOSING: u8 = 32;
+pub(crate) const F_CLOSING: u32 = 32;
 /// Frame flag: the host's base frame (`pcall_host`), always "[C]: in ?" in
 /// tracebacks: its function is a stub that may share its address with
 /// another native function, so it is never looked up by value.
-pub(crate) const F_HOST: u8 = 64;
+pub(crate) const F_HOST: u32 = 64;
 /// The native frame yielded with a continuation (`State::yield_k`): a
 /// resume calls it instead of returning.
-pub(crate) const F_YIELDK: u8 = 128;
+pub(crate) const F_YIELDK: u32 = 128;
+/// Frame flag: a vararg Lua frame that holds extra arguments below its
+/// function (`Frame::nextra` > 0), so that a return tests one flag word
+/// for everything that takes it off the fast path.
+pub(crate) const F_EXTRA_ARGS: u32 = 256;
 
 /// A native function's continuation (see `State::call_k`): called when the
 /// call it asked for has returned (`ok` true, results on the stack) or, for
@@ -83,34 +96,37 @@ pub(crate) struct NativeCont {
 }
 
 /// One activation record (the reference's CallInfo).
+///
+/// `repr(C)` with the fields a Lua call sets to zero side by side (`pc`,
+/// `nextra`, `aux`, `flags`), so that pushing a frame writes them as a
+/// few wide stores.
 #[derive(Clone, Copy)]
+#[repr(C)]
 pub(crate) struct Frame {
-    /// Stack index of the function.
+    /// Stack index of the function; R[0] / the first argument is just
+    /// above it (`base()`).
     pub(crate) func: usize,
-    /// Stack index of R[0] / the first argument.
-    pub(crate) base: usize,
-    /// For Lua frames: `base + max_stack_size`.
+    /// For Lua frames: `base() + max_stack_size`.
     pub(crate) top: usize,
-    /// Lua frames: index of the next instruction.
-    pub(crate) pc: usize,
-    /// Results the caller wants (-1: all).
-    pub(crate) nresults: i32,
-    /// Extra arguments of a vararg Lua function.
-    pub(crate) nextra: usize,
     /// The Lua closure, or `None` for a native frame.
     pub(crate) cl: Option<Gc<LuaClosure>>,
-    /// `F_*` flags.
-    pub(crate) flags: u8,
+    /// Lua frames: index of the next instruction.
+    pub(crate) pc: usize,
+    /// Extra arguments of a vararg Lua function.
+    pub(crate) nextra: usize,
     /// Scratch for finishing interrupted instructions (CONCAT's remaining
     /// count, RETURN's result count).
     pub(crate) aux: u32,
+    /// `F_*` flags.
+    pub(crate) flags: u32,
+    /// Results the caller wants (-1: all).
+    pub(crate) nresults: i32,
 }
 
 impl Frame {
     pub(crate) fn native(func: usize, nresults: i32) -> Frame {
         Frame {
             func,
-            base: func + 1,
             top: 0,
             pc: 0,
             nresults,
@@ -119,6 +135,15 @@ impl Frame {
             flags: 0,
             aux: 0,
         }
+    }
+
+    /// Stack index of R[0] / the first argument. Not a field: a vararg
+    /// frame's function is moved above its extra arguments
+    /// (`push_lua_frame`), so the registers always start just above it,
+    /// and a call stores one word less.
+    #[inline(always)]
+    pub(crate) fn base(&self) -> usize {
+        self.func + 1
     }
 }
 

@@ -21,7 +21,7 @@ use crate::hooks::{HOOK_COUNT, HOOK_LINE};
 use crate::meta::{
     float_mod, float_pow, int_floor_div, int_mod, shift_left, to_float, to_int_strict, to_number,
 };
-use crate::state::{EXTRA_STACK, F_FINISH, F_TAIL, State};
+use crate::state::{EXTRA_STACK, F_EXTRA_ARGS, F_FINISH, F_TAIL, State};
 use crate::table::Table;
 use crate::value::{
     TAG_FLOAT, TAG_INT, Value, read_as_float, read_float, read_int, read_payload, read_tag,
@@ -92,7 +92,7 @@ impl State {
             let mut k: *const Value = rp.k.as_ptr();
             // `rp.code` points at `rp.p.code`, alive as long as `rp`.
             let mut code: *const Instruction = rp.code;
-            let mut base = f.base;
+            let mut base = f.base();
             let mut pc = f.pc;
             // One test of the hook mask on the common, hook-free path.
             let mut trap = false;
@@ -155,7 +155,7 @@ impl State {
                         // and is now the top frame.
                         let f = unsafe { *self.th.frames.get_unchecked(fi - 1) };
                         if let Some(c) = f.cl {
-                            enter_lua!(fi - 1, c, f.base, f.pc);
+                            enter_lua!(fi - 1, c, f.base(), f.pc);
                             continue;
                         }
                     }
@@ -1057,6 +1057,10 @@ impl State {
                         }
                         // Native callees straight to their call (no
                         // general precall); anything else (`__call`) there.
+                        // Marked cold so that LLVM tests a Lua callee's
+                        // tag first (a native call costs far more than
+                        // the order of these tests anyway).
+                        std::hint::cold_path();
                         let pushed = match callee {
                             Value::LightFn(f) => {
                                 protect!(self.call_native(f, ra, i.c() as i32 - 1, 0)?)
@@ -1179,7 +1183,7 @@ impl State {
                         // SAFETY: `fi` is the index of the current frame,
                         // the last one.
                         let f = unsafe { *self.th.frames.get_unchecked(fi) };
-                        if self.th.hook.mask == 0 && f.nextra == 0 && f.flags & F_FINISH == 0 {
+                        if self.th.hook.mask == 0 && f.flags & (F_FINISH | F_EXTRA_ARGS) == 0 {
                             // The common return, as `poscall` does it
                             // without its hook and finishing work.
                             debug_assert!(fi + 1 == self.th.frames.len());
@@ -1200,7 +1204,7 @@ impl State {
                     OpCode::Return1 => {
                         // SAFETY: as in RETURN0.
                         let f = unsafe { *self.th.frames.get_unchecked(fi) };
-                        if self.th.hook.mask == 0 && f.nextra == 0 && f.flags & F_FINISH == 0 {
+                        if self.th.hook.mask == 0 && f.flags & (F_FINISH | F_EXTRA_ARGS) == 0 {
                             debug_assert!(fi + 1 == self.th.frames.len());
                             debug_assert!(f.func + 1 == base);
                             self.th.frames.truncate(fi);
