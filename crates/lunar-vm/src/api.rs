@@ -172,8 +172,13 @@ impl State {
         }
     }
     /// Inserts `v` as argument `n` (1-based), shifting the values from
-    /// there up by one (`lua_insert` of a pushed value).
+    /// there up by one (`lua_insert` of a pushed value). Nothing happens
+    /// for `n == 0`: the slot below argument 1 is the running function's
+    /// own (see [`State::with_native_data`]).
     pub fn insert_arg(&mut self, n: usize, v: Value) {
+        if n == 0 {
+            return;
+        }
         let at = self.native_base() + n - 1;
         let top = self.th.top;
         if self.ensure_stack(top + 1 + MIN_STACK).is_err() {
@@ -183,8 +188,12 @@ impl State {
         self.th.stack[at] = v;
         self.th.top = top + 1;
     }
-    /// Removes argument `n` (1-based), shifting the values above it down.
+    /// Removes argument `n` (1-based), shifting the values above it down;
+    /// nothing happens for `n == 0`, as for [`State::insert_arg`].
     pub fn remove_arg(&mut self, n: usize) {
+        if n == 0 {
+            return;
+        }
         let at = self.native_base() + n - 1;
         let top = self.th.top;
         if at < top {
@@ -417,10 +426,7 @@ impl State {
         if upvalues.is_empty() {
             return Value::LightFn(f);
         }
-        let c = NativeClosure {
-            func: f,
-            upvalues: upvalues.iter().map(|v| std::cell::Cell::new(*v)).collect(),
-        };
+        let c = NativeClosure::new(f, upvalues);
         Value::NativeFn(self.heap.alloc(c))
     }
     /// A full userdata holding `data`. The data is `Send` because the

@@ -84,6 +84,33 @@ pub trait FromLua: Sized {
     /// assert_eq!(err.message(), "number out of range for u8");
     /// ```
     fn from_lua(value: Value, cx: &mut Ctx<'_>) -> Result<Self>;
+
+    /// As [`from_lua`](FromLua::from_lua), from a VM value that the
+    /// caller keeps alive until this roots it (a Rust function's argument
+    /// on the VM stack, a call's result with nothing run since): what
+    /// typed calls go through. The numbers and booleans read it without
+    /// making a [`Value`]; the default roots it first, then converts.
+    #[doc(hidden)]
+    #[inline]
+    fn from_vm_value(raw: Raw, cx: &mut Ctx<'_>) -> Result<Self> {
+        let v = Value::from_raw(cx.vm, raw);
+        Self::from_lua(v, cx)
+    }
+}
+
+/// [`FromLua::from_vm_value`] through [`FromLua::from_lua`], out of
+/// line: the numbers' inline path takes numbers of the type's range.
+#[inline(never)]
+fn from_vm_value_slow<T: FromLua>(raw: Raw, cx: &mut Ctx<'_>) -> Result<T> {
+    let v = Value::from_raw(cx.vm, raw);
+    T::from_lua(v, cx)
+}
+
+/// The running native function's argument `i` (1-based), nil past the
+/// `n` it got.
+#[inline]
+fn stack_arg(cx: &Ctx<'_>, i: usize, n: usize) -> Raw {
+    if i <= n { cx.vm.arg(i) } else { Raw::Nil }
 }
 
 /// Several Lua values, as arguments or results.
@@ -179,6 +206,7 @@ pub trait IntoLuaMulti {
 
 /// Pushes `values` on the running native function's stack; on a failed
 /// conversion, takes back what it pushed.
+#[inline]
 fn push_values(cx: &mut Ctx<'_>, values: &[Value]) -> Result<usize> {
     let base = cx.vm.top();
     for v in values {
@@ -191,20 +219,6 @@ fn push_values(cx: &mut Ctx<'_>, values: &[Value]) -> Result<usize> {
         }
     }
     Ok(values.len())
-}
-
-/// The running native function's arguments `1..=N` (nil past the `n` it
-/// got), all rooted before any is converted.
-fn stack_args<const N: usize>(cx: &mut Ctx<'_>, n: usize) -> [Value; N] {
-    let vm = &mut *cx.vm;
-    std::array::from_fn(|i| {
-        if i < n {
-            let raw = vm.arg(i + 1);
-            Value::from_raw(vm, raw)
-        } else {
-            Value::Nil
-        }
-    })
 }
 
 /// Runs `body` with the VM's values of `values` (which the caller keeps
@@ -381,6 +395,10 @@ impl FromLua for bool {
     fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<bool> {
         Ok(value.truthy())
     }
+    #[inline]
+    fn from_vm_value(raw: Raw, _: &mut Ctx<'_>) -> Result<bool> {
+        Ok(!matches!(raw, Raw::Nil | Raw::Bool(false)))
+    }
 }
 
 /// A number's text as `tostring` writes it.
@@ -419,6 +437,15 @@ fn to_i64(value: &Value) -> Result<i64> {
     }
 }
 
+/// The integer type `T` of a value, as `luaL_checkinteger` takes it;
+/// `range` is the error's detail when it does not fit. Out of line: the
+/// conversions' inline path takes integers in range.
+#[inline(never)]
+fn int_from_lua<T: TryFrom<i64>>(value: &Value, range: &'static str) -> Result<T> {
+    let i = to_i64(value)?;
+    T::try_from(i).map_err(|_| Error::conversion("number", "number", Some(range)))
+}
+
 macro_rules! int_conv {
     ($($t:ty),*) => {$(
         impl IntoLua for $t {
@@ -432,21 +459,39 @@ macro_rules! int_conv {
             }
         }
         impl FromLua for $t {
+            #[inline]
             fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<$t> {
-                let i = to_i64(&value)?;
-                <$t>::try_from(i).map_err(|_| {
-                    Error::conversion(
-                        "number",
-                        "number",
-                        Some(concat!("number out of range for ", stringify!($t))),
-                    )
-                })
+                // An integer in range, the common argument, inline; the
+                // coercions and the errors out of line.
+                if let Value::Integer(i) = value
+                    && let Ok(x) = <$t>::try_from(i)
+                {
+                    return Ok(x);
+                }
+                int_from_lua(&value, concat!("number out of range for ", stringify!($t)))
+            }
+            #[inline(always)]
+            fn from_vm_value(raw: Raw, cx: &mut Ctx<'_>) -> Result<$t> {
+                if let Raw::Int(x) = raw
+                    && let Ok(v) = <$t>::try_from(x)
+                {
+                    return Ok(v);
+                }
+                from_vm_value_slow(raw, cx)
             }
         }
     )*};
 }
 
 int_conv!(i8, i16, i32, i64, isize, u8, u16, u32, u64, usize);
+
+/// The number (an integer or float value) of a numeric string, or the
+/// conversion error. Out of line: the float conversions' inline path
+/// takes numbers.
+#[inline(never)]
+fn number_from_lua(value: &Value) -> Result<Value> {
+    to_number(value).ok_or_else(|| Error::conversion(value.type_name(), "number", None))
+}
 
 macro_rules! float_conv {
     ($($t:ty),*) => {$(
@@ -456,11 +501,24 @@ macro_rules! float_conv {
             }
         }
         impl FromLua for $t {
+            #[inline]
             fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<$t> {
-                match to_number(&value) {
-                    Some(Value::Integer(i)) => Ok(i as $t),
-                    Some(Value::Number(f)) => Ok(f as $t),
-                    _ => Err(Error::conversion(value.type_name(), "number", None)),
+                match value {
+                    Value::Number(f) => Ok(f as $t),
+                    Value::Integer(i) => Ok(i as $t),
+                    _ => match number_from_lua(&value)? {
+                        Value::Integer(i) => Ok(i as $t),
+                        Value::Number(f) => Ok(f as $t),
+                        _ => unreachable!("number_from_lua gives numbers"),
+                    },
+                }
+            }
+            #[inline(always)]
+            fn from_vm_value(raw: Raw, cx: &mut Ctx<'_>) -> Result<$t> {
+                match raw {
+                    Raw::Float(f) => Ok(f as $t),
+                    Raw::Int(x) => Ok(x as $t),
+                    raw => from_vm_value_slow(raw, cx),
                 }
             }
         }
@@ -634,8 +692,10 @@ impl<T: IntoLua> IntoLuaMulti for T {
         cx: &mut Ctx<'_>,
         body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
     ) -> Result<R> {
+        // `v` stays alive (rooted) while `body` runs.
         let v = self.into_lua(cx)?;
-        with_raw_slice(cx, std::slice::from_ref(&v), body)
+        let raw = v.to_raw(cx.vm)?;
+        body(cx, &[raw])
     }
     fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
         let v = self.into_lua(cx)?;
@@ -649,22 +709,24 @@ impl<T: FromLua> FromLuaMulti for T {
         T::from_lua(v, cx)
     }
     fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<T> {
+        // Nothing runs between the call and `from_vm_value`, which roots the
+        // result before anything can collect.
         let [r] = host::call_raw_n::<1>(cx.vm, f, args)?;
-        let v = Value::from_raw(cx.vm, r);
-        T::from_lua(v, cx)
+        T::from_vm_value(r, cx)
     }
     fn from_lua_args(values: MultiValue, cx: &mut Ctx<'_>) -> Result<T> {
         let missing = values.is_empty();
         Self::from_lua_multi(values, cx).map_err(|e| no_value(e, missing).bad_argument(1))
     }
     fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<T> {
-        let [v] = stack_args::<1>(cx, n);
-        T::from_lua(v, cx).map_err(|e| no_value(e, n == 0).bad_argument(1))
+        T::from_vm_value(stack_arg(cx, 1, n), cx).map_err(|e| no_value(e, n == 0).bad_argument(1))
     }
 }
 
 /// A conversion error for a missing argument says "got no value", as
-/// `luaL_check*` do.
+/// `luaL_check*` do. Out of line: errors are the rare way.
+#[cold]
+#[inline(never)]
 fn no_value(e: Error, missing: bool) -> Error {
     match (missing, e.argument_expected()) {
         (true, Some(expected)) => Error::conversion("no value", &expected, None),
@@ -759,7 +821,11 @@ macro_rules! tuple_conv {
                 // All converted (and rooted) before any is read raw: a
                 // later conversion may allocate and collect.
                 let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
-                with_raw_slice(cx, &values, body)
+                let mut raw = [Raw::Nil; $n];
+                for (r, v) in raw.iter_mut().zip(&values) {
+                    *r = v.to_raw(cx.vm)?;
+                }
+                body(cx, &raw)
             }
             fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
                 let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
@@ -795,12 +861,10 @@ macro_rules! tuple_conv {
                 },)+))
             }
             fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<Self> {
-                let mut it = stack_args::<$n>(cx, n).into_iter();
-                Ok(($({
-                    let v = it.next().unwrap_or(Value::Nil);
-                    $name::from_lua(v, cx)
-                        .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?
-                },)+))
+                Ok(($(
+                    $name::from_vm_value(stack_arg(cx, $idx + 1, n), cx)
+                        .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?,
+                )+))
             }
         }
     };

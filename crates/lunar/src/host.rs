@@ -7,7 +7,6 @@ use crate::error::{Error, ErrorKind, Result, TraceFrame};
 use crate::state::Ctx;
 use crate::value::{Function, Value};
 use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
-use std::sync::Arc;
 
 /// What the embedding layer keeps in the VM state (`Vm::host_data`).
 #[derive(Default)]
@@ -60,8 +59,12 @@ pub(crate) fn call_raw(vm: &mut Vm, f: Raw, args: &MultiValue) -> Result<MultiVa
 
 /// [`call_raw`] with the VM's values of the arguments (which the caller
 /// keeps alive): all the results, rooted.
+///
+/// The message handler's traceback needs no clearing first: the handler
+/// runs only when this call fails, and [`error_from_vm`] takes whatever
+/// it left on every failure, so none is ever left over from an earlier
+/// call (and a call that succeeds touches no host data).
 pub(crate) fn call_raw_args(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<MultiValue> {
-    host_data(vm).traceback = None;
     match vm.pcall(f, args, Some(Raw::LightFn(message_handler))) {
         Ok(res) => Ok(MultiValue::from_raw(vm, &res)),
         Err(_) => Err(error_from_vm(vm)),
@@ -71,8 +74,8 @@ pub(crate) fn call_raw_args(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<MultiVa
 /// [`call_raw_args`] keeping exactly `N` results (nil for missing ones),
 /// in an array: nothing allocated. The results are not rooted: the
 /// caller roots them (`Value::from_raw`) before anything can collect.
+/// The traceback needs no clearing first, as in [`call_raw_args`].
 pub(crate) fn call_raw_n<const N: usize>(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<[Raw; N]> {
-    host_data(vm).traceback = None;
     vm.pcall_n::<N>(f, args, Some(Raw::LightFn(message_handler)))
         .map_err(|_| error_from_vm(vm))
 }
@@ -80,6 +83,9 @@ pub(crate) fn call_raw_n<const N: usize>(vm: &mut Vm, f: Raw, args: &[Raw]) -> R
 /// The [`Error`] for the failure of a protected call.
 pub(crate) fn error_from_vm(vm: &mut Vm) -> Error {
     let ev = vm.take_error_value();
+    // Taken on every failure, the limits' included (a handler may have
+    // run before a closing method tripped one), so that none is stale.
+    let text = host_data(vm).traceback.take();
     if let Some(limit) = vm.tripped_limit() {
         let text = vm.limit_traceback().map(str::to_string);
         let frames = text.as_deref().map(parse_traceback).unwrap_or_default();
@@ -92,7 +98,6 @@ pub(crate) fn error_from_vm(vm: &mut Vm) -> Error {
             None,
         );
     }
-    let text = host_data(vm).traceback.take();
     error_from_raw(vm, ev, text)
 }
 
@@ -196,46 +201,61 @@ pub(crate) fn raise(vm: &mut Vm, e: Error) -> VmError {
     }
 }
 
-/// A Rust function as Lua calls it: the number of arguments (on the VM
-/// stack) in, the number of results it pushed out. Arguments and results
-/// stay on the stack, not in lists, so that a call with a few of each
-/// allocates nothing.
-type Callback = Arc<dyn Fn(&mut Ctx<'_>, usize) -> Result<usize> + Send + Sync>;
-
-/// The userdata that holds a Rust function (upvalue 1 of its native
-/// closure).
-struct RustFn(Callback);
-
-/// Makes `f` a Lua function.
+/// Makes `f` a Lua function: a native function whose host data is `f`
+/// itself ([`Vm::new_native_with_data`]), run by [`call_rust`] for its
+/// types. The closure is not an upvalue, so Lua code cannot replace it
+/// (`debug.setupvalue` sees no upvalue), and the function object stays
+/// in its frame's function slot while it runs: the call borrows the
+/// closure without cloning or locking anything.
 pub(crate) fn create_function<A, R, F>(cx: &mut Ctx<'_>, f: F) -> Function
 where
     A: FromLuaMulti,
     R: IntoLuaMulti,
     F: Fn(&mut Ctx<'_>, A) -> Result<R> + Send + Sync + 'static,
 {
-    let cb: Callback = Arc::new(move |cx: &mut Ctx<'_>, n: usize| {
-        let a = A::from_stack_args(cx, n)?;
-        f(cx, a)?.push_results(cx)
-    });
     let vm = &mut *cx.vm;
-    let ud = vm.new_userdata(Box::new(RustFn(cb)));
-    let fv = vm.new_native(call_rust, &[ud]);
+    let fv = vm.new_native_with_data(call_rust::<A, R, F>, Box::new(f));
     Function(vm.root(fv))
 }
 
-/// The native function behind every Rust function: finds the closure,
-/// calls it with panics caught (it converts the arguments and pushes its
-/// results), and raises its error.
-fn call_rust(vm: &mut Vm) -> Result<usize, VmError> {
-    let Some(cb) = upvalue_data(vm, |f: &RustFn| f.0.clone()) else {
-        return Err(vm.error_str("lunar: not a Rust function"));
-    };
+/// The native function behind a Rust function of type `F`: converts the
+/// arguments on the stack, calls the closure with panics caught, pushes
+/// its results (arguments and results stay on the stack, not in lists,
+/// so that a call with a few of each allocates nothing), and raises its
+/// error.
+fn call_rust<A, R, F>(vm: &mut Vm) -> Result<usize, VmError>
+where
+    A: FromLuaMulti,
+    R: IntoLuaMulti,
+    F: Fn(&mut Ctx<'_>, A) -> Result<R> + Send + Sync + 'static,
+{
     let n = vm.arg_count();
-    catch_panic(vm, |cx| cb(cx, n)).map_err(|e| raise(vm, e))
+    let r = vm.with_native_data(|vm, f: &F| {
+        catch_panic(vm, |cx| {
+            let a = A::from_stack_args(cx, n)?;
+            f(cx, a)?.push_results(cx)
+        })
+    });
+    match r {
+        Some(Ok(n)) => Ok(n),
+        Some(Err(e)) => Err(raise_from_rust(vm, e)),
+        None => Err(vm.error_str("lunar: not a Rust function")),
+    }
+}
+
+/// [`raise`] for [`call_rust`], out of line: it is the rare way out, and
+/// inline it would make every Rust function's call set up a large frame.
+#[cold]
+#[inline(never)]
+fn raise_from_rust(vm: &mut Vm, e: Error) -> VmError {
+    raise(vm, e)
 }
 
 /// What the running native's upvalue 1 holds, when it is a userdata of
-/// type `T` (the Rust closure behind a Rust function): `f` of it.
+/// type `T` (the closure behind an asynchronous Rust function): `f` of
+/// it. Lua code can replace the upvalue (`debug.setupvalue`) while the
+/// function runs, so `f` takes what the call needs (a clone of an `Arc`)
+/// rather than the call borrowing it.
 pub(crate) fn upvalue_data<T: 'static, R>(vm: &Vm, f: impl FnOnce(&T) -> R) -> Option<R> {
     match vm.upvalue(1) {
         Raw::UserData(u) => u.data.try_borrow().ok()?.downcast_ref::<T>().map(f),
@@ -257,19 +277,24 @@ pub(crate) fn call_caught<R>(
 /// Calls `body` with a context, catching a panic as an
 /// [`ErrorKind::Panic`] error.
 fn catch_panic<R>(vm: &mut Vm, body: impl FnOnce(&mut Ctx<'_>) -> Result<R>) -> Result<R> {
+    // On the way without a panic this costs nothing: `body` is inlined
+    // and the handler is a landing pad, out of the way.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let mut cx = Ctx { vm: &mut *vm };
         body(&mut cx)
     }))
-    .unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| panic.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a Rust function panicked".to_string());
-        Err(Error::new(
-            ErrorKind::Panic,
-            format!("Rust function panicked: {what}"),
-        ))
-    })
+    .unwrap_or_else(|panic| Err(panic_error(panic)))
+}
+
+/// The [`ErrorKind::Panic`] error for a caught panic (out of line, so
+/// that every Rust function's call does not carry it).
+#[cold]
+#[inline(never)]
+fn panic_error(panic: Box<dyn std::any::Any + Send>) -> Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a Rust function panicked".to_string());
+    Error::new(ErrorKind::Panic, format!("Rust function panicked: {what}"))
 }

@@ -150,13 +150,25 @@ impl Value {
         !matches!(self, Value::Nil | Value::Boolean(false))
     }
 
-    /// Makes the host value of a VM value (rooting heap objects).
+    /// Makes the host value of a VM value (rooting heap objects). Inline
+    /// for the values that need no root (a typed Rust function's number
+    /// arguments), the rooting out of line.
+    #[inline]
     pub(crate) fn from_raw(vm: &mut lunar_vm::State, v: Raw) -> Value {
         match v {
             Raw::Nil => Value::Nil,
             Raw::Bool(b) => Value::Boolean(b),
             Raw::Int(i) => Value::Integer(i),
             Raw::Float(f) => Value::Number(f),
+            Raw::LightUserData(p) => Value::LightUserData(p),
+            _ => Value::from_raw_object(vm, v),
+        }
+    }
+
+    /// [`Value::from_raw`] for the heap objects: rooted.
+    #[inline(never)]
+    fn from_raw_object(vm: &mut lunar_vm::State, v: Raw) -> Value {
+        match v {
             Raw::Str(s) => Value::String(LuaString {
                 bytes: s.as_bytes().into(),
                 root: vm.root(v),
@@ -166,25 +178,44 @@ impl Value {
                 Value::Function(Function(vm.root(v)))
             }
             Raw::UserData(_) => Value::UserData(AnyUserData(vm.root(v))),
-            Raw::LightUserData(p) => Value::LightUserData(p),
             Raw::Thread(_) => Value::Thread(Thread(vm.root(v))),
+            Raw::Nil => Value::Nil,
+            Raw::Bool(b) => Value::Boolean(b),
+            Raw::Int(i) => Value::Integer(i),
+            Raw::Float(f) => Value::Number(f),
+            Raw::LightUserData(p) => Value::LightUserData(p),
         }
     }
 
     /// The VM value of a host value; fails for a handle of another state.
+    /// Inline for the values without a handle, the check out of line.
+    #[inline]
     pub(crate) fn to_raw(&self, vm: &lunar_vm::State) -> Result<Raw> {
         Ok(match self {
             Value::Nil => Raw::Nil,
             Value::Boolean(b) => Raw::Bool(*b),
             Value::Integer(i) => Raw::Int(*i),
             Value::Number(f) => Raw::Float(*f),
-            Value::String(s) => raw_of(vm, &s.root)?,
-            Value::Table(t) => raw_of(vm, &t.0)?,
-            Value::Function(f) => raw_of(vm, &f.0)?,
-            Value::Thread(t) => raw_of(vm, &t.0)?,
-            Value::UserData(u) => raw_of(vm, &u.0)?,
             Value::LightUserData(p) => Raw::LightUserData(*p),
+            _ => return self.to_raw_handle(vm),
         })
+    }
+
+    /// [`Value::to_raw`] for the values with a handle.
+    #[inline(never)]
+    fn to_raw_handle(&self, vm: &lunar_vm::State) -> Result<Raw> {
+        match self {
+            Value::String(s) => raw_of(vm, &s.root),
+            Value::Table(t) => raw_of(vm, &t.0),
+            Value::Function(f) => raw_of(vm, &f.0),
+            Value::Thread(t) => raw_of(vm, &t.0),
+            Value::UserData(u) => raw_of(vm, &u.0),
+            Value::Nil => Ok(Raw::Nil),
+            Value::Boolean(b) => Ok(Raw::Bool(*b)),
+            Value::Integer(i) => Ok(Raw::Int(*i)),
+            Value::Number(f) => Ok(Raw::Float(*f)),
+            Value::LightUserData(p) => Ok(Raw::LightUserData(*p)),
+        }
     }
 }
 
