@@ -377,7 +377,7 @@ pub fn markdown(c: &Cost, meta: &[(&str, String)]) -> String {
     }
     let _ = writeln!(
         s,
-        "\n`new_state()` copies a library image the process takes once (`lunar_vm::image`: the library tables in one block, the image's strings and the storage of tables that hold no other table shared until written) and makes io's standard files. What opening the libraries costs without the image (the `lunar` command's way, and what the image is taken from): a bare `State::new()`, then each library's `open_*` in `open_all`'s order; times are each step alone:\n"
+        "\n`new_state()` copies a library image the process takes once (`lunar_vm::image`): one block holds every table's box and the hash storage of the tables that refer to other tables, the main thread and io's three standard files (userdata whose streams are made when first used); the image's strings, the string table's buckets (until the state interns a string of its own), the metamethod names and the storage of the tables that hold no other table are read in place from the image (copied at a table's first write); the stack is the state's own. What opening the libraries costs without the image (the `lunar` command's way, and what the image is taken from): a bare `State::new()`, then each library's `open_*` in `open_all`'s order; times are each step alone:\n"
     );
     let counted = c.steps.iter().all(|st| st.allocs.is_some());
     if counted {

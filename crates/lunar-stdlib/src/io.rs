@@ -135,7 +135,8 @@ pub fn open_io_shared(state: &mut State) {
 
 /// Makes the state's standard files and puts them in their places
 /// ([`open_io_shared`] made the rest of the library): the per-state part
-/// of [`open_io`].
+/// of [`open_io`]. (A state copied from a library image gets its own
+/// from the image instead: see [`std_files_fresh`].)
 pub fn open_std_files(state: &mut State) {
     let reg = state.registry();
     let Value::Table(loaded) = state.get_field(reg, "_LOADED") else {
@@ -147,17 +148,16 @@ pub fn open_std_files(state: &mut State) {
     ) else {
         return;
     };
-    let std_handle = |state: &mut State, stream: Stream| {
+    let std_handle = |state: &mut State, make: lunar_vm::image::MakeData| {
         // As `new_handle` without tracking (the standard files are not
         // flushed by `flush_files`), with the metatable at hand.
-        let shared: Shared = Arc::new(StreamCell::new(stream));
-        let v = state.new_userdata(Box::new(shared));
+        let v = state.new_userdata(make());
         set_userdata_metatable(state, v, mt);
         v
     };
-    let stdin = std_handle(state, Stream::new(file::Raw::Std(Std::In), true, false));
-    let stdout = std_handle(state, Stream::new(file::Raw::Std(Std::Out), false, true));
-    let stderr = std_handle(state, Stream::new(file::Raw::Std(Std::Err), false, true));
+    let stdin = std_handle(state, lazy_std::<{ STD_IN }>);
+    let stdout = std_handle(state, lazy_std::<{ STD_OUT }>);
+    let stderr = std_handle(state, lazy_std::<{ STD_ERR }>);
     crate::table::set_fields(state, reg, &[(IO_INPUT, stdin), (IO_OUTPUT, stdout)], &[]);
     crate::table::set_fields(
         state,
@@ -165,6 +165,82 @@ pub fn open_std_files(state: &mut State) {
         &[("stdin", stdin), ("stdout", stdout), ("stderr", stderr)],
         &[],
     );
+}
+
+/// The standard files of a state whose io library is open (`None`
+/// without io, or before [`open_std_files`] made them), as the userdata
+/// a library image gives every copy new ones of
+/// ([`lunar_vm::image::LibImage::capture_fresh`]): each copy's are made
+/// with the data of a fresh state's, a zero-sized marker that costs no
+/// allocation (the stream is made when the file is first used).
+pub fn std_files_fresh(state: &mut State) -> Option<[lunar_vm::image::FreshUserData; 3]> {
+    let reg = state.registry();
+    let Value::Table(loaded) = state.get_field(reg, "_LOADED") else {
+        return None;
+    };
+    let Value::Table(io) = state.get_field(loaded, "io") else {
+        return None;
+    };
+    let mut files = [Value::Nil; 3];
+    for (f, name) in files.iter_mut().zip(["stdin", "stdout", "stderr"]) {
+        *f = state.get_field(io, name);
+        if !matches!(f, Value::UserData(_)) {
+            return None;
+        }
+    }
+    let makes: [lunar_vm::image::MakeData; 3] = [
+        lazy_std::<{ STD_IN }>,
+        lazy_std::<{ STD_OUT }>,
+        lazy_std::<{ STD_ERR }>,
+    ];
+    Some(std::array::from_fn(|i| lunar_vm::image::FreshUserData {
+        value: files[i],
+        make: makes[i],
+    }))
+}
+
+/// `LazyStd`'s numbers of the standard streams.
+const STD_IN: u8 = 0;
+const STD_OUT: u8 = 1;
+const STD_ERR: u8 = 2;
+
+/// The data of a standard file's handle until it is first used: a
+/// zero-sized marker, so that making a state's standard files allocates
+/// nothing but their userdata (most states never touch them). The first
+/// use ([`handle_data`]) puts the stream in its place.
+struct LazyStd<const N: u8>;
+
+/// A fresh standard file's data (see [`LazyStd`]).
+fn lazy_std<const N: u8>() -> Box<dyn std::any::Any + Send> {
+    Box::new(LazyStd::<N>)
+}
+
+/// The stream of a file handle's userdata, made now for a standard file
+/// not used before; `None` for other userdata.
+fn handle_data(u: &lunar_vm::UserData) -> Option<Shared> {
+    let std = {
+        let d = u.data.borrow();
+        if let Some(s) = d.downcast_ref::<Shared>() {
+            return Some(s.clone());
+        }
+        if d.is::<LazyStd<STD_IN>>() {
+            Std::In
+        } else if d.is::<LazyStd<STD_OUT>>() {
+            Std::Out
+        } else if d.is::<LazyStd<STD_ERR>>() {
+            Std::Err
+        } else {
+            return None;
+        }
+    };
+    let stream = match std {
+        Std::In => Stream::new(file::Raw::Std(Std::In), true, false),
+        Std::Out => Stream::new(file::Raw::Std(Std::Out), false, true),
+        Std::Err => Stream::new(file::Raw::Std(Std::Err), false, true),
+    };
+    let shared: Shared = Arc::new(StreamCell::new(stream));
+    *u.data.borrow_mut() = Box::new(shared.clone());
+    Some(shared)
 }
 
 /// Sets the metatable of a userdata and registers it for finalization if
@@ -254,9 +330,9 @@ fn check_handle(state: &mut State) -> Result<Shared, Error> {
     let mt = state.get_field(reg, FILE_HANDLE);
     if let (Value::UserData(u), Value::Table(mt)) = (v, mt)
         && u.metatable.get().is_some_and(|m| m.ptr_eq(mt))
-        && let Some(s) = u.data.borrow().downcast_ref::<Shared>()
+        && let Some(s) = handle_data(&u)
     {
-        return Ok(s.clone());
+        return Ok(s);
     }
     Err(state.type_error(1, FILE_HANDLE))
 }
@@ -680,7 +756,7 @@ fn handle_stream(_state: &State, v: Value) -> Option<Shared> {
     let Value::UserData(u) = v else {
         return None;
     };
-    u.data.borrow().downcast_ref::<Shared>().cloned()
+    handle_data(&u)
 }
 
 /// The default input (`output` false) or output file, which must be open.
@@ -907,6 +983,84 @@ fn io_write(state: &mut State) -> Result<usize, Error> {
 mod tests {
     use super::*;
     use lunar_syntax::Number::{Float, Int};
+
+    /// A `Write` that keeps what it gets, shared with the test.
+    #[derive(Clone, Default)]
+    struct Kept(Arc<Mutex<Vec<u8>>>);
+
+    impl Write for Kept {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    fn run(st: &mut State, code: &str) -> Vec<Value> {
+        let f = st.load(code.as_bytes(), b"=t", "t", None).ok().unwrap();
+        match st.pcall(f, &[], None) {
+            Ok(r) => r,
+            Err(_) => {
+                let v = st.take_error_value();
+                panic!("{code}: {}", st.error_message(v))
+            }
+        }
+    }
+
+    #[test]
+    fn copied_states_have_their_own_standard_files() {
+        // Copies of the library image (`new_state`) get new standard
+        // files, made lazily: they behave as those `open_io` makes.
+        let (mut a, mut b) = (crate::new_state(), crate::new_state());
+        let out = Kept::default();
+        a.set_stdout(Box::new(out.clone()));
+        let r = run(
+            &mut a,
+            "local t = {io.type(io.stdin), io.type(io.stdout), io.type(io.stderr), \
+             io.output() == io.stdout, io.input() == io.stdin, \
+             tostring(io.stdout):match('^file %(0x') ~= nil} \
+             io.write('x') io.stdout:write('y') io.stdout:setvbuf('full') \
+             local ok, msg = io.stdout:close() \
+             return table.concat({tostring(t[1]), tostring(t[2]), tostring(t[3]), \
+             tostring(t[4]), tostring(t[5]), tostring(t[6]), tostring(ok), msg}, ' ')",
+        );
+        let Value::Str(s) = r[0] else { panic!() };
+        assert_eq!(
+            s.as_bytes(),
+            b"file file file true true true nil cannot close standard file"
+        );
+        run(&mut a, "io.stdout:flush()");
+        assert_eq!(*out.0.lock().unwrap(), b"xy");
+        // The other state's files are others, untouched (never used:
+        // still without their streams) and usable.
+        let (Value::Table(ga), Value::Table(gb)) = (
+            a.get_field(a.globals(), "io"),
+            b.get_field(b.globals(), "io"),
+        ) else {
+            panic!()
+        };
+        let (Value::UserData(ua), Value::UserData(ub)) =
+            (a.get_field(ga, "stdout"), b.get_field(gb, "stdout"))
+        else {
+            panic!()
+        };
+        assert!(!ua.ptr_eq(ub));
+        assert!(ub.data.borrow().is::<LazyStd<STD_OUT>>());
+        assert!(ua.data.borrow().is::<Shared>());
+        let out_b = Kept::default();
+        b.set_stdout(Box::new(out_b.clone()));
+        run(&mut b, "io.write('z') collectgarbage()");
+        assert_eq!(*out_b.0.lock().unwrap(), b"z");
+        // The files survive collections and finalization at close.
+        a.collect_garbage();
+        a.close();
+        b.close();
+        let r = run(&mut b, "return io.type(io.stderr)");
+        let Value::Str(s) = r[0] else { panic!() };
+        assert_eq!(s.as_bytes(), b"file");
+    }
 
     #[test]
     fn read_number() {

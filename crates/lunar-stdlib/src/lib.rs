@@ -78,7 +78,8 @@ pub fn open_all(state: &mut State) {
 }
 
 /// [`open_all`] but for the standard files, which [`io::open_std_files`]
-/// adds: what a library image of the whole library holds.
+/// adds: what the image of the whole library is taken from ([`image_of`]
+/// adds the standard files, which every copy gets new ones of).
 pub fn open_all_shared(state: &mut State) {
     reserve_for_all(state);
     open_base(state);
@@ -108,7 +109,7 @@ pub fn open_all_shared(state: &mut State) {
 /// ```
 pub fn new_state() -> State {
     match default_image() {
-        Some(image) => state_from_image(image, true),
+        Some(image) => state_from_image(image),
         None => {
             let mut st = State::new();
             open_all(&mut st);
@@ -125,31 +126,34 @@ pub fn default_image() -> Option<&'static LibImage> {
     *IMAGE.get_or_init(|| image_of(open_all_shared).ok())
 }
 
-/// The image of a fresh state after `open` (which opens libraries, with
-/// io's shared part only: see [`state_from_image`]), kept for the life of
-/// the process. Fails when `open` leaves a per-state object where the
-/// image cannot hold it.
+/// The image of a fresh state after `open` (which opens libraries; with
+/// io's shared part only, [`io::open_io_shared`], or all of io), kept for
+/// the life of the process. io's standard files, made here when `open`
+/// left their places for them, are userdata that every copy gets new ones
+/// of ([`io::std_files_fresh`]). Fails when `open` leaves a per-state
+/// object where the image cannot hold it.
 pub fn image_of(open: impl FnOnce(&mut State)) -> Result<&'static LibImage, String> {
     let mut st = State::new();
     open(&mut st);
-    // io's table gets the standard files in every copy: copied at once.
-    let mut written = Vec::new();
     if let Value::Table(loaded) = st.get_field(st.registry(), "_LOADED")
         && let Value::Table(io) = st.get_field(loaded, "io")
+        && matches!(st.get_field(io, "stdin"), Value::Bool(false))
     {
-        written.push(io);
-    }
-    Ok(Box::leak(Box::new(LibImage::capture(&st, &written)?)))
-}
-
-/// A state from `image`, with io's standard files made when `with_io`
-/// (the image has io's shared part, [`io::open_io_shared`]).
-pub fn state_from_image(image: &'static LibImage, with_io: bool) -> State {
-    let mut st = State::from_image(image);
-    if with_io {
         io::open_std_files(&mut st);
     }
-    st
+    let fresh = io::std_files_fresh(&mut st);
+    let fresh = fresh.as_ref().map_or(&[][..], |f| &f[..]);
+    Ok(Box::leak(Box::new(LibImage::capture_fresh(
+        &st,
+        &[],
+        fresh,
+    )?)))
+}
+
+/// A state from `image`, as the state the image was taken from (io's
+/// standard files included: each copy gets its own from the image).
+pub fn state_from_image(image: &'static LibImage) -> State {
+    State::from_image(image)
 }
 
 /// The first step of [`open_all`]: room up front for what the libraries

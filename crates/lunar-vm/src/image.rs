@@ -16,10 +16,17 @@
 //!
 //! An image holds only what can be shared or copied without knowing its
 //! type: tables, strings, numbers, booleans and plain native functions
-//! ([`Value::LightFn`]). Per-state objects (userdata, closures with
-//! upvalues, coroutines) make [`LibImage::capture`] fail; libraries keep
-//! such values in the state's library slots ([`State::lib_slot`]), made
-//! when first needed, or add them after the copy.
+//! ([`Value::LightFn`]), and userdata the caller names as fresh
+//! ([`FreshUserData`]): each copy gets a new one of its own, with data
+//! the caller's function makes (io's standard files). Other per-state
+//! objects (other userdata, closures with upvalues, coroutines) make
+//! [`LibImage::capture`] fail; libraries keep such values in the state's
+//! library slots ([`State::lib_slot`]), made when first needed, or add
+//! them after the copy.
+//!
+//! A copy is one allocation for the tables (each table's box and its
+//! own hash storage), its main thread and its fresh userdata, besides
+//! what the state itself needs (its stack).
 //!
 //! ```
 //! use lunar_vm::{State, Value, image::LibImage};
@@ -39,11 +46,40 @@
 //! ```
 
 use crate::gc::{Gc, GcBox, Heap, header_of};
-use crate::state::{LIB_SLOTS, State, Thread};
+use crate::state::{LIB_SLOTS, State, TM_NAMES, Thread, TmNames};
 use crate::string::{LuaStr, SharedStrings, new_block};
 use crate::table::{Place, Table, TableImage};
+use crate::userdata::UserData;
 use crate::value::Value;
 use std::collections::HashMap;
+
+/// The data of a fresh userdata in a new copy of an image.
+pub type MakeData = fn() -> Box<dyn std::any::Any + Send>;
+
+/// A userdata of the state an image is taken from that every copy gets
+/// a new one of ([`LibImage::capture_fresh`]): in each place the
+/// original is (values of the tables the image holds), a userdata with
+/// the data `make` returns, the copy of the original's metatable and no
+/// user values, registered for finalization when the metatable has
+/// `__gc`. `make` runs for every copy: data that costs nothing to make
+/// (a zero-sized marker that the library turns into its real data when
+/// first used) keeps a copy at one allocation.
+#[derive(Clone, Copy)]
+pub struct FreshUserData {
+    /// The original (a `Value::UserData` of the state captured).
+    pub value: Value,
+    /// Makes each copy's data.
+    pub make: MakeData,
+}
+
+/// A fresh userdata as an image keeps it.
+struct FreshImage {
+    make: MakeData,
+    /// The index of its metatable's table.
+    meta: Option<u32>,
+    /// Whether its metatable has `__gc`.
+    finalize: bool,
+}
 
 /// What a placeholder in an image stands for in each copy.
 #[derive(Clone, Copy)]
@@ -52,6 +88,8 @@ enum Target {
     Table(u32),
     /// The state's main thread.
     MainThread,
+    /// The copy's fresh userdata with this index.
+    Fresh(u32),
 }
 
 /// A value of an image: shared as it is, or one to make per state.
@@ -76,14 +114,18 @@ pub struct LibImage {
     strings: SharedStrings,
     /// Each table's parts and its metatable's index.
     tables: Vec<(TableImage, Option<u32>)>,
+    /// The fresh userdata, in the order given to `capture_fresh`.
+    fresh: Vec<FreshImage>,
     patches: Vec<Patch>,
     globals: u32,
     registry: u32,
     type_mts: [Option<u32>; 9],
     lib_slots: [Slot; LIB_SLOTS],
-    tm_names: Vec<LuaStr>,
+    /// The metamethod names: every copy reads them here (see `TmNames`).
+    tm_names: [LuaStr; TM_NAMES.len()],
     /// Where each table's box lies in a copy's block, and the block's
-    /// size.
+    /// size (the tables, then the main thread's box, then the fresh
+    /// userdata's boxes).
     offsets: Vec<u32>,
     block_bytes: usize,
     /// The loader of binary chunks the libraries installed.
@@ -156,14 +198,26 @@ impl LibImage {
     /// files): they are copied at once rather than shared with the image
     /// and copied at their first write.
     pub fn capture(state: &State, written: &[Gc<Table>]) -> Result<LibImage, String> {
+        LibImage::capture_fresh(state, written, &[])
+    }
+
+    /// [`LibImage::capture`], with the userdata of `fresh`, which every
+    /// copy gets new ones of (see [`FreshUserData`]). Fails when one of
+    /// them is not a userdata, has user values or is a key of a table.
+    pub fn capture_fresh(
+        state: &State,
+        written: &[Gc<Table>],
+        fresh: &[FreshUserData],
+    ) -> Result<LibImage, String> {
+        let fresh_index = |v: Value| fresh.iter().position(|f| f.value.raw_eq(&v));
         let mut walk = Walk {
             index: HashMap::new(),
             order: Vec::new(),
             names: HashMap::new(),
             name_list: Vec::new(),
         };
-        for s in &state.tm_names {
-            walk.string(*s);
+        for s in state.tm_names.iter() {
+            walk.string(s);
         }
         let registry = walk.table(state.registry);
         let globals = walk.table(state.globals);
@@ -180,6 +234,20 @@ impl LibImage {
                 Value::Str(s) => walk.string(s),
                 _ => {}
             }
+        }
+        let mut fresh_meta = Vec::with_capacity(fresh.len());
+        for f in fresh {
+            let Value::UserData(u) = f.value else {
+                return Err("a fresh userdata of a library image must be a userdata".into());
+            };
+            if !u.user_values.borrow().is_empty() {
+                return Err("a fresh userdata of a library image cannot have user values".into());
+            }
+            let mt = u.metatable.get();
+            fresh_meta.push((
+                mt.map(|m| walk.table(m)),
+                mt.is_some_and(|m| state.has_gc_metamethod(m)),
+            ));
         }
         let mut i = 0;
         while i < walk.order.len() {
@@ -198,6 +266,8 @@ impl LibImage {
                     }
                     Value::Thread(th)
                         if th.ptr_eq(state.main) && !matches!(place, Place::Key(_)) => {}
+                    Value::UserData(_)
+                        if fresh_index(v).is_some() && !matches!(place, Place::Key(_)) => {}
                     _ if header_of(v).is_none() => {} // no object
                     _ => return Err(unshareable(v, place)),
                 }
@@ -218,6 +288,10 @@ impl LibImage {
                     Value::Str(s) => return Ok(Value::Str(shared(s))),
                     Value::Table(t) => Target::Table(walk.index[&t.addr()]),
                     Value::Thread(_) => Target::MainThread,
+                    Value::UserData(_) => match fresh_index(v) {
+                        Some(k) => Target::Fresh(k as u32),
+                        None => return Ok(v),
+                    },
                     _ => return Ok(v),
                 };
                 patches.push(Patch {
@@ -244,18 +318,29 @@ impl LibImage {
                 _ => return Err(unshareable(v, Place::Val(0))),
             };
         }
-        let tm_names = state.tm_names.iter().map(|s| shared(*s)).collect();
+        let tm_names = std::array::from_fn(|i| shared(state.tm_names[i]));
         let mut offsets = Vec::with_capacity(tables.len());
         let mut block_bytes = 0;
         for (t, _) in &tables {
             offsets.push(block_bytes as u32);
             block_bytes += BOX_SIZE + Table::image_block_bytes(t);
         }
+        block_bytes += THREAD_BOX_SIZE + fresh.len() * USERDATA_BOX_SIZE;
+        let fresh = fresh
+            .iter()
+            .zip(fresh_meta)
+            .map(|(f, (meta, finalize))| FreshImage {
+                make: f.make,
+                meta,
+                finalize,
+            })
+            .collect();
         Ok(LibImage {
             offsets,
             block_bytes,
             strings,
             tables,
+            fresh,
             patches,
             globals,
             registry,
@@ -272,14 +357,25 @@ impl LibImage {
     }
 }
 
-/// Bytes of a table's box.
+/// Bytes of a table's box, of a thread's and of a userdata's.
 const BOX_SIZE: usize = std::mem::size_of::<GcBox<Table>>();
+const THREAD_BOX_SIZE: usize = std::mem::size_of::<GcBox<Thread>>();
+const USERDATA_BOX_SIZE: usize = std::mem::size_of::<GcBox<UserData>>();
 
 // Boxes placed one after another in a block stay aligned.
-const _: () = assert!(
-    BOX_SIZE.is_multiple_of(crate::string::BLOCK_PART_ALIGN)
-        && std::mem::align_of::<GcBox<Table>>() <= crate::string::BLOCK_PART_ALIGN
-);
+const _: () = {
+    let align = crate::string::BLOCK_PART_ALIGN;
+    assert!(BOX_SIZE.is_multiple_of(align) && std::mem::align_of::<GcBox<Table>>() <= align);
+    assert!(
+        THREAD_BOX_SIZE.is_multiple_of(align) && std::mem::align_of::<GcBox<Thread>>() <= align
+    );
+    assert!(
+        USERDATA_BOX_SIZE.is_multiple_of(align) && std::mem::align_of::<GcBox<UserData>>() <= align
+    );
+    // The metamethod names' array lies in a block too (`State::new`).
+    assert!(std::mem::align_of::<LuaStr>() <= align);
+    assert!(std::mem::size_of::<[LuaStr; TM_NAMES.len()]>().is_multiple_of(align));
+};
 
 /// The copies of an image's tables in a state's block, by index.
 struct TableAt<'a> {
@@ -307,14 +403,16 @@ impl State {
     /// image was taken from, in the time of a few allocations and copies.
     pub fn from_image(image: &'static LibImage) -> State {
         let mut heap = Heap::with_shared_strings(&image.strings);
-        // Every table's box and hash storage in one block: one allocation
-        // for the whole copy.
+        // Every table's box and hash storage, the main thread's box and
+        // the fresh userdata's boxes in one block: one allocation for the
+        // whole copy.
         let block = new_block(&mut heap, image.block_bytes);
         let mut at = block;
         for (t, _) in &image.tables {
             // SAFETY: `block_bytes` is the sum over the tables of a box
-            // and its storage, each a multiple of the block's alignment,
-            // so both fit at `at`, aligned, unused.
+            // and its storage, then of the other boxes, each a multiple
+            // of the block's alignment, so both fit at `at`, aligned,
+            // unused.
             unsafe {
                 let room = at.add(BOX_SIZE);
                 let copy = Table::from_image(t, room);
@@ -322,14 +420,56 @@ impl State {
                 at = room.add(Table::image_block_bytes(t));
             }
         }
+        // SAFETY: as above: the main thread's box comes right after the
+        // tables. It is a root for the state's whole life, so its memory
+        // is never needed back before the heap frees the block.
+        let main = unsafe {
+            let m = heap.alloc_in_block(
+                at.cast::<GcBox<Thread>>(),
+                Thread::new_obj(true, Value::Nil),
+            );
+            at = at.add(THREAD_BOX_SIZE);
+            m
+        };
         let tables = TableAt {
             block,
             offsets: &image.offsets,
         };
-        let main = heap.alloc(Thread::new_obj(true, Value::Nil));
+        // The fresh userdata's boxes come last, one after another.
+        let fresh_at = at;
+        for f in &image.fresh {
+            let ud = UserData {
+                data: std::cell::RefCell::new((f.make)()),
+                metatable: std::cell::Cell::new(f.meta.map(|m| tables.get(m))),
+                user_values: std::cell::RefCell::new(Vec::new()),
+            };
+            // SAFETY: as above: room for the box at `at`. A dead one is
+            // dropped by the sweep, its room unused until the block is
+            // freed.
+            let u = unsafe {
+                let u = heap.alloc_in_block(at.cast::<GcBox<UserData>>(), ud);
+                at = at.add(USERDATA_BOX_SIZE);
+                Value::UserData(u)
+            };
+            if f.finalize {
+                heap.register_finalizer(u);
+            }
+        }
+        let fresh = |k: u32| {
+            // SAFETY: the loop above wrote fresh userdata `k`'s box at
+            // this place (`k` < the count: the image's patches name only
+            // its own fresh userdata), and the heap holds it.
+            unsafe {
+                let at = fresh_at.add(k as usize * USERDATA_BOX_SIZE);
+                Value::UserData(Gc {
+                    ptr: std::ptr::NonNull::new_unchecked(at.cast::<GcBox<UserData>>()),
+                })
+            }
+        };
         let target = |t: Target| match t {
             Target::Table(i) => Value::Table(tables.get(i)),
             Target::MainThread => Value::Thread(main),
+            Target::Fresh(k) => fresh(k),
         };
         for (i, (_, meta)) in image.tables.iter().enumerate() {
             if let Some(m) = meta {
@@ -339,13 +479,15 @@ impl State {
         for p in &image.patches {
             tables.get(p.table).patch(p.place, target(p.target));
         }
+        // SAFETY: the image is `'static` and never changes its names.
+        let tm_names = unsafe { TmNames::new(std::ptr::NonNull::from(&image.tm_names)) };
         let mut s = State::with_parts(
             heap,
             main,
             tables.get(image.globals),
             tables.get(image.registry),
+            tm_names,
         );
-        s.tm_names = image.tm_names.clone();
         s.undump = image.undump;
         s.type_mts = image.type_mts.map(|m| m.map(|i| tables.get(i)));
         for (v, slot) in s.lib_slots.iter_mut().zip(&image.lib_slots) {
@@ -456,6 +598,73 @@ mod tests {
         let r = run(&mut other, "return leaf.k1, node.k1, leaf.a");
         assert!(r[0].is_nil() && r[1].is_nil() && r[2].raw_eq(&Value::Int(1)));
         drop(other);
+        free(image);
+    }
+
+    /// Data of the fresh userdata of `fresh_userdata_are_new_in_every_copy`:
+    /// counts the copies dropped.
+    struct Counted;
+    static DROPPED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    impl Drop for Counted {
+        fn drop(&mut self) {
+            DROPPED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+    }
+    static FINALIZED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    #[test]
+    fn fresh_userdata_are_new_in_every_copy() {
+        use std::sync::atomic::Ordering::Relaxed;
+        fn gc(_: &mut State) -> Result<usize, crate::Error> {
+            FINALIZED.fetch_add(1, Relaxed);
+            Ok(0)
+        }
+        fn make() -> Box<dyn std::any::Any + Send> {
+            Box::new(Counted)
+        }
+        let mut b = State::new();
+        let g = b.globals();
+        let mt = b.new_table(0, 1);
+        b.set_field(mt, "__gc", Value::LightFn(gc));
+        let ud = b.new_userdata(Box::new(0u8));
+        let Value::UserData(u) = ud else { panic!() };
+        u.metatable.set(Some(mt));
+        b.set_field(g, "mt", Value::Table(mt));
+        b.set_field(g, "ud", ud);
+        b.set_field(g, "again", ud);
+        // Not named fresh: refused.
+        assert!(LibImage::capture(&b, &[]).is_err());
+        let fresh = [FreshUserData { value: ud, make }];
+        let image = leak(LibImage::capture_fresh(&b, &[], &fresh).unwrap());
+        drop(b);
+        let (mut x, mut y) = (State::from_image(image), State::from_image(image));
+        let get = |st: &mut State, k: &str| {
+            let g = st.globals();
+            st.get_field(g, k)
+        };
+        let (Value::UserData(ux), Value::UserData(uy)) = (get(&mut x, "ud"), get(&mut y, "ud"))
+        else {
+            panic!()
+        };
+        // Each copy's own, in every place the original was, with the
+        // copy's metatable and `make`'s data.
+        assert!(!ux.ptr_eq(uy));
+        assert!(get(&mut x, "again").raw_eq(&Value::UserData(ux)));
+        let Value::Table(mtx) = get(&mut x, "mt") else {
+            panic!()
+        };
+        assert!(ux.metatable.get().is_some_and(|m| m.ptr_eq(mtx)));
+        assert!(ux.data.borrow().is::<Counted>());
+        // Registered for finalization: once unreachable, its `__gc` runs
+        // and then it is dropped (in its block, once).
+        let before = (FINALIZED.load(Relaxed), DROPPED.load(Relaxed));
+        run(&mut x, "ud = nil again = nil");
+        x.collect_garbage();
+        x.collect_garbage();
+        assert_eq!(FINALIZED.load(Relaxed), before.0 + 1);
+        assert_eq!(DROPPED.load(Relaxed), before.1 + 1);
+        drop((x, y));
+        assert_eq!(DROPPED.load(Relaxed), before.1 + 2);
         free(image);
     }
 

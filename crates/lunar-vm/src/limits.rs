@@ -212,7 +212,11 @@ pub(crate) struct RunControl {
     pub(crate) charged: u64,
     /// The size of the chunk the budget was last refilled with.
     pub(crate) chunk: i64,
-    shared: Arc<Shared>,
+    /// What interrupt handles share, made by the first
+    /// [`State::interrupt_handle`]: most states never hand one out, and
+    /// a state without one saves two allocations (the cost of a
+    /// state); `check_budget`, off the hot path, finds no flag to read.
+    shared: std::cell::OnceCell<Arc<Shared>>,
     /// The limit that stopped the run under way, if one did.
     pub(crate) tripped: Option<Limit>,
     /// Set while a host drives one run in several calls (an asynchronous
@@ -250,7 +254,7 @@ impl State {
     /// A handle that stops this state's runs from any thread.
     pub fn interrupt_handle(&self) -> InterruptHandle {
         InterruptHandle {
-            shared: self.control.shared.clone(),
+            shared: self.control.shared.get_or_init(Default::default).clone(),
         }
     }
 
@@ -334,15 +338,18 @@ impl State {
         }
         let used = (self.control.chunk - self.budget).max(0) as u64;
         self.control.charged = self.control.charged.saturating_add(used);
-        match self.control.shared.flag.swap(FLAG_NONE, Ordering::Relaxed) {
+        let flag = match self.control.shared.get() {
+            Some(sh) => sh.flag.swap(FLAG_NONE, Ordering::Relaxed),
+            None => FLAG_NONE,
+        };
+        match flag {
             FLAG_INTERRUPT => return Err(self.trip(Limit::Interrupt)),
             FLAG_RAISE => {
                 let msg = self
                     .control
                     .shared
-                    .message
-                    .lock()
-                    .map(|m| m.clone())
+                    .get()
+                    .and_then(|sh| sh.message.lock().ok().map(|m| m.clone()))
                     .unwrap_or_default();
                 self.refill_budget();
                 // As lua.c's hook raises it with luaL_error from inside

@@ -309,7 +309,7 @@ pub struct State {
     /// Metatables of the basic types other than table and userdata.
     pub(crate) type_mts: [Option<Gc<Table>>; 9],
     /// The metamethod names, interned.
-    pub(crate) tm_names: Vec<LuaStr>,
+    pub(crate) tm_names: TmNames,
     /// The value of the error being raised.
     pub(crate) error_value: Value,
     /// Nested native-level calls (C stack depth).
@@ -400,7 +400,10 @@ pub const LIB_SLOTS: usize = 8;
 // its heap and nowhere else), and the `Gc` handles inside it are never
 // shared with another state, so moving the state to another thread moves
 // everything these pointers reach with it. Host data in userdata is
-// `Send` (`UserData::data` is `Box<dyn Any + Send>`).
+// `Send` (`UserData::data` is `Box<dyn Any + Send>`). The pointers into
+// a library image (its shared strings, their chains' heads, the
+// metamethod names: `TmNames`) reach data that nothing writes and that
+// lives for the whole process (`LibImage` is `Sync`).
 unsafe impl Send for State {}
 
 impl Thread {
@@ -436,6 +439,42 @@ impl Thread {
 /// the compiler's table, so the two never disagree.
 pub(crate) use lunar_compile::opcodes::TAG_METHOD_NAMES as TM_NAMES;
 
+/// A state's interned metamethod names, read in place where they lie:
+/// in the library image the state was copied from (every copy reads the
+/// image's, so a copy makes no array of its own), or in a block of the
+/// state's own heap (`State::new`). A thin pointer to an array of fixed
+/// length: indexing it costs what indexing a vector did, less the load
+/// of the length.
+#[derive(Clone, Copy)]
+pub(crate) struct TmNames(std::ptr::NonNull<[LuaStr; TM_NAMES.len()]>);
+
+impl TmNames {
+    /// The names at `p`.
+    ///
+    /// # Safety
+    /// `p` points to the names, which stay unchanged and in place for as
+    /// long as the state that keeps this lives (an image is `'static`; a
+    /// heap block lives as long as its heap).
+    pub(crate) unsafe fn new(p: std::ptr::NonNull<[LuaStr; TM_NAMES.len()]>) -> TmNames {
+        TmNames(p)
+    }
+
+    /// The names, in event order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = LuaStr> + '_ {
+        (0..TM_NAMES.len()).map(|i| self[i])
+    }
+}
+
+impl std::ops::Index<usize> for TmNames {
+    type Output = LuaStr;
+    #[inline]
+    fn index(&self, i: usize) -> &LuaStr {
+        // SAFETY: `TmNames::new`'s contract: the array is live and
+        // unchanged while the state is.
+        unsafe { &self.0.as_ref()[i] }
+    }
+}
+
 impl Default for State {
     fn default() -> Self {
         Self::new()
@@ -449,13 +488,24 @@ impl State {
         let globals = heap.alloc(Table::new(0, 0));
         let registry = heap.alloc(Table::new(0, 0));
         let main = heap.alloc(Thread::new_obj(true, Value::Nil));
-        let mut s = State::with_parts(heap, main, globals, registry);
         // The metamethod names are fixed, as the reference fixes them:
-        // one block, never collected.
-        let mut tm = Vec::with_capacity(TM_NAMES.len());
-        s.heap
-            .intern_batch(TM_NAMES.iter().map(|n| n.as_bytes()), |_, _, k| tm.push(k));
-        s.tm_names = tm;
+        // one block, never collected; their array in another block of
+        // the heap, read in place (see `TmNames`).
+        let mut tm = [None; TM_NAMES.len()];
+        heap.intern_batch(TM_NAMES.iter().map(|n| n.as_bytes()), |_, i, k| {
+            tm[i] = Some(k)
+        });
+        let tm = tm.map(|k| k.expect("intern_batch gives every name"));
+        let at = crate::string::new_block(&mut heap, std::mem::size_of_val(&tm));
+        let at = at.cast::<[LuaStr; TM_NAMES.len()]>();
+        // SAFETY: `new_block` gave room for the array, aligned for
+        // pointers (its parts' alignment), which the heap frees only when
+        // it is dropped, with the state; nothing writes it afterwards.
+        let tm_names = unsafe {
+            at.write(tm);
+            TmNames::new(std::ptr::NonNull::new_unchecked(at))
+        };
+        let mut s = State::with_parts(heap, main, globals, registry, tm_names);
         let loaded = s.new_table(0, 0);
         s.set_field(registry, "_LOADED", Value::Table(loaded));
         s.set_field(registry, "_G", Value::Table(globals));
@@ -466,15 +516,21 @@ impl State {
         s
     }
 
-    /// A state around a heap holding its main thread, globals and
-    /// registry (the metamethod names still to set).
+    /// A state around a heap holding its main thread, globals, registry
+    /// and metamethod names.
     pub(crate) fn with_parts(
         heap: Heap,
         main: Gc<Thread>,
         globals: Gc<Table>,
         registry: Gc<Table>,
+        tm_names: TmNames,
     ) -> State {
-        let mut s = State {
+        // No stack yet (`th` is empty): every way in (a call from the
+        // host, `push`, a metamethod call) already makes room with
+        // `ensure_stack`, as a new coroutine's empty stack needs, so the
+        // first one makes it and a state that never runs code costs no
+        // stack.
+        State {
             heap,
             th: ThreadData::default(),
             current: main,
@@ -483,7 +539,7 @@ impl State {
             globals,
             registry,
             type_mts: [None; 9],
-            tm_names: Vec::new(),
+            tm_names,
             error_value: Value::Nil,
             n_ccalls: 0,
             in_stack_error: false,
@@ -506,9 +562,7 @@ impl State {
             id: crate::roots::new_state_id(),
             host_data: None,
             lib_slots: [Value::Nil; LIB_SLOTS],
-        };
-        s.th.stack = vec![Value::Nil; 2 * MIN_STACK];
-        s
+        }
     }
 
     /// A library's per-state value in slot `i` (< [`LIB_SLOTS`]; nil
@@ -578,8 +632,8 @@ impl State {
         for mt in self.type_mts.iter().flatten() {
             marker.mark(*mt);
         }
-        for s in &self.tm_names {
-            marker.mark_value(Value::Str(*s));
+        for s in self.tm_names.iter() {
+            marker.mark_value(Value::Str(s));
         }
         marker.mark_value(self.error_value);
         for v in &self.pinned {
@@ -633,7 +687,7 @@ impl State {
                 m.mark(*mt);
             }
             for s in tm_names.iter() {
-                m.mark_value(Value::Str(*s));
+                m.mark_value(Value::Str(s));
             }
             m.mark_value(*error_value);
             for v in pinned.iter() {

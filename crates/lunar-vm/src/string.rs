@@ -389,7 +389,17 @@ impl std::fmt::Debug for LuaStr {
 /// weak: `Strings::remove_unmarked` drops the strings a collection found
 /// dead, before the sweep frees them.
 pub struct Strings {
-    buckets: Vec<Option<Gc<StrObj>>>,
+    /// The table's own buckets; empty while a copy of a library image
+    /// has no string of its own, and so reads the image's chains in
+    /// place (`heads`): the copy's first insert makes them (a state
+    /// costs 1 KB less until it makes a string).
+    own: Vec<Option<Gc<StrObj>>>,
+    /// The buckets lookups read, `mask + 1` of them: `own`'s buffer, or
+    /// the shared heads while `own` is empty. A pointer rather than a
+    /// choice between the two, so that a lookup takes no branch for it.
+    heads: NonNull<Option<Gc<StrObj>>>,
+    /// The number of buckets less one (a power of two less one).
+    mask: usize,
     count: usize,
     seed: u64,
     /// The strings of the library image the state was made from: the
@@ -414,8 +424,12 @@ impl Strings {
 
     /// An empty table hashing with `seed` (tests use a fixed one).
     pub fn with_seed(seed: u64) -> Strings {
+        let mut own = vec![None; MIN_BUCKETS];
         Strings {
-            buckets: vec![None; MIN_BUCKETS],
+            // SAFETY: a vector's pointer is never null.
+            heads: unsafe { NonNull::new_unchecked(own.as_mut_ptr()) },
+            own,
+            mask: MIN_BUCKETS - 1,
             count: 0,
             seed,
             shared: None,
@@ -427,7 +441,11 @@ impl Strings {
     /// the image holds is found there and never made again.
     pub(crate) fn with_shared(shared: &'static SharedStrings) -> Strings {
         Strings {
-            buckets: shared.heads.to_vec(),
+            own: Vec::new(),
+            // The shared heads, read in place until the first insert
+            // (never written through this pointer: see `insert`).
+            heads: NonNull::from(&shared.heads[..]).cast(),
+            mask: SHARED_BUCKETS - 1,
             count: 0,
             seed: shared.seed,
             shared: Some(shared),
@@ -452,6 +470,25 @@ impl Strings {
     /// The seed strings hash with.
     pub(crate) fn seed(&self) -> u64 {
         self.seed
+    }
+
+    /// Head of bucket `b` (< `mask + 1`).
+    #[inline(always)]
+    fn bucket(&self, b: usize) -> Option<Gc<StrObj>> {
+        debug_assert!(b <= self.mask);
+        // SAFETY: `heads` points to `mask + 1` buckets (`own`'s, or the
+        // shared heads, which live as long as the image: `'static`).
+        unsafe { *self.heads.as_ptr().add(b) }
+    }
+
+    /// Makes `v` (a power of two of buckets) the table's own buckets.
+    fn set_own(&mut self, mut v: Vec<Option<Gc<StrObj>>>) {
+        debug_assert!(v.len().is_power_of_two());
+        // SAFETY: a vector's pointer is never null; its buffer stays in
+        // place until `own` is replaced, which comes back here.
+        self.heads = unsafe { NonNull::new_unchecked(v.as_mut_ptr()) };
+        self.mask = v.len() - 1;
+        self.own = v;
     }
 
     /// Whether `s` is this table's own string, not a shared one (tests).
@@ -479,7 +516,7 @@ impl Strings {
     /// The interned string with these bytes and hash, if any.
     #[inline]
     pub(crate) fn find(&self, bytes: &[u8], hash: u64) -> Option<LuaStr> {
-        let mut cur = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        let mut cur = self.bucket(hash as usize & self.mask);
         while let Some(s) = cur {
             if s.hash == hash && LuaStr(s).as_bytes() == bytes {
                 return Some(LuaStr(s));
@@ -501,7 +538,7 @@ impl Strings {
         hash: u64,
         range: std::ops::Range<usize>,
     ) -> Option<LuaStr> {
-        let mut cur = self.buckets[hash as usize & (self.buckets.len() - 1)];
+        let mut cur = self.bucket(hash as usize & self.mask);
         while let Some(s) = cur {
             if !range.contains(&s.addr()) {
                 return None;
@@ -516,26 +553,34 @@ impl Strings {
 
     /// Adds a string known to be absent.
     pub(crate) fn insert(&mut self, s: LuaStr) {
-        if self.count >= self.buckets.len() {
-            self.resize(self.buckets.len() * 2);
+        if self.count > self.mask {
+            self.resize((self.mask + 1) * 2);
+        } else if self.own.is_empty() {
+            // The first string of a copy's own: its buckets, starting as
+            // the shared heads (never written in place).
+            self.resize(self.mask + 1);
         }
-        let b = s.hash() as usize & (self.buckets.len() - 1);
-        s.0.hnext.set(self.buckets[b]);
-        self.buckets[b] = Some(s.0);
+        let b = s.hash() as usize & self.mask;
+        s.0.hnext.set(self.own[b]);
+        self.own[b] = Some(s.0);
         self.count += 1;
     }
 
     /// Makes room for `n` more strings without a resize on the way.
     pub(crate) fn reserve(&mut self, n: usize) {
         let need = self.count + n;
-        if need > self.buckets.len() {
+        if need > self.mask + 1 {
             self.resize(need.next_power_of_two());
         }
     }
 
+    /// Rehashes into `n` own buckets (a power of two, at least
+    /// `SHARED_BUCKETS`).
     fn resize(&mut self, n: usize) {
         let heads: Vec<_> = (0..n).map(|b| self.initial_head(b)).collect();
-        let old = std::mem::replace(&mut self.buckets, heads);
+        // Without own buckets, the table has no string of its own to move.
+        let old = std::mem::take(&mut self.own);
+        self.set_own(heads);
         for mut cur in old {
             // The state's own strings come first in a chain; the shared
             // tail is already in place.
@@ -544,8 +589,8 @@ impl Strings {
             {
                 cur = s.hnext.get();
                 let b = s.hash as usize & (n - 1);
-                s.hnext.set(self.buckets[b]);
-                self.buckets[b] = Some(s);
+                s.hnext.set(self.own[b]);
+                self.own[b] = Some(s);
             }
         }
     }
@@ -554,9 +599,10 @@ impl Strings {
     /// collector between marking and sweeping), and shrinks the table when
     /// it is mostly empty.
     pub(crate) fn remove_unmarked(&mut self) {
-        for b in 0..self.buckets.len() {
+        // Without own buckets there is no string of the table's own.
+        for b in 0..self.own.len() {
             let mut prev: Option<Gc<StrObj>> = None;
-            let mut cur = self.buckets[b];
+            let mut cur = self.own[b];
             // Shared strings end the chain: never collected, never
             // written.
             while let Some(s) = cur
@@ -568,30 +614,30 @@ impl Strings {
                 } else {
                     match prev {
                         Some(p) => p.hnext.set(next),
-                        None => self.buckets[b] = next,
+                        None => self.own[b] = next,
                     }
                     self.count -= 1;
                 }
                 cur = next;
             }
         }
-        let mut n = self.buckets.len();
+        let mut n = self.own.len();
         while n > MIN_BUCKETS.max(SHARED_BUCKETS) && self.count < n / 4 {
             n /= 2;
         }
-        if n != self.buckets.len() {
+        if n != self.own.len() {
             self.resize(n);
         }
     }
 
     /// Bytes the bucket array takes (charged to the heap's count).
     pub(crate) fn table_bytes(&self) -> usize {
-        self.buckets.len() * std::mem::size_of::<Option<Gc<StrObj>>>()
+        self.own.len() * std::mem::size_of::<Option<Gc<StrObj>>>()
     }
 
     /// Drops every link (the heap is freeing all objects).
     pub(crate) fn forget_all(&mut self) {
-        self.buckets.iter_mut().for_each(|b| *b = None);
+        self.own.iter_mut().for_each(|b| *b = None);
         self.count = 0;
     }
 }
@@ -804,7 +850,7 @@ mod tests {
         let strs: Vec<LuaStr> = (0..5000)
             .map(|i| heap.new_str(format!("k{i}").as_bytes()))
             .collect();
-        assert!(heap.strings.buckets.len() >= 4096);
+        assert!(heap.strings.own.len() >= 4096);
         for (i, s) in strs.iter().enumerate() {
             let again = heap.new_str(format!("k{i}").as_bytes());
             assert!(again.ptr_eq(s));

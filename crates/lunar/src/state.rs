@@ -290,7 +290,7 @@ impl StateBuilder {
         let libs = self.libs;
         let mut vm = match self.image() {
             Some(image) => {
-                let mut vm = lunar_stdlib::state_from_image(image, libs.contains(StdLib::IO));
+                let mut vm = lunar_stdlib::state_from_image(image);
                 if libs.contains(StdLib::PACKAGE) {
                     lunar_stdlib::package::set_module_files(&mut vm, self.package_options().files);
                 }
