@@ -190,7 +190,7 @@ pub struct Config {
     pub root: PathBuf,
     /// A prebuilt `lunar` binary, instead of building one.
     pub lunar_bin: Option<PathBuf>,
-    /// Skip building (use target/release/lunar as it is).
+    /// Skip building (use the target directory's release/lunar as it is).
     pub no_build: bool,
 }
 
@@ -295,7 +295,7 @@ fn lunar_engine(cfg: &Config) -> Engine {
     let bin = match &cfg.lunar_bin {
         Some(b) => b.clone(),
         None => {
-            let bin = cfg.root.join("target").join("release").join("lunar");
+            let bin = target_dir(&cfg.root).join("release").join("lunar");
             if !cfg.no_build {
                 let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
                 let st = Command::new(cargo)
@@ -317,6 +317,16 @@ fn lunar_engine(cfg: &Config) -> Engine {
     e.version = command_version(&bin, "-v");
     e.argv = vec![bin.display().to_string()];
     e
+}
+
+/// Cargo's target directory for the workspace at `root`:
+/// `CARGO_TARGET_DIR` when set (relative to `root` if relative), as the
+/// `cargo build` this harness runs uses it, else `root/target`.
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(d) if !d.is_empty() => root.join(d),
+        _ => root.join("target"),
+    }
 }
 
 /// The first line of `bin flag`'s output (stdout or stderr), cleaned.

@@ -70,10 +70,12 @@ struct Options {
     /// Directory for latest.md and latest.svg (default: bench/results).
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Use this lunar binary instead of building target/release/lunar.
+    /// Use this lunar binary instead of building target/release/lunar
+    /// (or `$CARGO_TARGET_DIR/release/lunar`).
     #[arg(long)]
     lunar: Option<PathBuf>,
-    /// Do not build lunar; use target/release/lunar as it is.
+    /// Do not build lunar; use target/release/lunar (or
+    /// `$CARGO_TARGET_DIR/release/lunar`) as it is.
     #[arg(long)]
     no_build: bool,
     /// What ratios and the chart use.
