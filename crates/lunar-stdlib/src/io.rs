@@ -984,84 +984,6 @@ mod tests {
     use super::*;
     use lunar_syntax::Number::{Float, Int};
 
-    /// A `Write` that keeps what it gets, shared with the test.
-    #[derive(Clone, Default)]
-    struct Kept(Arc<Mutex<Vec<u8>>>);
-
-    impl Write for Kept {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.lock().unwrap().extend_from_slice(b);
-            Ok(b.len())
-        }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
-        }
-    }
-
-    fn run(st: &mut State, code: &str) -> Vec<Value> {
-        let f = st.load(code.as_bytes(), b"=t", "t", None).ok().unwrap();
-        match st.pcall(f, &[], None) {
-            Ok(r) => r,
-            Err(_) => {
-                let v = st.take_error_value();
-                panic!("{code}: {}", st.error_message(v))
-            }
-        }
-    }
-
-    #[test]
-    fn copied_states_have_their_own_standard_files() {
-        // Copies of the library image (`new_state`) get new standard
-        // files, made lazily: they behave as those `open_io` makes.
-        let (mut a, mut b) = (crate::new_state(), crate::new_state());
-        let out = Kept::default();
-        a.set_stdout(Box::new(out.clone()));
-        let r = run(
-            &mut a,
-            "local t = {io.type(io.stdin), io.type(io.stdout), io.type(io.stderr), \
-             io.output() == io.stdout, io.input() == io.stdin, \
-             tostring(io.stdout):match('^file %(0x') ~= nil} \
-             io.write('x') io.stdout:write('y') io.stdout:setvbuf('full') \
-             local ok, msg = io.stdout:close() \
-             return table.concat({tostring(t[1]), tostring(t[2]), tostring(t[3]), \
-             tostring(t[4]), tostring(t[5]), tostring(t[6]), tostring(ok), msg}, ' ')",
-        );
-        let Value::Str(s) = r[0] else { panic!() };
-        assert_eq!(
-            s.as_bytes(),
-            b"file file file true true true nil cannot close standard file"
-        );
-        run(&mut a, "io.stdout:flush()");
-        assert_eq!(*out.0.lock().unwrap(), b"xy");
-        // The other state's files are others, untouched (never used:
-        // still without their streams) and usable.
-        let (Value::Table(ga), Value::Table(gb)) = (
-            a.get_field(a.globals(), "io"),
-            b.get_field(b.globals(), "io"),
-        ) else {
-            panic!()
-        };
-        let (Value::UserData(ua), Value::UserData(ub)) =
-            (a.get_field(ga, "stdout"), b.get_field(gb, "stdout"))
-        else {
-            panic!()
-        };
-        assert!(!ua.ptr_eq(ub));
-        assert!(ub.data.borrow().is::<LazyStd<STD_OUT>>());
-        assert!(ua.data.borrow().is::<Shared>());
-        let out_b = Kept::default();
-        b.set_stdout(Box::new(out_b.clone()));
-        run(&mut b, "io.write('z') collectgarbage()");
-        assert_eq!(*out_b.0.lock().unwrap(), b"z");
-        // The files survive collections and finalization at close.
-        a.collect_garbage();
-        a.close();
-        b.close();
-        let r = run(&mut b, "return io.type(io.stderr)");
-        let Value::Str(s) = r[0] else { panic!() };
-        assert_eq!(s.as_bytes(), b"file");
-    }
-
     #[test]
     fn read_number() {
         let long = "1".repeat(200);
@@ -1189,6 +1111,60 @@ mod state_tests {
 
     fn output(sink: &Sink) -> String {
         String::from_utf8_lossy(&sink.0.lock().unwrap()).into_owned()
+    }
+
+    #[test]
+    fn copied_states_have_their_own_standard_files() {
+        // Copies of the library image (`new_state`) get new standard
+        // files, made lazily: they behave as those `open_io` makes.
+        let (mut a, mut b) = (crate::new_state(), crate::new_state());
+        let out = Sink::default();
+        a.set_stdout(Box::new(out.clone()));
+        let r = run(
+            &mut a,
+            "local t = {io.type(io.stdin), io.type(io.stdout), io.type(io.stderr), \
+             io.output() == io.stdout, io.input() == io.stdin, \
+             tostring(io.stdout):match('^file %(0x') ~= nil} \
+             io.write('x') io.stdout:write('y') io.stdout:setvbuf('full') \
+             local ok, msg = io.stdout:close() \
+             return table.concat({tostring(t[1]), tostring(t[2]), tostring(t[3]), \
+             tostring(t[4]), tostring(t[5]), tostring(t[6]), tostring(ok), msg}, ' ')",
+        )
+        .unwrap();
+        let Value::Str(s) = r[0] else { panic!() };
+        assert_eq!(
+            s.as_bytes(),
+            b"file file file true true true nil cannot close standard file"
+        );
+        run(&mut a, "io.stdout:flush()").unwrap();
+        assert_eq!(*out.0.lock().unwrap(), b"xy");
+        // The other state's files are others, untouched (never used:
+        // still without their streams) and usable.
+        let (Value::Table(ga), Value::Table(gb)) = (
+            a.get_field(a.globals(), "io"),
+            b.get_field(b.globals(), "io"),
+        ) else {
+            panic!()
+        };
+        let (Value::UserData(ua), Value::UserData(ub)) =
+            (a.get_field(ga, "stdout"), b.get_field(gb, "stdout"))
+        else {
+            panic!()
+        };
+        assert!(!ua.ptr_eq(ub));
+        assert!(ub.data.borrow().is::<super::LazyStd<{ super::STD_OUT }>>());
+        assert!(ua.data.borrow().is::<super::Shared>());
+        let out_b = Sink::default();
+        b.set_stdout(Box::new(out_b.clone()));
+        run(&mut b, "io.write('z') collectgarbage()").unwrap();
+        assert_eq!(*out_b.0.lock().unwrap(), b"z");
+        // The files survive collections and finalization at close.
+        a.collect_garbage();
+        a.close();
+        b.close();
+        let r = run(&mut b, "return io.type(io.stderr)").unwrap();
+        let Value::Str(s) = r[0] else { panic!() };
+        assert_eq!(s.as_bytes(), b"file");
     }
 
     fn temp_name() -> String {

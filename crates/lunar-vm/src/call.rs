@@ -133,8 +133,8 @@ impl State {
 
     /// A vararg call with extra arguments: the function and its fixed
     /// parameters move above the arguments, the extra ones stay below
-    /// the frame. Returns the frame's base. Apart from `adjust_args`,
-    /// which takes no more registers than the common cases need.
+    /// the frame. Returns the frame's base. A function of its own, so
+    /// that `adjust_args` saves only the registers its cases use.
     #[inline(never)]
     fn move_fixed_args(&mut self, p: &crate::proto::RtProto, func: usize, nargs: usize) -> usize {
         let nfix = p.num_params as usize;

@@ -35,6 +35,18 @@ fn register_keep(state: &mut State, dropped: &Arc<AtomicBool>) {
     state.set_global("keep", keep).expect("sets the global");
 }
 
+/// Collects fully and checks that the closure `register_keep` made was
+/// freed (the function is garbage by then).
+fn assert_freed_once_garbage(state: &mut State, dropped: &AtomicBool) {
+    state
+        .exec::<()>("t.lua", "collectgarbage() collectgarbage()")
+        .expect("collects");
+    assert!(
+        dropped.load(Ordering::SeqCst),
+        "the closure was never freed"
+    );
+}
+
 #[test]
 fn replacing_a_rust_functions_upvalue_during_its_call_is_harmless() {
     let mut state = State::new();
@@ -72,13 +84,7 @@ fn replacing_a_rust_functions_upvalue_during_its_call_is_harmless() {
     assert_eq!((name_get, name_set), (None, None));
     assert_eq!(after, "nil");
     // Now garbage: a full collection frees it, and its closure.
-    state
-        .exec::<()>("t.lua", "collectgarbage() collectgarbage()")
-        .expect("collects");
-    assert!(
-        dropped.load(Ordering::SeqCst),
-        "the closure was never freed"
-    );
+    assert_freed_once_garbage(&mut state, &dropped);
 }
 
 #[test]
@@ -109,13 +115,7 @@ fn clearing_the_callers_locals_during_a_rust_call_is_harmless() {
         .expect("runs");
     assert_eq!(text, "the closure's own data");
     assert!(!freed, "the closure was freed while it ran");
-    state
-        .exec::<()>("t.lua", "collectgarbage() collectgarbage()")
-        .expect("collects");
-    assert!(
-        dropped.load(Ordering::SeqCst),
-        "the closure was never freed"
-    );
+    assert_freed_once_garbage(&mut state, &dropped);
 }
 
 #[test]
