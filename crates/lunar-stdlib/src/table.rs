@@ -5,6 +5,7 @@
 //! reference's quicksort, over an abstract comparator) and `new_lib`, the
 //! helper every library of this crate registers itself with.
 
+use lunar_vm::api::OrderCalls;
 use lunar_vm::{Error, Gc, NativeFn, State, Table, Value};
 
 /// Registers a library: a table of `funcs` set as global `name` and as
@@ -639,15 +640,15 @@ impl SortData for LuaSort<'_> {
 /// An element is the number of the slot (0..3) that holds it: the values
 /// live only in the native frame's slots 3 to 5, where they are copied
 /// from the list, and from where the order function's arguments are
-/// copied (`State::call_truthy_args`). Handing them through Rust `Value`s
+/// copied (`State::call_order`). Handing them through Rust `Value`s
 /// instead had LLVM spill each in pieces that the 16-byte copy into the
 /// call could not read without a store-forwarding stall, once or twice a
 /// comparison.
 struct LuaSortBy<'s> {
     state: &'s mut State,
     a: Access,
-    /// The order function.
-    cmp: Value,
+    /// The order function, begun as a run of calls.
+    cmp: &'s OrderCalls,
 }
 
 impl SortData for LuaSortBy<'_> {
@@ -671,7 +672,7 @@ impl SortData for LuaSortBy<'_> {
     #[inline(always)]
     fn less(&mut self, a: usize, b: usize) -> Result<bool, Error> {
         self.state
-            .call_truthy_args(self.cmp, HELD_SLOT + a, HELD_SLOT + b)
+            .call_order(self.cmp, HELD_SLOT + a, HELD_SLOT + b)
     }
 }
 
@@ -698,7 +699,12 @@ fn table_sort(state: &mut State) -> Result<usize, Error> {
     let r = if cmp.is_nil() {
         SortEngine::new(&mut LuaSort { state, a }).sort(1, n, 0)
     } else {
-        SortEngine::new(&mut LuaSortBy { state, a, cmp }).sort(1, n, 0)
+        // Ended on every path, an error's included.
+        let calls = state.begin_order_calls(cmp)?;
+        let cmp = &calls;
+        let r = SortEngine::new(&mut LuaSortBy { state, a, cmp }).sort(1, n, 0);
+        state.end_order_calls(calls);
+        r
     };
     match r {
         Ok(()) => Ok(0),

@@ -22,6 +22,9 @@
 //!   top (or, for `pcall_k` after an error, the error value alone); what
 //!   `k` returns is what the native returns. `k` may itself end with
 //!   another `call_k`. pcall, xpcall, pairs (`__pairs`) and dofile use it.
+//! - `State::begin_order_calls`/`call_order`/`end_order_calls`: a nested
+//!   call made many times (`table.sort`'s comparator), the nesting
+//!   counted once for all of them.
 //!
 //! # Coroutines
 //! `State::new_thread(f)`, `State::resume(co, args)` (values yielded or
@@ -710,56 +713,97 @@ impl State {
         self.th.top = saved;
         r.map(|_| t)
     }
-    /// Calls `f` with the running native function's stack slots `a` and
-    /// `b` (1-based, as arguments are numbered; a slot at or above the top
-    /// counts as nil) as its two arguments, and returns whether its first
-    /// result is true: [`State::call_truthy`] for an order function called
-    /// many times on values the native keeps on its stack (`table.sort`'s,
-    /// with [`State::copy_int_to_arg`]).
+    /// Begins calling order function `f` many times from the running
+    /// native function, with two of its stack slots as arguments and
+    /// the truth of the first result as the answer (`table.sort`'s
+    /// comparator): see [`OrderCalls`]. Every path out of the native
+    /// must then pass through [`State::end_order_calls`], errors
+    /// included. Fails with "C stack overflow" where native calls nest
+    /// too deep.
+    pub fn begin_order_calls(&mut self, f: Value) -> Result<OrderCalls, Error> {
+        let saved_cc = self.enter_native_call()?;
+        Ok(OrderCalls { f, saved_cc })
+    }
+
+    /// Ends what [`State::begin_order_calls`] began.
+    pub fn end_order_calls(&mut self, calls: OrderCalls) {
+        self.leave_native_call(calls.saved_cc);
+    }
+
+    /// Calls the order function of `calls` with the running native
+    /// function's stack slots `a` and `b` (1-based, as arguments are
+    /// numbered; a slot at or above the top counts as nil) as its two
+    /// arguments, and returns whether its first result is true.
     ///
     /// The arguments move from slot to slot word by word and never pass
     /// through the caller's registers: a value handed over as a Rust
     /// `Value` was spilled by LLVM in 8+1+4+4-byte pieces (the tag word,
     /// then a boolean's byte and the rest), and the 16-byte load that
     /// copied it into the call stalled, its data not forwardable from the
-    /// store buffer; that stall was most of a comparison's extra cost
-    /// over the reference.
-    pub fn call_truthy_args(&mut self, f: Value, a: usize, b: usize) -> Result<bool, Error> {
+    /// store buffer. A Lua function's frame is pushed here directly: the
+    /// nesting count and the ban on yields were set once, by
+    /// `begin_order_calls`, so a comparison pays for the frame and the
+    /// loop's entry only.
+    #[inline]
+    pub fn call_order(&mut self, calls: &OrderCalls, a: usize, b: usize) -> Result<bool, Error> {
         let top = self.th.top;
         let base = self.native_base();
         let (ia, ib) = (base + a.max(1) - 1, base + b.max(1) - 1);
-        if self.th.frames.is_empty() || a == 0 || b == 0 || ia >= top || ib >= top {
-            let slot = |st: &Self, n: usize| if n == 0 { Value::Nil } else { st.arg(n) };
-            let (x, y) = (slot(self, a), slot(self, b));
-            return self.call_truthy(f, &[x, y]);
+        if a == 0 || b == 0 || ia >= top || ib >= top || top + 3 > self.th.stack.len() {
+            return self.call_order_slow(calls, a, b);
         }
-        let at = self.th.high_water().max(top);
-        self.ensure_stack(at + 3 + MIN_STACK)?;
-        let s = &mut self.th.stack;
+        let s = self.th.stack.as_mut_ptr();
         // SAFETY: `ia` and `ib` are below the top, so within the stack,
-        // and every slot there holds an initialised value.
-        let (x, y) = unsafe {
-            (
-                crate::value::read_value(&s[ia]),
-                crate::value::read_value(&s[ib]),
-            )
+        // and every slot there holds an initialised value; the stack
+        // holds the three slots from `top` on (checked above).
+        unsafe {
+            let (x, y) = (
+                crate::value::read_value(s.add(ia)),
+                crate::value::read_value(s.add(ib)),
+            );
+            *s.add(top) = calls.f;
+            *s.add(top + 1) = x;
+            *s.add(top + 2) = y;
+        }
+        self.th.top = top + 3;
+        let entry = self.th.frames.len();
+        let r = match calls.f {
+            Value::LuaFn(cl) => match self.push_lua_frame(cl, top, 1, 0) {
+                // The loop runs the frame; `execute` only for an error,
+                // which it may recover in a protected call above `entry`.
+                Ok(_) => match self.run(entry) {
+                    Ok(()) => Ok(()),
+                    Err(e) => self.execute(entry, Err(e)),
+                },
+                Err(e) => Err(e),
+            },
+            _ => {
+                let r = self.precall(top, 1, 0).map(|_| ());
+                self.execute(entry, r)
+            }
         };
-        s[at] = f;
-        s[at + 1] = x;
-        s[at + 2] = y;
-        self.th.top = at + 3;
-        let r = self.call_at(at, 1);
-        // SAFETY: after a call that wanted one result, slot `at` holds it
-        // (nil when there was none): an initialised value.
-        let t = r.is_ok() && unsafe { crate::value::read_truthy(&self.th.stack[at]) };
+        // SAFETY: after a call that wanted one result, slot `top` holds
+        // it (nil when there was none): an initialised value.
+        let t = r.is_ok() && unsafe { crate::value::read_truthy(&self.th.stack[top]) };
         self.th.top = top;
         r.map(|_| t)
     }
+
+    /// `call_order` for an argument slot out of range, or a stack
+    /// without room for the call's three slots.
+    #[cold]
+    #[inline(never)]
+    fn call_order_slow(&mut self, calls: &OrderCalls, a: usize, b: usize) -> Result<bool, Error> {
+        let slot = |st: &Self, n: usize| if n == 0 { Value::Nil } else { st.arg(n) };
+        let (x, y) = (slot(self, a), slot(self, b));
+        self.call_truthy(calls.f, &[x, y])
+    }
+
     /// Stores `t[i]` (raw, without metamethods) in the running native
     /// function's stack slot `n` (1-based; nothing happens for a slot at
     /// or above the top), as `set_arg(n, t.get_int(i))` does, copying the
     /// value from the table to the slot in memory (see
-    /// [`State::call_truthy_args`] for why it never goes through a Rust
+    /// [`State::call_order`] for why it never goes through a Rust
     /// `Value` of the caller's).
     #[inline]
     pub fn copy_int_to_arg(&mut self, t: Gc<Table>, i: i64, n: usize) {
@@ -1185,4 +1229,20 @@ pub fn value_addr(v: Value) -> usize {
         Value::Thread(t) => t.addr(),
         _ => 0,
     }
+}
+
+/// An order function being called many times by the running native
+/// function ([`State::begin_order_calls`], [`State::call_order`],
+/// [`State::end_order_calls`]).
+///
+/// Between the begin and the end, the native counts as one nested call
+/// (the "C stack" limit is checked once) and yields are refused, as in
+/// any call a native function makes; each call then only places its
+/// arguments and pushes the callee's frame.
+#[derive(Debug)]
+pub struct OrderCalls {
+    /// The order function.
+    f: Value,
+    /// The nesting count to restore at the end.
+    saved_cc: u32,
 }

@@ -594,6 +594,19 @@ impl State {
     /// code (a nested run of the loop): results left at `func` (`wanted`,
     /// or all for -1). Not yieldable.
     pub(crate) fn call_at(&mut self, func: usize, wanted: i32) -> Result<(), Error> {
+        let saved_cc = self.enter_native_call()?;
+        let entry = self.th.frames.len();
+        let r = self.precall(func, wanted, 0).map(|_| ());
+        let r = self.execute(entry, r);
+        self.leave_native_call(saved_cc);
+        r
+    }
+
+    /// Counts a nested call from native code (the "C stack" limit) and
+    /// forbids yields until [`State::leave_native_call`], which takes the
+    /// count this returns.
+    #[inline]
+    pub(crate) fn enter_native_call(&mut self) -> Result<u32, Error> {
         let saved_cc = self.n_ccalls;
         self.n_ccalls += 1;
         if self.n_ccalls >= MAX_CCALLS {
@@ -604,18 +617,20 @@ impl State {
             } else {
                 Ok(())
             };
-            if r.is_err() {
+            if let Err(e) = r {
                 self.n_ccalls -= 1;
-                return r;
+                return Err(e);
             }
         }
         self.th.nny += 1;
-        let entry = self.th.frames.len();
-        let r = self.precall(func, wanted, 0).map(|_| ());
-        let r = self.execute(entry, r);
+        Ok(saved_cc)
+    }
+
+    /// Ends what [`State::enter_native_call`] began.
+    #[inline]
+    pub(crate) fn leave_native_call(&mut self, saved_cc: u32) {
         self.th.nny -= 1;
         self.n_ccalls = saved_cc;
-        r
     }
 
     /// `call_at` in protected mode: on error the frames, upvalues and
