@@ -114,13 +114,13 @@ impl State {
     pub fn resume(&mut self, co: Gc<Thread>, args: &[Value]) -> Result<Vec<Value>, Value> {
         self.xfer.clear();
         extend_values(&mut self.xfer, args);
-        match self.resume_xfer(co) {
-            Ok(()) => Ok(std::mem::take(&mut self.xfer)),
-            Err(e) => {
-                self.xfer.clear();
-                Err(e)
-            }
+        let out = self.resume_in(co, ResumeIn::Xfer, args.len())?;
+        let mut d = co.data.borrow_mut();
+        let vals = d.stack[out.first..out.first + out.n].to_vec();
+        if out.dead {
+            d.top = 0;
         }
+        Ok(vals)
     }
 
     /// `coroutine.resume` for the running native function, without
@@ -131,34 +131,65 @@ impl State {
     pub fn resume_args(&mut self, co: Gc<Thread>, first: usize) -> Result<usize, Value> {
         let top = self.th.top;
         let from = (self.th.frames.last().map_or(0, |f| f.base()) + first.max(1) - 1).min(top);
-        self.xfer.clear();
-        extend_values(&mut self.xfer, &self.th.stack[from..top]);
-        self.th.top = from;
-        if let Err(e) = self.resume_xfer(co) {
-            self.xfer.clear();
-            return Err(e);
-        }
-        let n = self.xfer.len();
-        if from + n + MIN_STACK > MAX_STACK {
+        let out = match self.resume_in(co, ResumeIn::Stack { from }, top - from) {
+            Ok(out) => out,
+            Err(e) => {
+                self.th.top = from;
+                return Err(e);
+            }
+        };
+        let n = out.n;
+        let fits = if from + n + MIN_STACK > MAX_STACK {
             // The reference's auxresume (lua_checkstack failing).
-            self.xfer.clear();
-            return Err(self.str_value(b"too many results to resume"));
-        }
-        if self.ensure_stack(from + n + MIN_STACK).is_err() {
+            Err(self.str_value(b"too many results to resume"))
+        } else if self.ensure_stack(from + n + MIN_STACK).is_err() {
             // Not reached: the size is below the limit.
-            self.xfer.clear();
-            return Err(self.take_error_value());
+            Err(self.take_error_value())
+        } else {
+            Ok(())
+        };
+        let mut d = co.data.borrow_mut();
+        if fits.is_ok() {
+            copy_values(
+                &mut self.th.stack[from..from + n],
+                &d.stack[out.first..out.first + n],
+            );
         }
-        copy_values(&mut self.th.stack[from..from + n], &self.xfer);
-        self.th.top = from + n;
-        self.xfer.clear();
-        Ok(n)
+        if out.dead {
+            d.top = 0;
+        }
+        drop(d);
+        self.th.top = from + if fits.is_ok() { n } else { 0 };
+        fits.map(|()| n)
     }
 
-    /// The resume proper: the values passed in are in `self.xfer`, and
-    /// on success the values passed out are left there.
-    fn resume_xfer(&mut self, co: Gc<Thread>) -> Result<(), Value> {
-        let nargs = self.xfer.len();
+    /// Places the `n` values passed into a resume at the running
+    /// (resumed) thread's slot `dst`, taking them from where `src` says.
+    fn take_resume_args(&mut self, co: Gc<Thread>, src: ResumeIn, dst: usize, n: usize) {
+        match src {
+            ResumeIn::Xfer => {
+                copy_values(&mut self.th.stack[dst..dst + n], &self.xfer);
+                self.xfer.clear();
+            }
+            ResumeIn::Stack { from } => {
+                // While `co` runs, its cell holds the resumer's data
+                // (`switch_to`): the values move from stack to stack.
+                let mut d = co.data.borrow_mut();
+                copy_values(&mut self.th.stack[dst..dst + n], &d.stack[from..from + n]);
+                d.top = from;
+            }
+        }
+    }
+
+    /// The resume proper: the `nargs` values passed in are where `src`
+    /// says, and on success the values passed out are left on the
+    /// coroutine's stack (see [`ResumeOut`]).
+    fn resume_in(
+        &mut self,
+        co: Gc<Thread>,
+        src: ResumeIn,
+        nargs: usize,
+    ) -> Result<ResumeOut, Value> {
         if co.ptr_eq(self.current) || co.is_main {
             return Err(self.str_value(b"cannot resume non-suspended coroutine"));
         }
@@ -189,8 +220,7 @@ impl State {
                 Err(Error::Runtime)
             } else {
                 self.th.stack[0] = body;
-                copy_values(&mut self.th.stack[1..1 + nargs], &self.xfer);
-                self.xfer.clear();
+                self.take_resume_args(co, src, 1, nargs);
                 self.th.top = 1 + nargs;
                 let r = self.precall(0, -1, 0).map(|_| ());
                 self.execute(0, r)
@@ -210,8 +240,7 @@ impl State {
                 let fi = self.th.frames.len() - 1;
                 self.th.frames[fi].flags &= !F_YIELDK;
                 let c = self.th.cont(fi);
-                copy_values(&mut self.th.stack[c.kfunc..c.kfunc + nargs], &self.xfer);
-                self.xfer.clear();
+                self.take_resume_args(co, src, c.kfunc, nargs);
                 self.th.top = c.kfunc + nargs;
                 self.th.set_cont(NativeCont {
                     kcc: self.n_ccalls,
@@ -223,8 +252,7 @@ impl State {
                     Err(e) => self.execute(0, Err(e)),
                 }
             } else {
-                copy_values(&mut self.th.stack[top..top + nargs], &self.xfer);
-                self.xfer.clear();
+                self.take_resume_args(co, src, top, nargs);
                 self.th.top = top + nargs;
                 // The native function that yielded returns now: its return
                 // event comes first (the reference's `luaD_poscall`).
@@ -243,22 +271,29 @@ impl State {
                 }
             }
         };
-        // A resume that could not start left its arguments here.
+        // A resume that could not start left its arguments in `xfer`
+        // (or on the resumer's stack, whose top its caller resets).
         self.xfer.clear();
         let out = match r {
             Ok(()) => {
                 co.status.set(CoStatus::Dead);
-                extend_values(&mut self.xfer, &self.th.stack[..self.th.top]);
-                self.th.top = 0;
-                Ok(())
+                // The body's results, from slot 0 (the caller takes them
+                // and empties the stack).
+                Ok(ResumeOut {
+                    first: 0,
+                    n: self.th.top,
+                    dead: true,
+                })
             }
             Err(Error::Yield) => {
                 co.status.set(CoStatus::Suspended);
                 co.pending_cc.set(self.n_ccalls.saturating_sub(body_cc));
                 let n = self.th.nyield;
-                let top = self.th.top;
-                extend_values(&mut self.xfer, &self.th.stack[top - n..top]);
-                Ok(())
+                Ok(ResumeOut {
+                    first: self.th.top - n,
+                    n,
+                    dead: false,
+                })
             }
             Err(_) => {
                 co.status.set(CoStatus::Dead);
@@ -397,4 +432,27 @@ impl State {
         }
         self.with_thread(co, |s| s.traceback(msg, level))
     }
+}
+
+/// Where the values passed into a resume are.
+#[derive(Clone, Copy)]
+enum ResumeIn {
+    /// In the state's transfer vector (a host's `resume`).
+    Xfer,
+    /// On the resumer's stack, from slot `from` up to its top
+    /// (`coroutine.resume` and `wrap`'s functions).
+    Stack {
+        /// The first value's slot.
+        from: usize,
+    },
+}
+
+/// Where a resume that succeeded left the values it passes out: on the
+/// coroutine's stack, slots `first..first + n`. The values a coroutine
+/// yielded stay there for its next resume; a finished one's stack is
+/// emptied once they are taken (`dead`).
+struct ResumeOut {
+    first: usize,
+    n: usize,
+    dead: bool,
 }
