@@ -13,7 +13,10 @@
 //!   (`lunar::State::create_function(|_, x: i64| ...)`; mlua's typed
 //!   `create_function` on both rows);
 //! - *userdata field set*: a Lua loop sets `u.x = i` N times on a userdata
-//!   whose `__newindex` is a Rust function that stores into the Rust data.
+//!   whose `__newindex` is a Rust function that stores into the Rust data;
+//! - *userdata field set (typed API)*: the same through the typed API,
+//!   a `lunar::UserData` type with a field setter
+//!   (`add_field_method_set`; mlua's `UserData` as in the case above).
 //!
 //! Each case is timed with `Instant` over several rounds; the table gives
 //! the median in nanoseconds per operation and the ratio Lunar/mlua. Every
@@ -29,6 +32,7 @@ pub const CASES: &[&str] = &[
     "Lua→Rust call (raw API)",
     "Lua→Rust call (typed API)",
     "userdata field set",
+    "userdata field set (typed API)",
 ];
 
 /// One engine's median ns per operation for each case (`Err` explains a
@@ -90,7 +94,7 @@ pub fn markdown(rows: &[Row], n: u64, rounds: usize, machine: &str, date: &str) 
     );
     let _ = writeln!(
         s,
-        "- Cases: a Rust loop calling a Lua function `x -> x + 1`, through Lunar's raw API (`lunar::raw` `call1`, no conversions) and through its typed API (`lunar::Function::call::<_, i64>`, what embedders call), mlua's typed `Function::call::<i64>` in both; a Lua loop calling a Rust function `x -> x + 1`, for Lunar a native of the raw API and a typed closure (`State::create_function(|_, x: i64| ...)`), mlua's typed `create_function` in both; a Lua loop setting `u.x = i` on a userdata whose `__newindex` is a Rust function writing the Rust struct (Lunar: `State::new_userdata` with a metatable of natives; mlua: `UserData` with a `__newindex` meta method).\n"
+        "- Cases: a Rust loop calling a Lua function `x -> x + 1`, through Lunar's raw API (`lunar::raw` `call1`, no conversions) and through its typed API (`lunar::Function::call::<_, i64>`, what embedders call), mlua's typed `Function::call::<i64>` in both; a Lua loop calling a Rust function `x -> x + 1`, for Lunar a native of the raw API and a typed closure (`State::create_function(|_, x: i64| ...)`), mlua's typed `create_function` in both; a Lua loop setting `u.x = i` on a userdata whose `__newindex` is a Rust function writing the Rust struct (Lunar: `State::new_userdata` with a metatable of natives; mlua: `UserData` with a `__newindex` meta method), and the same through Lunar's typed API (`lunar::UserData` with `add_field_method_set`; mlua as before).\n"
     );
     let _ = write!(s, "| case |");
     for r in rows {
@@ -165,6 +169,7 @@ fn lunar_case(case: usize, n: u64) -> Result<Duration, String> {
     match case {
         1 => return lunar_typed_call(n),
         3 => return lunar_typed_function(n),
+        5 => return lunar_typed_userdata(n),
         _ => {}
     }
     let mut st = lunar::raw::new_state();
@@ -267,6 +272,43 @@ fn lunar_typed_function(n: u64) -> Result<Duration, String> {
         Ok(elapsed)
     } else {
         Err(format!("the loop ended with {got}, not {want}"))
+    }
+}
+
+/// The field-set case through the typed API: `Point` as a
+/// `lunar::UserData` with a getter and a setter of `x`.
+fn lunar_typed_userdata(n: u64) -> Result<Duration, String> {
+    let mut state = lunar::State::new();
+    let e = |e: lunar::Error| e.to_string();
+    let u = state.create_userdata(Point::default()).map_err(e)?;
+    let chunk: lunar::Function = state
+        .exec(
+            "=boundary",
+            format!(
+                "return function(...) {} end",
+                std::str::from_utf8(FIELD_LOOP).map_err(|e| e.to_string())?
+            ),
+        )
+        .map_err(e)?;
+    let want = n as i64;
+    let t = Instant::now();
+    let got = chunk.call::<_, i64>(&mut state, (u, want)).map_err(e)?;
+    let elapsed = t.elapsed();
+    if got == want {
+        Ok(elapsed)
+    } else {
+        Err(format!("the loop ended with {got}, not {want}"))
+    }
+}
+
+/// Lunar's typed API sees `Point` through a field's getter and setter.
+impl lunar::UserData for Point {
+    fn add_fields(f: &mut lunar::UserDataFields<Self>) {
+        f.add_field_method_get("x", |_, p| Ok(p.x));
+        f.add_field_method_set("x", |_, p, x: i64| {
+            p.x = x;
+            Ok(())
+        });
     }
 }
 
@@ -413,11 +455,18 @@ mod tests {
         let rows = vec![
             Row {
                 engine: "lunar",
-                ns: vec![Ok(20.0), Ok(25.0), Ok(30.0), Ok(30.0), Err("x".into())],
+                ns: vec![
+                    Ok(20.0),
+                    Ok(25.0),
+                    Ok(30.0),
+                    Ok(30.0),
+                    Err("x".into()),
+                    Ok(40.0),
+                ],
             },
             Row {
                 engine: "mlua",
-                ns: vec![Ok(10.0), Ok(10.0), Ok(30.0), Ok(30.0), Ok(5.0)],
+                ns: vec![Ok(10.0), Ok(10.0), Ok(30.0), Ok(30.0), Ok(5.0), Ok(5.0)],
             },
         ];
         let md = markdown(&rows, 10, 1, "m", "d");
@@ -434,6 +483,10 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("userdata field set on lunar: x"));
+        assert!(
+            md.contains("| userdata field set (typed API) | 40.0 | 5.0 | 8.00 |"),
+            "{md}"
+        );
         let md = markdown(&rows[..1], 10, 1, "m", "d");
         assert!(!md.contains("lunar/mlua"));
     }

@@ -22,7 +22,7 @@
 //! after a wait (and by the VM while the script works, as in any run).
 
 use crate::Program;
-use crate::convert::{FromLuaMulti, IntoLuaMulti, MultiValue};
+use crate::convert::{FromLuaMulti, IntoLuaMulti};
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::{self, host_data};
 use crate::state::{Ctx, State};
@@ -32,18 +32,42 @@ use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
 use std::future::Future;
 use std::pin::Pin;
 
-/// What a finished asynchronous Rust function leaves: its results, to be
-/// converted on the state.
-type Converter = Box<dyn FnOnce(&mut Ctx<'_>) -> Result<MultiValue> + Send>;
+/// The future of an asynchronous Rust function, as the driver polls it:
+/// when it is done, its results go on the stack straight from the Rust
+/// value, so that a call allocates nothing but the future's box (no
+/// list of results, no box for a converter).
+pub(crate) trait PendingCall: Send {
+    /// Polls the function's future; when it is done, pushes its results
+    /// on the stack and says how many (on an error nothing stays pushed).
+    fn poll_push(
+        self: Pin<&mut Self>,
+        task: &mut std::task::Context<'_>,
+        cx: &mut Ctx<'_>,
+    ) -> std::task::Poll<Result<usize>>;
+}
 
-/// The future of an asynchronous Rust function that the run waits on.
-pub(crate) type Pending = Pin<Box<dyn Future<Output = Result<Converter>> + Send>>;
+impl<F, R> PendingCall for F
+where
+    F: Future<Output = Result<R>> + Send,
+    R: IntoLuaMulti,
+{
+    fn poll_push(
+        self: Pin<&mut Self>,
+        task: &mut std::task::Context<'_>,
+        cx: &mut Ctx<'_>,
+    ) -> std::task::Poll<Result<usize>> {
+        self.poll(task).map(|r| r.and_then(|r| r.push_results(cx)))
+    }
+}
 
-/// An asynchronous Rust function, as its trampoline calls it.
-type AsyncCallback = Box<dyn Fn(&mut Ctx<'_>, MultiValue) -> Result<Pending> + Send + Sync>;
+/// The future of the asynchronous function the run waits on: the only
+/// allocation of such a call (it is type-erased and kept in the state's
+/// host data while the script waits, so it cannot live on a stack).
+pub(crate) type Pending = Pin<Box<dyn PendingCall>>;
 
-/// The userdata that holds an asynchronous Rust function.
-struct AsyncFn(std::sync::Arc<AsyncCallback>);
+/// An asynchronous Rust function, as its trampoline calls it: the
+/// context and the number of arguments on the stack.
+type AsyncCallback = Box<dyn Fn(&mut Ctx<'_>, usize) -> Result<Pending> + Send + Sync>;
 
 impl Ctx<'_> {
     /// Makes a Rust `async` function a Lua function. Its arguments are
@@ -75,18 +99,17 @@ impl Ctx<'_> {
         F: Fn(A) -> Fut + Send + Sync + 'static,
         Fut: Future<Output = Result<R>> + Send + 'static,
     {
-        let cb: AsyncCallback = Box::new(move |cx: &mut Ctx<'_>, args: MultiValue| {
-            let a = A::from_lua_args(args, cx)?;
-            let fut = f(a);
-            let pending: Pending = Box::pin(async move {
-                let r = fut.await?;
-                Ok(Box::new(move |cx: &mut Ctx<'_>| r.into_lua_multi(cx)) as Converter)
-            });
-            Ok(pending)
+        // The arguments are read on the stack; the future itself is what
+        // waits (its results are pushed from it, see `PendingCall`).
+        let cb: AsyncCallback = Box::new(move |cx: &mut Ctx<'_>, n: usize| {
+            let a = A::from_stack_args(cx, 0, n)?;
+            Ok(Box::pin(f(a)) as Pending)
         });
+        // The closure is the native function's host data, as for
+        // `create_function`: not an upvalue, so Lua code cannot replace it
+        // and the call borrows it without cloning anything.
         let vm = &mut *self.vm;
-        let ud = vm.new_userdata(Box::new(AsyncFn(std::sync::Arc::new(cb))));
-        let fv = vm.new_native(call_async_fn, &[ud]);
+        let fv = vm.new_native_with_data(call_async_fn, Box::new(cb));
         Function(vm.root(fv))
     }
 
@@ -109,7 +132,7 @@ impl Ctx<'_> {
         f: &Function,
         args: A,
     ) -> impl Future<Output = Result<R>> {
-        call_async_vm(self.vm, f, args)
+        call_async_vm(self.vm, Callee::Function(f), args)
     }
 
     /// Calls `f` as an asynchronous run, as [`Ctx::call_async`] does, with
@@ -154,7 +177,7 @@ impl Ctx<'_> {
         P: FnOnce(&mut Ctx<'_>) -> Result<()>,
         F: FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<T>,
     {
-        drive(self.vm, f, Resume::Push(args), results)
+        drive(self.vm, Callee::Function(f), Resume::Push(args), results)
     }
 }
 
@@ -162,26 +185,51 @@ impl Ctx<'_> {
 /// future first runs.
 async fn call_async_vm<A: IntoLuaMulti, R: FromLuaMulti>(
     vm: &mut Vm,
-    f: &Function,
+    f: Callee<'_>,
     args: A,
 ) -> Result<R> {
-    let args = args.into_lua_multi(&mut Ctx { vm: &mut *vm })?;
-    drive(vm, f, Resume::<NoPush>::Values(args), |cx, vals| {
-        let rest = MultiValue::from_raw(cx.vm, vals);
-        R::from_lua_multi(rest, cx)
+    // The arguments are all converted (and rooted) before any is pushed
+    // (a conversion that calls Lua from here, where no frame runs, resets
+    // the stack), then pushed; the results are read where they are: no
+    // list either way for a few values.
+    let push = move |cx: &mut Ctx<'_>| {
+        args.with_raw_args(cx, |cx, raw| {
+            let base = cx.vm.top();
+            for &v in raw {
+                cx.vm.push(v);
+            }
+            all_pushed(cx, base, raw.len())
+        })
+    };
+    drive(vm, f, Resume::Push(push), |cx, vals| {
+        R::from_vm_values(cx, vals)
     })
     .await
+}
+
+/// What an asynchronous run calls.
+#[derive(Clone, Copy)]
+enum Callee<'a> {
+    /// A function.
+    Function(&'a Function),
+    /// A program's main function, made for the run.
+    Program(&'a Program),
 }
 
 /// The driver of an asynchronous run: resumes `f`'s coroutine with
 /// `resume` (the arguments), then after each wait with the wait's
 /// outcome, until it returns (its values go to `finish`) or fails.
-async fn drive<T, P, F>(vm: &mut Vm, f: &Function, mut resume: Resume<P>, finish: F) -> Result<T>
+async fn drive<T, P, F>(vm: &mut Vm, f: Callee<'_>, mut resume: Resume<P>, finish: F) -> Result<T>
 where
     P: FnOnce(&mut Ctx<'_>) -> Result<()>,
     F: FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<T>,
 {
-    let fv = raw_of(vm, &f.0)?;
+    // A program's main closure needs no handle: nothing runs before the
+    // run's coroutine holds it.
+    let fv = match f {
+        Callee::Function(f) => raw_of(vm, &f.0)?,
+        Callee::Program(p) => Ctx { vm: &mut *vm }.load_raw(p, true)?,
+    };
     // One look at the host data for the whole start (each costs a
     // downcast): the nesting check, the spare thread, the run's flags.
     let Some((mut guard, spare)) = RunGuard::start(vm) else {
@@ -215,6 +263,11 @@ where
             && let Some(d) = guard.vm.limits().deadline
             && std::time::Instant::now() >= d
         {
+            // The wait's results go with the run.
+            if let Resume::Done(n) = resume {
+                let top = guard.vm.top();
+                guard.vm.set_top(top - n);
+            }
             return Err(Error::new(
                 ErrorKind::Limit(lunar_vm::Limit::Deadline),
                 lunar_vm::Limit::Deadline.message(),
@@ -254,15 +307,23 @@ where
         // The script waits: on the function's future, or on nothing
         // (a plain yield from the main function, which has no
         // resumer to go to).
-        let Some(pending) = host_data(guard.vm).pending.take() else {
+        let Some(mut pending) = host_data(guard.vm).pending.take() else {
             return Err(Error::runtime("attempt to yield from outside a coroutine"));
         };
-        let result = pending.await;
+        // The last poll pushes the results; nothing is on the stack
+        // while the future is pending.
+        let base = guard.vm.top();
+        let result = std::future::poll_fn(|task| {
+            let mut cx = Ctx { vm: &mut *guard.vm };
+            pending
+                .as_mut()
+                .poll_push(task, &mut cx)
+                .map(|r| r.and_then(|n| all_pushed(&mut cx, base, n).map(|()| n)))
+        })
+        .await;
+        drop(pending);
         resume = match result {
-            Ok(convert) => {
-                let mut cx = Ctx { vm: &mut *guard.vm };
-                Resume::Done(convert(&mut cx)?)
-            }
+            Ok(n) => Resume::Done(n),
             Err(e) => {
                 host_data(guard.vm).pending_error = Some(e);
                 Resume::Failed
@@ -271,18 +332,25 @@ where
     }
 }
 
-/// The type of [`Resume::Push`] where there is none.
-type NoPush = fn(&mut Ctx<'_>) -> Result<()>;
+/// Checks that the `n` values pushed from `base` are all on the stack (a
+/// push past the stack's limit drops its value); if not, takes them
+/// back: the error the reference's `lua_checkstack` gives.
+fn all_pushed(cx: &mut Ctx<'_>, base: usize, n: usize) -> Result<()> {
+    if cx.vm.top() == base + n {
+        return Ok(());
+    }
+    cx.vm.set_top(base);
+    Err(Error::runtime("stack overflow (too many values)"))
+}
 
 /// What a coroutine is resumed with.
 enum Resume<P> {
-    /// The run's arguments (its first resume).
-    Values(MultiValue),
     /// The run's arguments, pushed by the host (its first resume).
     Push(P),
-    /// After a wait that succeeded: `true` and these results.
-    Done(MultiValue),
-    /// After a wait that failed: `false` (the error is in the host data).
+    /// After a wait that succeeded: its results, the top this many values
+    /// of the stack (pushed by the function's future).
+    Done(usize),
+    /// After a wait that failed: nothing (the error is in the host data).
     Failed,
 }
 
@@ -294,11 +362,6 @@ enum ResumeError {
     /// The coroutine raised this error value.
     Raised(Raw),
 }
-
-/// At most this many values go through the running thread's stack to a
-/// resume; more go through `Vm::resume`'s list (which reports a stack
-/// that cannot hold them as an error, where a push would drop them).
-const STACK_RESUME_MAX: usize = 64;
 
 /// At most this many results are read from the stack into a list on the
 /// Rust stack; more are copied into a vector.
@@ -325,49 +388,20 @@ where
     P: FnOnce(&mut Ctx<'_>) -> Result<()>,
     F: FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<T>,
 {
-    let base = vm.top();
-    let (flag, vals): (Option<bool>, MultiValue) = match with {
+    // The values passed in are above `base` (results of a wait were
+    // pushed before this was called).
+    let base = match with {
         Resume::Push(push) => {
+            let base = vm.top();
             if let Err(e) = push(&mut Ctx { vm: &mut *vm }) {
                 vm.set_top(base);
                 return Err(ResumeError::Host(e));
             }
-            (None, MultiValue::default())
+            base
         }
-        Resume::Values(v) => (None, v),
-        Resume::Done(v) => (Some(true), v),
-        Resume::Failed => (Some(false), MultiValue::default()),
+        Resume::Done(n) => vm.top() - n,
+        Resume::Failed => vm.top(),
     };
-    let count = vals.len() + usize::from(flag.is_some());
-    if count > STACK_RESUME_MAX {
-        let mut raw = Vec::with_capacity(count);
-        raw.extend(flag.map(Raw::Bool));
-        for v in vals.iter() {
-            raw.push(v.to_raw(vm).map_err(ResumeError::Host)?);
-        }
-        let out = vm.resume(co, &raw).map_err(ResumeError::Raised)?;
-        drop(raw);
-        if co.status() != lunar_vm::CoStatus::Dead {
-            return Ok(None);
-        }
-        // Nothing runs between the resume and `finish`'s reading of the
-        // values (as `MultiValue::from_raw` read them), so nothing can
-        // collect them.
-        let finish = finish.take().expect("a run ends once");
-        return Ok(Some(finish(&mut Ctx { vm }, &out)));
-    }
-    if let Some(b) = flag {
-        vm.push(Raw::Bool(b));
-    }
-    for v in vals.iter() {
-        match v.to_raw(vm) {
-            Ok(r) => vm.push(r),
-            Err(e) => {
-                vm.set_top(base);
-                return Err(ResumeError::Host(e));
-            }
-        }
-    }
     // On an error the arguments are gone and the top is back at `base`.
     let n = vm.resume_args(co, base + 1).map_err(ResumeError::Raised)?;
     let out = (co.status() == lunar_vm::CoStatus::Dead).then(|| {
@@ -429,8 +463,8 @@ impl Drop for RunGuard<'_> {
 
 /// The native function behind every asynchronous Rust function: makes
 /// its future, leaves it with the state, and yields the wait marker; the
-/// driver resumes it with `true, results...` or `false` (the error is
-/// then in the host data).
+/// driver resumes it with the results, or with nothing and the error in
+/// the host data.
 fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
     if !host_data(vm).async_active {
         return Err(host::raise(
@@ -441,9 +475,6 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
             ),
         ));
     }
-    let Some(cb) = host::upvalue_data(vm, |f: &AsyncFn| f.0.clone()) else {
-        return Err(vm.error_str("lunar: not an asynchronous Rust function"));
-    };
     if !vm.is_yieldable() {
         // Where the script cannot yield (a table.sort comparator, a
         // __gc), it cannot wait either: the same error as yield's, before
@@ -451,9 +482,11 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
         return Err(vm.yield_k(0, 0, async_done));
     }
     let n = vm.arg_count();
-    let pending = match host::call_caught(vm, |cx, args| cb(cx, args)) {
-        Ok(p) => p,
-        Err(e) => return Err(host::raise(vm, e)),
+    let made = vm.with_native_data(|vm, cb: &AsyncCallback| host::catch_panic(vm, |cx| cb(cx, n)));
+    let pending = match made {
+        Some(Ok(p)) => p,
+        Some(Err(e)) => return Err(host::raise(vm, e)),
+        None => return Err(vm.error_str("lunar: not an asynchronous Rust function")),
     };
     host_data(vm).pending = Some(pending);
     vm.set_top(n);
@@ -461,18 +494,14 @@ fn call_async_fn(vm: &mut Vm) -> std::result::Result<usize, VmError> {
     Err(vm.yield_k(n + 1, (n + 1) as isize, async_done))
 }
 
-/// The rest of an asynchronous function once the driver resumes it:
-/// arguments from `first` on are `true, results...` or `false`.
+/// The rest of an asynchronous function once the driver resumes it: the
+/// arguments from `first` on are its results, unless the host data holds
+/// the error its future ended with.
 fn async_done(vm: &mut Vm, _ok: bool, first: isize) -> std::result::Result<usize, VmError> {
-    let first = first as usize;
-    if vm.arg(first).truthy() {
-        return Ok(vm.top() - first);
+    if let Some(e) = host_data(vm).pending_error.take() {
+        return Err(host::raise(vm, e));
     }
-    let e = host_data(vm)
-        .pending_error
-        .take()
-        .unwrap_or_else(|| Error::runtime("asynchronous function failed"));
-    Err(host::raise(vm, e))
+    Ok((vm.top() + 1).saturating_sub(first as usize))
 }
 
 impl State {
@@ -560,8 +589,7 @@ impl State {
         program: &Program,
         args: A,
     ) -> Result<R> {
-        let f = self.ctx().load(program)?;
-        self.ctx().call_async(&f, args).await
+        call_async_vm(&mut self.vm, Callee::Program(program), args).await
     }
 
     /// Calls `f` as an asynchronous run.
@@ -584,7 +612,7 @@ impl State {
         f: &Function,
         args: A,
     ) -> impl Future<Output = Result<R>> {
-        call_async_vm(&mut self.vm, f, args)
+        call_async_vm(&mut self.vm, Callee::Function(f), args)
     }
 
     /// Calls `f` as an asynchronous run with raw arguments and results
@@ -616,7 +644,12 @@ impl State {
         P: FnOnce(&mut Ctx<'_>) -> Result<()>,
         F: FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<T>,
     {
-        drive(&mut self.vm, f, Resume::Push(args), results)
+        drive(
+            &mut self.vm,
+            Callee::Function(f),
+            Resume::Push(args),
+            results,
+        )
     }
 }
 

@@ -52,6 +52,50 @@ pub trait IntoLua {
     /// assert!(matches!(u64::MAX.into_lua(&mut cx).unwrap(), Value::Number(_)));
     /// ```
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value>;
+
+    /// As [`into_lua`](IntoLua::into_lua), as the VM's value, not rooted:
+    /// what the table handles and calls with a fixed number of values go
+    /// through. Numbers, booleans, strings and handles make no [`Value`]
+    /// (whose handles are allocations); the default goes through
+    /// `into_lua`. The value stays alive until Lua code next runs (only
+    /// running Lua collects garbage), so the caller hands it to the VM
+    /// first, and converts nothing that may run Lua meanwhile (see
+    /// [`runs_lua`](IntoLua::runs_lua)).
+    #[doc(hidden)]
+    #[inline]
+    fn into_vm_value(self, cx: &mut Ctx<'_>) -> Result<Raw>
+    where
+        Self: Sized,
+    {
+        let v = self.into_lua(cx)?;
+        v.to_raw(cx.vm)
+    }
+
+    /// Whether the conversion may run Lua code (and so collect garbage,
+    /// freeing a value made by an earlier [`into_vm_value`] that nothing
+    /// holds yet): true unless the type says otherwise, as the numbers,
+    /// strings and handles do.
+    #[doc(hidden)]
+    #[inline]
+    fn runs_lua(&self) -> bool {
+        true
+    }
+}
+
+/// The [`IntoLua`] items of a type whose conversion runs no Lua code and
+/// whose VM value is `$raw` (an expression of `self` and `cx`).
+macro_rules! plain_into_vm_value {
+    (|$this:ident, $cx:ident| $raw:expr) => {
+        #[inline]
+        fn into_vm_value(self, $cx: &mut Ctx<'_>) -> Result<Raw> {
+            let $this = self;
+            $raw
+        }
+        #[inline]
+        fn runs_lua(&self) -> bool {
+            false
+        }
+    };
 }
 
 /// Converts a Lua value to a Rust value.
@@ -96,6 +140,13 @@ pub trait FromLua: Sized {
         let v = Value::from_raw(cx.vm, raw);
         Self::from_lua(v, cx)
     }
+
+    /// Whether the conversion may run Lua code (and so collect garbage:
+    /// the other values of a call's results must then be rooted before
+    /// it runs). True unless the type says otherwise, as the numbers,
+    /// strings and handles do.
+    #[doc(hidden)]
+    const RUNS_LUA: bool = true;
 }
 
 /// [`FromLua::from_vm_value`] through [`FromLua::from_lua`], out of
@@ -109,7 +160,7 @@ fn from_vm_value_slow<T: FromLua>(raw: Raw, cx: &mut Ctx<'_>) -> Result<T> {
 /// The running native function's argument `i` (1-based), nil past the
 /// `n` it got.
 #[inline]
-fn stack_arg(cx: &Ctx<'_>, i: usize, n: usize) -> Raw {
+pub(crate) fn stack_arg(cx: &Ctx<'_>, i: usize, n: usize) -> Raw {
     if i <= n { cx.vm.arg(i) } else { Raw::Nil }
 }
 
@@ -291,13 +342,43 @@ pub trait FromLuaMulti: Sized {
         Self::from_lua_multi(results, cx)
     }
 
-    /// As [`from_lua_args`](FromLuaMulti::from_lua_args), from the running
-    /// native function's `n` arguments on the VM stack: the tuples and
-    /// single values read them without a list.
+    /// As [`from_lua_multi`](FromLuaMulti::from_lua_multi), from VM
+    /// values that the caller keeps alive until this returns, though not
+    /// against a Lua call made by a conversion (the stack slots holding
+    /// them may be reused): each impl roots what it converts before
+    /// running any conversion that may call Lua. The tuples and single
+    /// values make no list; the default roots them all in a
+    /// [`MultiValue`].
     #[doc(hidden)]
-    fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<Self> {
-        let args = MultiValue::from_args(cx.vm, n);
-        Self::from_lua_args(args, cx)
+    fn from_vm_values(cx: &mut Ctx<'_>, vals: &[Raw]) -> Result<Self> {
+        let values = MultiValue::from_raw(cx.vm, vals);
+        Self::from_lua_multi(values, cx)
+    }
+
+    /// As [`from_lua_args`](FromLuaMulti::from_lua_args), from the running
+    /// native function's `n` arguments on the VM stack, after the first
+    /// `skip` (a method's `self`); an error names the argument's position
+    /// among all `n`. The tuples and single values read them without a
+    /// list.
+    #[doc(hidden)]
+    fn from_stack_args(cx: &mut Ctx<'_>, skip: usize, n: usize) -> Result<Self> {
+        let args = MultiValue::from_args(cx.vm, skip, n);
+        Self::from_lua_args(args, cx).map_err(|e| shift_argument(e, skip))
+    }
+}
+
+/// Shifts the position of an argument's conversion error by `by` (when
+/// the arguments after the first `by` were converted as a list of their
+/// own). Out of line: errors are the rare way.
+#[cold]
+#[inline(never)]
+pub(crate) fn shift_argument(e: Error, by: usize) -> Error {
+    match e.argument() {
+        Some((pos, expected, detail)) if by > 0 => {
+            let (expected, detail) = (expected.to_string(), detail.map(str::to_string));
+            Error::conversion("?", &expected, detail.as_deref()).bad_argument(pos + by)
+        }
+        _ => e,
     }
 }
 
@@ -324,18 +405,21 @@ impl IntoLua for Value {
     fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
         Ok(self)
     }
+    plain_into_vm_value!(|v, cx| v.to_raw(cx.vm));
 }
 
 impl FromLua for Value {
     fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<Value> {
         Ok(value)
     }
+    const RUNS_LUA: bool = false;
 }
 
 impl IntoLua for &Value {
     fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
         Ok(self.clone())
     }
+    plain_into_vm_value!(|v, cx| v.to_raw(cx.vm));
 }
 
 macro_rules! handle_conv {
@@ -344,11 +428,13 @@ macro_rules! handle_conv {
             fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
                 Ok(Value::$variant(self))
             }
+            plain_into_vm_value!(|h, cx| crate::value::raw_of(cx.vm, &h.0));
         }
         impl IntoLua for &$t {
             fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
                 Ok(Value::$variant(self.clone()))
             }
+            plain_into_vm_value!(|h, cx| crate::value::raw_of(cx.vm, &h.0));
         }
         impl FromLua for $t {
             fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<$t> {
@@ -357,6 +443,7 @@ macro_rules! handle_conv {
                     v => Err(Error::conversion(v.type_name(), $lua, None)),
                 }
             }
+            const RUNS_LUA: bool = false;
         }
     };
 }
@@ -370,9 +457,18 @@ impl IntoLua for LuaString {
     fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::String(self))
     }
+    plain_into_vm_value!(|s, cx| s.to_raw(cx.vm));
+}
+
+impl IntoLua for &LuaString {
+    fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
+        Ok(Value::String(self.clone()))
+    }
+    plain_into_vm_value!(|s, cx| s.to_raw(cx.vm));
 }
 
 impl FromLua for LuaString {
+    const RUNS_LUA: bool = false;
     fn from_lua(value: Value, cx: &mut Ctx<'_>) -> Result<LuaString> {
         match value {
             Value::String(s) => Ok(s),
@@ -389,9 +485,11 @@ impl IntoLua for bool {
     fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::Boolean(self))
     }
+    plain_into_vm_value!(|b, _cx| Ok(Raw::Bool(b)));
 }
 
 impl FromLua for bool {
+    const RUNS_LUA: bool = false;
     fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<bool> {
         Ok(value.truthy())
     }
@@ -457,8 +555,17 @@ macro_rules! int_conv {
                     Ok(Value::Number(self as f64))
                 }
             }
+            plain_into_vm_value!(|x, _cx| {
+                #[allow(irrefutable_let_patterns)]
+                Ok(if let Ok(i) = i64::try_from(x) {
+                    Raw::Int(i)
+                } else {
+                    Raw::Float(x as f64)
+                })
+            });
         }
         impl FromLua for $t {
+            const RUNS_LUA: bool = false;
             #[inline]
             fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<$t> {
                 // An integer in range, the common argument, inline; the
@@ -499,8 +606,10 @@ macro_rules! float_conv {
             fn into_lua(self, _: &mut Ctx<'_>) -> Result<Value> {
                 Ok(Value::Number(self as f64))
             }
+            plain_into_vm_value!(|x, _cx| Ok(Raw::Float(x as f64)));
         }
         impl FromLua for $t {
+            const RUNS_LUA: bool = false;
             #[inline]
             fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<$t> {
                 match value {
@@ -531,27 +640,32 @@ impl IntoLua for &str {
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::String(cx.create_string(self)))
     }
+    plain_into_vm_value!(|b, cx| Ok(cx.vm.str_value(AsRef::<[u8]>::as_ref(&b))));
 }
 
 impl IntoLua for String {
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::String(cx.create_string(self)))
     }
+    plain_into_vm_value!(|b, cx| Ok(cx.vm.str_value(AsRef::<[u8]>::as_ref(&b))));
 }
 
 impl IntoLua for &String {
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::String(cx.create_string(self)))
     }
+    plain_into_vm_value!(|b, cx| Ok(cx.vm.str_value(AsRef::<[u8]>::as_ref(&b))));
 }
 
 impl IntoLua for &[u8] {
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value> {
         Ok(Value::String(cx.create_string(self)))
     }
+    plain_into_vm_value!(|b, cx| Ok(cx.vm.str_value(AsRef::<[u8]>::as_ref(&b))));
 }
 
 impl FromLua for String {
+    const RUNS_LUA: bool = false;
     fn from_lua(value: Value, _: &mut Ctx<'_>) -> Result<String> {
         match &value {
             Value::String(s) => s.to_str().map(str::to_string).map_err(|_| {
@@ -563,6 +677,17 @@ impl FromLua for String {
             v => Err(Error::conversion(v.type_name(), "string", None)),
         }
     }
+    #[inline]
+    fn from_vm_value(raw: Raw, cx: &mut Ctx<'_>) -> Result<String> {
+        // A UTF-8 string is copied straight out of the Lua string (the
+        // one allocation a `String` needs), without rooting it first.
+        if let Raw::Str(s) = raw
+            && let Ok(text) = std::str::from_utf8(s.as_bytes())
+        {
+            return Ok(text.to_string());
+        }
+        from_vm_value_slow(raw, cx)
+    }
 }
 
 impl<T: IntoLua> IntoLua for Option<T> {
@@ -572,9 +697,21 @@ impl<T: IntoLua> IntoLua for Option<T> {
             None => Ok(Value::Nil),
         }
     }
+    #[inline]
+    fn into_vm_value(self, cx: &mut Ctx<'_>) -> Result<Raw> {
+        match self {
+            Some(v) => v.into_vm_value(cx),
+            None => Ok(Raw::Nil),
+        }
+    }
+    #[inline]
+    fn runs_lua(&self) -> bool {
+        self.as_ref().is_some_and(T::runs_lua)
+    }
 }
 
 impl<T: FromLua> FromLua for Option<T> {
+    const RUNS_LUA: bool = T::RUNS_LUA;
     fn from_lua(value: Value, cx: &mut Ctx<'_>) -> Result<Option<T>> {
         match value {
             Value::Nil => Ok(None),
@@ -692,14 +829,15 @@ impl<T: IntoLua> IntoLuaMulti for T {
         cx: &mut Ctx<'_>,
         body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
     ) -> Result<R> {
-        // `v` stays alive (rooted) while `body` runs.
-        let v = self.into_lua(cx)?;
-        let raw = v.to_raw(cx.vm)?;
+        // Not rooted: `body` hands it to the VM (a call's arguments)
+        // before anything runs Lua code.
+        let raw = self.into_vm_value(cx)?;
         body(cx, &[raw])
     }
     fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
-        let v = self.into_lua(cx)?;
-        push_values(cx, std::slice::from_ref(&v))
+        let raw = self.into_vm_value(cx)?;
+        cx.vm.push(raw);
+        Ok(1)
     }
 }
 
@@ -714,12 +852,16 @@ impl<T: FromLua> FromLuaMulti for T {
         let [r] = host::call_raw_n::<1>(cx.vm, f, args)?;
         T::from_vm_value(r, cx)
     }
+    fn from_vm_values(cx: &mut Ctx<'_>, vals: &[Raw]) -> Result<T> {
+        T::from_vm_value(vals.first().copied().unwrap_or(Raw::Nil), cx)
+    }
     fn from_lua_args(values: MultiValue, cx: &mut Ctx<'_>) -> Result<T> {
         let missing = values.is_empty();
         Self::from_lua_multi(values, cx).map_err(|e| no_value(e, missing).bad_argument(1))
     }
-    fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<T> {
-        T::from_vm_value(stack_arg(cx, 1, n), cx).map_err(|e| no_value(e, n == 0).bad_argument(1))
+    fn from_stack_args(cx: &mut Ctx<'_>, skip: usize, n: usize) -> Result<T> {
+        T::from_vm_value(stack_arg(cx, skip + 1, n), cx)
+            .map_err(|e| no_value(e, n <= skip).bad_argument(skip + 1))
     }
 }
 
@@ -742,6 +884,28 @@ impl<T: IntoLua> IntoLuaMulti for Variadic<T> {
         }
         Ok(MultiValue(out))
     }
+    fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+        // Each value goes on the stack as soon as it is made (which keeps
+        // it alive from then on): no list besides the caller's own. Not
+        // when a conversion may call Lua: from the host, where no frame
+        // runs, such a call resets the stack, so all are converted first.
+        if self.0.iter().any(IntoLua::runs_lua) {
+            let values = self.into_lua_multi(cx)?;
+            return push_values(cx, &values);
+        }
+        let base = cx.vm.top();
+        let n = self.0.len();
+        for v in self.0 {
+            match v.into_vm_value(cx) {
+                Ok(raw) => cx.vm.push(raw),
+                Err(e) => {
+                    cx.vm.set_top(base);
+                    return Err(e);
+                }
+            }
+        }
+        Ok(n)
+    }
 }
 
 impl<T: FromLua> FromLuaMulti for Variadic<T> {
@@ -756,6 +920,33 @@ impl<T: FromLua> FromLuaMulti for Variadic<T> {
         let mut out = Vec::with_capacity(values.len());
         for (i, v) in values.into_iter().enumerate() {
             out.push(T::from_lua(v, cx).map_err(|e| e.bad_argument(i + 1))?);
+        }
+        Ok(Variadic(out))
+    }
+    fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<Variadic<T>> {
+        let raw = host::call_raw_list(cx.vm, f, args)?;
+        Self::from_vm_values(cx, &raw)
+    }
+    fn from_vm_values(cx: &mut Ctx<'_>, vals: &[Raw]) -> Result<Variadic<T>> {
+        // Values that are no heap objects need no rooting: converted
+        // where they are (the common numbers, with no list but the
+        // result's); otherwise all are rooted before any is converted.
+        if vals.iter().any(Raw::is_collectable) {
+            let values = MultiValue::from_raw(cx.vm, vals);
+            return Self::from_lua_multi(values, cx);
+        }
+        let mut out = Vec::with_capacity(vals.len());
+        for &v in vals {
+            out.push(T::from_vm_value(v, cx)?);
+        }
+        Ok(Variadic(out))
+    }
+    fn from_stack_args(cx: &mut Ctx<'_>, skip: usize, n: usize) -> Result<Variadic<T>> {
+        // Read where they are, as the tuples read theirs: each converted
+        // value is rooted by its conversion, the others stay on the stack.
+        let mut out = Vec::with_capacity(n.saturating_sub(skip));
+        for i in skip + 1..=n {
+            out.push(T::from_vm_value(cx.vm.arg(i), cx).map_err(|e| e.bad_argument(i))?);
         }
         Ok(Variadic(out))
     }
@@ -784,10 +975,13 @@ impl FromLuaMulti for () {
     fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<()> {
         host::call_raw_n::<0>(cx.vm, f, args).map(|[]| ())
     }
+    fn from_vm_values(_: &mut Ctx<'_>, _: &[Raw]) -> Result<()> {
+        Ok(())
+    }
     fn from_lua_args(_: MultiValue, _: &mut Ctx<'_>) -> Result<()> {
         Ok(())
     }
-    fn from_stack_args(_: &mut Ctx<'_>, _: usize) -> Result<()> {
+    fn from_stack_args(_: &mut Ctx<'_>, _: usize, _: usize) -> Result<()> {
         Ok(())
     }
 }
@@ -805,6 +999,22 @@ impl<T: IntoLua, E: Into<Error>> IntoLuaMulti for std::result::Result<T, E> {
             }
         }
     }
+    fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+        match self {
+            Ok(v) => {
+                let raw = v.into_vm_value(cx)?;
+                cx.vm.push(raw);
+                Ok(1)
+            }
+            Err(e) => {
+                let e: Error = e.into();
+                let msg = cx.vm.str_value(e.message().as_bytes());
+                cx.vm.push(Raw::Nil);
+                cx.vm.push(msg);
+                Ok(2)
+            }
+        }
+    }
 }
 
 macro_rules! tuple_conv {
@@ -818,8 +1028,15 @@ macro_rules! tuple_conv {
                 cx: &mut Ctx<'_>,
                 body: impl FnOnce(&mut Ctx<'_>, &[Raw]) -> Result<R>,
             ) -> Result<R> {
-                // All converted (and rooted) before any is read raw: a
-                // later conversion may allocate and collect.
+                // When no conversion can run Lua (and so collect), the
+                // values need no rooting until `body` hands them to the
+                // VM: no handle is made (strings among them included).
+                if $(!self.$idx.runs_lua())&&+ {
+                    let raw: [Raw; $n] = [$(self.$idx.into_vm_value(cx)?),+];
+                    return body(cx, &raw);
+                }
+                // Otherwise all are converted (and rooted) before any is
+                // read raw: a later conversion may collect.
                 let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
                 let mut raw = [Raw::Nil; $n];
                 for (r, v) in raw.iter_mut().zip(&values) {
@@ -828,6 +1045,16 @@ macro_rules! tuple_conv {
                 body(cx, &raw)
             }
             fn push_results(self, cx: &mut Ctx<'_>) -> Result<usize> {
+                // As in `with_raw_args`: all converted before any is
+                // pushed (from the host, where no frame runs, a Lua call
+                // resets the stack).
+                if $(!self.$idx.runs_lua())&&+ {
+                    let raw: [Raw; $n] = [$(self.$idx.into_vm_value(cx)?),+];
+                    for r in raw {
+                        cx.vm.push(r);
+                    }
+                    return Ok($n);
+                }
                 let values: [Value; $n] = [$(self.$idx.into_lua(cx)?),+];
                 push_values(cx, &values)
             }
@@ -842,9 +1069,20 @@ macro_rules! tuple_conv {
             }
             fn from_call(cx: &mut Ctx<'_>, f: Raw, args: &[Raw]) -> Result<Self> {
                 let raw = host::call_raw_n::<$n>(cx.vm, f, args)?;
-                // All rooted before any is converted: a conversion may
-                // allocate and collect the others.
-                let values: [Value; $n] = raw.map(|r| Value::from_raw(cx.vm, r));
+                Self::from_vm_values(cx, &raw)
+            }
+            fn from_vm_values(cx: &mut Ctx<'_>, vals: &[Raw]) -> Result<Self> {
+                let at = |i: usize| vals.get(i).copied().unwrap_or(Raw::Nil);
+                // When no conversion runs Lua code, none can collect the
+                // others: each converts where it is (a `String` is then
+                // its one allocation, with no handle made first).
+                if $(!$name::RUNS_LUA)&&+ {
+                    return Ok(($($name::from_vm_value(at($idx), cx)?,)+));
+                }
+                // Otherwise all are rooted before any is converted.
+                let values: [Value; $n] = std::array::from_fn(|i| {
+                    Value::from_raw(cx.vm, vals.get(i).copied().unwrap_or(Raw::Nil))
+                });
                 let mut it = values.into_iter();
                 Ok(($({
                     let _ = $idx;
@@ -860,10 +1098,10 @@ macro_rules! tuple_conv {
                         .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?
                 },)+))
             }
-            fn from_stack_args(cx: &mut Ctx<'_>, n: usize) -> Result<Self> {
+            fn from_stack_args(cx: &mut Ctx<'_>, skip: usize, n: usize) -> Result<Self> {
                 Ok(($(
-                    $name::from_vm_value(stack_arg(cx, $idx + 1, n), cx)
-                        .map_err(|e| no_value(e, $idx >= n).bad_argument($idx + 1))?,
+                    $name::from_vm_value(stack_arg(cx, skip + $idx + 1, n), cx)
+                        .map_err(|e| no_value(e, skip + $idx >= n).bad_argument(skip + $idx + 1))?,
                 )+))
             }
         }
@@ -930,6 +1168,12 @@ mod tests {
             let inner: String = t.get(&mut state, 1).unwrap();
             assert_eq!(inner, i.to_string());
             assert_eq!(u.0, format!("{i}y"));
+            // The same with conversions that run no Lua code: converted
+            // where they are, without rooting the others first.
+            let (s, t, u): (String, crate::Table, String) =
+                f.call(&mut state, (a.as_str(), i.to_string())).unwrap();
+            assert_eq!((s, u), (format!("a{i}x"), format!("{i}y")));
+            assert_eq!(t.get::<_, String>(&mut state, 1).unwrap(), i.to_string());
         }
     }
 

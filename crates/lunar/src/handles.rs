@@ -6,7 +6,7 @@
 //! Operations that may run Lua code (metamethods) run protected: a Lua
 //! error comes back as an [`Error`].
 
-use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, MultiValue};
+use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti};
 use crate::error::{Error, ErrorKind, Result};
 use crate::host;
 use crate::state::{Ctx, Lua};
@@ -34,9 +34,42 @@ fn op_len(vm: &mut Vm) -> Result<usize, VmError> {
     Ok(1)
 }
 
-/// Runs a native operation protected, with `args`.
-fn protected(cx: &mut Ctx<'_>, op: lunar_vm::NativeFn, args: MultiValue) -> Result<MultiValue> {
-    host::call_raw(cx.vm, Raw::LightFn(op), &args)
+/// Runs a native operation protected, with `args` (the VM's values,
+/// which the caller keeps alive), keeping `N` results (not rooted: the
+/// caller roots or converts them before anything runs). No list is made
+/// for the arguments or the results.
+fn protected<const N: usize>(
+    cx: &mut Ctx<'_>,
+    op: lunar_vm::NativeFn,
+    args: &[Raw],
+) -> Result<[Raw; N]> {
+    host::call_raw_n::<N>(cx.vm, Raw::LightFn(op), args)
+}
+
+/// The VM's values of a key and a value to store, converted so that
+/// neither can be collected before the caller hands both to the VM: a
+/// conversion that may run Lua code (and so collect) goes first, and
+/// when both may, both are rooted ([`Value`]s) while `body` runs.
+fn with_key_value<K: IntoLua, V: IntoLua, R>(
+    cx: &mut Ctx<'_>,
+    key: K,
+    value: V,
+    body: impl FnOnce(&mut Ctx<'_>, Raw, Raw) -> Result<R>,
+) -> Result<R> {
+    if !value.runs_lua() {
+        let k = key.into_vm_value(cx)?;
+        let v = value.into_vm_value(cx)?;
+        body(cx, k, v)
+    } else if !key.runs_lua() {
+        let v = value.into_vm_value(cx)?;
+        let k = key.into_vm_value(cx)?;
+        body(cx, k, v)
+    } else {
+        let k = key.into_lua(cx)?;
+        let v = value.into_lua(cx)?;
+        let (kr, vr) = (k.to_raw(cx.vm)?, v.to_raw(cx.vm)?);
+        body(cx, kr, vr)
+    }
 }
 
 impl Table {
@@ -57,13 +90,17 @@ impl Table {
     /// ```
     pub fn get<K: IntoLua, V: FromLua>(&self, lua: &mut impl Lua, key: K) -> Result<V> {
         let mut cx = lua.ctx();
-        let k = key.into_lua(&mut cx)?;
-        let r = protected(
-            &mut cx,
-            op_index,
-            MultiValue(vec![Value::Table(self.clone()), k]),
-        )?;
-        V::from_lua(r.0.into_iter().next().unwrap_or_default(), &mut cx)
+        let t = self.raw(&cx)?;
+        let k = key.into_vm_value(&mut cx)?;
+        // `__index` runs only for a key the table lacks (§2.4), and only
+        // with a metatable: otherwise a raw read, with nothing to protect.
+        let mut v = t.get(k);
+        if v.is_nil() && t.metatable().is_some() {
+            [v] = protected::<1>(&mut cx, op_index, &[Raw::Table(t), k])?;
+        }
+        // Nothing ran since the read: `from_vm_value` roots or converts
+        // the value before anything can collect it.
+        V::from_vm_value(v, &mut cx)
     }
 
     /// `t[key] = value`, with the `__newindex` metamethod.
@@ -77,14 +114,18 @@ impl Table {
     /// ```
     pub fn set<K: IntoLua, V: IntoLua>(&self, lua: &mut impl Lua, key: K, value: V) -> Result<()> {
         let mut cx = lua.ctx();
-        let k = key.into_lua(&mut cx)?;
-        let v = value.into_lua(&mut cx)?;
-        protected(
-            &mut cx,
-            op_set_index,
-            MultiValue(vec![Value::Table(self.clone()), k, v]),
-        )?;
-        Ok(())
+        let t = self.raw(&cx)?;
+        with_key_value(&mut cx, key, value, |cx, k, v| {
+            // `__newindex` runs only for a key the table lacks (§2.4),
+            // and only with a metatable: otherwise a raw write, unless the
+            // key is one a table refuses (nil, NaN), whose error comes
+            // from the protected path as Lua raises it.
+            let raw_write = t.metatable().is_none() || !t.get(k).is_nil();
+            if raw_write && t.set(cx.vm.heap(), k, v).is_ok() {
+                return Ok(());
+            }
+            protected::<0>(cx, op_set_index, &[Raw::Table(t), k, v]).map(|[]| ())
+        })
     }
 
     /// `rawget(t, key)`.
@@ -98,11 +139,10 @@ impl Table {
     /// ```
     pub fn raw_get<K: IntoLua, V: FromLua>(&self, lua: &mut impl Lua, key: K) -> Result<V> {
         let mut cx = lua.ctx();
-        let k = key.into_lua(&mut cx)?.to_raw(cx.vm)?;
         let t = self.raw(&cx)?;
+        let k = key.into_vm_value(&mut cx)?;
         let v = t.get(k);
-        let v = Value::from_raw(cx.vm, v);
-        V::from_lua(v, &mut cx)
+        V::from_vm_value(v, &mut cx)
     }
 
     /// `rawset(t, key, value)`; a `nil` or NaN key is an error.
@@ -122,12 +162,11 @@ impl Table {
         value: V,
     ) -> Result<()> {
         let mut cx = lua.ctx();
-        let k = key.into_lua(&mut cx)?;
-        let v = value.into_lua(&mut cx)?;
-        let (k, v) = (k.to_raw(cx.vm)?, v.to_raw(cx.vm)?);
         let t = self.raw(&cx)?;
-        t.set(cx.vm.heap(), k, v)
-            .map_err(|e| Error::new(ErrorKind::Runtime, e.message()))
+        with_key_value(&mut cx, key, value, |cx, k, v| {
+            t.set(cx.vm.heap(), k, v)
+                .map_err(|e| Error::new(ErrorKind::Runtime, e.message()))
+        })
     }
 
     /// `#t` with the `__len` metamethod, as an integer.
@@ -140,12 +179,12 @@ impl Table {
     /// ```
     pub fn len(&self, lua: &mut impl Lua) -> Result<i64> {
         let mut cx = lua.ctx();
-        let r = protected(
-            &mut cx,
-            op_len,
-            MultiValue(vec![Value::Table(self.clone())]),
-        )?;
-        i64::from_lua(r.0.into_iter().next().unwrap_or_default(), &mut cx)
+        let t = self.raw(&cx)?;
+        if t.metatable().is_none() {
+            return Ok(t.len());
+        }
+        let [n] = protected::<1>(&mut cx, op_len, &[Raw::Table(t)])?;
+        i64::from_vm_value(n, &mut cx)
     }
 
     /// `rawlen(t)`: the border of the table's sequence.
@@ -286,5 +325,68 @@ impl Function {
     /// ```
     pub fn call<A: IntoLuaMulti, R: FromLuaMulti>(&self, lua: &mut impl Lua, args: A) -> Result<R> {
         lua.ctx().call(self, args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The table operations' raw fast paths keep the metamethods' rules.
+    use crate::{State, Table, Value};
+
+    #[test]
+    fn metamethods_run_only_for_absent_keys() {
+        let mut state = State::new();
+        let t: Table = state
+            .exec(
+                "t.lua",
+                "calls = 0 return setmetatable({present = 1}, { \
+                 __index = function(_, k) calls = calls + 1 return k .. '?' end, \
+                 __newindex = function(t, k, v) calls = calls + 1 rawset(t, k, v * 10) end})",
+            )
+            .unwrap();
+        let calls = |state: &mut State| state.get_global::<i64>("calls").unwrap();
+        // A present key: raw, both ways (a nil value included).
+        assert_eq!(t.get::<_, i64>(&mut state, "present").unwrap(), 1);
+        t.set(&mut state, "present", 2).unwrap();
+        assert_eq!(t.raw_get::<_, i64>(&mut state, "present").unwrap(), 2);
+        assert_eq!(calls(&mut state), 0);
+        // An absent key: the metamethods.
+        assert_eq!(t.get::<_, String>(&mut state, "absent").unwrap(), "absent?");
+        t.set(&mut state, "new", 3).unwrap();
+        assert_eq!(t.raw_get::<_, i64>(&mut state, "new").unwrap(), 30);
+        assert_eq!(calls(&mut state), 2);
+        // Removing a present key is a raw write too; then it is absent.
+        t.set(&mut state, "present", Value::Nil).unwrap();
+        assert_eq!(calls(&mut state), 2);
+        assert_eq!(
+            t.get::<_, String>(&mut state, "present").unwrap(),
+            "present?"
+        );
+        assert_eq!(calls(&mut state), 3);
+    }
+
+    #[test]
+    fn refused_keys_fail_as_lua_fails_them() {
+        let mut state = State::new();
+        let plain = state.create_table();
+        let e = plain.set(&mut state, Value::Nil, 1).unwrap_err();
+        assert_eq!(e.message(), "table index is nil");
+        let e = plain.set(&mut state, f64::NAN, 1).unwrap_err();
+        assert_eq!(e.message(), "table index is NaN");
+        // Reading them is nil, as in Lua.
+        assert_eq!(
+            plain.get::<_, Option<i64>>(&mut state, Value::Nil).unwrap(),
+            None
+        );
+        // Through `__len` and without.
+        let t: Table = state
+            .exec(
+                "t.lua",
+                "return setmetatable({1, 2}, {__len = function() return 7 end})",
+            )
+            .unwrap();
+        assert_eq!(t.len(&mut state).unwrap(), 7);
+        plain.push(&mut state, "a").unwrap();
+        assert_eq!(plain.len(&mut state).unwrap(), 1);
     }
 }

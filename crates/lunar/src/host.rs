@@ -13,6 +13,12 @@ use lunar_vm::{Error as VmError, State as Vm, Value as Raw};
 pub(crate) struct HostData {
     /// The traceback the message handler took for the error under way.
     traceback: Option<String>,
+    /// The prototypes (by address) of the programs whose runtime form
+    /// the VM keeps for this state's runs (`Ctx::load_raw`).
+    pub(crate) kept_programs: Vec<usize>,
+    /// The metatables of the userdata types this state has met, by type
+    /// (also in the registry; see `userdata::metatable`).
+    pub(crate) userdata_metatables: Vec<(std::any::TypeId, lunar_vm::Root)>,
     /// Set while an asynchronous run drives the state.
     #[cfg(feature = "async")]
     pub(crate) async_active: bool,
@@ -50,15 +56,9 @@ fn message_handler(vm: &mut Vm) -> Result<usize, VmError> {
     Ok(1)
 }
 
-/// Calls `f` with `args`, protected, from the host or from a Rust
-/// function; results rooted.
-pub(crate) fn call_raw(vm: &mut Vm, f: Raw, args: &MultiValue) -> Result<MultiValue> {
-    let raw: Vec<Raw> = args.iter().map(|v| v.to_raw(vm)).collect::<Result<_>>()?;
-    call_raw_args(vm, f, &raw)
-}
-
-/// [`call_raw`] with the VM's values of the arguments (which the caller
-/// keeps alive): all the results, rooted.
+/// Calls `f` with `args` (the VM's values, which the caller keeps alive),
+/// protected, from the host or from a Rust function: all the results,
+/// rooted.
 ///
 /// The message handler's traceback needs no clearing first: the handler
 /// runs only when this call fails, and [`error_from_vm`] takes whatever
@@ -69,6 +69,14 @@ pub(crate) fn call_raw_args(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<MultiVa
         Ok(res) => Ok(MultiValue::from_raw(vm, &res)),
         Err(_) => Err(error_from_vm(vm)),
     }
+}
+
+/// [`call_raw_args`] with the results as the VM's values, not rooted:
+/// the caller roots or converts them before anything runs (one list, the
+/// VM's, for any number of results; none for no result).
+pub(crate) fn call_raw_list(vm: &mut Vm, f: Raw, args: &[Raw]) -> Result<Vec<Raw>> {
+    vm.pcall(f, args, Some(Raw::LightFn(message_handler)))
+        .map_err(|_| error_from_vm(vm))
 }
 
 /// [`call_raw_args`] keeping exactly `N` results (nil for missing ones),
@@ -232,7 +240,7 @@ where
     let n = vm.arg_count();
     let r = vm.with_native_data(|vm, f: &F| {
         catch_panic(vm, |cx| {
-            let a = A::from_stack_args(cx, n)?;
+            let a = A::from_stack_args(cx, 0, n)?;
             f(cx, a)?.push_results(cx)
         })
     });
@@ -251,32 +259,12 @@ fn raise_from_rust(vm: &mut Vm, e: Error) -> VmError {
     raise(vm, e)
 }
 
-/// What the running native's upvalue 1 holds, when it is a userdata of
-/// type `T` (the closure behind an asynchronous Rust function): `f` of
-/// it. Lua code can replace the upvalue (`debug.setupvalue`) while the
-/// function runs, so `f` takes what the call needs (a clone of an `Arc`)
-/// rather than the call borrowing it.
-pub(crate) fn upvalue_data<T: 'static, R>(vm: &Vm, f: impl FnOnce(&T) -> R) -> Option<R> {
-    match vm.upvalue(1) {
-        Raw::UserData(u) => u.data.try_borrow().ok()?.downcast_ref::<T>().map(f),
-        _ => None,
-    }
-}
-
-/// Calls `body` with the running native's arguments (rooted) and a
-/// context, catching a panic as an [`ErrorKind::Panic`] error.
-pub(crate) fn call_caught<R>(
-    vm: &mut Vm,
-    body: impl FnOnce(&mut Ctx<'_>, MultiValue) -> Result<R>,
-) -> Result<R> {
-    let n = vm.arg_count();
-    let args = MultiValue::from_args(vm, n);
-    catch_panic(vm, |cx| body(cx, args))
-}
-
 /// Calls `body` with a context, catching a panic as an
 /// [`ErrorKind::Panic`] error.
-fn catch_panic<R>(vm: &mut Vm, body: impl FnOnce(&mut Ctx<'_>) -> Result<R>) -> Result<R> {
+pub(crate) fn catch_panic<R>(
+    vm: &mut Vm,
+    body: impl FnOnce(&mut Ctx<'_>) -> Result<R>,
+) -> Result<R> {
     // On the way without a panic this costs nothing: `body` is inlined
     // and the handler is a landing pad, out of the way.
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -132,7 +132,10 @@ impl Pool {
         program: &Program,
         args: A,
     ) -> Result<R> {
-        self.with(|state| state.run_with(program, args))
+        // The state is reset after the run, so keeping the program's
+        // runtime form in it (as `State::run_with` does) would be work
+        // thrown away.
+        self.with(|state| state.ctx().run_program(program, args, false))
     }
 
     /// This thread's state as a guard that gives it back (reset) when

@@ -16,6 +16,10 @@ use std::sync::{Arc, Mutex, OnceLock};
 /// The bit of [`StdLib::SAFE`] that asks for its cuts (not a library).
 const SAFE_MARK: u32 = 1 << 31;
 
+/// How many programs a state keeps in their runtime form for its runs
+/// (see `Ctx::load_raw`).
+const MAX_KEPT_PROGRAMS: usize = 64;
+
 /// A set of standard libraries to open (§6 of the manual).
 ///
 /// ```
@@ -646,7 +650,7 @@ impl State {
     /// ```
     pub fn exec<R: FromLuaMulti>(&mut self, name: &str, source: impl AsRef<[u8]>) -> Result<R> {
         let p = Program::compile(name, source)?;
-        self.run(&p)
+        self.ctx().run_program(&p, (), false)
     }
 
     /// The global table.
@@ -924,6 +928,9 @@ impl Ctx<'_> {
     }
 
     /// Runs `program` with `args` as its `...` and converts its results.
+    /// The state keeps the program's checked runtime form for its next
+    /// runs (up to 64 programs per state), so that running it again only
+    /// makes its main closure.
     ///
     /// ```
     /// let plugin = lunar::Program::compile("plugin.lua", "local n = ... return n * 10").unwrap();
@@ -936,8 +943,25 @@ impl Ctx<'_> {
         program: &Program,
         args: A,
     ) -> Result<R> {
-        let f = self.load(program)?;
-        self.call(&f, args)
+        self.run_program(program, args, true)
+    }
+
+    /// [`Ctx::run_with`]; `keep` keeps the program's runtime form in the
+    /// state for the next runs (see [`Ctx::load_raw`]).
+    pub(crate) fn run_program<A: IntoLuaMulti, R: FromLuaMulti>(
+        &mut self,
+        program: &Program,
+        args: A,
+        keep: bool,
+    ) -> Result<R> {
+        // The arguments are converted first (kept alive while the body
+        // runs); the main closure is made after them and goes straight to
+        // the call, which holds it on the stack: nothing runs Lua code in
+        // between, so it needs no handle (a root is an allocation).
+        args.with_raw_args(self, |cx, raw| {
+            let f = cx.load_raw(program, keep)?;
+            R::from_call(cx, f, raw)
+        })
     }
 
     /// The main function of `program` on this state (a closure whose
@@ -951,15 +975,41 @@ impl Ctx<'_> {
     /// assert_eq!(main.call::<_, i64>(&mut state, ()).unwrap(), 2);
     /// ```
     pub fn load(&mut self, program: &Program) -> Result<Function> {
-        let env = lunar_vm::Value::Table(self.vm.globals());
-        match self.vm.load_proto(program.proto(), env) {
-            Ok(f) => Ok(Function(self.vm.root(f))),
-            Err(_) => {
-                let v = self.vm.take_error_value();
-                let msg = self.vm.error_message(v);
-                Err(Error::new(ErrorKind::Syntax, msg))
+        let f = self.load_raw(program, false)?;
+        Ok(Function(self.vm.root(f)))
+    }
+
+    /// [`Ctx::load`]'s closure, not rooted: alive until Lua code next runs.
+    ///
+    /// With `keep`, the state keeps the program's runtime form (verified
+    /// and converted once: `Vm::cache_proto`) so that the next runs only
+    /// make the closure; without it, or once the state keeps
+    /// [`MAX_KEPT_PROGRAMS`] programs, each load verifies and converts
+    /// the prototype again. The bound is there because a kept program
+    /// stays in the state until it is dropped or reset (the VM's cache
+    /// never forgets one): a host compiling a program per request must
+    /// not fill memory, while one running a few programs again and again
+    /// has them all kept. `exec`, which compiles its source each time,
+    /// never keeps.
+    pub(crate) fn load_raw(&mut self, program: &Program, keep: bool) -> Result<lunar_vm::Value> {
+        if keep {
+            let key = std::sync::Arc::as_ptr(program.proto()) as usize;
+            let kept = &mut host::host_data(self.vm).kept_programs;
+            if !kept.contains(&key) && kept.len() < MAX_KEPT_PROGRAMS {
+                // A prototype that fails verification is not kept (its
+                // error is the load's, left for `load_proto` below); a
+                // kept one is held by the VM, so its address names it.
+                if self.vm.cache_proto(program.proto()).is_ok() {
+                    host::host_data(self.vm).kept_programs.push(key);
+                }
             }
         }
+        let env = lunar_vm::Value::Table(self.vm.globals());
+        self.vm.load_proto(program.proto(), env).map_err(|_| {
+            let v = self.vm.take_error_value();
+            let msg = self.vm.error_message(v);
+            Error::new(ErrorKind::Syntax, msg)
+        })
     }
 
     /// Calls a function with `args`, converting its results. Protected:
@@ -1121,11 +1171,12 @@ impl MultiValue {
         MultiValue(vals.iter().map(|&v| Value::from_raw(vm, v)).collect())
     }
 
-    /// The running native function's first `n` arguments, rooted (one
-    /// allocation: the list).
-    pub(crate) fn from_args(vm: &mut lunar_vm::State, n: usize) -> MultiValue {
-        let mut out = Vec::with_capacity(n);
-        for i in 1..=n {
+    /// The running native function's arguments after the first `skip`,
+    /// up to the `n`th, rooted (an allocation for the list, none when it
+    /// is empty).
+    pub(crate) fn from_args(vm: &mut lunar_vm::State, skip: usize, n: usize) -> MultiValue {
+        let mut out = Vec::with_capacity(n.saturating_sub(skip));
+        for i in skip + 1..=n {
             let v = vm.arg(i);
             out.push(Value::from_raw(vm, v));
         }

@@ -3,15 +3,15 @@
 //! and the host's access to the data ([`AnyUserData::borrow`],
 //! [`AnyUserData::borrow_mut`], [`AnyUserData::take`]).
 
-use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, MultiValue};
+use crate::convert::{FromLua, FromLuaMulti, IntoLua, IntoLuaMulti, stack_arg};
 use crate::error::{Error, ErrorKind, Result};
 use crate::state::{Ctx, Lua, State};
 use crate::value::{AnyUserData, Function, Table, Value, raw_of};
 use lunar_vm::{Gc, Root, Value as Raw};
 use std::any::TypeId;
-use std::collections::HashMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A Rust type that Lua can hold as a userdata, with the methods, fields
 /// and metamethods it shows to scripts. Both functions have empty
@@ -287,8 +287,12 @@ impl MetaMethod {
 }
 
 /// A method, field accessor or metamethod as the metatable calls it: the
-/// context, the type's metatable (to check `self`), the arguments.
-type Callback = Arc<dyn Fn(&mut Ctx<'_>, &Root, MultiValue) -> Result<MultiValue> + Send + Sync>;
+/// context, the type's metatable (to check `self`), and the number of
+/// arguments of the running native function, which stay on its stack
+/// (`cx.vm.arg(i)`); it pushes its results there and says how many. No
+/// list is made for either, so a call with a few numbers allocates
+/// nothing.
+type Callback = Arc<dyn Fn(&mut Ctx<'_>, &Root, usize) -> Result<usize> + Send + Sync>;
 
 /// What a type's `add_methods` and `add_fields` declare.
 #[derive(Default)]
@@ -350,18 +354,6 @@ pub struct UserDataFields<T> {
     _type: PhantomData<fn(T)>,
 }
 
-/// Shifts the position of an argument's conversion error by `by` (the
-/// arguments after `self` are converted as a list of their own).
-fn shift_argument(e: Error, by: usize) -> Error {
-    match e.argument() {
-        Some((pos, expected, detail)) => {
-            let (expected, detail) = (expected.to_string(), detail.map(str::to_string));
-            Error::conversion("?", &expected, detail.as_deref()).bad_argument(pos + by)
-        }
-        None => e,
-    }
-}
-
 /// The short name of a Rust type, as `__name` and error messages show
 /// it: `app::model::Counter<u8>` is `Counter`.
 fn short_name<T: ?Sized>() -> &'static str {
@@ -381,29 +373,26 @@ fn taken_error() -> Error {
     Error::runtime("userdata has been taken")
 }
 
-/// `self` of a method: argument 1, which must be a userdata with the
-/// type's metatable.
-fn check_self<T: 'static>(
-    cx: &mut Ctx<'_>,
-    mt: &Root,
-    this: Option<&Value>,
-) -> Result<Gc<lunar_vm::UserData>> {
-    let raw = match this {
-        Some(v) => v.to_raw(cx.vm)?,
-        None => Raw::Nil,
-    };
+/// `self` of a method: argument 1 of the `n`, which must be a userdata
+/// with the type's metatable. The call that runs the method keeps it
+/// alive ([`call_bound`] holds it in its type's [`Anchors`]).
+fn check_self<T: 'static>(cx: &mut Ctx<'_>, mt: &Root, n: usize) -> Result<Gc<lunar_vm::UserData>> {
+    let raw = stack_arg(cx, 1, n);
     if let Raw::UserData(u) = raw
         && let (Some(m), Some(Raw::Table(want))) = (u.metatable.get(), cx.vm.rooted(mt))
         && m.ptr_eq(want)
     {
         return Ok(u);
     }
-    let e = Error::conversion(raw.type_name(), short_name::<T>(), None);
-    Err(if this.is_none() {
-        Error::conversion("no value", short_name::<T>(), None).bad_argument(1)
-    } else {
-        e.bad_argument(1)
-    })
+    Err(not_self::<T>(raw, n))
+}
+
+/// The error for a `self` that is not a `T` (out of line: the rare way).
+#[cold]
+#[inline(never)]
+fn not_self<T: 'static>(raw: Raw, n: usize) -> Error {
+    let got = if n == 0 { "no value" } else { raw.type_name() };
+    Error::conversion(got, short_name::<T>(), None).bad_argument(1)
 }
 
 /// Runs `f` on `self` borrowed shared.
@@ -436,13 +425,6 @@ fn with_mut<T: 'static, R>(
     }
 }
 
-/// Splits `self` from the rest of the arguments.
-fn split_self(args: MultiValue) -> (Option<Value>, MultiValue) {
-    let mut it = args.0.into_iter();
-    let this = it.next();
-    (this, MultiValue(it.collect()))
-}
-
 /// A callback that borrows `self` shared and converts the rest of the
 /// arguments to `A`.
 fn method_ref<T, A, R, F>(f: F) -> Callback
@@ -452,12 +434,11 @@ where
     R: IntoLuaMulti,
     F: Fn(&mut Ctx<'_>, &T, A) -> Result<R> + Send + Sync + 'static,
 {
-    Arc::new(move |cx, mt, args| {
-        let (this, rest) = split_self(args);
-        let u = check_self::<T>(cx, mt, this.as_ref())?;
-        let a = A::from_lua_args(rest, cx).map_err(|e| shift_argument(e, 1))?;
+    Arc::new(move |cx, mt, n| {
+        let u = check_self::<T>(cx, mt, n)?;
+        let a = A::from_stack_args(cx, 1, n)?;
         let r = with_ref(cx, u, |cx, t| f(cx, t, a))?;
-        r.into_lua_multi(cx)
+        r.push_results(cx)
     })
 }
 
@@ -469,12 +450,11 @@ where
     R: IntoLuaMulti,
     F: Fn(&mut Ctx<'_>, &mut T, A) -> Result<R> + Send + Sync + 'static,
 {
-    Arc::new(move |cx, mt, args| {
-        let (this, rest) = split_self(args);
-        let u = check_self::<T>(cx, mt, this.as_ref())?;
-        let a = A::from_lua_args(rest, cx).map_err(|e| shift_argument(e, 1))?;
+    Arc::new(move |cx, mt, n| {
+        let u = check_self::<T>(cx, mt, n)?;
+        let a = A::from_stack_args(cx, 1, n)?;
         let r = with_mut(cx, u, |cx, t| f(cx, t, a))?;
-        r.into_lua_multi(cx)
+        r.push_results(cx)
     })
 }
 
@@ -485,9 +465,9 @@ where
     R: IntoLuaMulti,
     F: Fn(&mut Ctx<'_>, A) -> Result<R> + Send + Sync + 'static,
 {
-    Arc::new(move |cx, _, args| {
-        let a = A::from_lua_args(args, cx)?;
-        f(cx, a)?.into_lua_multi(cx)
+    Arc::new(move |cx, _, n| {
+        let a = A::from_stack_args(cx, 0, n)?;
+        f(cx, a)?.push_results(cx)
     })
 }
 
@@ -665,7 +645,7 @@ impl<T: UserData> UserDataFields<T> {
     where
         V: IntoLua + Clone + Send + Sync + 'static,
     {
-        let cb: Callback = Arc::new(move |cx, _, _| value.clone().into_lua_multi(cx));
+        let cb: Callback = Arc::new(move |cx, _, _| value.clone().push_results(cx));
         self.reg.getters.push((name.to_string(), cb));
     }
 
@@ -713,14 +693,11 @@ impl<T: UserData> UserDataFields<T> {
         F: Fn(&mut Ctx<'_>, &mut T, A) -> Result<()> + Send + Sync + 'static,
     {
         // The value is argument 3 of `__newindex(u, key, value)`.
-        let cb: Callback = Arc::new(move |cx, mt, args| {
-            let mut it = args.0.into_iter();
-            let this = it.next();
-            let value = it.next().unwrap_or_default();
-            let u = check_self::<T>(cx, mt, this.as_ref())?;
-            let a = A::from_lua(value, cx).map_err(|e| e.bad_argument(3))?;
+        let cb: Callback = Arc::new(move |cx, mt, n| {
+            let u = check_self::<T>(cx, mt, n)?;
+            let a = A::from_vm_value(stack_arg(cx, 3, n), cx).map_err(|e| e.bad_argument(3))?;
             with_mut(cx, u, |cx, t| f(cx, t, a))?;
-            Ok(MultiValue::default())
+            Ok(0)
         });
         self.reg.setters.push((name.to_string(), cb));
     }
@@ -735,15 +712,129 @@ fn registry_key<T: 'static>() -> String {
     )
 }
 
-/// Makes `cb` a Lua function bound to the metatable `mt`.
-fn bind(cx: &mut Ctx<'_>, mt: &Root, cb: Callback) -> Function {
-    let mt = mt.clone();
-    cx.create_function(move |cx, args: MultiValue| cb(cx, &mt, args))
+/// Where the `self` of a type's methods under way is kept alive: slots
+/// `1..=depth` of a table made with the type's metatable (shared by its
+/// methods, as their calls nest).
+///
+/// A method borrows the data of its `self` while it runs, and the
+/// argument slot alone does not keep `self` alive: Lua code the method
+/// calls can overwrite that slot (`debug.setlocal` reaches a native
+/// frame's slots) and collect garbage. A slot of this table holds it
+/// instead of a root, which would be an allocation per call.
+struct Anchors {
+    table: Root,
+    /// How many slots are in use. Atomic only so that the methods' host
+    /// data may share it (it must be `Send`): a state runs on one thread
+    /// at a time, so relaxed order is enough.
+    depth: AtomicUsize,
 }
 
-/// The metatable of type `T` in this state: from the registry, or built
-/// and stored there the first time.
-fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
+impl Anchors {
+    /// Keeps `v` alive until [`release`](Self::release) goes back to the
+    /// depth this returns.
+    fn hold(&self, vm: &mut lunar_vm::State, v: Raw) -> usize {
+        let depth = self.depth.fetch_add(1, Ordering::Relaxed);
+        if let Some(Raw::Table(t)) = vm.rooted(&self.table) {
+            // An integer key never fails.
+            let _ = t.set(vm.heap(), Raw::Int(depth as i64 + 1), v);
+        }
+        depth
+    }
+
+    /// Lets go of what was held since [`hold`](Self::hold) returned
+    /// `depth` (all of it, so that a method that failed or panicked
+    /// leaves nothing held).
+    fn release(&self, vm: &mut lunar_vm::State, depth: usize) {
+        let top = self.depth.swap(depth, Ordering::Relaxed);
+        if let Some(Raw::Table(t)) = vm.rooted(&self.table) {
+            for k in depth + 1..=top {
+                let _ = t.set(vm.heap(), Raw::Int(k as i64), Raw::Nil);
+            }
+        }
+    }
+}
+
+/// A callback bound to its type's metatable: the host data of the native
+/// function [`bind`] makes.
+struct Bound {
+    mt: Root,
+    anchors: Arc<Anchors>,
+    cb: Callback,
+}
+
+/// Makes `cb` a Lua function bound to the metatable `mt`: a native
+/// function whose host data is the callback (as `create_function` makes
+/// them), run by [`call_bound`].
+fn bind(cx: &mut Ctx<'_>, mt: &Root, anchors: &Arc<Anchors>, cb: Callback) -> Function {
+    let vm = &mut *cx.vm;
+    let data = Bound {
+        mt: mt.clone(),
+        anchors: anchors.clone(),
+        cb,
+    };
+    let fv = vm.new_native_with_data(call_bound, Box::new(data));
+    Function(vm.root(fv))
+}
+
+/// The native function behind every method, field accessor and
+/// metamethod: runs its callback on the arguments where they are, with
+/// panics caught and argument 1 (`self`, when it is a userdata) kept
+/// alive while the callback borrows its data; raises its error.
+fn call_bound(vm: &mut lunar_vm::State) -> std::result::Result<usize, lunar_vm::Error> {
+    let n = vm.arg_count();
+    let this = if n >= 1 { vm.arg(1) } else { Raw::Nil };
+    let r = vm.with_native_data(|vm, b: &Bound| {
+        let held = matches!(this, Raw::UserData(_)).then(|| b.anchors.hold(vm, this));
+        let r = crate::host::catch_panic(vm, |cx| (b.cb)(cx, &b.mt, n));
+        if let Some(depth) = held {
+            b.anchors.release(vm, depth);
+        }
+        r
+    });
+    match r {
+        Some(Ok(k)) => Ok(k),
+        Some(Err(e)) => Err(bound_error(vm, e)),
+        None => Err(vm.error_str("lunar: not a userdata method")),
+    }
+}
+
+/// [`crate::host::raise`] for [`call_bound`], out of line: the rare way.
+#[cold]
+#[inline(never)]
+fn bound_error(vm: &mut lunar_vm::State, e: Error) -> lunar_vm::Error {
+    crate::host::raise(vm, e)
+}
+
+/// The metatable of type `T` in this state: the one the state's host
+/// data remembers for the type, else the registry's, else built and
+/// stored in both. The host data's list is what a new value of the type
+/// looks at: no registry key to format and hash, no handle to make (each
+/// an allocation), for a Rust function that returns a new userdata on
+/// every call.
+fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Gc<lunar_vm::Table>> {
+    let id = TypeId::of::<T>();
+    let known = crate::host::host_data(cx.vm)
+        .userdata_metatables
+        .iter()
+        .find(|(t, _)| *t == id)
+        .map(|(_, mt)| mt.clone());
+    if let Some(mt) = known
+        && let Some(Raw::Table(t)) = cx.vm.rooted(&mt)
+    {
+        return Ok(t);
+    }
+    let mt = metatable_root::<T>(cx)?;
+    let Raw::Table(t) = raw_of(cx.vm, &mt)? else {
+        unreachable!("a userdata metatable is a table")
+    };
+    crate::host::host_data(cx.vm)
+        .userdata_metatables
+        .push((id, mt));
+    Ok(t)
+}
+
+/// [`metatable`] from the registry, or built and stored there.
+fn metatable_root<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
     let key = registry_key::<T>();
     let reg = cx.vm.registry();
     if let Raw::Table(mt) = cx.vm.get_field(reg, &key) {
@@ -765,10 +856,14 @@ fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
     let mt = mt_table.0.clone();
     mt_table.raw_set(cx, "__name", short_name::<T>())?;
 
+    let anchors = Arc::new(Anchors {
+        table: cx.create_table_with_capacity(4, 0).0,
+        depth: AtomicUsize::new(0),
+    });
     let has_methods = !decl.methods.is_empty();
     let method_table = cx.create_table_with_capacity(0, decl.methods.len());
     for (name, cb) in decl.methods {
-        let f = bind(cx, &mt, cb);
+        let f = bind(cx, &mt, &anchors, cb);
         method_table.raw_set(cx, name.as_str(), f)?;
     }
     let mut index = None;
@@ -778,7 +873,7 @@ fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
             MetaMethod::Index => index = Some(cb),
             MetaMethod::NewIndex => newindex = Some(cb),
             _ => {
-                let f = bind(cx, &mt, cb);
+                let f = bind(cx, &mt, &anchors, cb);
                 mt_table.raw_set(cx, meta.name(), f)?;
             }
         }
@@ -789,34 +884,24 @@ fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
             mt_table.raw_set(cx, "__index", method_table)?;
         }
     } else {
-        let getters: HashMap<Vec<u8>, Callback> = decl
-            .getters
-            .into_iter()
-            .map(|(k, v)| (k.into_bytes(), v))
-            .collect();
+        let getters = Fields::new(cx, decl.getters)?;
         let f = bind(
             cx,
             &mt,
-            Arc::new(move |cx, mt, args| {
-                index_dispatch(cx, mt, args, &method_table, &getters, &index)
-            }),
+            &anchors,
+            Arc::new(move |cx, mt, n| index_dispatch(cx, mt, n, &method_table, &getters, &index)),
         );
         mt_table.raw_set(cx, "__index", f)?;
     }
 
     if !decl.setters.is_empty() || newindex.is_some() {
-        let setters: HashMap<Vec<u8>, Callback> = decl
-            .setters
-            .into_iter()
-            .map(|(k, v)| (k.into_bytes(), v))
-            .collect();
+        let setters = Fields::new(cx, decl.setters)?;
         let name = short_name::<T>();
         let f = bind(
             cx,
             &mt,
-            Arc::new(move |cx, mt, args| {
-                newindex_dispatch(cx, mt, args, &setters, &newindex, name)
-            }),
+            &anchors,
+            Arc::new(move |cx, mt, n| newindex_dispatch(cx, mt, n, &setters, &newindex, name)),
         );
         mt_table.raw_set(cx, "__newindex", f)?;
     }
@@ -826,29 +911,69 @@ fn metatable<T: UserData>(cx: &mut Ctx<'_>) -> Result<Root> {
     Ok(mt)
 }
 
+/// The getters or setters of a type's fields: a Lua table from each name
+/// to its callback's index, so that finding one is a lookup of the Lua
+/// string the script used (its hash is already made), with no Rust string
+/// hashed per access.
+struct Fields {
+    names: Table,
+    callbacks: Vec<Callback>,
+}
+
+impl Fields {
+    fn new(cx: &mut Ctx<'_>, decl: Vec<(String, Callback)>) -> Result<Fields> {
+        let names = cx.create_table_with_capacity(0, decl.len());
+        let mut callbacks = Vec::with_capacity(decl.len());
+        for (name, cb) in decl {
+            // A name declared twice: the last one holds, as before.
+            names.raw_set(cx, name.as_str(), callbacks.len())?;
+            callbacks.push(cb);
+        }
+        Ok(Fields { names, callbacks })
+    }
+
+    /// The callback of field `key`, if any.
+    fn find(&self, cx: &Ctx<'_>, key: lunar_vm::LuaStr) -> Result<Option<&Callback>> {
+        let Raw::Table(t) = raw_of(cx.vm, &self.names.0)? else {
+            unreachable!("a Table handle holds a table")
+        };
+        Ok(match t.get(Raw::Str(key)) {
+            Raw::Int(i) => self.callbacks.get(i as usize),
+            _ => None,
+        })
+    }
+}
+
 /// `__index` of a type with fields or an `Index` metamethod: a method,
 /// else a field's getter, else the type's `Index` metamethod, else nil.
 fn index_dispatch(
     cx: &mut Ctx<'_>,
     mt: &Root,
-    args: MultiValue,
+    n: usize,
     methods: &Table,
-    getters: &HashMap<Vec<u8>, Callback>,
+    getters: &Fields,
     fallback: &Option<Callback>,
-) -> Result<MultiValue> {
-    let key = args.get(1).cloned().unwrap_or_default();
-    if let Value::String(s) = &key {
-        let m: Value = methods.raw_get(cx, key.clone())?;
+) -> Result<usize> {
+    // The key is read where it is, on the stack: no handle for it.
+    if let Raw::Str(s) = stack_arg(cx, 2, n) {
+        let Raw::Table(t) = raw_of(cx.vm, &methods.0)? else {
+            unreachable!("a Table handle holds a table")
+        };
+        let m = t.get(Raw::Str(s));
         if !m.is_nil() {
-            return Ok(MultiValue(vec![m]));
+            cx.vm.push(m);
+            return Ok(1);
         }
-        if let Some(get) = getters.get(s.as_bytes()) {
-            return get(cx, mt, args);
+        if let Some(get) = getters.find(cx, s)? {
+            return get(cx, mt, n);
         }
     }
     match fallback {
-        Some(f) => f(cx, mt, args),
-        None => Ok(MultiValue(vec![Value::Nil])),
+        Some(f) => f(cx, mt, n),
+        None => {
+            cx.vm.push(Raw::Nil);
+            Ok(1)
+        }
     }
 }
 
@@ -856,24 +981,24 @@ fn index_dispatch(
 fn newindex_dispatch(
     cx: &mut Ctx<'_>,
     mt: &Root,
-    args: MultiValue,
-    setters: &HashMap<Vec<u8>, Callback>,
+    n: usize,
+    setters: &Fields,
     fallback: &Option<Callback>,
     type_name: &str,
-) -> Result<MultiValue> {
-    let key = args.get(1).cloned().unwrap_or_default();
-    if let Value::String(s) = &key
-        && let Some(set) = setters.get(s.as_bytes())
+) -> Result<usize> {
+    // A setter reads `self` and the value (arguments 1 and 3) where they
+    // are; the key is read on the stack too.
+    let key = stack_arg(cx, 2, n);
+    if let Raw::Str(s) = key
+        && let Some(set) = setters.find(cx, s)?
     {
-        let mut rest = args.0;
-        rest.remove(1);
-        return set(cx, mt, MultiValue(rest));
+        return set(cx, mt, n);
     }
     match fallback {
-        Some(f) => f(cx, mt, args),
+        Some(f) => f(cx, mt, n),
         None => {
-            let what = match &key {
-                Value::String(s) => format!("'{}'", s.to_string_lossy()),
+            let what = match key {
+                Raw::Str(s) => format!("'{}'", s.to_str_lossy()),
                 v => format!("of type {}", v.type_name()),
             };
             Err(Error::runtime(format!(
@@ -903,15 +1028,19 @@ impl Ctx<'_> {
     /// assert_eq!(u.borrow(&mut state, |t: &Token| t.0.clone()).unwrap(), "abc");
     /// ```
     pub fn create_userdata<T: UserData>(&mut self, data: T) -> Result<AnyUserData> {
+        let ud = self.new_userdata_raw(data)?;
+        Ok(AnyUserData(self.vm.root(ud)))
+    }
+
+    /// [`Ctx::create_userdata`]'s userdata, not rooted: alive until Lua
+    /// code next runs.
+    fn new_userdata_raw<T: UserData>(&mut self, data: T) -> Result<Raw> {
         let mt = metatable::<T>(self)?;
-        let Raw::Table(mt) = crate::value::raw_of(self.vm, &mt)? else {
-            unreachable!("a userdata metatable is a table")
-        };
         let ud = self.vm.new_userdata(Box::new(data));
         if let Raw::UserData(u) = ud {
             u.metatable.set(Some(mt));
         }
-        Ok(AnyUserData(self.vm.root(ud)))
+        Ok(ud)
     }
 }
 
@@ -1119,6 +1248,15 @@ impl<T: UserData> IntoLua for T {
     fn into_lua(self, cx: &mut Ctx<'_>) -> Result<Value> {
         cx.create_userdata(self).map(Value::UserData)
     }
+    /// The new userdata with no handle: a Rust function returning a new
+    /// value allocates only its data's box and the userdata itself.
+    fn into_vm_value(self, cx: &mut Ctx<'_>) -> Result<Raw> {
+        cx.new_userdata_raw(self)
+    }
+    /// Building the type's metatable (the first time) runs no Lua code.
+    fn runs_lua(&self) -> bool {
+        false
+    }
 }
 
 impl<T: UserData + Clone> FromLua for T {
@@ -1137,5 +1275,87 @@ impl<T: UserData + Clone> FromLua for T {
             Err(Access::Taken) => Err(taken_error()),
             Err(Access::Other(got)) => Err(Error::conversion(&got, short_name::<T>(), None)),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The methods' own paths: arguments read on the stack, `self` kept
+    //! alive while its data is borrowed.
+    use crate::{Function, State, UserData, UserDataMethods};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// How many `Held` values were dropped.
+    static DROPPED: AtomicUsize = AtomicUsize::new(0);
+
+    struct Held;
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            DROPPED.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    impl UserData for Held {
+        fn add_methods(m: &mut UserDataMethods<Self>) {
+            // Calls `f` while `self` is borrowed, then says whether `self`
+            // was dropped meanwhile.
+            m.add_method("call", |cx, _, f: Function| {
+                cx.call::<_, ()>(&f, ())?;
+                Ok(DROPPED.load(Ordering::SeqCst))
+            });
+        }
+    }
+
+    #[test]
+    fn self_stays_alive_while_a_method_borrows_it() {
+        let mut state = State::new();
+        state.register("make", |_, ()| Ok(Held)).unwrap();
+        // The userdata lives only in the method's argument slot, which
+        // the callback clears (`debug.setlocal` reaches a native frame's
+        // slots) before collecting: only the method's own anchor keeps it.
+        let dropped_inside: usize = state
+            .exec(
+                "t.lua",
+                "return make():call(function() debug.setlocal(2, 1, nil) collectgarbage() collectgarbage() end)",
+            )
+            .unwrap();
+        assert_eq!(dropped_inside, 0, "self was collected while borrowed");
+        // Once the method is over, nothing keeps it.
+        state
+            .exec::<()>("t.lua", "collectgarbage() collectgarbage()")
+            .unwrap();
+        assert_eq!(DROPPED.load(Ordering::SeqCst), 1, "the anchor let it go");
+    }
+
+    #[test]
+    fn argument_errors_count_self() {
+        struct Calc;
+        impl UserData for Calc {
+            fn add_methods(m: &mut UserDataMethods<Self>) {
+                m.add_method("add", |_, _, (a, b): (i64, i64)| Ok(a + b));
+            }
+        }
+        let mut state = State::new();
+        state.set_global("c", Calc).unwrap();
+        assert_eq!(
+            state.exec::<i64>("t.lua", "return c:add(40, 2)").unwrap(),
+            42
+        );
+        let e = state.exec::<()>("t.lua", "c:add(1)").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "t.lua:1: bad argument #2 to 'add' (number expected, got no value)"
+        );
+        let e = state.exec::<()>("t.lua", "c:add({}, 1)").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "t.lua:1: bad argument #1 to 'add' (number expected, got table)"
+        );
+        let e = state.exec::<()>("t.lua", "c.add()").unwrap_err();
+        assert_eq!(
+            e.message(),
+            "t.lua:1: bad argument #1 to 'add' (Calc expected, got no value)"
+        );
     }
 }

@@ -304,6 +304,11 @@ impl LuaString {
     pub fn to_string_lossy(&self) -> String {
         String::from_utf8_lossy(&self.bytes).into_owned()
     }
+
+    /// The VM's value of the string; fails for a string of another state.
+    pub(crate) fn to_raw(&self, vm: &lunar_vm::State) -> Result<Raw> {
+        raw_of(vm, &self.root)
+    }
 }
 
 impl std::fmt::Debug for LuaString {
