@@ -103,9 +103,6 @@ pub fn open_table(state: &mut State) {
     );
 }
 
-/// The most results `table.unpack` gives ("too many results to unpack").
-const UNPACK_MAX: u64 = 999_900;
-
 /// What a non-table argument's metatable must offer (the reference's
 /// TAB_R, TAB_W, TAB_L).
 const NEED_READ: u8 = 1;
@@ -320,7 +317,8 @@ fn table_unpack(state: &mut State) -> Result<usize, Error> {
     }
     // Number of elements minus 1, without overflow.
     let n = (e as u64).wrapping_sub(i as u64);
-    if n >= UNPACK_MAX {
+    // As the reference: as many results as the stack has room for.
+    if n >= i32::MAX as u64 || !state.check_stack(n as usize + 1) {
         return Err(state.error_str("too many results to unpack"));
     }
     let v = state.arg(1);

@@ -44,7 +44,7 @@ use crate::error::Error;
 use crate::function::{NativeClosure, NativeFn};
 use crate::gc::Gc;
 use crate::state::State;
-use crate::state::{EXTRA_STACK, MIN_STACK};
+use crate::state::{EXTRA_STACK, MAX_STACK, MIN_STACK};
 use crate::string::LuaStr;
 use crate::table::Table;
 use crate::userdata::UserData;
@@ -134,6 +134,16 @@ impl State {
         }
         self.th.stack[self.th.top] = v;
         self.th.top += 1;
+    }
+    /// Makes room for `n` more values on the running function's stack,
+    /// as `lua_checkstack` does: false when that would pass the stack
+    /// limit (the values in use, the extra slots and `n` together).
+    pub fn check_stack(&mut self, n: usize) -> bool {
+        let in_use = self.th.top + EXTRA_STACK;
+        if in_use > MAX_STACK || n > MAX_STACK - in_use {
+            return false;
+        }
+        self.ensure_stack(self.th.top + n + EXTRA_STACK).is_ok()
     }
     /// Current number of values in the running native frame (arguments
     /// plus what was pushed), like `lua_gettop`.
