@@ -43,6 +43,35 @@ fn per_iteration(state: &mut State, run: &Function, check: impl Fn(i64, f64)) ->
     (counts[0], counts[1])
 }
 
+/// Runs each case's loop body `k` times in a Lua function that returns
+/// `s + k` (the body keeps `s` at 0) and records in `failures` every case
+/// whose allocations per iteration are not the `want` it states.
+fn check_loop_cases(state: &mut State, cases: &[(&str, &str, u64)], failures: &mut Vec<String>) {
+    for &(what, body, want) in cases {
+        let run: Function = state
+            .exec(
+                "t.lua",
+                format!(
+                    "return function(k) local s = 0 for i = 1, k do {body} end return s + k end"
+                ),
+            )
+            .expect("compiles and runs");
+        let (few, many) = per_iteration(state, &run, |k, got| {
+            assert_eq!(got, k as f64, "{what}: the loop ran")
+        });
+        println!(
+            "{what}: {few} allocations for 10 iterations, {many} for {}",
+            10 + CALLS
+        );
+        if many - few != want * CALLS as u64 {
+            failures.push(format!(
+                "{what}: {} for {CALLS}, {want} a call wanted",
+                many - few
+            ));
+        }
+    }
+}
+
 #[test]
 fn running_a_cached_program_allocates_only_its_main_closure() {
     let mut state = State::new();
@@ -348,27 +377,7 @@ fn value_lists_allocate_only_their_own_vectors() {
             1,
         ),
     ];
-    for (what, body, want) in cases {
-        let run: Function = state
-            .exec(
-                "t.lua",
-                format!(
-                    "return function(k) local s = 0 for i = 1, k do {body} end return s + k end"
-                ),
-            )
-            .expect("compiles and runs");
-        let (few, many) = per_iteration(&mut state, &run, |k, got| {
-            assert_eq!(got, k as f64, "{what}: the loop ran")
-        });
-        let per = (many - few) / CALLS as u64;
-        println!(
-            "{what}: {few} allocations for 10 iterations, {many} for {}",
-            10 + CALLS
-        );
-        if many - few != want * CALLS as u64 {
-            failures.push(format!("{what}: {per} a call, {want} wanted"));
-        }
-    }
+    check_loop_cases(&mut state, &cases, &mut failures);
 
     // Results of a call from the host.
     let f: Function = state
@@ -506,28 +515,6 @@ fn strings_allocate_only_their_rust_strings() {
             2,
         ),
     ];
-    for (what, body, want) in cases {
-        let run: Function = state
-            .exec(
-                "t.lua",
-                format!(
-                    "return function(k) local s = 0 for i = 1, k do {body} end return s + k end"
-                ),
-            )
-            .expect("compiles and runs");
-        let (few, many) = per_iteration(&mut state, &run, |k, got| {
-            assert_eq!(got, k as f64, "{what}: the loop ran")
-        });
-        println!(
-            "{what}: {few} allocations for 10 iterations, {many} for {}",
-            10 + CALLS
-        );
-        if many - few != want * CALLS as u64 {
-            failures.push(format!(
-                "{what}: {} for {CALLS}, {want} a call wanted",
-                many - few
-            ));
-        }
-    }
+    check_loop_cases(&mut state, &cases, &mut failures);
     assert!(failures.is_empty(), "strings allocate: {failures:?}");
 }

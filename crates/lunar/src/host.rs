@@ -251,11 +251,12 @@ where
     }
 }
 
-/// [`raise`] for [`call_rust`], out of line: it is the rare way out, and
-/// inline it would make every Rust function's call set up a large frame.
+/// [`raise`] for the natives that run Rust code ([`call_rust`], userdata
+/// methods), out of line: it is the rare way out, and inline it would
+/// make every such call set up a large frame.
 #[cold]
 #[inline(never)]
-fn raise_from_rust(vm: &mut Vm, e: Error) -> VmError {
+pub(crate) fn raise_from_rust(vm: &mut Vm, e: Error) -> VmError {
     raise(vm, e)
 }
 

@@ -793,16 +793,9 @@ fn call_bound(vm: &mut lunar_vm::State) -> std::result::Result<usize, lunar_vm::
     });
     match r {
         Some(Ok(k)) => Ok(k),
-        Some(Err(e)) => Err(bound_error(vm, e)),
+        Some(Err(e)) => Err(crate::host::raise_from_rust(vm, e)),
         None => Err(vm.error_str("lunar: not a userdata method")),
     }
-}
-
-/// [`crate::host::raise`] for [`call_bound`], out of line: the rare way.
-#[cold]
-#[inline(never)]
-fn bound_error(vm: &mut lunar_vm::State, e: Error) -> lunar_vm::Error {
-    crate::host::raise(vm, e)
 }
 
 /// The metatable of type `T` in this state: the one the state's host
