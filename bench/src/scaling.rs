@@ -13,6 +13,12 @@
 //! `--quick` runs the same path briefly and checks only the
 //! results (no timing in pass/fail, for CI).
 //!
+//! A control row runs the same recursion as `fib.lua` compiled from Rust,
+//! with no state at all: it shares nothing between threads, so its
+//! efficiency is what the machine itself allows (host SMT siblings,
+//! frequency, neighbours), the ceiling against which the scripts' figures
+//! are read.
+//!
 //! The report (`results/scaling.md`) keeps one section per global
 //! allocator (system, mimalloc), so that running the mode once per build
 //! fills in both; text outside the sections is kept as it is.
@@ -34,6 +40,29 @@ pub const SCRIPTS: &[(&str, &str)] = &[
     ),
     ("json", "JSON-encodes a nested table of 60 records"),
 ];
+
+/// The name of the control row: `fib(20)` compiled from Rust.
+pub const CONTROL: &str = "control";
+
+/// The control's work: the recursion of `bench/scaling/fib.lua` in Rust.
+/// `black_box` keeps the compiler from folding or memoising it.
+fn control_fib(n: i64) -> i64 {
+    let n = std::hint::black_box(n);
+    if n < 2 {
+        n
+    } else {
+        control_fib(n - 1) + control_fib(n - 2)
+    }
+}
+
+/// What a measurement runs on each thread.
+#[derive(Clone, Copy)]
+pub enum Work<'a> {
+    /// A compiled script, on a state of the thread's own.
+    Script(&'a Program),
+    /// [`CONTROL`]: `fib(20)` in Rust, no state.
+    Control,
+}
 
 /// The global allocator this binary was built with.
 pub fn allocator_name() -> &'static str {
@@ -133,7 +162,10 @@ pub fn load_scripts(
     dir: &Path,
     only: &[String],
 ) -> Result<Vec<(&'static str, Program, i64)>, String> {
-    if let Some(bad) = only.iter().find(|n| !SCRIPTS.iter().any(|(s, _)| s == n)) {
+    if let Some(bad) = only
+        .iter()
+        .find(|n| *n != CONTROL && !SCRIPTS.iter().any(|(s, _)| s == n))
+    {
         let known: Vec<&str> = SCRIPTS.iter().map(|(s, _)| *s).collect();
         return Err(format!(
             "unknown scaling script {bad:?} (known: {})",
@@ -173,7 +205,7 @@ fn run_once(st: &mut lunar::raw::State, program: &Program) -> Result<i64, String
 /// its own elapsed time, so a run that ends past the deadline is counted
 /// fairly.
 pub fn measure(
-    program: &Program,
+    work: Work<'_>,
     want: i64,
     threads: usize,
     duration: Duration,
@@ -188,16 +220,23 @@ pub fn measure(
                 let barrier = barrier.clone();
                 s.spawn(move || -> Out {
                     let mut st = lunar::raw::new_state();
-                    if cache && st.cache_proto(program.proto()).is_err() {
+                    if let Work::Script(program) = work
+                        && cache
+                        && st.cache_proto(program.proto()).is_err()
+                    {
                         barrier.wait();
                         return Err("the prototype does not verify".into());
                     }
+                    let mut run_once = || match work {
+                        Work::Script(program) => run_once(&mut st, program),
+                        Work::Control => Ok(control_fib(20)),
+                    };
                     // Warm-up: the state's stack, string table and
                     // caches grow to their working size.
                     let warm = Instant::now();
                     let mut warm_err = None;
                     while warm.elapsed() < duration / 10 {
-                        match run_once(&mut st, program) {
+                        match run_once() {
                             Ok(v) if v == want => {}
                             Ok(v) => {
                                 warm_err = Some(format!("result {v}, expected {want}"));
@@ -219,7 +258,7 @@ pub fn measure(
                     let start = Instant::now();
                     let mut runs = 0u64;
                     loop {
-                        let v = run_once(&mut st, program)?;
+                        let v = run_once()?;
                         if v != want {
                             return Err(format!("result {v}, expected {want}"));
                         }
@@ -264,8 +303,15 @@ pub fn run(dir: &Path, cfg: &Config) -> Result<Vec<Row>, String> {
     }
     threads.sort_unstable();
     threads.dedup();
+    let mut works: Vec<(&'static str, Work<'_>, i64)> = scripts
+        .iter()
+        .map(|(name, program, want)| (*name, Work::Script(program), *want))
+        .collect();
+    if cfg.scripts.is_empty() || cfg.scripts.iter().any(|n| n == CONTROL) {
+        works.push((CONTROL, Work::Control, control_fib(20)));
+    }
     let mut rows = Vec::new();
-    for (name, program, want) in &scripts {
+    for (name, work, want) in works {
         let mut series: Vec<Row> = threads
             .iter()
             .map(|&n| Row {
@@ -277,7 +323,7 @@ pub fn run(dir: &Path, cfg: &Config) -> Result<Vec<Row>, String> {
             .collect();
         for _ in 0..cfg.rounds.max(1) {
             for row in series.iter_mut() {
-                let r = measure(program, *want, row.threads, cfg.duration, cfg.cache)
+                let r = measure(work, want, row.threads, cfg.duration, cfg.cache)
                     .map_err(|e| format!("{name} on {} thread(s): {e}", row.threads))?;
                 row.rates.push(r.wall);
                 row.cpu_rates.extend(r.cpu);
@@ -319,7 +365,7 @@ pub fn section(rows: &[Row], allocator: &str, cfg: &Config, meta: &[(&str, Strin
     }
     let _ = writeln!(
         s,
-        "- Method: {}; each measurement runs for {:.1} s per thread count (after a warm-up of a tenth of that), {} round(s) interleaved; runs/s is the median round, all threads together. Efficiency = runs/s(N) / (N × runs/s(1)); per core = runs/s(N) / (min(N, {cores}) × runs/s(1)), the figure that matters once threads outnumber the {cores} cores. Range: the slowest and fastest round. Runs/CPU-s = all runs over the threads' CPU time (`/proc/thread-self/schedstat`); CPU efficiency = runs/CPU-s(N) / runs/CPU-s(1): below 1 means a run costs more CPU when other states run beside it (contention), whatever else the machine runs.\n",
+        "- Method: {}; each measurement runs for {:.1} s per thread count (after a warm-up of a tenth of that), {} round(s) interleaved; runs/s is the median round, all threads together. Efficiency = runs/s(N) / (N × runs/s(1)); per core = runs/s(N) / (min(N, {cores}) × runs/s(1)), the figure that matters once threads outnumber the {cores} cores. Range: the slowest and fastest round. Best per core: per core from the fastest rounds (fastest at N over fastest at 1), the estimate least moved by other work on a shared machine, since that only ever slows a round. The `control` row is `fib(20)` compiled from Rust, no state and nothing shared: its efficiency is what this machine allows any program. Runs/CPU-s = all runs over the threads' CPU time (`/proc/thread-self/schedstat`); CPU efficiency = runs/CPU-s(N) / runs/CPU-s(1): below 1 means a run costs more CPU when other states run beside it (contention), whatever else the machine runs.\n",
         if cfg.cache {
             "each state keeps the program's runtime prototype (`State::cache_proto`) and runs it with `lunar::raw::run`"
         } else {
@@ -330,29 +376,31 @@ pub fn section(rows: &[Row], allocator: &str, cfg: &Config, meta: &[(&str, Strin
     );
     let _ = writeln!(
         s,
-        "| script | threads | runs/s | range | efficiency | per core | runs/CPU-s | CPU efficiency |"
+        "| script | threads | runs/s | range | efficiency | per core | best per core | runs/CPU-s | CPU efficiency |"
     );
-    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|");
-    let (mut base, mut cpu_base) = (0.0, None);
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let (mut base, mut best_base, mut cpu_base) = (0.0, 0.0, None);
     for r in rows {
         let m = r.median();
-        if r.threads == 1 {
-            base = m;
-            cpu_base = r.cpu_median();
-        }
         let lo = r.rates.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = r.rates.iter().copied().fold(0.0, f64::max);
+        if r.threads == 1 {
+            base = m;
+            best_base = hi;
+            cpu_base = r.cpu_median();
+        }
         let (cpu, cpu_eff) = match (r.cpu_median(), cpu_base) {
             (Some(c), Some(b)) => (format!("{c:.0}"), format!("{:.3}", efficiency(c, 1, b))),
             _ => ("—".to_string(), "—".to_string()),
         };
         let _ = writeln!(
             s,
-            "| {} | {} | {m:.0} | {lo:.0}–{hi:.0} | {:.3} | {:.3} | {cpu} | {cpu_eff} |",
+            "| {} | {} | {m:.0} | {lo:.0}–{hi:.0} | {:.3} | {:.3} | {:.3} | {cpu} | {cpu_eff} |",
             r.script,
             r.threads,
             efficiency(m, r.threads, base),
             efficiency(m, r.threads.min(cores), base),
+            efficiency(hi, r.threads.min(cores), best_base),
         );
     }
     s
@@ -477,7 +525,13 @@ mod tests {
         assert!(load_scripts(&dir(), &["nope".to_string()]).is_err());
         for (name, program, want) in &scripts {
             // A short run on two threads: only the results are checked.
-            let r = measure(program, *want, 2, Duration::from_millis(20), true);
+            let r = measure(
+                Work::Script(program),
+                *want,
+                2,
+                Duration::from_millis(20),
+                true,
+            );
             assert!(r.as_ref().is_ok_and(|r| r.wall > 0.0), "{name}: {r:?}");
         }
     }
@@ -485,7 +539,22 @@ mod tests {
     #[test]
     fn a_wrong_result_fails_the_measurement() {
         let program = Program::compile("=t", b"return 1").unwrap();
-        let r = measure(&program, 2, 2, Duration::from_millis(5), false);
+        let r = measure(
+            Work::Script(&program),
+            2,
+            2,
+            Duration::from_millis(5),
+            false,
+        );
         assert!(r.unwrap_err().contains("expected 2"));
+    }
+
+    #[test]
+    fn the_control_computes_what_fib_lua_returns() {
+        assert_eq!(control_fib(20), 6765);
+        let r = measure(Work::Control, 6765, 2, Duration::from_millis(5), false);
+        assert!(r.is_ok_and(|r| r.wall > 0.0));
+        let r = measure(Work::Control, 6766, 1, Duration::from_millis(5), false);
+        assert!(r.unwrap_err().contains("expected 6766"));
     }
 }
