@@ -46,3 +46,12 @@ local function main()
 end
 
 print(pcall(main))
+
+-- A reader that returns something other than a string: load's error names
+-- the position of load's caller (luaL_error), and none when load's caller
+-- is a native function (pcall). Called from a function run by pcall, so
+-- that no message handler is in force (lua.c's would add a traceback).
+local function bad_reader() return {} end
+print(pcall(function() return load(bad_reader) end))
+print(pcall(load, bad_reader))
+print(pcall(function() return load(function() return 1 < 2 end) end))

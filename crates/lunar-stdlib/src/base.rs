@@ -492,8 +492,11 @@ fn load(st: &mut State) -> Result<usize, Error> {
                     Value::Str(s) if s.is_empty() => break,
                     Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
                     _ => {
+                        // luaL_error's message: the position of load's caller.
+                        let mut msg = st.where_(1);
+                        msg.extend_from_slice(b"reader function must return a string");
                         st.push(Value::Nil);
-                        let v = st.str_value(b"reader function must return a string");
+                        let v = st.str_value(&msg);
                         st.push(v);
                         return Ok(2);
                     }
