@@ -594,26 +594,46 @@ impl Parts {
         self.get_str_probe(s, h)
     }
 
-    /// `get_str` from the slot after `h` on.
+    /// `get_str` from the slot after `h` on. A long key leaves at once
+    /// for its own function (a tail call), so that an interned key's
+    /// probes run in a function that saves no registers.
     #[inline(never)]
     fn get_str_probe(&self, s: LuaStr, h: usize) -> Value {
-        match self.str_slot_after(s, h) {
+        if !s.is_short() {
+            return self.long_get_str_probe(s, h);
+        }
+        match self.short_str_slot_after(s, h) {
+            // SAFETY: the slot was masked by the node count.
+            Some(i) => unsafe { self.nodes().get_unchecked(i) }.val(),
+            None => Value::Nil,
+        }
+    }
+
+    /// `get_str_probe` for a long (uninterned) key.
+    #[cold]
+    #[inline(never)]
+    fn long_get_str_probe(&self, s: LuaStr, h: usize) -> Value {
+        match self.long_str_slot_after(s, h) {
             Some(i) => self.nodes()[i].val(),
             None => Value::Nil,
         }
     }
 
     /// The slot of string key `s` past slot `h` of its probe sequence, if
-    /// any (the out-of-line part of `get_str` and `replace_str`). An
-    /// interned key's probes compare addresses in a loop that calls
-    /// nothing, so that the probe functions save no registers on the way
-    /// in (a collision in a small record is common); a long key's take
-    /// the general loop, which may compare contents.
+    /// any (the out-of-line part of `replace_str`). An interned key's
+    /// probes compare addresses in a loop that calls nothing; a long
+    /// key's take the general loop, which may compare contents.
     #[inline(always)]
-    fn str_slot_after(&self, s: LuaStr, mut h: usize) -> Option<usize> {
+    fn str_slot_after(&self, s: LuaStr, h: usize) -> Option<usize> {
         if !s.is_short() {
             return self.long_str_slot_after(s, h);
         }
+        self.short_str_slot_after(s, h)
+    }
+
+    /// `str_slot_after` for an interned (short) key: address compares.
+    #[inline(always)]
+    fn short_str_slot_after(&self, s: LuaStr, mut h: usize) -> Option<usize> {
         let mask = self.node_mask();
         loop {
             h = (h + 1) & mask;

@@ -342,6 +342,38 @@ fn long_string_keys_by_contents() {
 }
 
 #[test]
+fn string_keys_past_their_main_slot() {
+    // Enough keys that many lie past their main slot (at most 3/4 of the
+    // slots are used), so that `get_str` takes the probe for interned
+    // and for long keys, hits and misses alike.
+    let mut heap = Heap::new();
+    let t = Table::new(0, 0);
+    let long = |i: i32| format!("a long key, not interned, number {i:04} of the set");
+    for i in 0..200 {
+        let (k, l) = (s(&mut heap, &format!("k{i}")), s(&mut heap, &long(i)));
+        t.set(&mut heap, k, Value::Int(i.into())).unwrap();
+        t.set(&mut heap, l, Value::Int((1000 + i).into())).unwrap();
+    }
+    for i in 0..200 {
+        let Value::Str(k) = s(&mut heap, &format!("k{i}")) else {
+            unreachable!()
+        };
+        let Value::Str(l) = s(&mut heap, &long(i)) else {
+            unreachable!()
+        };
+        assert_eq!(as_int(t.get_str(k)), i64::from(i));
+        assert_eq!(as_int(t.get_str(l)), 1000 + i64::from(i));
+        let Value::Str(k) = s(&mut heap, &format!("absent{i}")) else {
+            unreachable!()
+        };
+        let Value::Str(l) = s(&mut heap, &long(200 + i)) else {
+            unreachable!()
+        };
+        assert!(t.get_str(k).is_nil() && t.get_str(l).is_nil());
+    }
+}
+
+#[test]
 fn storage_is_charged() {
     let mut heap = Heap::new();
     let t = heap.alloc(Table::new(0, 0));
