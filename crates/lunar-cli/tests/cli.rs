@@ -379,6 +379,49 @@ fn first_line_comment_and_bom_are_skipped() {
     );
 }
 
+/// Reads and seeks the standard input, printing what each step returns.
+const STDIN_SEEK_LUA: &str = r#"print(io.read("l"))
+print(io.stdin:seek("cur"))
+print(io.stdin:seek("set", 0))
+print(io.read("l"))
+print(io.stdin:seek("end"))
+print(io.read("l"))
+print(io.stdin:seek("set", 2))
+print(io.read("a"))
+print(io.stdin:seek("cur", -3))
+print(io.read(2))
+"#;
+
+#[test]
+fn stdin_seeks_when_it_is_a_file() {
+    // Redirected from a file, the standard input moves as C's stdin does
+    // under fseek (the read-ahead given back); from a pipe, every seek is
+    // "Illegal seek".
+    let sb = Sandbox::new(&[("seek.lua", STDIN_SEEK_LUA), ("in.txt", "line1\nline2\n")]);
+    let run = |program: &std::path::Path| {
+        let input = std::fs::File::open(sb.path().join("in.txt")).expect("in.txt");
+        let out = std::process::Command::new(program)
+            .arg("seek.lua")
+            .current_dir(sb.path())
+            .stdin(input)
+            .output()
+            .expect("run");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let got = run(std::path::Path::new(env!("CARGO_BIN_EXE_lunar")));
+    assert_eq!(got, "line1\n6\n0\nline1\n12\nnil\n2\nne1\nline2\n\n9\ne2\n");
+    if let Some(lua) = common::lua54() {
+        assert_eq!(got, run(&lua), "differs from lua5.4 (right)");
+    }
+    let piped = sb.same_as_lua(&["seek.lua"], Some("line1\nline2\n"));
+    assert_eq!(
+        piped.stdout,
+        "line1\nnil\tIllegal seek\t29\nnil\tIllegal seek\t29\nline2\n\
+         nil\tIllegal seek\t29\nnil\nnil\tIllegal seek\t29\n\n\
+         nil\tIllegal seek\t29\nnil\n"
+    );
+}
+
 #[test]
 fn unreadable_scripts() {
     let sb = Sandbox::new(&[]);
@@ -719,6 +762,54 @@ fn w_turns_warnings_on() {
     assert_eq!(r.stderr, "Lua warning: hello there\n");
     let r = sb.same_as_lua(&["-e", "warn('hidden')"], None);
     assert_eq!(r.stderr, "");
+}
+
+/// Finalizers that fail in several ways.
+const GC_ERRORS_LUA: &str = r#"setmetatable({}, {__gc = function() error("in gc") end})
+collectgarbage()
+setmetatable({}, {__gc = function() error({}) end})
+collectgarbage()
+setmetatable({}, {__gc = function() error(42) end})
+collectgarbage()
+setmetatable({}, {__gc = function() local x = nil; return x.y end})
+collectgarbage()
+setmetatable({}, {__gc = 42})
+collectgarbage()
+setmetatable({}, {__gc = setmetatable({}, {__call = function() print("called __gc table") end})})
+collectgarbage()
+print("end")
+"#;
+
+#[test]
+fn errors_in_finalizers_are_warnings() {
+    // luaE_warnerror's "error in __gc (...)", a non-string error object
+    // named so, and a __gc that is not a function called all the same.
+    let sb = Sandbox::new(&[("gcerr.lua", GC_ERRORS_LUA)]);
+    let r = sb.same_as_lua(&["-W", "gcerr.lua"], None);
+    assert_eq!(r.stdout, "called __gc table\nend\n");
+    assert_eq!(
+        r.stderr,
+        "Lua warning: error in __gc (gcerr.lua:1: in gc)\n\
+         Lua warning: error in __gc (error object is not a string)\n\
+         Lua warning: error in __gc (error object is not a string)\n\
+         Lua warning: error in __gc (gcerr.lua:7: attempt to index a nil value (local 'x'))\n\
+         Lua warning: error in __gc (attempt to call a number value (metamethod '__gc'))\n"
+    );
+    let r = sb.same_as_lua(&["gcerr.lua"], None);
+    assert_eq!(r.stderr, "");
+    // The same when the state closes at exit.
+    sb.write(
+        "gcclose.lua",
+        b"setmetatable({}, {__gc = 42})\n\
+          setmetatable({}, {__gc = function() error('at close') end})\n\
+          print('end')\n",
+    );
+    let r = sb.same_as_lua(&["-W", "gcclose.lua"], None);
+    assert_eq!(
+        r.stderr,
+        "Lua warning: error in __gc (gcclose.lua:2: at close)\n\
+         Lua warning: error in __gc (attempt to call a number value (metamethod '__gc'))\n"
+    );
 }
 
 #[test]

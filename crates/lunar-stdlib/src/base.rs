@@ -463,11 +463,18 @@ fn collectgarbage(st: &mut State) -> Result<usize, Error> {
 
 fn load(st: &mut State) -> Result<usize, Error> {
     let chunk = st.arg(1);
-    let mut name: Vec<u8>;
     let chunk = match chunk {
         Value::Int(_) | Value::Float(_) => Value::Str(st.to_str(chunk).unwrap()),
         c => c,
     };
+    // The options are checked before a reader function is first called,
+    // as luaB_load does.
+    let mode = match st.opt_string(3)? {
+        Some(m) => String::from_utf8_lossy(m.as_bytes()).into_owned(),
+        None => "bt".to_string(),
+    };
+    let given_name = st.opt_string(2)?.map(|n| n.as_bytes().to_vec());
+    let mut name: Vec<u8>;
     let src: Vec<u8> = match chunk {
         Value::Str(s) => {
             name = s.as_bytes().to_vec();
@@ -487,12 +494,15 @@ fn load(st: &mut State) -> Result<usize, Error> {
                     }
                     Err(e) => return Err(e),
                 };
-                match piece {
-                    Value::Nil => break,
-                    Value::Str(s) if s.is_empty() => break,
-                    Value::Str(s) => buf.extend_from_slice(s.as_bytes()),
-                    _ => {
-                        // luaL_error's message: the position of load's caller.
+                if piece.is_nil() {
+                    break;
+                }
+                // A number is a piece too, as its text (lua_isstring).
+                match st.to_str(piece) {
+                    Some(s) if s.is_empty() => break,
+                    Some(s) => buf.extend_from_slice(s.as_bytes()),
+                    None => {
+                        // luaL_error's message: placed at load's caller.
                         let mut msg = st.where_(1);
                         msg.extend_from_slice(b"reader function must return a string");
                         st.push(Value::Nil);
@@ -506,13 +516,9 @@ fn load(st: &mut State) -> Result<usize, Error> {
         }
         _ => return Err(st.type_error(1, "function")),
     };
-    if let Some(n) = st.opt_string(2)? {
-        name = n.as_bytes().to_vec();
+    if let Some(n) = given_name {
+        name = n;
     }
-    let mode = match st.opt_string(3)? {
-        Some(m) => String::from_utf8_lossy(m.as_bytes()).into_owned(),
-        None => "bt".to_string(),
-    };
     let env = if st.top() >= 4 { Some(st.arg(4)) } else { None };
     match st.load(&src, &name, &mode, env) {
         Ok(f) => {

@@ -163,11 +163,35 @@ fn math_tan(state: &mut State) -> Result<usize, Error> {
 }
 
 fn math_asin(state: &mut State) -> Result<usize, Error> {
-    float1(state, f64::asin)
+    float1(state, |x| {
+        domain_nan(x, x.abs() > 1.0).unwrap_or_else(|| x.asin())
+    })
 }
 
 fn math_acos(state: &mut State) -> Result<usize, Error> {
-    float1(state, f64::acos)
+    float1(state, |x| {
+        domain_nan(x, x.abs() > 1.0).unwrap_or_else(|| x.acos())
+    })
+}
+
+/// The NaN that the reference's shared glibc libm returns for a domain
+/// error of asin, acos and log10: the argument itself when it is a NaN,
+/// else a positive NaN ("nan", where sqrt and log give "-nan"). The
+/// statically linked `lunar` gets libm.a's variants, which return a
+/// negative one, so the sign is not left to the library.
+fn domain_nan(x: f64, out_of_domain: bool) -> Option<f64> {
+    if x.is_nan() {
+        Some(x)
+    } else if out_of_domain {
+        Some(f64::NAN)
+    } else {
+        None
+    }
+}
+
+/// log10 with the reference's NaN for a negative argument.
+fn log10(x: f64) -> f64 {
+    domain_nan(x, x < 0.0).unwrap_or_else(|| x.log10())
 }
 
 fn math_cosh(state: &mut State) -> Result<usize, Error> {
@@ -183,7 +207,7 @@ fn math_tanh(state: &mut State) -> Result<usize, Error> {
 }
 
 fn math_log10(state: &mut State) -> Result<usize, Error> {
-    float1(state, f64::log10)
+    float1(state, log10)
 }
 
 fn math_atan(state: &mut State) -> Result<usize, Error> {
@@ -216,7 +240,7 @@ fn math_log(state: &mut State) -> Result<usize, Error> {
         if base == 2.0 {
             x.log2()
         } else if base == 10.0 {
-            x.log10()
+            log10(x)
         } else {
             x.ln() / base.ln()
         }

@@ -370,7 +370,7 @@ impl State {
         } else {
             let v = self.arg(n);
             match self.metatable_of(v).map(|mt| self.get_field(mt, "__name")) {
-                Some(Value::Str(s)) => s.to_str_lossy().into_owned(),
+                Some(Value::Str(s)) => crate::debug::c_name(s.as_bytes()),
                 _ => {
                     if let Value::LightUserData(_) = v {
                         "light userdata".to_string()
@@ -618,11 +618,17 @@ impl State {
                 }
             }
             _ => {
-                let kind = match self.metafield(v, "__name") {
-                    Value::Str(s) => s.to_str_lossy().into_owned(),
-                    _ => v.type_name().to_string(),
+                // The name as luaL_tolstring's "%s" writes it: its bytes
+                // up to the first zero.
+                let mut text = match self.metafield(v, "__name") {
+                    Value::Str(s) => {
+                        let b = s.as_bytes();
+                        b[..b.iter().position(|&c| c == 0).unwrap_or(b.len())].to_vec()
+                    }
+                    _ => v.type_name().as_bytes().to_vec(),
                 };
-                format!("{kind}: {:#x}", value_addr(v)).into_bytes()
+                text.extend_from_slice(format!(": {:#x}", value_addr(v)).as_bytes());
+                text
             }
         };
         Ok(self.new_str(&text))

@@ -21,8 +21,8 @@ use crate::function::LuaClosure;
 use crate::function::NativeFn;
 use crate::gc::Gc;
 use crate::state::{
-    ContFn, EXTRA_STACK, F_CLOSING, F_EXTRA_ARGS, F_FINISH, F_PROTECTED, F_TAIL, Frame, MAX_CCALLS,
-    MAX_STACK, MIN_STACK, STANDALONE_SLOTS, State,
+    ContFn, EXTRA_STACK, F_CLOSING, F_EXTRA_ARGS, F_FINISH, F_LEQ, F_PROTECTED, F_TAIL, Frame,
+    MAX_CCALLS, MAX_STACK, MIN_STACK, STANDALONE_SLOTS, State,
 };
 use crate::value::Value;
 use lunar_compile::{OpCode, TagMethod};
@@ -356,7 +356,12 @@ impl State {
             | OpCode::GtI
             | OpCode::GeI
             | OpCode::Eq => {
-                let res = self.th.stack[top - 1].truthy();
+                let mut res = self.th.stack[top - 1].truthy();
+                if f.flags & F_LEQ != 0 {
+                    // `__lt` ran for a missing `__le` (`meta::le_by_lt`).
+                    self.th.frames[fi].flags &= !F_LEQ;
+                    res = !res;
+                }
                 if res != inst.k() {
                     self.th.frames[fi].pc += 1;
                 }
@@ -418,6 +423,7 @@ impl State {
         } else {
             None
         };
+        self.th.top = self.th.error_top();
         if let Some(h) = handler {
             ev = self.run_handler(h, ev);
         }
@@ -654,6 +660,7 @@ impl State {
             Ok(()) => Ok(()),
             Err(Error::Runtime) => {
                 let mut ev = std::mem::take(&mut self.error_value);
+                self.th.top = self.th.error_top();
                 if let Some(h) = handler {
                     ev = self.run_handler(h, ev);
                 }

@@ -391,7 +391,7 @@ impl State {
         let mut err = if had_error { Some(ev) } else { None };
         // Close every pending variable, each in a nested call, the error
         // of one going to the next.
-        self.th.top = self.th.high_water().max(self.th.top);
+        self.th.top = self.th.error_top();
         self.th.frames.clear();
         while let Some(&idx) = self.th.tbc.last() {
             self.th.tbc.pop();

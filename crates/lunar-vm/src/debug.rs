@@ -81,7 +81,7 @@ impl State {
             && let Some(mt) = self.metatable_of(v)
             && let Value::Str(s) = self.raw_get_str(mt, "__name")
         {
-            return s.to_str_lossy().into_owned();
+            return c_name(s.as_bytes());
         }
         v.type_name().to_string()
     }
@@ -194,6 +194,19 @@ impl State {
     /// `func`, named from how the running instruction calls it.
     #[cold]
     pub(crate) fn call_error(&mut self, func: usize, v: Value) -> Error {
+        if let Some(f) = self.frame_at(0)
+            && (f.flags & F_FINALIZER != 0
+                || (f.flags & crate::state::F_HOST != 0 && self.in_finalizer > 0))
+        {
+            // A `__gc` field that cannot be called (funcnamefromcall's
+            // CIST_FIN case): the running frame is the collector's caller,
+            // or the host's base frame when the state closes.
+            let msg = format!(
+                "attempt to call a {} value (metamethod '__gc')",
+                self.type_name_meta(v)
+            );
+            return self.runtime_error(&msg);
+        }
         if let Some(f) = self.frame_at(0)
             && let Some(cl) = f.cl
             && let Some((kind, name)) = func_name_from_code(&cl.proto.p, f.pc as i64 - 1)

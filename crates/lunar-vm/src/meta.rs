@@ -12,7 +12,7 @@
 
 use crate::error::Error;
 use crate::gc::Gc;
-use crate::state::{EXTRA_STACK, F_FINISH, State};
+use crate::state::{EXTRA_STACK, F_FINISH, F_LEQ, State};
 use crate::table::Table;
 use crate::value::Value;
 use lunar_compile::TagMethod;
@@ -468,9 +468,44 @@ impl State {
             h = self.tm(b, e);
         }
         if h.is_nil() {
+            if le {
+                return self.le_by_lt(a, b, lp);
+            }
             return Err(self.compare_error(a, b));
         }
         Ok(self.call_tm(lp, h, &[a, b], 1)?.map(|v| v.truthy()))
+    }
+
+    /// `a <= b` without a `__le` metamethod: `not (b < a)` with `__lt`, as
+    /// the reference does when built with LUA_COMPAT_5_3 (its default
+    /// makefile, and lua5.4's), which also gives the math library the
+    /// compatibility functions this one has.
+    #[cold]
+    fn le_by_lt(&mut self, a: Value, b: Value, lp: Option<usize>) -> Result<Option<bool>, Error> {
+        let mut h = self.tm(b, TagMethod::Lt);
+        if h.is_nil() {
+            h = self.tm(a, TagMethod::Lt);
+        }
+        if h.is_nil() {
+            return Err(self.compare_error(a, b));
+        }
+        // A call pushed as a frame of the loop finishes the instruction
+        // when it returns (maybe after yields): the mark on the comparing
+        // frame tells `finish_op` to negate the result. It is set before
+        // the call, which finishes at once when `h` is native.
+        let fi = self.th.frames.len().wrapping_sub(1);
+        if lp.is_some() {
+            self.th.frames[fi].flags |= F_LEQ;
+        }
+        match self.call_tm(lp, h, &[b, a], 1) {
+            Ok(r) => Ok(r.map(|v| !v.truthy())),
+            Err(e) => {
+                if lp.is_some() && fi < self.th.frames.len() {
+                    self.th.frames[fi].flags &= !F_LEQ;
+                }
+                Err(e)
+            }
+        }
     }
 
     #[cold]

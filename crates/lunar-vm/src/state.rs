@@ -63,6 +63,10 @@ pub(crate) const F_YIELDK: u32 = 128;
 /// function (`Frame::nextra` > 0), so that a return tests one flag word
 /// for everything that takes it off the fast path.
 pub(crate) const F_EXTRA_ARGS: u32 = 256;
+/// Frame flag: the Lua frame's `<=` is running `__lt` with the operands
+/// swapped in place of a missing `__le` (the reference's `CIST_LEQ`), so
+/// the result is negated when the instruction is finished.
+pub(crate) const F_LEQ: u32 = 512;
 
 /// A native function's continuation (see `State::call_k`): called when the
 /// call it asked for has returned (`ok` true, results on the stack) or, for
@@ -243,6 +247,21 @@ impl ThreadData {
             && f.top > hw
         {
             hw = f.top;
+        }
+        hw.min(self.stack.len())
+    }
+
+    /// The top of everything the frames still hold after an error: a
+    /// nested call from native code (`call1` for `__tostring`, a `gsub`
+    /// replacement function) resets `top` as it returns its error, but
+    /// the frames above stay alive until the protected call unwinds them
+    /// (its message handler walks them, its closing methods read their
+    /// to-be-closed variables), so their slots must not be reused.
+    pub(crate) fn error_top(&self) -> usize {
+        let mut hw = self.high_water().max(self.top);
+        for f in &self.frames {
+            let end = if f.cl.is_some() { f.top } else { f.func + 1 };
+            hw = hw.max(end);
         }
         hw.min(self.stack.len())
     }
@@ -771,7 +790,9 @@ impl State {
         while let Some(v) = self.heap.pop_finalizer() {
             self.to_finalize.push(v);
             let h = self.metafield(v, "__gc");
-            if matches!(h, Value::LuaFn(_) | Value::NativeFn(_) | Value::LightFn(_)) {
+            // Any value but nil is called, as GCTM does (a table with
+            // `__call` works; a number fails with a warning).
+            if !h.is_nil() {
                 let saved_top = self.th.top;
                 self.th.top = self.th.high_water().max(self.th.top);
                 // The finalizer's caller is named "metamethod '__gc'".
@@ -788,9 +809,10 @@ impl State {
                 }
                 if r.is_err() {
                     let ev = self.take_error_value();
+                    // luaE_warnerror's text (5.4.7 names the event "__gc").
                     let msg = match ev {
-                        Value::Str(s) => format!("error in __gc metamethod ({})", s.to_str_lossy()),
-                        _ => "error in __gc".to_string(),
+                        Value::Str(s) => format!("error in __gc ({})", s.to_str_lossy()),
+                        _ => "error in __gc (error object is not a string)".to_string(),
                     };
                     if self.warn_on {
                         let _ = writeln!(self.stderr, "Lua warning: {msg}");

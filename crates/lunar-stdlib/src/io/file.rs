@@ -22,6 +22,12 @@ pub enum BufMode {
 /// The size of a file's buffers.
 pub const BUF_SIZE: usize = 4096;
 
+/// How much a read of the standard input asks for: at least the capacity
+/// of Rust's own stdin buffer, which so large a read bypasses, so that
+/// the descriptor's offset stays the stream's position plus what `rbuf`
+/// holds (what `seek` relies on).
+const STDIN_READ_SIZE: usize = 8 * 1024;
+
 /// Which standard stream a handle is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Std {
@@ -70,6 +76,21 @@ pub fn bad_fd() -> std::io::Error {
 /// The error of seeking a pipe or a terminal.
 fn illegal_seek() -> std::io::Error {
     std::io::Error::from_raw_os_error(29) // ESPIPE
+}
+
+/// Seeks the process's standard input, as `fseek(stdin, ...)` does when
+/// it is a file (or /dev/null): through a duplicate of descriptor 0,
+/// which shares its offset. A pipe or a terminal gives "Illegal seek".
+#[cfg(unix)]
+fn seek_stdin(pos: SeekFrom) -> std::io::Result<u64> {
+    use std::os::fd::AsFd;
+    let fd = std::io::stdin().as_fd().try_clone_to_owned()?;
+    std::fs::File::from(fd).seek(pos)
+}
+
+#[cfg(not(unix))]
+fn seek_stdin(_pos: SeekFrom) -> std::io::Result<u64> {
+    Err(illegal_seek())
 }
 
 /// A stream with C stdio's behaviour.
@@ -220,14 +241,15 @@ impl Stream {
     pub fn seek(&mut self, out: &mut dyn Write, pos: SeekFrom) -> std::io::Result<u64> {
         self.flush(out)?;
         let unread = (self.rbuf.len() - self.rpos) as i64;
-        let Raw::File(f) = &mut self.raw else {
-            return Err(illegal_seek());
-        };
         let pos = match pos {
             SeekFrom::Current(o) => SeekFrom::Current(o - unread),
             p => p,
         };
-        let r = f.seek(pos)?;
+        let r = match &mut self.raw {
+            Raw::File(f) => f.seek(pos)?,
+            Raw::Std(Std::In) => seek_stdin(pos)?,
+            _ => return Err(illegal_seek()),
+        };
         self.rbuf.clear();
         self.rpos = 0;
         Ok(r)
@@ -295,7 +317,11 @@ impl Stream {
         if self.rpos < self.rbuf.len() {
             return Ok(true);
         }
-        self.rbuf.resize(BUF_SIZE, 0);
+        let size = match self.raw {
+            Raw::Std(Std::In) => STDIN_READ_SIZE,
+            _ => BUF_SIZE,
+        };
+        self.rbuf.resize(size, 0);
         self.rpos = 0;
         let mut tmp = std::mem::take(&mut self.rbuf);
         let r = self.read_raw(&mut tmp);
