@@ -1414,8 +1414,16 @@ impl Table {
             }
         });
         if !done {
-            self.set_str(heap, key, value);
+            self.set_str_fill_slow(heap, key, value);
         }
+    }
+
+    /// `set_str_fill` when one probe cannot do it. Out of line, so that
+    /// the probe above saves no registers for this call.
+    #[cold]
+    #[inline(never)]
+    fn set_str_fill_slow(&self, heap: &mut Heap, key: LuaStr, value: Value) {
+        self.set_str(heap, key, value);
     }
 
     /// Overwrites `t[key]` if it holds a non-nil value, and reports whether
