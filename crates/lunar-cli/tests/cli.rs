@@ -278,7 +278,6 @@ fn files_written_by_the_script_are_flushed_at_exit() {
 }
 
 #[test]
-#[ignore = "needs the VM: State::close runs only between runs, but os.exit(code, true) must close the running code's pending to-be-closed variables, as lua_close does from inside os.exit"]
 fn os_exit_with_close_closes_pending_variables() {
     let sb = Sandbox::new(&[(
         "closevars.lua",
@@ -292,6 +291,49 @@ print("not reached")
     )]);
     let r = sb.same_as_lua(&["closevars.lua"], None);
     assert_eq!((r.status, r.stdout.as_str()), (0, "y\tnil\nx\tnil\n"));
+}
+
+#[test]
+fn os_exit_with_close_from_a_coroutine_closes_the_main_variables() {
+    // lua_close closes the main thread's variables (not the coroutine's),
+    // then runs the finalizers; a finalizer's os.exit ends the process.
+    let sb = Sandbox::new(&[(
+        "coclose.lua",
+        r#"keep = {setmetatable({}, {__gc = function () print("gc1") end}),
+  setmetatable({}, {__gc = function () print("gc2") os.exit(9) end})}
+local a <close> = setmetatable({}, {__close = function (_, e) print("a", e) end})
+coroutine.wrap(function ()
+  local i <close> = setmetatable({}, {__close = function () print("inner") end})
+  os.exit(4, true)
+end)()
+"#,
+    )]);
+    let r = sb.same_as_lua(&["coclose.lua"], None);
+    assert_eq!((r.status, r.stdout.as_str()), (9, "a\tnil\ngc2\n"));
+}
+
+#[test]
+fn an_error_in_a_closing_method_while_unwinding_has_its_own_traceback() {
+    // The message handler sees the closing method's error with the frames
+    // of the failed call intact, so `error` is named as lua5.4 names it.
+    let sb = Sandbox::new(&[(
+        "closeerr.lua",
+        r#"local t = setmetatable({}, {__close = function () error("in close") end})
+local x <close> = t
+error("main")
+"#,
+    )]);
+    let r = sb.same_as_lua(&["closeerr.lua"], None);
+    assert_eq!(r.status, 1);
+    assert_eq!(
+        r.stderr,
+        "lunar: closeerr.lua:1: in close
+stack traceback:
+\t[C]: in function 'error'
+\tcloseerr.lua:1: in function <closeerr.lua:1>
+\t[C]: in ?
+"
+    );
 }
 
 #[test]

@@ -550,6 +550,10 @@ impl State {
                 if e == Error::Runtime {
                     ev = std::mem::take(&mut self.error_value);
                     if let Some(hd) = handler {
+                        // The frames of the failed closing method are still
+                        // there for the handler to walk: keep their slots
+                        // (the erring function's own) from being reused.
+                        self.th.top = self.th.error_top();
                         ev = self.run_handler(hd, ev);
                     }
                 }

@@ -46,7 +46,7 @@ impl State {
         if co.is_main
             || co.ptr_eq(self.current)
             || co.status.get() != CoStatus::Dead
-            || !matches!(co.error.get(), Value::Nil)
+            || co.error.get().is_some()
         {
             return false;
         }
@@ -298,7 +298,7 @@ impl State {
             Err(_) => {
                 co.status.set(CoStatus::Dead);
                 let ev = std::mem::take(&mut self.error_value);
-                co.error.set(ev);
+                co.error.set(Some(ev));
                 self.in_stack_error = false;
                 Err(ev)
             }
@@ -376,8 +376,8 @@ impl State {
             // A closing method asked to close the coroutine it runs in.
             return Err(self.str_value(b"cannot close a running coroutine"));
         }
-        let ev = co.error.replace(Value::Nil);
-        let had_error = co.status.get() == CoStatus::Dead && !ev.is_nil();
+        let ev = co.error.replace(None);
+        let had_error = co.status.get() == CoStatus::Dead && ev.is_some();
         let prev = self.switch_to(co);
         // While its variables close, the coroutine runs (a closing method
         // that resumes or closes it again is told so, as the reference's
@@ -388,7 +388,7 @@ impl State {
         // The closing methods run one native level deeper than the closer
         // (as lua_closethread starts the thread at its closer's count).
         let saved_cc = self.n_ccalls;
-        let mut err = if had_error { Some(ev) } else { None };
+        let mut err = if had_error { ev } else { None };
         // Close every pending variable, each in a nested call, the error
         // of one going to the next.
         self.th.top = self.th.error_top();

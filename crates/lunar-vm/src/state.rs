@@ -279,8 +279,9 @@ pub struct Thread {
     pub(crate) body: Cell<Value>,
     /// Whether the body started.
     pub(crate) started: Cell<bool>,
-    /// The error value that killed the coroutine (nil otherwise).
-    pub(crate) error: Cell<Value>,
+    /// The error value that killed the coroutine (`None` otherwise; an
+    /// error can be nil, and `coroutine.close` still reports it).
+    pub(crate) error: Cell<Option<Value>>,
     /// Native-call levels the coroutine was inside when it yielded.
     pub(crate) pending_cc: Cell<u32>,
 }
@@ -292,7 +293,9 @@ impl Trace for Thread {
             d.trace(marker);
         }
         marker.mark_value(self.body.get());
-        marker.mark_value(self.error.get());
+        if let Some(e) = self.error.get() {
+            marker.mark_value(e);
+        }
     }
     fn extra_size(&self) -> usize {
         self.data
@@ -444,7 +447,7 @@ impl Thread {
             is_main,
             body: Cell::new(body),
             started: Cell::new(false),
-            error: Cell::new(Value::Nil),
+            error: Cell::new(None),
             pending_cc: Cell::new(0),
         }
     }
@@ -769,19 +772,39 @@ impl State {
     /// to-be-closed variables are closed, then every object with a `__gc`
     /// metamethod is finalized (newest first). The state may still be
     /// dropped or reused afterwards, but its finalizers have run.
+    ///
+    /// Called from a native function while code runs (`os.exit(code,
+    /// true)`, which ends the process next), it closes the main thread's
+    /// variables as `lua_close` does from inside `os.exit`, even from a
+    /// coroutine; the interrupted code must not go on afterwards.
     pub fn close(&mut self) {
-        if !self.current.ptr_eq(self.main) || !self.th.frames.is_empty() {
-            return; // only from the host, between runs
-        }
-        if !self.th.tbc.is_empty() {
-            self.th.top = self.th.high_water().max(self.th.top);
-            let _ = self.close_tbc_error(0, Value::Nil, None);
-            self.th.tbc.clear();
-            self.th.top = 0;
-        }
-        self.close_upvals(0);
+        let main = self.main;
+        self.with_thread(main, State::close_main_variables);
         self.heap.queue_all_finalizers();
         self.run_finalizers();
+    }
+
+    /// The part of [`State::close`] on the main thread's stack (the
+    /// running one here): its to-be-closed variables close (an error in
+    /// one goes to the next, then is dropped) and its upvalues.
+    fn close_main_variables(&mut self) {
+        let running = !self.th.frames.is_empty();
+        if !self.th.tbc.is_empty() {
+            // While code runs, the slots of its frames stay untouched: the
+            // closing methods run above all of them.
+            let top = if running {
+                self.th.error_top()
+            } else {
+                self.th.high_water().max(self.th.top)
+            };
+            self.th.top = top;
+            let _ = self.close_tbc_error(0, Value::Nil, None);
+            self.th.tbc.clear();
+            self.th.top = if running { top } else { 0 };
+        }
+        if !running {
+            self.close_upvals(0);
+        }
     }
 
     /// Calls the `__gc` metamethods of the objects the last collection
