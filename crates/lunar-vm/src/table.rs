@@ -1419,7 +1419,8 @@ impl Table {
     }
 
     /// `set_str_fill` when one probe cannot do it. Out of line, so that
-    /// the probe above saves no registers for this call.
+    /// the one-probe path does not carry this call's set-up (it ran 13
+    /// fewer instructions a call in `oop`).
     #[cold]
     #[inline(never)]
     fn set_str_fill_slow(&self, heap: &mut Heap, key: LuaStr, value: Value) {
