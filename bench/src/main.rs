@@ -61,7 +61,7 @@ struct Options {
     #[arg(long, value_delimiter = ',')]
     engines: Vec<String>,
     /// Comma-separated programs (default: all); with --scaling, scripts
-    /// of bench/scaling/ (fib, alloc, json).
+    /// of bench/scaling/ (fib, alloc, json) and `control` (fib(20) in Rust).
     #[arg(long, value_delimiter = ',')]
     programs: Vec<String>,
     /// Limit for a single run, in seconds.

@@ -166,7 +166,8 @@ pub fn load_scripts(
         .iter()
         .find(|n| *n != CONTROL && !SCRIPTS.iter().any(|(s, _)| s == n))
     {
-        let known: Vec<&str> = SCRIPTS.iter().map(|(s, _)| *s).collect();
+        let mut known: Vec<&str> = SCRIPTS.iter().map(|(s, _)| *s).collect();
+        known.push(CONTROL);
         return Err(format!(
             "unknown scaling script {bad:?} (known: {})",
             known.join(", ")
@@ -522,7 +523,10 @@ mod tests {
         assert_eq!(scripts.len(), SCRIPTS.len());
         let one = load_scripts(&dir(), &["json".to_string()]).expect("json alone");
         assert_eq!(one.len(), 1);
-        assert!(load_scripts(&dir(), &["nope".to_string()]).is_err());
+        let err = load_scripts(&dir(), &["nope".to_string()]).unwrap_err();
+        assert!(err.ends_with("(known: fib, alloc, json, control)"), "{err}");
+        let control = load_scripts(&dir(), &[CONTROL.to_string()]).expect("control alone");
+        assert!(control.is_empty());
         for (name, program, want) in &scripts {
             // A short run on two threads: only the results are checked.
             let r = measure(
