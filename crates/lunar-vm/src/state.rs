@@ -791,12 +791,9 @@ impl State {
         let running = !self.th.frames.is_empty();
         if !self.th.tbc.is_empty() {
             // While code runs, the slots of its frames stay untouched: the
-            // closing methods run above all of them.
-            let top = if running {
-                self.th.error_top()
-            } else {
-                self.th.high_water().max(self.th.top)
-            };
+            // closing methods run above all of them (with no frames,
+            // `error_top` is the high-water mark).
+            let top = self.th.error_top();
             self.th.top = top;
             let _ = self.close_tbc_error(0, Value::Nil, None);
             self.th.tbc.clear();
